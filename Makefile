@@ -1,0 +1,65 @@
+# The two commands: `make run` serves the marketplace, `make test` runs the whole suite.
+# Both set everything up first: virtualenv, pinned dependencies, translations, database.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test setup deps dev-deps translations migrate seed lint messages bench clean
+
+run: deps translations migrate seed
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
+
+test: dev-deps translations
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Chromium not found at $(CHROMIUM): the browser tests will be skipped."; \
+		echo "(Debian/Ubuntu: sudo apt-get install chromium)"; \
+	fi
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+setup: deps translations migrate
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+deps: $(VENV)/.deps
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+dev-deps: $(VENV)/.dev-deps
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+translations: deps
+	$(BIN)/pybabel compile --statistics -d marketplace/translations
+
+migrate: deps
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Extract strings into the catalog template and merge them into every language.
+messages: dev-deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+
+bench: dev-deps
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

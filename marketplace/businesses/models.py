@@ -1,0 +1,101 @@
+"""The MSME: a business profile owned by one account, and the certificates it holds."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, created_at, intpk, str_enum, updated_at
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.products.models import Product
+    from marketplace.reference.models import Certification, Subsector
+
+
+class BusinessStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class ExportExperience(enum.StrEnum):
+    NONE = "none"
+    INDIRECT = "indirect"
+    DIRECT = "direct"
+
+
+class Business(Base):
+    __tablename__ = "businesses"
+    __table_args__ = (
+        sa.CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+        sa.CheckConstraint(
+            "year_founded IS NULL OR year_founded BETWEEN 1800 AND 2200", name="year_founded_range"
+        ),
+    )
+
+    id: Mapped[intpk]
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
+    nib: Mapped[str | None] = mapped_column(sa.String(13))
+    subsector_code: Mapped[str | None] = mapped_column(sa.ForeignKey("subsectors.code"), index=True)
+    district: Mapped[str | None] = mapped_column(sa.String(60))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    year_founded: Mapped[int | None]
+    employees: Mapped[int | None]
+    monthly_capacity: Mapped[str | None] = mapped_column(sa.String(120))
+    export_experience: Mapped[ExportExperience] = mapped_column(
+        str_enum(ExportExperience, "export_experience"), default=ExportExperience.NONE
+    )
+    export_markets: Mapped[str | None] = mapped_column(sa.String(255))
+    logo_key: Mapped[str | None] = mapped_column(sa.String(200))
+    website: Mapped[str | None] = mapped_column(sa.String(255))
+    instagram: Mapped[str | None] = mapped_column(sa.String(120))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    whatsapp: Mapped[str | None] = mapped_column(sa.String(40))
+    address: Mapped[str | None] = mapped_column(sa.String(255))
+    status: Mapped[BusinessStatus] = mapped_column(
+        str_enum(BusinessStatus, "status"), default=BusinessStatus.DRAFT, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    owner: Mapped[User] = relationship()
+    subsector: Mapped[Subsector | None] = relationship()
+    certifications: Mapped[list[BusinessCertification]] = relationship(
+        back_populates="business", cascade="all, delete-orphan", order_by="BusinessCertification.id"
+    )
+    products: Mapped[list[Product]] = relationship(back_populates="business")
+
+    def __repr__(self) -> str:
+        return f"<Business {self.slug} {self.status}>"
+
+
+class BusinessCertification(Base):
+    __tablename__ = "business_certifications"
+
+    id: Mapped[intpk]
+    business_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    certification_code: Mapped[str] = mapped_column(sa.ForeignKey("certifications.code"))
+    number: Mapped[str] = mapped_column(sa.String(80))
+    issuer: Mapped[str | None] = mapped_column(sa.String(120))
+    expires_on: Mapped[date | None]
+    scan_key: Mapped[str | None] = mapped_column(sa.String(200))
+    scan_content_type: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[created_at]
+
+    business: Mapped[Business] = relationship(back_populates="certifications")
+    certification: Mapped[Certification] = relationship()

@@ -1,0 +1,171 @@
+"""Sister cities, the promotion channels that grew out of them, and products nominated to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, created_at, intpk, str_enum, updated_at
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.products.models import Product
+
+
+class ChannelKind(enum.StrEnum):
+    SHOWROOM = "showroom"
+    TRADE_FAIR = "trade_fair"
+    FESTIVAL = "festival"
+    EXCHANGE = "exchange"
+
+
+class ChannelStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class NominationStatus(enum.StrEnum):
+    NOMINATED = "nominated"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class ShelfStage(enum.StrEnum):
+    """Where an accepted product is in a showroom's real flow."""
+
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"
+    ON_SHELF = "on_shelf"
+    SOLD_OUT = "sold_out"
+    RETURNED = "returned"
+
+
+class PartnerCity(Base):
+    __tablename__ = "partner_cities"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    country: Mapped[str] = mapped_column(sa.String(80))
+    since_year: Mapped[int | None]
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    channels: Mapped[list[Channel]] = relationship(back_populates="partner_city")
+
+
+class Channel(Base):
+    __tablename__ = "channels"
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_in_order"
+        ),
+        sa.CheckConstraint(
+            "applications_close_on IS NULL OR applications_open_on IS NULL"
+            " OR applications_close_on >= applications_open_on",
+            name="window_in_order",
+        ),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    # Editions of a recurring fair share a series name ("Harz und Heide").
+    series: Mapped[str | None] = mapped_column(sa.String(160))
+    kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind, "kind"))
+    city: Mapped[str] = mapped_column(sa.String(120))
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    venue: Mapped[str | None] = mapped_column(sa.String(200))
+    partner_city_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_cities.id"), index=True
+    )
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    applications_open_on: Mapped[date | None]
+    applications_close_on: Mapped[date | None]
+    capacity: Mapped[int | None]
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    status: Mapped[ChannelStatus] = mapped_column(
+        str_enum(ChannelStatus, "status"), default=ChannelStatus.DRAFT, index=True
+    )
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    partner_city: Mapped[PartnerCity | None] = relationship(back_populates="channels")
+    nominations: Mapped[list[Nomination]] = relationship(back_populates="channel")
+
+
+class Nomination(Base):
+    __tablename__ = "nominations"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "quantity_shipped IS NULL OR quantity_shipped >= 0", name="shipped_not_negative"
+        ),
+        sa.CheckConstraint("quantity_sold IS NULL OR quantity_sold >= 0", name="sold_not_negative"),
+        sa.Index("ix_nominations_channel_status", "channel_id", "status"),
+    )
+
+    id: Mapped[intpk]
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"))
+    status: Mapped[NominationStatus] = mapped_column(
+        str_enum(NominationStatus, "status"), default=NominationStatus.NOMINATED
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    shelf_code: Mapped[str | None] = mapped_column(sa.String(20))
+    qr_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    stage: Mapped[ShelfStage | None] = mapped_column(str_enum(ShelfStage, "stage"))
+    quantity_shipped: Mapped[int | None]
+    quantity_sold: Mapped[int | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    product: Mapped[Product] = relationship()
+    channel: Mapped[Channel] = relationship(back_populates="nominations")
+    decided_by: Mapped[User | None] = relationship()
+    scores: Mapped[list[NominationScore]] = relationship(
+        back_populates="nomination", cascade="all, delete-orphan"
+    )
+
+
+class NominationScore(Base):
+    __tablename__ = "nomination_scores"
+    __table_args__ = (
+        sa.UniqueConstraint("nomination_id", "officer_id"),
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[intpk]
+    nomination_id: Mapped[int] = mapped_column(sa.ForeignKey("nominations.id", ondelete="CASCADE"))
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[created_at]
+
+    nomination: Mapped[Nomination] = relationship(back_populates="scores")
+
+
+class Scan(Base):
+    """One opening of a printed QR shelf tag; no personal data is kept."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[intpk]
+    nomination_id: Mapped[int] = mapped_column(sa.ForeignKey("nominations.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    scanned_at: Mapped[created_at]

@@ -1,0 +1,93 @@
+"""The one error type services raise, and the error pages and JSON answers people get."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response as BaseResponse
+
+from marketplace.db import db
+
+
+class ServiceError(Exception):
+    """A rule of the marketplace was not met; `message` is safe to show to the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the record first."""
+
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not open this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not available here"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is unavailable"),
+}
+
+EXPLANATIONS = {
+    400: _l("Please go back, reload the page and try again."),
+    403: _l("Your account does not have access to this page."),
+    404: _l("The address may be mistyped, or the page has been removed."),
+    405: _l("Please go back and use the buttons on the page."),
+    413: _l("Please choose smaller files and try again."),
+    429: _l("Please wait a little before you try again."),
+    500: _l("The error has been logged. Please try again in a moment."),
+    503: _l("Please try again in a moment."),
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def error_response(code: int, detail: str | None = None) -> tuple[Response | str, int]:
+    title = str(TITLES.get(code, TITLES[500]))
+    text = detail or str(EXPLANATIONS.get(code, EXPLANATIONS[500]))
+    if wants_json():
+        return jsonify(error={"code": code, "title": title, "detail": text}), code
+    return render_template("errors/error.html", code=code, title=title, detail=text), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    def handle_http(error: HTTPException) -> BaseResponse:
+        code = error.code or 500
+        if code < 400:
+            return error.get_response()
+        if code >= 500:
+            db.session.rollback()
+        known = code if code in TITLES else (500 if code >= 500 else 400)
+        body, _ = error_response(known)
+        response = app.make_response((body, code))
+        # Keep headers such as Allow (405) and Retry-After (429).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    def handle_csrf(error: CSRFError) -> tuple[Response | str, int]:
+        return error_response(
+            400, str(_l("The form had expired or did not come from this site. Please try again."))
+        )
+
+    def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500)
+
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,109 @@
+"""A buyer's interest in a product, the conversation it opens, and the buyer's shortlist."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, created_at, intpk, str_enum, updated_at
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.channels.models import Channel
+    from marketplace.products.models import Product
+
+
+class InterestStatus(enum.StrEnum):
+    NEW = "new"
+    REPLIED = "replied"
+    NEGOTIATING = "negotiating"
+    WON = "won"
+    LOST = "lost"
+    WITHDRAWN = "withdrawn"
+    SPAM = "spam"
+
+
+OPEN_INTEREST_STATUSES = (
+    InterestStatus.NEW,
+    InterestStatus.REPLIED,
+    InterestStatus.NEGOTIATING,
+)
+
+
+class Interest(Base):
+    __tablename__ = "interests"
+    __table_args__ = (
+        sa.CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint(
+            "won_value_idr IS NULL OR won_value_idr >= 0", name="won_value_not_negative"
+        ),
+        sa.Index("ix_interests_product_status", "product_id", "status"),
+        sa.Index("ix_interests_created_at", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    # The channel it came through (a QR scan or a channel page); None means direct.
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"), index=True)
+    quantity: Mapped[int | None]
+    unit: Mapped[str | None] = mapped_column(sa.String(20))
+    target_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    incoterm: Mapped[str | None] = mapped_column(sa.String(3))
+    destination: Mapped[str | None] = mapped_column(sa.String(120))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[InterestStatus] = mapped_column(
+        str_enum(InterestStatus, "status"), default=InterestStatus.NEW
+    )
+    won_quantity: Mapped[int | None]
+    won_value_idr: Mapped[int | None] = mapped_column(sa.BigInteger)
+    lost_reason: Mapped[str | None] = mapped_column(sa.Text)
+    first_reply_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    buyer_read_at: Mapped[datetime | None]
+    owner_read_at: Mapped[datetime | None]
+    # A form's one-time key, so a double click or a resubmit creates one interest.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    buyer: Mapped[User] = relationship()
+    product: Mapped[Product] = relationship()
+    channel: Mapped[Channel | None] = relationship()
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="interest", cascade="all, delete-orphan", order_by="Message.id"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (sa.Index("ix_messages_interest_id_id", "interest_id", "id"),)
+
+    id: Mapped[intpk]
+    interest_id: Mapped[int] = mapped_column(sa.ForeignKey("interests.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    interest: Mapped[Interest] = relationship(back_populates="messages")
+    sender: Mapped[User] = relationship()
+
+
+class ShortlistEntry(Base):
+    __tablename__ = "shortlist_entries"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[created_at]
+
+    product: Mapped[Product] = relationship()

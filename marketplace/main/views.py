@@ -1,0 +1,51 @@
+"""Public pages that belong to no single feature: the home page, the language switch, health."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from marketplace.accounts.services import set_locale
+from marketplace.db import db
+from marketplace.i18n import UI_LOCALES
+from marketplace.main import queries
+from marketplace.products.queries import newest_products
+from marketplace.security import is_safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template(
+        "main/home.html",
+        channels=db.session.scalars(queries.public_channels()).all(),
+        partners=db.session.scalars(queries.partner_cities()).all(),
+        products=db.session.scalars(newest_products(limit=8)).unique().all(),
+    )
+
+
+@bp.post("/language")
+def language() -> BaseResponse:
+    locale = request.form.get("locale", "")
+    if locale in UI_LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            set_locale(current_user, locale)
+            db.session.commit()
+    target = request.form.get("next", "")
+    return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        database = "ok"
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database), status

@@ -1,0 +1,35 @@
+"""Imports every feature's models so that metadata, migrations and relationships see them all."""
+
+from marketplace.accounts.models import BuyerProfile, User
+from marketplace.businesses.models import Business, BusinessCertification
+from marketplace.channels.models import Channel, Nomination, NominationScore, PartnerCity, Scan
+from marketplace.interests.models import Interest, Message, ShortlistEntry
+from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.office.models import AbuseReport, AuditEntry, ExchangeRate
+from marketplace.products.models import Product, ProductImage, ProductTranslation
+from marketplace.reference.models import Certification, Subsector
+
+__all__ = [
+    "AbuseReport",
+    "AuditEntry",
+    "Business",
+    "BusinessCertification",
+    "BuyerProfile",
+    "Certification",
+    "Channel",
+    "ExchangeRate",
+    "Interest",
+    "Message",
+    "Nomination",
+    "NominationScore",
+    "Notification",
+    "OutboxEmail",
+    "PartnerCity",
+    "Product",
+    "ProductImage",
+    "ProductTranslation",
+    "Scan",
+    "ShortlistEntry",
+    "Subsector",
+    "User",
+]

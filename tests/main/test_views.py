@@ -1,0 +1,42 @@
+"""The home page, the language switch and the health check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from marketplace import create_app
+from tests.conftest import post_form
+
+
+def test_home_page_renders(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Bandung Export Marketplace" in response.get_data(as_text=True)
+
+
+def test_healthz_reports_database(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_database_is_unreachable(tmp_path: Path) -> None:
+    unreachable = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite'}",
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
+    response = unreachable.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "degraded", "database": "unreachable"}
+
+
+def test_language_switch_changes_page_language(client: FlaskClient) -> None:
+    response = post_form(client, "/language", {"locale": "id", "next": "/"}, page="/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
