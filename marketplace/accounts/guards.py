@@ -1,0 +1,47 @@
+"""Role guards: one place decides who may open a view or a whole blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from marketplace.accounts.models import Role
+from marketplace.extensions import login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check_role(*roles: Role) -> Response | None:
+    """Anonymous people are sent to log in; a signed-in person with another role gets 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if roles and current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            denied = check_role(*roles)
+            if denied is not None:
+                return denied
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def restrict_blueprint(bp: Blueprint, *roles: Role) -> None:
+    """Every view of `bp` requires one of `roles` (any signed-in person when none are given)."""
+
+    @bp.before_request
+    def _guard() -> Response | None:
+        return check_role(*roles)
