@@ -1,0 +1,129 @@
+"""One storage interface for uploaded files (product photos).
+
+Everything that writes or reads media goes through :class:`Storage`, so the deployment can
+move from the local disk (:class:`LocalStorage`, the default) to object storage by adding a
+backend, without touching the code that processes uploads or serves them.
+
+Keys are relative POSIX paths such as ``img/ab/abcdef...-800.webp``. They are validated
+strictly so that a key can never address a file outside the storage root.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """A flat key -> bytes store. Implementations must make ``save`` atomic."""
+
+    def save(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``; readers see the old file or the new one, never half."""
+        ...
+
+    def open(self, key: str) -> bytes:
+        """Return the bytes stored under ``key``; raise FileNotFoundError if there are none."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether something is stored under ``key``."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``; deleting a missing key is not an error."""
+        ...
+
+    def keys(self) -> Iterator[str]:
+        """Yield every stored key (used to find orphaned files)."""
+        ...
+
+    def path(self, key: str) -> Path | None:
+        """Local filesystem path of ``key`` (for ``send_file``), or None for remote backends."""
+        ...
+
+
+def validate_key(key: str) -> str:
+    """Return ``key`` if it is a safe relative POSIX path, else raise ValueError.
+
+    Rejected: empty keys, absolute paths, any ``..`` (no escaping the root), backslashes
+    (a path separator on Windows), NUL bytes, empty parts (``a//b``, trailing ``/``) and
+    parts starting with a dot, which are reserved for the temporary files that
+    :meth:`LocalStorage.save` writes next to their target.
+    """
+    if not isinstance(key, str) or not key:
+        raise ValueError("Storage key must be a non-empty string.")
+    if key.startswith("/") or ".." in key or "\\" in key or "\x00" in key:
+        raise ValueError(f"Invalid storage key: {key!r}")
+    for part in key.split("/"):
+        if not part or part.startswith("."):
+            raise ValueError(f"Invalid storage key: {key!r}")
+    return key
+
+
+class LocalStorage:
+    """:class:`Storage` on a local directory; the directory is created on first save."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LocalStorage({str(self.root)!r})"
+
+    def _file(self, key: str) -> Path:
+        return self.root.joinpath(*validate_key(key).split("/"))
+
+    def save(self, key: str, data: bytes) -> None:
+        """Write atomically: a temporary file in the same directory, then ``os.replace``.
+
+        Same directory means same filesystem, so the rename is atomic and a reader (or a
+        crash) never sees a half-written photo. Saving identical content again is a no-op,
+        which makes re-uploading the same photo cheap.
+        """
+        target = self._file(key)
+        if target.is_file() and target.stat().st_size == len(data):
+            if target.read_bytes() == data:
+                return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())  # the bytes must be on disk before the rename
+            # mkstemp creates 0600 files; a web server serving the directory needs to read them.
+            os.chmod(tmp_name, 0o644)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    def open(self, key: str) -> bytes:
+        """Return the stored bytes; FileNotFoundError if the key is not stored."""
+        return self._file(key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        return self._file(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove the file. Empty directories are left alone: removing them could race
+        with a concurrent ``save`` that has just created the directory."""
+        self._file(key).unlink(missing_ok=True)
+
+    def keys(self) -> Iterator[str]:
+        """Yield stored keys directory by directory, skipping in-flight temporary files."""
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = Path(dirpath).relative_to(self.root)
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    yield (rel / name).as_posix()
+
+    def path(self, key: str) -> Path:
+        """The file's path (it may not exist; check :meth:`exists` first)."""
+        return self._file(key)
