@@ -1,8 +1,9 @@
 """Browser journeys: Debian's Chromium driven by Playwright against the app on a local port.
 
-One browser serves the whole session (pytest-playwright's session-scoped `browser`); each test gets a
-fresh context and page. The app is served from a thread with the same database as the other tests.
-Without Chromium the journeys are skipped with a plain reason, unless BROWSER_TESTS=required (CI).
+One browser serves the whole session (pytest-playwright's session-scoped `browser`); each
+test gets a fresh context and page. The app is served from a thread with the same database as
+the other tests. Without Chromium the journeys are skipped with a plain reason, unless
+BROWSER_TESTS=required (CI).
 """
 
 from __future__ import annotations

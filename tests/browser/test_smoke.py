@@ -9,7 +9,7 @@ from tests.browser.conftest import LiveServer
 
 def test_home_page_in_chromium_has_no_console_errors(page: Page, live_server: LiveServer) -> None:
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(live_server("/"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Promotion channels")).to_be_visible()
