@@ -39,7 +39,7 @@ def make_user(
 ) -> User:
     n = next(_counter)
     user = User(
-        email=email or f"{role.value}{n}@example.test",
+        email=email or f"{role.value}{n}@example.com",
         name=name or f"{role.value.title()} {n}",
         password_hash=_password_hash(password),
         role=role,

@@ -1,0 +1,180 @@
+"""Loads the city's reference facts into the database: subsectors, certifications, partner
+cities and promotion channels, from the JSON files in ``marketplace/reference/data``.
+
+Loading is an upsert by natural key (subsector and certification code, city name, channel
+slug): a missing row is added, a row whose facts drifted is put back, nothing is duplicated,
+so it is safe to run on every deployment. The lists that forms offer (incoterms, units,
+currencies) are read from the same files once per process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, PartnerCity
+from marketplace.db import db
+from marketplace.reference.models import Certification, Subsector
+
+# What the channel list does not say: the language and currency a channel's printed catalog
+# and prices are shown in (the partner city's, or the host country's where there is none),
+# and the dated edition of a recurring fair.
+CHANNEL_FACTS: dict[str, dict[str, Any]] = {
+    "little-bandung": {"locale": "ko", "currency": "KRW"},
+    "harz-und-heide": {
+        "locale": "de",
+        "currency": "EUR",
+        "series": "Harz und Heide",
+        "starts_on": date(2026, 5, 21),
+        "ends_on": date(2026, 5, 25),
+    },
+    "europalia": {"locale": "fr", "currency": "EUR"},
+    "petaling-jaya-creative-exchange": {"locale": "ms", "currency": "MYR"},
+}
+
+
+@cache
+def _read(name: str) -> dict[str, Any]:
+    """One data file, parsed once per process (callers must not mutate the result)."""
+    text = resources.files("marketplace.reference").joinpath("data", name).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def incoterms() -> tuple[str, ...]:
+    """The Incoterms 2020 rules, in the ICC's order."""
+    return tuple(_read("export_terms.json")["incoterms_2020"])
+
+
+@cache
+def units() -> tuple[str, ...]:
+    """Units a price, a minimum order or a quantity may be given in."""
+    return tuple(_read("export_terms.json")["units"])
+
+
+@cache
+def currencies() -> tuple[str, ...]:
+    """ISO 4217 codes a buyer may state a target price in; rupiah first."""
+    return tuple(_read("export_terms.json")["currencies"])
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    updated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated}
+
+
+def _apply(row: Any, values: dict[str, Any]) -> bool:
+    """Set only the fields that differ, so an unchanged row is not written at all."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(tally: _Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
+    if row is None:
+        row = make(**values)
+        db.session.add(row)
+        tally.created += 1
+    elif _apply(row, values):
+        tally.updated += 1
+    return row
+
+
+def _create_missing(tally: _Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
+    if row is None:
+        row = make(**values)
+        db.session.add(row)
+        tally.created += 1
+    return row
+
+
+def load_reference_data() -> dict[str, int]:
+    """Load the seed facts; return how many rows were created and updated.
+
+    Adds and flushes; the caller commits. Subsectors and certifications are fixed lists that
+    only the shipped data changes, so they are brought up to date. Partner cities and channels
+    are the office's to edit once they exist (dates, status, capacity...): they are created when
+    missing and otherwise left alone, so restarting the app never undoes an officer's edit.
+    """
+    tally = _Tally()
+    _load_subsectors(tally)
+    _load_certifications(tally)
+    cities = _load_partner_cities(tally)
+    _load_channels(tally, cities)
+    db.session.flush()
+    return tally.as_dict()
+
+
+def _load_subsectors(tally: _Tally) -> None:
+    existing = {row.code: row for row in db.session.scalars(sa.select(Subsector))}
+    for item in _read("subsectors.json")["subsectors"]:
+        values = {
+            "code": item["code"],
+            "name_id": item["id"],
+            "name_en": item["en"],
+            "goods": item["goods"],
+        }
+        _upsert(tally, existing.get(item["code"]), Subsector, values)
+
+
+def _load_certifications(tally: _Tally) -> None:
+    existing = {row.code: row for row in db.session.scalars(sa.select(Certification))}
+    for item in _read("export_terms.json")["certifications"]:
+        values = {"code": item["code"], "name": item["name"], "description": item["what"]}
+        _upsert(tally, existing.get(item["code"]), Certification, values)
+
+
+def _load_partner_cities(tally: _Tally) -> dict[str, PartnerCity]:
+    existing = {row.name: row for row in db.session.scalars(sa.select(PartnerCity))}
+    cities: dict[str, PartnerCity] = {}
+    for item in _read("partner_cities.json")["partner_cities"]:
+        values = {
+            "name": item["name"],
+            "country_code": item["country_code"],
+            "country": item["country"],
+            # Unknown years stay unknown: the sources give none, and none is invented.
+            "since_year": item["since_year"],
+            "currency": item["currency"],
+            "locale": item["locale"],
+            "notes": item["notes"],
+        }
+        row = existing.get(item["name"])
+        cities[item["name"]] = _create_missing(tally, row, PartnerCity, values)
+    return cities
+
+
+def _load_channels(tally: _Tally, cities: dict[str, PartnerCity]) -> None:
+    query = sa.select(Channel).options(selectinload(Channel.partner_city))
+    existing = {row.slug: row for row in db.session.scalars(query)}
+    for item in _read("channels.json")["channels"]:
+        partnership = item["partnership"]
+        if partnership is not None and partnership not in cities:
+            raise LookupError(f"Channel {item['slug']!r} names an unknown partner city")
+        values = {
+            "slug": item["slug"],
+            "name": item["name"],
+            "kind": ChannelKind(item["kind"]),
+            "city": item["city"],
+            "country_code": item["country_code"],
+            "venue": item["venue"],
+            "partner_city": cities[partnership] if partnership is not None else None,
+            "description": item["description"],
+            **CHANNEL_FACTS.get(item["slug"], {}),
+            "status": ChannelStatus.OPEN,
+        }
+        _create_missing(tally, existing.get(item["slug"]), Channel, values)

@@ -1,0 +1,165 @@
+"""`flask seed-demo`: reference data plus demo content, printed logins, and a second run that
+changes nothing at all (rows, their contents, media files)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.passwords import verify_password
+from marketplace.businesses.models import Business, BusinessStatus
+from marketplace.channels.models import Channel
+from marketplace.db import db
+from marketplace.main.demo import DEMO_PASSWORD
+from marketplace.media.images import image_key
+from marketplace.products.models import Product, ProductStatus
+from tests.factories import make_user
+
+DEMO_EMAILS = (
+    "admin@demo.example",
+    "officer@demo.example",
+    "buyer@demo.example",
+    "bamboo@demo.example",
+    "batik@demo.example",
+    "coffee@demo.example",
+    "leather@demo.example",
+)
+
+
+def seed(app: Flask) -> Any:
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    with app.app_context():
+        return {
+            table.name: [
+                tuple(row)
+                for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def media_files(app: Flask) -> set[str]:
+    root = Path(app.config["MEDIA_ROOT"])
+    return {
+        str(Path(folder, name).relative_to(root))
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    }
+
+
+def test_prints_the_demo_logins(app: Flask) -> None:
+    output = seed(app).output
+
+    assert "Demo logins" in output
+    for email in DEMO_EMAILS:
+        line = next(line for line in output.splitlines() if email in line)
+        assert DEMO_PASSWORD in line
+    assert "Braunschweiger Handelshaus" in output
+    assert "Reference data: 39 rows created" in output
+    assert "4 businesses, 11 products" in output
+
+
+def test_second_run_changes_nothing(app: Flask) -> None:
+    seed(app)
+    rows, files = snapshot(app), media_files(app)
+
+    output = seed(app).output
+
+    assert snapshot(app) == rows
+    assert media_files(app) == files
+    assert "0 accounts, 0 businesses, 0 products and 0 photos created" in output
+    sizes = {name: len(table) for name, table in rows.items()}
+    assert sizes.items() >= {"users": 7, "businesses": 4, "products": 11}.items()
+    assert sizes["product_images"] == 15 and len(files) >= 15
+
+
+def test_demo_products_are_on_the_home_page(app: Flask, client: FlaskClient) -> None:
+    seed(app)
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "Angklung diatonic set, 8 notes (C major)" in html
+    assert "Hand-drawn batik silk scarf" in html
+    assert "Little Bandung" in html
+    assert "Harz und Heide" in html
+
+
+def test_demo_accounts_can_log_in(app: Flask) -> None:
+    seed(app)
+
+    with app.app_context():
+        users = db.session.scalars(sa.select(User).where(User.email.in_(DEMO_EMAILS))).all()
+        assert len(users) == len(DEMO_EMAILS)
+        for user in users:
+            assert verify_password(user.password_hash, DEMO_PASSWORD), user.email
+            assert user.email_verified_at is not None
+            assert user.is_active
+        roles = {user.email: user.role for user in users}
+        assert roles["admin@demo.example"] == Role.ADMIN
+        assert roles["officer@demo.example"] == Role.OFFICER
+        assert roles["buyer@demo.example"] == Role.BUYER
+        assert [r for r in roles.values() if r == Role.MSME] == [Role.MSME] * 4
+
+        buyer = next(user for user in users if user.role == Role.BUYER)
+        assert buyer.buyer_profile is not None
+        assert buyer.buyer_profile.company == "Braunschweiger Handelshaus"
+        assert buyer.buyer_profile.partner_city is not None
+        assert buyer.buyer_profile.partner_city.name == "Braunschweig"
+
+
+def test_demo_businesses_are_verified_and_export_ready(app: Flask) -> None:
+    seed(app)
+
+    with app.app_context():
+        businesses = db.session.scalars(sa.select(Business)).all()
+        assert len(businesses) == 4
+        for business in businesses:
+            assert business.status == BusinessStatus.VERIFIED
+            assert business.nib is not None and len(business.nib) == 13 and business.nib.isdigit()
+            assert business.district and business.subsector_code and business.year_founded
+            assert business.certifications
+            assert 2 <= len(business.products) <= 4
+        coffee = next(b for b in businesses if b.owner.email == "coffee@demo.example")
+        certificates = {c.certification_code: c for c in coffee.certifications}
+        assert set(certificates) == {"halal", "pirt"}
+        assert all(c.number and c.expires_on for c in certificates.values())
+
+        storage_root = Path(app.config["MEDIA_ROOT"])
+        products = db.session.scalars(sa.select(Product)).all()
+        for product in products:
+            assert product.status == ProductStatus.PUBLISHED
+            assert product.published_at is not None
+            assert product.price_idr and product.hs_code and product.moq
+            assert "id" in {t.locale for t in product.translations}
+            assert 1 <= len(product.images) <= 2
+            for image in product.images:
+                assert (storage_root / image_key(image.digest, 0)).is_file()
+                assert image.alt_text and image.width > 0
+        assert sum("de" in {t.locale for t in p.translations} for p in products) >= 3
+
+
+def test_refuses_a_demo_email_taken_by_another_role(app: Flask) -> None:
+    with app.app_context():
+        make_user(Role.BUYER, email="admin@demo.example")
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+
+    assert result.exit_code != 0
+    assert "admin@demo.example already exists with the role buyer" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Channel)) == 0
