@@ -70,7 +70,7 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
     from marketplace.main.cli import seed_demo
-    from marketplace.notifications.cli import outbox
+    from marketplace.notifications.cli import outbox, send_outbox
 
-    for command in (create_user, seed_demo, outbox):
+    for command in (create_user, seed_demo, outbox, send_outbox):
         app.cli.add_command(command)

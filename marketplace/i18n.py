@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 # Indonesian and English are complete; the others are partner-city languages that product
@@ -21,6 +21,9 @@ CONTENT_LOCALES = {
 
 def select_locale() -> str:
     """A signed-in person's saved choice, then this browser's choice, then Accept-Language."""
+    if not has_request_context():
+        # Commands and services run outside a request: the default language, unless forced.
+        return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
     if current_user.is_authenticated and current_user.locale in UI_LOCALES:
         return str(current_user.locale)
     chosen = session.get("locale")

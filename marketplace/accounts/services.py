@@ -1,11 +1,410 @@
-"""Account rules: registration, passwords, verification and reset tokens, sessions."""
+"""Account rules: registration, logging in, verification and reset, settings, suspension.
+
+Everything that must hold for the pages, the API and the command line alike is decided here.
+Functions add and flush; the caller commits. Mail is queued in the same transaction.
+"""
 
 from __future__ import annotations
 
-from marketplace.accounts.models import User
-from marketplace.db import db
+from dataclasses import dataclass
+from functools import cache
+
+import sqlalchemy as sa
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts import tokens
+from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User, UserStatus
+from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
+from marketplace.accounts.queries import user_by_email
+from marketplace.channels.models import PartnerCity
+from marketplace.db import db, utcnow
+from marketplace.errors import ServiceError
+from marketplace.i18n import UI_LOCALES
+from marketplace.notifications.mail import absolute_url
+from marketplace.notifications.models import OutboxEmail
+from marketplace.notifications.services import queue_template_email
+from marketplace.office.audit import record_audit
+
+MIN_PASSWORD_LENGTH = 10
+# People may sign themselves up only as MSME owners or buyers; staff come from the command line.
+SELF_SERVICE_ROLES = (Role.MSME, Role.BUYER)
+
+
+class AccountError(ServiceError):
+    """An account rule was not met."""
+
+
+class EmailTakenError(AccountError):
+    """Only raised where revealing it is safe (the command line); registration stays silent."""
+
+
+class WeakPasswordError(AccountError):
+    pass
+
+
+class WrongPasswordError(AccountError):
+    pass
+
+
+class LoginFailedError(AccountError):
+    """One message for every failure, so a login never reveals whether an address is known."""
+
+    def __init__(self) -> None:
+        super().__init__(_("E-mail or password is incorrect."))
+
+
+@dataclass(frozen=True)
+class BuyerDetails:
+    company: str
+    buyer_type: BuyerType
+    city: str
+    country_code: str
+    partner_city_id: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def normalise_email(raw: str) -> str:
+    """Addresses are compared and stored trimmed and lower-cased."""
+    return raw.strip().lower()
+
+
+def check_email(raw: str) -> str:
+    """The normalised address, or AccountError when it cannot be an e-mail address."""
+    email = normalise_email(raw)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(_("Enter a valid e-mail address.")) from exc
+    return email
+
+
+def check_password_rules(password: str, email: str) -> None:
+    """At least ten characters, not one character repeated, not the e-mail address itself."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(_("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+    if len(set(password)) == 1:
+        raise WeakPasswordError(_("Use more than one different character."))
+    if password.strip().lower() == normalise_email(email):
+        raise WeakPasswordError(_("Your password must not be your e-mail address."))
+
+
+def check_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name or len(name) > 120:
+        raise AccountError(_("Enter your name (at most 120 characters)."))
+    return name
+
+
+def is_country_code(code: str) -> bool:
+    """An ISO 3166 alpha-2 code that Babel knows a name for."""
+    return len(code) == 2 and code.isalpha() and code.isupper() and code in _territories()
+
+
+@cache
+def _territories() -> frozenset[str]:
+    return frozenset(Locale.parse("en").territories)
+
+
+def check_buyer(details: BuyerDetails, *, complete: bool) -> BuyerDetails:
+    """Validate a buyer's company details; `complete` also requires the city."""
+    company = " ".join(details.company.split())
+    city = " ".join(details.city.split())
+    if not company or len(company) > 160:
+        raise AccountError(_("Enter your company's name (at most 160 characters)."))
+    if (complete and not city) or len(city) > 120:
+        raise AccountError(_("Enter your city (at most 120 characters)."))
+    if not is_country_code(details.country_code):
+        raise AccountError(_("Choose your country."))
+    if details.partner_city_id is not None:
+        if db.session.get(PartnerCity, details.partner_city_id) is None:
+            raise AccountError(_("Choose a partner city from the list."))
+    return BuyerDetails(
+        company=company,
+        buyer_type=BuyerType(details.buyer_type),
+        city=city,
+        country_code=details.country_code,
+        partner_city_id=details.partner_city_id,
+    )
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(user_by_email(normalise_email(email)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating accounts
+
+
+def create_account(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    locale: str = "en",
+    buyer: BuyerDetails | None = None,
+    verified: bool = False,
+) -> User:
+    """A new account of any role; a buyer account needs its company details."""
+    email = check_email(email)
+    name = check_name(name)
+    check_password_rules(password, email)
+    if locale not in UI_LOCALES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if role == Role.BUYER:
+        if buyer is None:
+            raise AccountError(_("A buyer account needs the company's details."))
+        buyer = check_buyer(buyer, complete=False)
+    if find_user(email) is not None:
+        raise EmailTakenError(_("An account with this e-mail address already exists."))
+
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        locale=locale,
+        email_verified_at=utcnow() if verified else None,
+    )
+    if role == Role.BUYER and buyer is not None:
+        user.buyer_profile = BuyerProfile(
+            company=buyer.company,
+            buyer_type=buyer.buyer_type,
+            city=buyer.city,
+            country_code=buyer.country_code,
+            partner_city_id=buyer.partner_city_id,
+        )
+    try:
+        # A concurrent registration of the same address loses here rather than with a 500.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except sa.exc.IntegrityError as exc:
+        raise EmailTakenError(_("An account with this e-mail address already exists.")) from exc
+    return user
+
+
+def register_account(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    locale: str,
+    buyer: BuyerDetails | None = None,
+) -> User | None:
+    """Sign someone up and mail the verification link.
+
+    When the address already has an account nothing is created and the owner of the address is
+    told by mail instead; the caller shows the same answer either way, so registration never
+    reveals who has an account. Returns the new user, or None when the address was taken.
+    """
+    if role not in SELF_SERVICE_ROLES:
+        raise AccountError(_("Choose whether you are an MSME owner or a buyer."))
+    email = check_email(email)
+    if role == Role.BUYER:
+        if buyer is None:
+            raise AccountError(_("A buyer account needs the company's details."))
+        buyer = check_buyer(buyer, complete=True)
+    existing = find_user(email)
+    if existing is not None:
+        # Spend the same work as a real sign-up, so the answer takes as long.
+        hash_password(password)
+        _mail_registration_attempt(existing)
+        return None
+    try:
+        user = create_account(
+            email=email, name=name, password=password, role=role, locale=locale, buyer=buyer
+        )
+    except EmailTakenError:
+        return None
+    send_verification(user)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification and reset
+
+
+def send_verification(user: User) -> OutboxEmail:
+    if user.email_verified_at is not None:
+        raise AccountError(_("Your e-mail address is already verified."))
+    hours = current_app.config["TOKEN_MAX_AGE"] // 3600
+    return queue_template_email(
+        user.email,
+        user.locale,
+        _l("Please verify your e-mail address"),
+        "verify_email",
+        name=user.name,
+        link=absolute_url("accounts.verify_email", token=tokens.make_verify_token(user)),
+        hours=hours,
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address verified; raises a TokenError when the link cannot be used."""
+    user = tokens.read_verify_token(token)
+    user.email_verified_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when an active account has this address; do nothing otherwise.
+
+    The caller answers the same in both cases.
+    """
+    user = find_user(email)
+    if user is None or user.status != UserStatus.ACTIVE:
+        return
+    _mail_reset_link(user)
+
+
+def check_reset_token(token: str) -> User:
+    return tokens.read_reset_token(token)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; every session of the account ends.
+
+    Following the link proves the person reads the mailbox, so the address counts as verified.
+    """
+    user = tokens.read_reset_token(token)
+    check_password_rules(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    user.end_all_sessions()
+    db.session.flush()
+    return user
+
+
+def _mail_reset_link(user: User) -> OutboxEmail:
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    return queue_template_email(
+        user.email,
+        user.locale,
+        _l("Reset your password"),
+        "reset_password",
+        name=user.name,
+        link=absolute_url("accounts.reset_password", token=tokens.make_reset_token(user)),
+        minutes=minutes,
+    )
+
+
+def _mail_registration_attempt(user: User) -> OutboxEmail:
+    return queue_template_email(
+        user.email,
+        user.locale,
+        _l("Someone tried to register with your e-mail address"),
+        "registration_attempt",
+        name=user.name,
+        login_link=absolute_url("accounts.login"),
+        reset_link=absolute_url("accounts.request_reset"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Logging in and sessions
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active account these credentials open; LoginFailedError otherwise, always the same."""
+    user = find_user(email)
+    # Check a password even for unknown addresses, so both answers take as long.
+    ok = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not ok or user.status != UserStatus.ACTIVE:
+        raise LoginFailedError()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember-me cookie of the user stops working."""
+    user.end_all_sessions()
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The current password must be given; other sessions of the account end."""
+    if not verify_password(user.password_hash, current_password):
+        raise WrongPasswordError(_("Your current password is not correct."))
+    check_password_rules(new_password, user.email)
+    if new_password == current_password:
+        raise WeakPasswordError(_("Choose a password different from the current one."))
+    user.password_hash = hash_password(new_password)
+    user.end_all_sessions()
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def update_settings(user: User, name: str, locale: str) -> None:
+    user.name = check_name(name)
+    set_locale(user, locale)
 
 
 def set_locale(user: User, locale: str) -> None:
+    if locale not in UI_LOCALES:
+        raise AccountError(_("Choose a language from the list."))
     user.locale = locale
     db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Suspension
+
+
+def _check_may_moderate(user: User, actor: User) -> None:
+    if not actor.is_staff:
+        raise AccountError(_("Only the trade office may suspend or reactivate accounts."))
+    if actor.id == user.id:
+        raise AccountError(_("You cannot suspend or reactivate your own account."))
+    if user.is_staff and actor.role != Role.ADMIN:
+        raise AccountError(_("Only an admin may suspend or reactivate staff accounts."))
+
+
+def suspend_user(user: User, actor: User, reason: str) -> None:
+    """Lock the account out at once (every session ends) and record who did it and why."""
+    _check_may_moderate(user, actor)
+    reason = reason.strip()
+    if not reason:
+        raise AccountError(_("Give a reason for the suspension."))
+    if user.status == UserStatus.SUSPENDED:
+        raise AccountError(_("This account is already suspended."))
+    before = {"status": user.status.value}
+    user.status = UserStatus.SUSPENDED
+    user.status_reason = reason
+    user.end_all_sessions()
+    record_audit(
+        actor, "user.suspend", "user", user.id, before, {"status": user.status.value}, reason
+    )
+
+
+def reactivate_user(user: User, actor: User, reason: str | None = None) -> None:
+    _check_may_moderate(user, actor)
+    if user.status != UserStatus.SUSPENDED:
+        raise AccountError(_("This account is not suspended."))
+    before = {"status": user.status.value, "status_reason": user.status_reason}
+    user.status = UserStatus.ACTIVE
+    user.status_reason = None
+    record_audit(
+        actor,
+        "user.reactivate",
+        "user",
+        user.id,
+        before,
+        {"status": user.status.value},
+        (reason or "").strip() or None,
+    )

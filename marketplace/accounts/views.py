@@ -1,27 +1,292 @@
-"""Account pages: register, log in and out, settings."""
+"""Account pages: register, verify, log in and out, reset a password, settings.
+
+Answers never reveal whether an address has an account: registration, login and reset say the
+same thing for a known and an unknown address, and the rate limits count per address as well as
+per network address.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from marketplace.accounts import services
+from marketplace.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    RequestResetForm,
+    ResetPasswordForm,
+    SettingsForm,
+)
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.tokens import TokenError
+from marketplace.db import db
+from marketplace.errors import ServiceError
+from marketplace.extensions import limiter
+from marketplace.main.queries import partner_cities
+from marketplace.security import is_safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 
+LOGIN_LIMIT = "5 per minute; 30 per hour"
+PageResponse = str | Response | tuple[str, int]
 
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> str:
-    return "login"
+
+def _email_key() -> str:
+    """Rate-limit key for the address typed into the form, so one address cannot be hammered
+    from many networks."""
+    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _status(form_submitted: bool) -> int:
+    return 400 if form_submitted else 200
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    return target if is_safe_next(target) else None
+
+
+def _this_user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration and verification
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str:
-    return "register"
+@limiter.limit("5 per hour", methods=["POST"])
+def register() -> PageResponse:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    cities = db.session.scalars(partner_cities()).all()
+    form = RegisterForm(
+        partner_cities=[SelectChoice(str(c.id), f"{c.name} ({c.country})") for c in cities]
+    )
+    if form.validate_on_submit():
+        try:
+            services.register_account(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                password=form.password.data or "",
+                role=Role(form.role.data),
+                locale=str(get_locale() or "en"),
+                buyer=form.buyer_details(),
+            )
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for(".check_inbox", purpose="register"))
+    return render_template("accounts/register.html", form=form), _status(form.is_submitted())
+
+
+@bp.get("/check-inbox")
+def check_inbox() -> str:
+    purpose = request.args.get("purpose", "register")
+    if purpose not in ("register", "reset"):
+        purpose = "register"
+    return render_template("accounts/check_inbox.html", purpose=purpose)
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str) -> PageResponse:
+    try:
+        services.verify_email(token)
+    except TokenError as error:
+        return render_template(
+            "accounts/verify_result.html", ok=False, purpose="verify", message=error.message
+        ), 400
+    db.session.commit()
+    return render_template("accounts/verify_result.html", ok=True, purpose="verify")
+
+
+@bp.post("/resend-verification")
+@login_required
+@limiter.limit("5 per hour", methods=["POST"])
+def resend_verification() -> Response:
+    try:
+        services.send_verification(_this_user())
+    except ServiceError as error:
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash(_("We have sent you a new link. Please check your inbox."), "success")
+    return redirect(url_for(".settings"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Logging in and out
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, key_func=_email_key, methods=["POST"])
+def login() -> PageResponse:
+    next_url = _safe_next()
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data or "", form.password.data or "")
+        except services.LoginFailedError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user, remember=bool(form.remember.data))
+            if user.email_verified_at is None:
+                flash(
+                    _(
+                        "Please verify your e-mail address with the link we sent you. "
+                        "You can ask for a new link in your account settings."
+                    ),
+                    "info",
+                )
+            return redirect(next_url or url_for("main.home"))
+    return render_template("accounts/login.html", form=form, next=next_url), _status(
+        form.is_submitted()
+    )
 
 
 @bp.post("/logout")
-def logout() -> str:
-    return "logout"
+def logout() -> Response:
+    """Logging out ends every session of the account, on every device."""
+    if current_user.is_authenticated:
+        services.end_sessions(_this_user())
+        db.session.commit()
+        logout_user()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Password reset
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
+def request_reset() -> PageResponse:
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data or "")
+        db.session.commit()
+        return redirect(url_for(".check_inbox", purpose="reset"))
+    return render_template("accounts/request_reset.html", form=form), _status(form.is_submitted())
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_password(token: str) -> PageResponse:
+    try:
+        services.check_reset_token(token)
+    except TokenError as error:
+        return render_template(
+            "accounts/verify_result.html", ok=False, purpose="reset", message=error.message
+        ), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data or "")
+        except TokenError as error:
+            return render_template(
+                "accounts/verify_result.html", ok=False, purpose="reset", message=error.message
+            ), 400
+        except ServiceError as error:
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password is changed. Please log in with the new password."), "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form, token=token), _status(
+        form.is_submitted()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def _settings_page(
+    settings_form: SettingsForm | None = None,
+    password_form: ChangePasswordForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    user = _this_user()
+    settings_form = settings_form or SettingsForm(name=user.name, locale=user.locale)
+    password_form = password_form or ChangePasswordForm(formdata=None)
+    return render_template(
+        "accounts/settings.html",
+        user=user,
+        form=settings_form,
+        password_form=password_form,
+    ), status
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-def settings() -> str:
-    return "settings"
+@login_required
+def settings() -> PageResponse:
+    user = _this_user()
+    form = SettingsForm(name=user.name, locale=user.locale)
+    if form.validate_on_submit():
+        locale = form.locale.data or "en"
+        try:
+            services.update_settings(user, form.name.data or "", locale)
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            session["locale"] = locale
+            with force_locale(locale):
+                flash(_("Your settings are saved."), "success")
+            return redirect(url_for(".settings"))
+    if request.method == "POST":
+        return _settings_page(settings_form=form, status=400)
+    return _settings_page(settings_form=form)
+
+
+@bp.post("/settings/password")
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def change_password() -> PageResponse:
+    """A password change ends every other session; this browser stays logged in."""
+    user = _this_user()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except services.WrongPasswordError as error:
+            form.current_password.errors.append(error.message)
+        except ServiceError as error:
+            form.new_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user, remember=_has_remember_cookie())
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for(".settings"))
+    return _settings_page(password_form=form, status=400)

@@ -1,0 +1,172 @@
+"""Account forms: what each page asks for, and the checks that give a field its own message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
+
+from marketplace.accounts.models import BuyerType, Role
+from marketplace.accounts.services import (
+    AccountError,
+    BuyerDetails,
+    check_email,
+    check_password_rules,
+    normalise_email,
+)
+from marketplace.i18n import UI_LOCALES
+
+# Partner cities' countries first in mind, then the markets Bandung's exporters sell to most.
+COUNTRY_CODES = (
+    "AE", "AT", "AU", "BE", "BN", "BR", "CA", "CH", "CN", "DE", "DK", "EC", "ES", "FI", "FR",
+    "GB", "HK", "ID", "IE", "IN", "IT", "JP", "KR", "MX", "MY", "NL", "NO", "NZ", "PH", "PL",
+    "PT", "QA", "SA", "SE", "SG", "TH", "TR", "TW", "US", "VN", "ZA",
+)  # fmt: skip
+
+BUYER_TYPE_LABELS = {
+    BuyerType.IMPORTER: _l("Importer"),
+    BuyerType.DISTRIBUTOR: _l("Distributor"),
+    BuyerType.RETAILER: _l("Retailer"),
+    BuyerType.SHOWROOM: _l("Showroom or gallery"),
+    BuyerType.INDIVIDUAL: _l("Individual buyer"),
+}
+
+REQUIRED = _l("Please fill in this field.")
+PASSWORDS_DIFFER = _l("The two passwords are not the same.")
+
+
+def country_choices() -> list[SelectChoice]:
+    """Country names in the page's language, sorted as a reader of that language expects."""
+    locale = get_locale()
+    names = locale.territories if locale else {}
+    choices = [SelectChoice(code, str(names.get(code, code))) for code in COUNTRY_CODES]
+    choices.sort(key=lambda choice: choice.label.casefold())
+    return [SelectChoice("", str(_l("Choose a country"))), *choices]
+
+
+def _validate_email(form: FlaskForm, field: Field) -> None:
+    try:
+        field.data = check_email(field.data or "")
+    except AccountError as error:
+        raise ValidationError(error.message) from error
+
+
+class RegisterForm(FlaskForm):
+    role = RadioField(
+        _l("I am a..."),
+        choices=[
+            SelectChoice(Role.MSME.value, _l("Bandung MSME owner")),
+            SelectChoice(Role.BUYER.value, _l("Buyer abroad")),
+        ],
+        validators=[InputRequired(_l("Choose whether you are an MSME owner or a buyer."))],
+    )
+    name = StringField(_l("Your name"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(REQUIRED), Length(max=254), _validate_email],
+    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(REQUIRED), EqualTo("password", PASSWORDS_DIFFER)],
+    )
+    company = StringField(_l("Company"), validators=[Optional(), Length(max=160)])
+    buyer_type = SelectField(_l("Type of buyer"), default="")
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), default="")
+    partner_city = SelectField(_l("Partner city"), default="")
+    submit = SubmitField(_l("Create account"))
+
+    def __init__(self, *args: Any, partner_cities: list[SelectChoice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.buyer_type.choices = [SelectChoice("", str(_l("Choose a type")))] + [
+            SelectChoice(kind.value, str(label)) for kind, label in BUYER_TYPE_LABELS.items()
+        ]
+        self.country.choices = country_choices()
+        self.partner_city.choices = [
+            SelectChoice("", str(_l("None / not a partner city"))),
+            *partner_cities,
+        ]
+
+    def validate_password(self, field: Field) -> None:
+        try:
+            check_password_rules(field.data or "", normalise_email(self.email.data or ""))
+        except AccountError as error:
+            raise ValidationError(error.message) from error
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A buyer must also give company, type, city and country."""
+        valid = super().validate(extra_validators)
+        if self.role.data == Role.BUYER.value:
+            for field in (self.company, self.buyer_type, self.city, self.country):
+                if not (field.data or "").strip():
+                    field.errors = [*field.errors, str(_l("Buyers need to fill in this field."))]
+                    valid = False
+        return valid
+
+    def buyer_details(self) -> BuyerDetails | None:
+        if self.role.data != Role.BUYER.value:
+            return None
+        return BuyerDetails(
+            company=self.company.data or "",
+            buyer_type=BuyerType(self.buyer_type.data),
+            city=self.city.data or "",
+            country_code=self.country.data or "",
+            partner_city_id=int(self.partner_city.data) if self.partner_city.data else None,
+        )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class RequestResetForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(REQUIRED), Length(max=254), _validate_email],
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(REQUIRED)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(REQUIRED), EqualTo("password", PASSWORDS_DIFFER)],
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in UI_LOCALES.items()]
+    )
+    submit = SubmitField(_l("Save settings"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(REQUIRED)])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(REQUIRED)])
+    confirm_password = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(REQUIRED), EqualTo("new_password", PASSWORDS_DIFFER)],
+    )
+    submit = SubmitField(_l("Change password"))

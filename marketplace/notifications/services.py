@@ -1,0 +1,58 @@
+"""The outbox: e-mails are written in the same transaction as the change they report.
+
+Nothing here talks to a mail server; `flask send-outbox` delivers what the outbox holds (see
+`marketplace.notifications.mail`). A rolled-back change therefore never sends a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
+
+from marketplace.db import db, utcnow
+from marketplace.notifications.models import OutboxEmail
+
+
+def queue_email(to: str, subject: str, body: str) -> OutboxEmail:
+    """Add a message to the outbox in the caller's transaction."""
+    email = OutboxEmail(to_address=to, subject=subject[:200], body=body)
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+def queue_template_email(
+    to: str, locale: str, subject: str | LazyString, template: str, **context: Any
+) -> OutboxEmail:
+    """Render `templates/email/<template>.txt` and its subject in the recipient's language."""
+    with force_locale(locale):
+        rendered_subject = str(subject)
+        body = render_template(f"email/{template}.txt", **context)
+    return queue_email(to, rendered_subject, body)
+
+
+def pending_emails() -> sa.Select[OutboxEmail]:
+    """Mail not yet delivered, oldest first."""
+    return sa.select(OutboxEmail).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id)
+
+
+def all_emails() -> sa.Select[OutboxEmail]:
+    return sa.select(OutboxEmail).order_by(OutboxEmail.id)
+
+
+def mark_sent(email: OutboxEmail) -> None:
+    email.sent_at = utcnow()
+    email.attempts += 1
+    email.last_error = None
+    db.session.flush()
+
+
+def mark_failed(email: OutboxEmail, error: str) -> None:
+    """Keep the message pending so the next run tries again, and remember why it failed."""
+    email.attempts += 1
+    email.last_error = error[:2000]
+    db.session.flush()

@@ -1,0 +1,243 @@
+"""Registration and e-mail verification through the real pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.accounts import tokens
+from marketplace.accounts.models import BuyerType, Role, User
+from marketplace.db import db
+from tests.accounts.helpers import link_path, log_in, make_partner_city, outbox, without_csrf
+from tests.conftest import post_form
+from tests.factories import make_user
+
+GOOD_PASSWORD = "batik and angklung 1960"
+
+
+def _buyer_form(email: str = "Anna@Example.DE", **fields: str) -> dict[str, str]:
+    data = {
+        "role": "buyer",
+        "name": "Anna Schmidt",
+        "email": email,
+        "password": GOOD_PASSWORD,
+        "confirm": GOOD_PASSWORD,
+        "company": "Harz Handel GmbH",
+        "buyer_type": "retailer",
+        "city": "Braunschweig",
+        "country": "DE",
+        "partner_city": "",
+    }
+    data.update(fields)
+    return data
+
+
+def _msme_form(email: str = "ani@kriya.co.id") -> dict[str, str]:
+    return {
+        "role": "msme",
+        "name": "Ani Rahmawati",
+        "email": email,
+        "password": GOOD_PASSWORD,
+        "confirm": GOOD_PASSWORD,
+    }
+
+
+def _user(app: Flask, email: str) -> User | None:
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def test_register_page_offers_both_roles_and_partner_cities(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        make_partner_city("Braunschweig", "DE")
+        db.session.commit()
+    html = client.get("/auth/register").get_data(as_text=True)
+    assert "Bandung MSME owner" in html and "Buyer abroad" in html
+    assert "Braunschweig (Germany)" in html
+    assert "None / not a partner city" in html
+    for code in ("DE", "US", "KR", "CN", "BE", "MY", "AU", "ID", "NL", "FR", "GB", "JP", "SG"):
+        assert f'value="{code}"' in html
+
+
+def test_buyer_registers_with_partner_city(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        city_id = make_partner_city("Braunschweig", "DE").id
+        db.session.commit()
+
+    response = post_form(client, "/auth/register", _buyer_form(partner_city=str(city_id)))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/check-inbox?purpose=register"
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "anna@example.de"))
+        assert user is not None
+        assert user.role == Role.BUYER
+        assert user.email_verified_at is None
+        assert user.password_hash != GOOD_PASSWORD
+        profile = user.buyer_profile
+        assert profile is not None
+        assert (profile.company, profile.buyer_type, profile.city, profile.country_code) == (
+            "Harz Handel GmbH",
+            BuyerType.RETAILER,
+            "Braunschweig",
+            "DE",
+        )
+        assert profile.partner_city_id == city_id
+    [(to, subject, body)] = outbox(app)
+    assert to == "anna@example.de"
+    assert subject == "Please verify your e-mail address"
+    assert "http://localhost/auth/verify/" in body
+    # Registration does not log the person in.
+    assert client.get("/auth/settings").status_code == 302
+
+
+def test_msme_owner_registers_without_buyer_fields(app: Flask, client: FlaskClient) -> None:
+    response = post_form(client, "/auth/register", _msme_form())
+    assert response.status_code == 302
+    user = _user(app, "ani@kriya.co.id")
+    assert user is not None and user.role == Role.MSME
+    with app.app_context():
+        assert db.session.get(User, user.id).buyer_profile is None  # type: ignore[union-attr]
+
+
+def test_buyer_fields_are_required_for_buyers(app: Flask, client: FlaskClient) -> None:
+    response = post_form(
+        client, "/auth/register", _buyer_form(company="", buyer_type="", city="", country="")
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("Buyers need to fill in this field.") == 4
+    assert _user(app, "anna@example.de") is None
+    assert outbox(app) == []
+
+
+def test_bad_input_is_refused_field_by_field(app: Flask, client: FlaskClient) -> None:
+    data = _msme_form(email="not-an-address")
+    data.update(password="aaaaaaaaaaaa", confirm="something else")
+    html = post_form(client, "/auth/register", data).get_data(as_text=True)
+    assert "Enter a valid e-mail address." in html
+    assert "Use more than one different character." in html
+    assert "The two passwords are not the same." in html
+    data = _msme_form()
+    data.update(password="short", confirm="short")
+    assert "Use at least 10 characters." in post_form(client, "/auth/register", data).get_data(
+        as_text=True
+    )
+    data = _msme_form()
+    data.update(password="ani@kriya.co.id", confirm="ani@kriya.co.id")
+    html = post_form(client, "/auth/register", data).get_data(as_text=True)
+    assert "must not be your e-mail address" in html
+    data = _msme_form()
+    data["role"] = "officer"
+    assert post_form(client, "/auth/register", data).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_duplicate_registration_looks_the_same_and_creates_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        make_user(Role.BUYER, email="taken@example.org", name="Existing Person")
+        db.session.commit()
+
+    new = post_form(client, "/auth/register", _msme_form(email="fresh@example.org"))
+    again = post_form(client, "/auth/register", _msme_form(email="  Taken@Example.org "))
+
+    assert new.status_code == again.status_code == 302
+    assert new.headers["Location"] == again.headers["Location"]
+    page_new = without_csrf(client.get(new.headers["Location"]).get_data(as_text=True))
+    page_again = without_csrf(client.get(again.headers["Location"]).get_data(as_text=True))
+    assert page_new == page_again
+    with app.app_context():
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.email == "taken@example.org")
+        )
+        assert count == 1
+        existing = db.session.scalar(sa.select(User).where(User.email == "taken@example.org"))
+        assert existing is not None and existing.name == "Existing Person"
+    [(_, subject, body)] = outbox(app, "taken@example.org")
+    assert subject == "Someone tried to register with your e-mail address"
+    assert "http://localhost/auth/reset" in body
+
+
+def test_verification_link_works_once(app: Flask, client: FlaskClient) -> None:
+    post_form(client, "/auth/register", _msme_form())
+    [(_, _, body)] = outbox(app)
+    path = link_path(body, "/auth/verify/")
+
+    first = client.get(path)
+    assert first.status_code == 200
+    assert "Your e-mail address is verified" in first.get_data(as_text=True)
+    user = _user(app, "ani@kriya.co.id")
+    assert user is not None and user.email_verified_at is not None
+
+    second = client.get(path)
+    assert second.status_code == 400
+    assert "This link has already been used." in second.get_data(as_text=True)
+
+
+def test_tampered_verification_link_is_refused(app: Flask, client: FlaskClient) -> None:
+    post_form(client, "/auth/register", _msme_form())
+    path = link_path(outbox(app)[0][2], "/auth/verify/")
+    tampered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    response = client.get(tampered)
+    assert response.status_code == 400
+    assert "This link is not valid." in response.get_data(as_text=True)
+    assert client.get("/auth/verify/garbage").status_code == 400
+    user = _user(app, "ani@kriya.co.id")
+    assert user is not None and user.email_verified_at is None
+
+
+def test_expired_verification_link_is_refused(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user = make_user(Role.MSME, verified=False)
+        token = tokens.make_verify_token(user)
+        user_id = user.id
+        db.session.commit()
+    saved = app.config["TOKEN_MAX_AGE"]
+    app.config["TOKEN_MAX_AGE"] = -1
+    try:
+        response = client.get(f"/auth/verify/{token}")
+    finally:
+        app.config["TOKEN_MAX_AGE"] = saved
+    assert response.status_code == 400
+    assert "This link has expired." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user_id).email_verified_at is None  # type: ignore[union-attr]
+    # The same link within its lifetime still works: only the age was refused.
+    assert client.get(f"/auth/verify/{token}").status_code == 200
+
+
+def test_unverified_user_can_ask_for_the_link_again(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_user(Role.BUYER, email="late@example.org", verified=False)
+        db.session.commit()
+    response = log_in(client, "late@example.org")
+    assert response.status_code == 302
+    settings = client.get("/auth/settings").get_data(as_text=True)
+    assert "Please verify your e-mail address" in settings
+    assert "Send the link again" in settings
+
+    response = post_form(client, "/auth/resend-verification", page="/auth/settings")
+    assert response.status_code == 302
+    [(to, _, body)] = outbox(app)
+    assert to == "late@example.org"
+    assert client.get(link_path(body, "/auth/verify/")).status_code == 200
+    assert "Send the link again" not in client.get("/auth/settings").get_data(as_text=True)
+
+
+def test_registration_is_rate_limited_per_network_address(client: FlaskClient) -> None:
+    for n in range(5):
+        assert (
+            post_form(client, "/auth/register", _msme_form(f"p{n}@example.org")).status_code == 302
+        )
+    response = post_form(client, "/auth/register", _msme_form("p6@example.org"))
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0

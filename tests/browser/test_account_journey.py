@@ -1,0 +1,86 @@
+"""A buyer's first visit in Chromium: register, verify by the e-mailed link, log in, switch to
+Indonesian, log out."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from marketplace.channels.models import PartnerCity
+from marketplace.db import db
+from marketplace.notifications.models import OutboxEmail
+from tests.browser.conftest import LiveServer
+
+EMAIL = "anna.schmidt@harz-handel.example.com"
+PASSWORD = "fachwerk and batik 1960"
+
+
+def _verification_link(live_server: LiveServer) -> str:
+    with live_server.app.app_context():
+        body = db.session.scalars(
+            sa.select(OutboxEmail.body).where(OutboxEmail.to_address == EMAIL)
+        ).one()
+    match = re.search(r"https?://\S+/auth/verify/\S+", body)
+    assert match, body
+    return match.group(0)
+
+
+def test_buyer_registers_verifies_logs_in_switches_language_and_logs_out(
+    page: Page, live_server: LiveServer
+) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with live_server.app.app_context():
+        db.session.add(
+            PartnerCity(
+                name="Braunschweig",
+                country_code="DE",
+                country="Germany",
+                since_year=1960,
+                currency="EUR",
+                locale="de",
+            )
+        )
+        db.session.commit()
+
+    page.goto(live_server("/"))
+    page.get_by_role("link", name="Register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+    page.get_by_label("Buyer abroad").check()
+    page.get_by_label("Your name").fill("Anna Schmidt")
+    page.get_by_label("E-mail address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_label("Company").fill("Harz Handel GmbH")
+    page.get_by_label("Type of buyer").select_option(label="Retailer")
+    page.get_by_label("City", exact=True).fill("Braunschweig")
+    page.get_by_label("Country").select_option(label="Germany")
+    page.get_by_label("Partner city").select_option(label="Braunschweig (Germany)")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+    page.goto(_verification_link(live_server))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail address is verified")
+
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
+    page.get_by_label("E-mail address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Account")).to_be_visible()
+
+    page.get_by_role("link", name="Account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Account settings")
+    details = page.get_by_role("region", name="Your details")
+    details.get_by_label("Language").select_option("id")
+    details.get_by_role("button", name="Save settings").click()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+
+    # The button's words follow the language; the catalog may or may not translate them yet.
+    page.get_by_role("button", name=re.compile(r"^(Log out|Keluar)$")).click()
+    page.goto(live_server("/auth/settings"))
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+    with live_server.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail)) == 1
+    assert errors == []
