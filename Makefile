@@ -10,7 +10,7 @@ WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test setup deps dev-deps translations migrate seed lint messages clean
+.PHONY: run test setup deps dev-deps translations migrate seed lint messages clean bench
 
 run: deps translations migrate seed
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -57,6 +57,11 @@ lint: dev-deps
 messages: dev-deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+
+# Search and catalog latency at 1k/10k/100k products (see bench/RESULTS.md); BENCH_ARGS to vary,
+# e.g. BENCH_ARGS="--db postgresql --sizes 1000,10000".
+bench: dev-deps
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

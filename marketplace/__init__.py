@@ -34,8 +34,10 @@ def register_extensions(app: Flask) -> None:
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
+    from marketplace.search.index import keep_index_in_sync
 
     db.init_app(app)
+    keep_index_in_sync(db.session)
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -51,26 +53,70 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.businesses.views import bp as my_business_bp
+    from marketplace.businesses.views import public_bp as businesses_bp
+    from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.channels.curation_views import bp as channel_admin_bp
+    from marketplace.channels.nomination_views import bp as nominations_bp
+    from marketplace.channels.views import bp as channels_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.media.views import bp as media_bp
+    from marketplace.office.views import bp as office_bp
+    from marketplace.products.photo_views import bp as product_photos_bp
+    from marketplace.products.views import bp as my_products_bp
+    from marketplace.products.views import public_bp as products_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    register_buyer_side(app)
+    for bp in (
+        businesses_bp,
+        my_business_bp,
+        products_bp,
+        catalog_bp,
+        my_products_bp,
+        product_photos_bp,
+        media_bp,
+        office_bp,
+        channels_bp,
+        channel_admin_bp,
+        nominations_bp,
+    ):
+        app.register_blueprint(bp)
+
+
+def register_buyer_side(app: Flask) -> None:
+    """Interests and conversations, the shortlist, notifications, the buyer's profile."""
+    from marketplace.accounts.buyer_views import bp as buyer_bp
+    from marketplace.interests.shortlist_views import bp as shortlist_bp
+    from marketplace.interests.thread_views import bp as conversations_bp
+    from marketplace.interests.views import bp as interests_bp
+    from marketplace.notifications.views import bp as notifications_bp
+
+    for bp in (interests_bp, conversations_bp, shortlist_bp, notifications_bp, buyer_bp):
+        app.register_blueprint(bp)
 
 
 def register_hooks(app: Flask) -> None:
     from marketplace.errors import register_error_handlers
+    from marketplace.notifications.views import init_nav_counts
     from marketplace.templating import init_templating
     from marketplace.web import init_request_hooks
 
     register_error_handlers(app)
     init_templating(app)
     init_request_hooks(app)
+    init_nav_counts(app)
 
 
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
+    from marketplace.interests.cli import remind_unanswered_command
     from marketplace.main.cli import seed_demo
+    from marketplace.media.cli import media_gc
     from marketplace.notifications.cli import outbox, send_outbox
+    from marketplace.search.cli import search_reindex
 
-    for command in (create_user, seed_demo, outbox, send_outbox):
+    for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
+    app.cli.add_command(remind_unanswered_command)

@@ -2,7 +2,14 @@
 
 from marketplace.accounts.models import BuyerProfile, User
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.channels.models import Channel, Nomination, NominationScore, PartnerCity, Scan
+from marketplace.channels.models import (
+    Channel,
+    ChannelView,
+    Nomination,
+    NominationScore,
+    PartnerCity,
+    Scan,
+)
 from marketplace.interests.models import Interest, Message, ShortlistEntry
 from marketplace.notifications.models import Notification, OutboxEmail
 from marketplace.office.models import AbuseReport, AuditEntry, ExchangeRate
@@ -17,6 +24,7 @@ __all__ = [
     "BuyerProfile",
     "Certification",
     "Channel",
+    "ChannelView",
     "ExchangeRate",
     "Interest",
     "Message",

@@ -10,10 +10,20 @@ from flask_migrate import downgrade, upgrade
 from marketplace.db import db
 
 
+def _kept_by_the_models(name: str | None, type_: str, _parents: object) -> bool:
+    """Like migrations/env.py: search_* tables (and FTS5's shadow tables) are kept by hand."""
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
+
+
 def _differences() -> list[object]:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_name": _kept_by_the_models,
+            },
         )
         return list(compare_metadata(context, db.metadata))
 

@@ -47,6 +47,14 @@ class ShelfStage(enum.StrEnum):
     RETURNED = "returned"
 
 
+class ViewKind(enum.StrEnum):
+    """What a counted view opened: a channel's page, its printed catalog, or a product from it."""
+
+    PAGE = "page"
+    CATALOG = "catalog"
+    PRODUCT = "product"
+
+
 class PartnerCity(Base):
     __tablename__ = "partner_cities"
 
@@ -169,3 +177,15 @@ class Scan(Base):
     channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"), index=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
     scanned_at: Mapped[created_at]
+
+
+class ChannelView(Base):
+    """One view of a channel's page or catalog, or of a product opened from it; no personal data."""
+
+    __tablename__ = "channel_views"
+
+    id: Mapped[intpk]
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    kind: Mapped[ViewKind] = mapped_column(str_enum(ViewKind, "kind"))
+    viewed_at: Mapped[created_at]

@@ -68,6 +68,9 @@ class Interest(Base):
     closed_at: Mapped[datetime | None]
     buyer_read_at: Mapped[datetime | None]
     owner_read_at: Mapped[datetime | None]
+    # Markers of `flask remind-unanswered`, so an owner is reminded and the office told once.
+    reminder_sent_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
     # A form's one-time key, so a double click or a resubmit creates one interest.
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
@@ -89,6 +92,9 @@ class Message(Base):
     interest_id: Mapped[int] = mapped_column(sa.ForeignKey("interests.id", ondelete="CASCADE"))
     sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The key of the interest form that added this message to an open conversation, so a
+    # double click adds it once.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
 
     interest: Mapped[Interest] = relationship(back_populates="messages")

@@ -48,6 +48,9 @@ class Product(Base):
             "monthly_capacity IS NULL OR monthly_capacity > 0", name="capacity_positive"
         ),
         sa.Index("ix_products_status_id", "status", "id"),
+        # The catalog's sort orders (newest, price) walk these in order, page by page.
+        sa.Index("ix_products_status_published_at", "status", "published_at", "id"),
+        sa.Index("ix_products_status_price_idr", "status", "price_idr", "id"),
     )
 
     id: Mapped[intpk]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.businesses.models import Business, BusinessStatus
+from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.channels.models import Channel, Nomination, NominationStatus
+from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
 
 
@@ -26,4 +28,72 @@ def newest_products(limit: int) -> sa.Select[Product]:
         .options(selectinload(Product.images), selectinload(Product.business))
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(limit)
+    )
+
+
+def with_details(query: sa.Select[Product]) -> sa.Select[Product]:
+    """Everything a product page shows, loaded up front (no query per photo or badge)."""
+    return query.options(
+        selectinload(Product.images),
+        selectinload(Product.translations),
+        selectinload(Product.subsector),
+        selectinload(Product.certifications).selectinload(BusinessCertification.certification),
+        selectinload(Product.business),
+    )
+
+
+def public_product(slug: str) -> sa.Select[Product]:
+    return with_details(visible_products().where(Product.slug == slug))
+
+
+def product_by_id(product_id: int) -> sa.Select[Product]:
+    return with_details(sa.select(Product).where(Product.id == product_id))
+
+
+def products_of_business(business_id: int) -> sa.Select[Product]:
+    """A business's public line-up, newest first."""
+    return (
+        visible_products()
+        .where(Product.business_id == business_id)
+        .options(selectinload(Product.images))
+        .order_by(Product.published_at.desc(), Product.id.desc())
+    )
+
+
+def dashboard_rows(business_id: int) -> sa.Select[Product, int]:
+    """Every product of the business with its number of interests (spam not counted)."""
+    interests = sa.func.count(Interest.id)
+    return (
+        sa.select(Product, interests)
+        .outerjoin(
+            Interest,
+            sa.and_(Interest.product_id == Product.id, Interest.status != InterestStatus.SPAM),
+        )
+        .where(Product.business_id == business_id)
+        .group_by(Product.id)
+        .options(selectinload(Product.images))
+        .order_by(Product.status == ProductStatus.ARCHIVED, Product.updated_at.desc(), Product.id)
+    )
+
+
+def accepted_channels(product_ids: list[int]) -> sa.Select[int, Channel]:
+    """(product id, channel) for every channel that has accepted one of the products."""
+    return (
+        sa.select(Nomination.product_id, Channel)
+        .join(Nomination.channel)
+        .where(
+            Nomination.product_id.in_(product_ids),
+            Nomination.status == NominationStatus.ACCEPTED,
+        )
+        .order_by(Channel.name)
+    )
+
+
+def pending_products() -> sa.Select[Product]:
+    """Waiting for review, oldest submission first."""
+    return (
+        sa.select(Product)
+        .where(Product.status == ProductStatus.PENDING_REVIEW)
+        .options(selectinload(Product.business), selectinload(Product.images))
+        .order_by(Product.submitted_at, Product.id)
     )

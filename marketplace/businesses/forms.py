@@ -1,0 +1,182 @@
+"""Forms of the owner's business pages: the profile and its certificates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from marketplace.businesses.models import ExportExperience
+from marketplace.businesses.services import DISTRICTS, CertificationData, ProfileData
+from marketplace.db import db
+from marketplace.reference.models import Certification, Subsector
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def digits_only(value: Any) -> Any:
+    """People type an NIB with spaces or dots; only the digits count."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if not ch.isspace() and ch not in ".-")
+    return value
+
+
+def none_if_empty(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def not_in_future(form: FlaskForm, field: IntegerField) -> None:
+    if field.data is not None and field.data > date.today().year:
+        raise ValidationError(_l("The year cannot be in the future."))
+
+
+WEBSITE_MESSAGE = _l("Enter a full address, e.g. https://example.com.")
+LOGO_TYPES = "image/jpeg,image/png,image/webp"
+SCAN_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
+
+EXPORT_EXPERIENCE_CHOICES = [
+    SelectChoice(ExportExperience.NONE.value, _l("None yet")),
+    SelectChoice(ExportExperience.INDIRECT.value, _l("Indirect (through a trader or exporter)")),
+    SelectChoice(ExportExperience.DIRECT.value, _l("Direct (we export ourselves)")),
+]
+
+
+class BusinessForm(FlaskForm):
+    name = StringField(
+        _l("Business name"), validators=[DataRequired(), Length(max=160)], filters=[strip]
+    )
+    nib = StringField(
+        _l("NIB (Nomor Induk Berusaha)"),
+        validators=[Optional(), Regexp(r"^\d{13}$", message=_l("The NIB has exactly 13 digits."))],
+        filters=[digits_only],
+    )
+    subsector_code = SelectField(_l("Creative subsector"), choices=[], validate_choice=True)
+    district = SelectField(
+        _l("District (kecamatan)"),
+        choices=[SelectChoice("", _l("Choose a district")), *(SelectChoice(d) for d in DISTRICTS)],
+    )
+    description = TextAreaField(
+        _l("About the business"), validators=[Length(max=5000)], filters=[strip]
+    )
+    year_founded = IntegerField(
+        _l("Year founded"), validators=[Optional(), NumberRange(min=1800), not_in_future]
+    )
+    employees = IntegerField(
+        _l("Number of employees"), validators=[Optional(), NumberRange(min=0, max=100_000)]
+    )
+    monthly_capacity = StringField(
+        _l("Monthly production capacity"), validators=[Length(max=120)], filters=[strip]
+    )
+    export_experience = SelectField(
+        _l("Export experience"),
+        choices=EXPORT_EXPERIENCE_CHOICES,
+        default=ExportExperience.NONE.value,
+    )
+    export_markets = StringField(
+        _l("Export markets"), validators=[Length(max=255)], filters=[strip]
+    )
+    logo = FileField(_l("Logo"), render_kw={"accept": LOGO_TYPES})
+    remove_logo = BooleanField(_l("Remove the current logo"))
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            # Only web addresses: a javascript: or data: link would run in visitors' browsers.
+            Regexp(r"^https?://", flags=re.IGNORECASE, message=WEBSITE_MESSAGE),
+            URL(message=WEBSITE_MESSAGE),
+            Length(max=255),
+        ],
+        filters=[strip],
+    )
+    instagram = StringField(_l("Instagram"), validators=[Length(max=120)], filters=[strip])
+    contact_email = EmailField(
+        _l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[strip]
+    )
+    contact_phone = TelField(_l("Contact phone"), validators=[Length(max=40)], filters=[strip])
+    whatsapp = TelField(_l("WhatsApp"), validators=[Length(max=40)], filters=[strip])
+    address = StringField(_l("Address"), validators=[Length(max=255)], filters=[strip])
+
+    def to_data(self) -> ProfileData:
+        return ProfileData(
+            name=self.name.data or "",
+            nib=self.nib.data or None,
+            subsector_code=self.subsector_code.data or None,
+            district=self.district.data or None,
+            description=self.description.data or "",
+            year_founded=self.year_founded.data,
+            employees=self.employees.data,
+            monthly_capacity=none_if_empty(self.monthly_capacity.data),
+            export_experience=ExportExperience(self.export_experience.data),
+            export_markets=none_if_empty(self.export_markets.data),
+            website=none_if_empty(self.website.data),
+            instagram=none_if_empty(self.instagram.data),
+            contact_email=none_if_empty(self.contact_email.data),
+            contact_phone=none_if_empty(self.contact_phone.data),
+            whatsapp=none_if_empty(self.whatsapp.data),
+            address=none_if_empty(self.address.data),
+        )
+
+
+class CertificationForm(FlaskForm):
+    certification_code = SelectField(_l("Certification"), choices=[], validate_choice=True)
+    number = StringField(
+        _l("Certificate number"), validators=[DataRequired(), Length(max=80)], filters=[strip]
+    )
+    issuer = StringField(_l("Issued by"), validators=[Length(max=120)], filters=[strip])
+    expires_on = DateField(_l("Valid until"), validators=[Optional()])
+    scan = FileField(_l("Scan of the certificate (image or PDF)"), render_kw={"accept": SCAN_TYPES})
+    remove_scan = BooleanField(_l("Remove the current scan"))
+
+    def to_data(self) -> CertificationData:
+        return CertificationData(
+            certification_code=self.certification_code.data or "",
+            number=self.number.data or "",
+            issuer=none_if_empty(self.issuer.data),
+            expires_on=self.expires_on.data,
+        )
+
+
+def subsector_choices() -> list[SelectChoice]:
+    """Subsectors in the reader's language, those that make exportable goods first."""
+    locale = str(get_locale() or "en")
+    rows = db.session.scalars(sa.select(Subsector)).all()
+    rows = sorted(rows, key=lambda s: (not s.goods, s.name_for(locale)))
+    return [
+        SelectChoice("", _l("Choose a subsector")),
+        *(SelectChoice(s.code, s.name_for(locale)) for s in rows),
+    ]
+
+
+def certification_choices() -> list[SelectChoice]:
+    rows = db.session.scalars(sa.select(Certification).order_by(Certification.name))
+    return [SelectChoice(c.code, c.name) for c in rows]

@@ -1,0 +1,52 @@
+"""Selects over businesses that pages share; callers execute, paginate or limit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.interests.models import Interest
+from marketplace.products.models import Product
+
+
+def business_of(owner_id: int) -> sa.Select[Business]:
+    """The one business an MSME account owns (or none yet)."""
+    return sa.select(Business).where(Business.owner_id == owner_id)
+
+
+def with_details(query: sa.Select[Business]) -> sa.Select[Business]:
+    return query.options(
+        selectinload(Business.subsector),
+        selectinload(Business.certifications).selectinload(BusinessCertification.certification),
+    )
+
+
+def public_business(slug: str) -> sa.Select[Business]:
+    """Only verified businesses have a public page."""
+    return with_details(
+        sa.select(Business).where(Business.slug == slug, Business.status == BusinessStatus.VERIFIED)
+    )
+
+
+def pending_businesses() -> sa.Select[Business]:
+    """Waiting for the office, oldest submission first."""
+    return (
+        sa.select(Business)
+        .where(Business.status == BusinessStatus.PENDING)
+        .options(selectinload(Business.owner), selectinload(Business.subsector))
+        .order_by(Business.submitted_at, Business.id)
+    )
+
+
+def replied_to_buyer(business_id: int, buyer_id: int) -> sa.Select[bool]:
+    """Whether the business has answered at least one of this buyer's interests."""
+    return sa.select(
+        sa.exists()
+        .where(
+            Interest.buyer_id == buyer_id,
+            Interest.first_reply_at.is_not(None),
+            Interest.product_id == Product.id,
+        )
+        .where(Product.business_id == business_id)
+    )

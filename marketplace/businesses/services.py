@@ -1,0 +1,299 @@
+"""Business profile rules: the profile itself, its certificates, and the verification life cycle.
+
+    draft -> pending -> verified | rejected(reason)      rejected -> (edit) -> pending
+    verified -> suspended(reason) -> verified
+
+Every change of status is written to the audit log. Who may see the contact details is decided
+here too, so pages and the API give the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from marketplace.accounts.models import Role, User
+from marketplace.businesses import queries
+from marketplace.businesses.models import (
+    Business,
+    BusinessCertification,
+    BusinessStatus,
+    ExportExperience,
+)
+from marketplace.db import db, utcnow
+from marketplace.errors import ServiceError
+from marketplace.office.audit import record_audit
+from marketplace.reference.models import Certification, Subsector
+from marketplace.slugs import add_with_slug
+
+# The thirty kecamatan of Kota Bandung.
+DISTRICTS = (
+    "Andir",
+    "Antapani",
+    "Arcamanik",
+    "Astanaanyar",
+    "Babakan Ciparay",
+    "Bandung Kidul",
+    "Bandung Kulon",
+    "Bandung Wetan",
+    "Batununggal",
+    "Bojongloa Kaler",
+    "Bojongloa Kidul",
+    "Buahbatu",
+    "Cibeunying Kaler",
+    "Cibeunying Kidul",
+    "Cibiru",
+    "Cicendo",
+    "Cidadap",
+    "Cinambo",
+    "Coblong",
+    "Gedebage",
+    "Kiaracondong",
+    "Lengkong",
+    "Mandalajati",
+    "Panyileukan",
+    "Rancasari",
+    "Regol",
+    "Sukajadi",
+    "Sukasari",
+    "Sumur Bandung",
+    "Ujungberung",
+)
+NIB_LENGTH = 13
+
+
+class BusinessError(ServiceError):
+    """A rule about a business profile was not met."""
+
+
+class BusinessStateError(BusinessError):
+    """The action is not allowed in the business's current status."""
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    name: str
+    nib: str | None = None
+    subsector_code: str | None = None
+    district: str | None = None
+    description: str = ""
+    year_founded: int | None = None
+    employees: int | None = None
+    monthly_capacity: str | None = None
+    export_experience: ExportExperience = ExportExperience.NONE
+    export_markets: str | None = None
+    website: str | None = None
+    instagram: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    whatsapp: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificationData:
+    certification_code: str
+    number: str
+    issuer: str | None = None
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class StoredScan:
+    key: str
+    content_type: str
+
+
+def _check_profile(data: ProfileData) -> None:
+    if not data.name.strip():
+        raise BusinessError(_l("The business needs a name."))
+    if data.nib and not (data.nib.isdigit() and len(data.nib) == NIB_LENGTH):
+        raise BusinessError(_l("The NIB has exactly 13 digits."))
+    if data.district and data.district not in DISTRICTS:
+        raise BusinessError(_l("Choose a district of Bandung from the list."))
+    if data.subsector_code and db.session.get(Subsector, data.subsector_code) is None:
+        raise BusinessError(_l("Choose a creative subsector from the list."))
+
+
+def _apply(business: Business, data: ProfileData) -> None:
+    for item in fields(data):
+        value = getattr(data, item.name)
+        setattr(business, item.name, value.strip() if isinstance(value, str) else value)
+
+
+def create_business(owner: User, data: ProfileData) -> Business:
+    """An MSME account keeps exactly one business; it starts as a draft."""
+    if owner.role != Role.MSME:
+        raise BusinessError(_l("Only MSME accounts can have a business profile."))
+    if db.session.scalar(queries.business_of(owner.id)) is not None:
+        raise BusinessError(_l("You already have a business profile."))
+    _check_profile(data)
+    business = Business(owner=owner, status=BusinessStatus.DRAFT)
+    _apply(business, data)
+    add_with_slug(business, Business.slug, data.name, fallback="msme")
+    record_audit(owner, "business.created", "business", business.id, None, {"status": "draft"})
+    return business
+
+
+def update_business(business: Business, data: ProfileData) -> None:
+    """The slug stays as it was: printed addresses must keep working after a rename."""
+    _check_profile(data)
+    _apply(business, data)
+    db.session.flush()
+
+
+def set_logo(business: Business, key: str | None) -> str | None:
+    """Replace (or remove, with None) the logo; returns the key it had before."""
+    previous = business.logo_key
+    business.logo_key = key
+    db.session.flush()
+    return previous
+
+
+def missing_for_verification(business: Business) -> list[LazyString]:
+    """What the office needs before it can verify a business, by field label."""
+    missing: list[LazyString] = []
+    if not business.name.strip():
+        missing.append(_l("business name"))
+    if not (business.nib and business.nib.isdigit() and len(business.nib) == NIB_LENGTH):
+        missing.append(_l("NIB (13 digits)"))
+    if not business.subsector_code:
+        missing.append(_l("creative subsector"))
+    if not business.district:
+        missing.append(_l("district"))
+    if not business.description.strip():
+        missing.append(_l("description"))
+    if not (business.contact_email or business.contact_phone):
+        missing.append(_l("contact e-mail or phone"))
+    return missing
+
+
+def _change_status(
+    business: Business,
+    actor: User | None,
+    action: str,
+    status: BusinessStatus,
+    reason: str | None = None,
+) -> None:
+    before = {"status": business.status.value}
+    business.status = status
+    business.status_reason = reason
+    db.session.flush()
+    record_audit(actor, action, "business", business.id, before, {"status": status.value}, reason)
+
+
+def submit_business(business: Business, actor: User) -> None:
+    """A draft or a rejected profile goes to the office once it is complete."""
+    if business.status not in (BusinessStatus.DRAFT, BusinessStatus.REJECTED):
+        raise BusinessStateError(_l("This business profile cannot be submitted in its status."))
+    missing = missing_for_verification(business)
+    if missing:
+        raise BusinessError(
+            _l("Please complete: %(fields)s.", fields=", ".join(str(m) for m in missing))
+        )
+    business.submitted_at = utcnow()
+    _change_status(business, actor, "business.submitted", BusinessStatus.PENDING)
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise BusinessError(_l("Please give the reason, so the owner knows what to fix."))
+    return reason
+
+
+def verify_business(business: Business, officer: User) -> None:
+    if business.status != BusinessStatus.PENDING:
+        raise BusinessStateError(_l("Only a business waiting for verification can be verified."))
+    business.verified_at = utcnow()
+    _change_status(business, officer, "business.verified", BusinessStatus.VERIFIED)
+
+
+def reject_business(business: Business, officer: User, reason: str) -> None:
+    if business.status != BusinessStatus.PENDING:
+        raise BusinessStateError(_l("Only a business waiting for verification can be rejected."))
+    _change_status(
+        business, officer, "business.rejected", BusinessStatus.REJECTED, _require_reason(reason)
+    )
+
+
+def suspend_business(business: Business, officer: User, reason: str) -> None:
+    if business.status != BusinessStatus.VERIFIED:
+        raise BusinessStateError(_l("Only a verified business can be suspended."))
+    _change_status(
+        business, officer, "business.suspended", BusinessStatus.SUSPENDED, _require_reason(reason)
+    )
+
+
+def reinstate_business(business: Business, officer: User) -> None:
+    if business.status != BusinessStatus.SUSPENDED:
+        raise BusinessStateError(_l("Only a suspended business can be reinstated."))
+    _change_status(business, officer, "business.reinstated", BusinessStatus.VERIFIED)
+
+
+def may_see_contact(business: Business, viewer: User | None) -> bool:
+    """Contact details are for the owner, the office, and buyers the MSME has answered."""
+    if viewer is None:
+        return False
+    if viewer.id == business.owner_id or viewer.is_staff:
+        return True
+    if viewer.role != Role.BUYER:
+        return False
+    return bool(db.session.scalar(queries.replied_to_buyer(business.id, viewer.id)))
+
+
+def _check_certification(data: CertificationData) -> None:
+    if db.session.get(Certification, data.certification_code) is None:
+        raise BusinessError(_l("Choose a certification from the list."))
+    if not data.number.strip():
+        raise BusinessError(_l("Enter the certificate number."))
+
+
+def add_certification(
+    business: Business, data: CertificationData, scan: StoredScan | None = None
+) -> BusinessCertification:
+    _check_certification(data)
+    certification = BusinessCertification(
+        business=business,
+        certification_code=data.certification_code,
+        number=data.number.strip(),
+        issuer=(data.issuer or "").strip() or None,
+        expires_on=data.expires_on,
+        scan_key=scan.key if scan else None,
+        scan_content_type=scan.content_type if scan else None,
+    )
+    db.session.add(certification)
+    db.session.flush()
+    return certification
+
+
+def update_certification(
+    certification: BusinessCertification,
+    data: CertificationData,
+    scan: StoredScan | None = None,
+    remove_scan: bool = False,
+) -> str | None:
+    """Returns the scan key that is no longer used, if the scan was replaced or removed."""
+    _check_certification(data)
+    certification.certification_code = data.certification_code
+    certification.number = data.number.strip()
+    certification.issuer = (data.issuer or "").strip() or None
+    certification.expires_on = data.expires_on
+    previous = certification.scan_key
+    if scan is not None:
+        certification.scan_key, certification.scan_content_type = scan.key, scan.content_type
+    elif remove_scan:
+        certification.scan_key = certification.scan_content_type = None
+    db.session.flush()
+    return previous if previous != certification.scan_key else None
+
+
+def delete_certification(certification: BusinessCertification) -> str | None:
+    """Products stop claiming it too (the link rows cascade). Returns the scan key."""
+    key = certification.scan_key
+    db.session.delete(certification)
+    db.session.flush()
+    return key

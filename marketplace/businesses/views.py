@@ -1,0 +1,235 @@
+"""Business pages: the owner's dashboard and profile (/my/business...), and the public page of a
+verified business (/msmes/<slug>)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from marketplace.accounts.guards import restrict_blueprint
+from marketplace.accounts.models import Role
+from marketplace.businesses import queries
+from marketplace.businesses.forms import (
+    BusinessForm,
+    CertificationForm,
+    certification_choices,
+    subsector_choices,
+)
+from marketplace.businesses.models import Business, BusinessCertification
+from marketplace.businesses.ownership import (
+    get_own_business,
+    get_own_certification,
+    me,
+    own_business_or_none,
+    viewer,
+)
+from marketplace.businesses.scans import scan_name, store_scan
+from marketplace.businesses.services import (
+    BusinessError,
+    add_certification,
+    create_business,
+    delete_certification,
+    may_see_contact,
+    missing_for_verification,
+    set_logo,
+    submit_business,
+    update_business,
+    update_certification,
+)
+from marketplace.channels.models import Channel
+from marketplace.db import db
+from marketplace.errors import ServiceError
+from marketplace.media.backend import current_storage
+from marketplace.media.images import ImageError, ProcessedImage, store_image
+from marketplace.media.references import digest_of, discard_unreferenced
+from marketplace.media.views import send_private
+from marketplace.products import queries as product_queries
+
+public_bp = Blueprint("businesses", __name__)
+bp = Blueprint("my_business", __name__, url_prefix="/my/business")
+restrict_blueprint(bp, Role.MSME)
+
+LOGO_SIZE = 320
+
+
+@public_bp.get("/msmes/<slug>")
+def public_page(slug: str) -> str:
+    business = db.first_or_404(queries.public_business(slug))
+    products = db.session.scalars(product_queries.products_of_business(business.id)).all()
+    return render_template(
+        "businesses/public.html",
+        business=business,
+        products=products,
+        show_contact=may_see_contact(business, viewer()),
+    )
+
+
+@bp.get("")
+def dashboard() -> str:
+    business = db.session.scalar(queries.with_details(queries.business_of(me().id)))
+    if business is None:
+        return render_template("businesses/start.html")
+    rows = db.session.execute(product_queries.dashboard_rows(business.id)).all()
+    channels: dict[int, list[Channel]] = defaultdict(list)
+    if rows:
+        ids = [product.id for product, _count in rows]
+        for product_id, channel in db.session.execute(product_queries.accepted_channels(ids)):
+            channels[product_id].append(channel)
+    return render_template(
+        "businesses/dashboard.html",
+        business=business,
+        rows=rows,
+        channels=channels,
+        missing=missing_for_verification(business),
+    )
+
+
+def _store_logo(form: BusinessForm) -> ProcessedImage | None:
+    upload = form.logo.data
+    if not upload or not upload.filename:
+        return None
+    try:
+        return store_image(current_storage(), upload.read())
+    except ImageError as error:
+        form.logo.errors.append(str(error.message))
+        raise
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+def edit() -> Response | str:
+    business = own_business_or_none()
+    form = BusinessForm(obj=business)
+    form.subsector_code.choices = subsector_choices()
+    if form.validate_on_submit():
+        try:
+            logo = _store_logo(form)
+        except ImageError:
+            return render_template("businesses/edit.html", form=form, business=business)
+        if _save_profile(form, business, logo):
+            flash(_("Your business profile is saved."), "success")
+            return redirect(url_for(".dashboard"))
+    return render_template("businesses/edit.html", form=form, business=business)
+
+
+def _save_profile(
+    form: BusinessForm, business: Business | None, logo: ProcessedImage | None
+) -> bool:
+    """Create or update, then commit; False when a rule refused the change (the message is
+    on the form, and nothing was kept: not even the new logo's files)."""
+    storage = current_storage()
+    try:
+        if business is None:
+            business = create_business(me(), form.to_data())
+        else:
+            update_business(business, form.to_data())
+        old_logo = None
+        if logo is not None:
+            old_logo = set_logo(business, logo.key_for(LOGO_SIZE))
+        elif form.remove_logo.data:
+            old_logo = set_logo(business, None)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        if logo is not None:
+            discard_unreferenced(storage, [logo.digest])
+        form.form_errors.append(str(error.message))
+        return False
+    digest = digest_of(old_logo) if old_logo else None
+    if digest and old_logo != business.logo_key:
+        discard_unreferenced(storage, [digest])
+    return True
+
+
+@bp.post("/submit")
+def submit() -> Response:
+    business = get_own_business()
+    try:
+        submit_business(business, me())
+        db.session.commit()
+    except BusinessError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Your business is submitted. The trade office will verify it soon."), "success")
+    return redirect(url_for(".dashboard"))
+
+
+def _save_certification(
+    form: CertificationForm, business: Business, certification: BusinessCertification | None
+) -> bool:
+    """Store the scan (if any), save the row and commit; False when something was refused."""
+    storage = current_storage()
+    scan = None
+    upload = form.scan.data
+    if upload and upload.filename:
+        try:
+            scan = store_scan(storage, upload.read())
+        except ImageError as error:
+            form.scan.errors.append(str(error.message))
+            return False
+    try:
+        if certification is None:
+            add_certification(business, form.to_data(), scan)
+            unused = None
+        else:
+            unused = update_certification(
+                certification, form.to_data(), scan, bool(form.remove_scan.data)
+            )
+        db.session.commit()
+    except BusinessError as error:
+        db.session.rollback()
+        if scan is not None:
+            discard_unreferenced(storage, scan_keys=[scan.key])
+        form.form_errors.append(str(error.message))
+        return False
+    if unused:
+        discard_unreferenced(storage, scan_keys=[unused])
+    return True
+
+
+@bp.route("/certifications/new", methods=["GET", "POST"])
+def new_certification() -> Response | str:
+    business = get_own_business()
+    form = CertificationForm()
+    form.certification_code.choices = certification_choices()
+    if form.validate_on_submit() and _save_certification(form, business, None):
+        flash(_("The certification is added."), "success")
+        return redirect(url_for(".dashboard"))
+    return render_template("businesses/certification.html", form=form, certification=None)
+
+
+@bp.route("/certifications/<int:certification_id>/edit", methods=["GET", "POST"])
+def edit_certification(certification_id: int) -> Response | str:
+    certification = get_own_certification(certification_id)
+    form = CertificationForm(obj=certification)
+    form.certification_code.choices = certification_choices()
+    if form.validate_on_submit() and _save_certification(
+        form, certification.business, certification
+    ):
+        flash(_("The certification is saved."), "success")
+        return redirect(url_for(".dashboard"))
+    return render_template("businesses/certification.html", form=form, certification=certification)
+
+
+@bp.post("/certifications/<int:certification_id>/delete")
+def delete_certification_view(certification_id: int) -> Response:
+    certification = get_own_certification(certification_id)
+    key = delete_certification(certification)
+    db.session.commit()
+    if key:
+        discard_unreferenced(current_storage(), scan_keys=[key])
+    flash(_("The certification is removed."), "success")
+    return redirect(url_for(".dashboard"))
+
+
+@bp.get("/certifications/<int:certification_id>/scan")
+def certification_scan(certification_id: int) -> Response:
+    certification = get_own_certification(certification_id)
+    if not certification.scan_key or not certification.scan_content_type:
+        abort(404)
+    return send_private(
+        certification.scan_key, certification.scan_content_type, scan_name(certification)
+    )

@@ -1,0 +1,211 @@
+"""The catalog's selects: filters, sort orders, keyset pages and counts over visible products.
+
+Every filter is a condition on the product row (EXISTS for what lives in other tables), so
+the filters combine freely with each other and with a full-text search.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.base import ExecutableOption
+
+from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
+from marketplace.catalog.pagination import KeyValue, Sort, keyset_after
+from marketplace.channels.models import (
+    Channel,
+    ChannelStatus,
+    Nomination,
+    NominationStatus,
+    PartnerCity,
+)
+from marketplace.products.models import Product, product_certification
+from marketplace.products.queries import visible_products
+from marketplace.reference.models import Certification, Subsector
+from marketplace.search.popularity import POPULARITY
+
+# "At least" this much export experience.
+EXPORT_LEVELS = {
+    ExportExperience.INDIRECT: (ExportExperience.INDIRECT, ExportExperience.DIRECT),
+    ExportExperience.DIRECT: (ExportExperience.DIRECT,),
+}
+
+
+class SortOrder(enum.StrEnum):
+    NEWEST = "newest"
+    PRICE_LOW = "price_asc"
+    PRICE_HIGH = "price_desc"
+    INTEREST = "interest"
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What a buyer narrowed the catalog to; None means "any". A product whose value is not
+    stated (no price, no lead time) does not meet a filter on that value."""
+
+    subsector: str | None = None
+    channel: str | None = None  # channel slug: products the channel has accepted
+    city: int | None = None  # partner city id: products accepted by any of its channels
+    certification: str | None = None  # certification code, held and not expired
+    min_price: int | None = None
+    max_price: int | None = None
+    max_moq: int | None = None
+    max_lead_days: int | None = None
+    export: ExportExperience | None = None  # at least this much (indirect or direct)
+
+
+def _accepted(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Accepted into a channel meeting `conditions`. IN (not a correlated EXISTS), so that
+    the database may start from the channel's line-up, which is short (a showroom's shelves,
+    a fair's booth), instead of walking every product."""
+    line_up = (
+        sa.select(Nomination.product_id)
+        .join(Nomination.channel)
+        .where(Nomination.status == NominationStatus.ACCEPTED, *conditions)
+    )
+    return Product.id.in_(line_up)
+
+
+def filter_conditions(
+    filters: CatalogFilters, today: date, *, counting: bool = False
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Product (and its Business, which every catalog query joins).
+
+    A page walks a sort index and checks each product, so a broad filter (a certification
+    covers many products) is a correlated EXISTS; a count visits every match anyway, so with
+    `counting` the database may start from the certified products instead (IN).
+    """
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.subsector:
+        conditions.append(Product.subsector_code == filters.subsector)
+    if filters.channel:
+        conditions.append(_accepted(Channel.slug == filters.channel))
+    if filters.city is not None:
+        conditions.append(_accepted(Channel.partner_city_id == filters.city))
+    if filters.certification:
+        certified = (
+            sa.select(product_certification.c.product_id)
+            .join(
+                BusinessCertification,
+                BusinessCertification.id == product_certification.c.business_certification_id,
+            )
+            .where(
+                BusinessCertification.certification_code == filters.certification,
+                sa.or_(
+                    BusinessCertification.expires_on.is_(None),
+                    BusinessCertification.expires_on >= today,
+                ),
+            )
+        )
+        if counting:
+            conditions.append(Product.id.in_(certified))
+        else:
+            held = certified.where(product_certification.c.product_id == Product.id)
+            conditions.append(held.correlate(Product).exists())
+    if filters.min_price is not None:
+        conditions.append(Product.price_idr >= filters.min_price)
+    if filters.max_price is not None:
+        conditions.append(Product.price_idr <= filters.max_price)
+    if filters.max_moq is not None:
+        conditions.append(Product.moq <= filters.max_moq)
+    if filters.max_lead_days is not None:
+        conditions.append(Product.lead_time_days <= filters.max_lead_days)
+    if filters.export in EXPORT_LEVELS:
+        conditions.append(Business.export_experience.in_(EXPORT_LEVELS[filters.export]))
+    return conditions
+
+
+def card_options() -> list[ExecutableOption]:
+    """What a product card shows, loaded in one statement each, whatever the page size."""
+    return [
+        selectinload(Product.images),
+        selectinload(Product.business),
+        selectinload(Product.translations),
+    ]
+
+
+def sorted_ids(
+    filters: CatalogFilters, order: SortOrder, today: date
+) -> tuple[sa.Select[int, KeyValue], Sort]:
+    """(id, sort value) of the visible products meeting `filters`, not yet ordered, and the
+    order. Each order is served by an index that a page walks from the cursor on:
+    (status, published_at, id) and (status, price_idr, id) on products, and (interests,
+    product_id) on search_popularity (see search/popularity.py). A product without the value
+    sorted by (which review does not let through) is left out of that order rather than put
+    at an arbitrary end."""
+    matching = visible_products().where(*filter_conditions(filters, today))
+    if order is SortOrder.INTEREST:
+        # Driven from the popularity index, each row checked against the filters: the
+        # planner would otherwise count and sort every product before taking a page.
+        sort = Sort(POPULARITY.c.interests, POPULARITY.c.product_id, True, "int")
+        meets = matching.with_only_columns(Product.id).where(Product.id == POPULARITY.c.product_id)
+        ids = sa.select(sort.tiebreak.label("id"), sort.key.label("key")).where(meets.exists())
+        return ids, sort
+    if order in (SortOrder.PRICE_LOW, SortOrder.PRICE_HIGH):
+        sort = Sort(Product.price_idr, Product.id, order is SortOrder.PRICE_HIGH, "int")
+    else:
+        sort = Sort(Product.published_at, Product.id, True, "datetime")
+    ids = matching.with_only_columns(sort.tiebreak.label("id"), sort.key.label("key"))
+    return ids.where(sort.key.is_not(None)), sort
+
+
+def catalog_sort(order: SortOrder) -> Sort:
+    return sorted_ids(CatalogFilters(), order, date.today())[1]
+
+
+def catalog_page(
+    filters: CatalogFilters,
+    order: SortOrder,
+    today: date,
+    *,
+    after: tuple[KeyValue, int] | None = None,
+    limit: int,
+) -> sa.Select[Product, KeyValue]:
+    """One page: (product, its sort value) after the (sort value, id) of the previous page's
+    last row. Keyset, never OFFSET: a deep page costs what the first does, and products
+    added meanwhile neither repeat nor push rows past the reader.
+
+    The page's ids are chosen on narrow rows (id and sort value), then the products are
+    read: sorting never carries descriptions around.
+    """
+    ids, sort = sorted_ids(filters, order, today)
+    if after is not None:
+        ids = ids.where(keyset_after(sort, after))
+    page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
+    chosen = Sort(page.c.key, page.c.id, sort.descending, sort.kind)
+    return (
+        sa.select(Product, page.c.key)
+        .join(page, page.c.id == Product.id)
+        .order_by(*chosen.order_by())
+        .options(*card_options())
+    )
+
+
+def catalog_count(filters: CatalogFilters, today: date, *, cap: int) -> sa.Select[int]:
+    """How many products match, counted up to `cap` + 1 (more is "more than")."""
+    matching = visible_products().with_only_columns(Product.id)
+    matching = matching.where(*filter_conditions(filters, today, counting=True)).limit(cap + 1)
+    return sa.select(sa.func.count()).select_from(matching.subquery())
+
+
+def subsector_options() -> sa.Select[Subsector]:
+    """Those whose MSMEs make exportable goods first."""
+    return sa.select(Subsector).order_by(Subsector.goods.desc(), Subsector.name_en)
+
+
+def certification_options() -> sa.Select[Certification]:
+    return sa.select(Certification).order_by(Certification.name)
+
+
+def channel_options() -> sa.Select[Channel]:
+    """The channels a visitor can see (open ones, and closed ones whose line-up stays)."""
+    public = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
+    return sa.select(Channel).where(Channel.status.in_(public)).order_by(Channel.name)
+
+
+def city_options() -> sa.Select[int, str]:
+    return sa.select(PartnerCity.id, PartnerCity.name).order_by(PartnerCity.name)

@@ -1,0 +1,135 @@
+"""The catalog (/catalog) and full-text search (/search): public, read-only, shareable URLs.
+
+Each page issues the same statements whatever its size or depth: the filter choices, one
+select for the page, one per kind of related row (photos, business, translations), one count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import get_locale
+
+from marketplace.catalog import queries
+from marketplace.catalog.cards import make_cards
+from marketplace.catalog.forms import (
+    DEFAULT_PER_PAGE,
+    CatalogForm,
+    FilterForm,
+    SearchForm,
+    per_page,
+)
+from marketplace.catalog.pagination import decode_cursor, encode_cursor
+from marketplace.db import db, utcnow
+from marketplace.search.queries import CANDIDATE_CAP, search_products
+from marketplace.search.text import query_terms
+
+bp = Blueprint("catalog", __name__)
+# Counting every match of a broad filter costs a scan of the catalog; beyond this many,
+# "more than" says enough (the same cap as search results).
+CATALOG_COUNT_CAP = CANDIDATE_CAP
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _prepare(form: FilterForm) -> list[str]:
+    """Offer the current choices, validate; the labels of the values that are left out."""
+    locale = _locale()
+    form.set_choices(
+        subsectors=[
+            (s.code, s.name_for(locale)) for s in db.session.scalars(queries.subsector_options())
+        ],
+        channels=[(c.slug, c.name) for c in db.session.scalars(queries.channel_options())],
+        cities=[(str(i), name) for i, name in db.session.execute(queries.city_options())],
+        certifications=[
+            (c.code, c.name) for c in db.session.scalars(queries.certification_options())
+        ],
+    )
+    return form.check()
+
+
+def _page_args(form: FilterForm, size: int) -> dict[str, Any]:
+    args: dict[str, Any] = dict(form.query_args())
+    if size != DEFAULT_PER_PAGE:
+        args["per_page"] = str(size)
+    return args
+
+
+@bp.get("/catalog")
+def index() -> str:
+    form = CatalogForm(formdata=request.args)
+    ignored = _prepare(form)
+    filters, order, today = form.to_filters(), form.sort_order(), utcnow().date()
+    sort = queries.catalog_sort(order)
+    size = per_page(request.args.get("per_page"))
+    after = decode_cursor(_secret(), order.value, request.args.get("after"), kind=sort.kind)
+    rows = db.session.execute(
+        queries.catalog_page(filters, order, today, after=after, limit=size + 1)
+    ).all()
+    total = db.session.scalar(queries.catalog_count(filters, today, cap=CATALOG_COUNT_CAP)) or 0
+    args = _page_args(form, size)
+    next_url = None
+    if len(rows) > size:
+        last, value = rows[size - 1]
+        cursor = encode_cursor(_secret(), order.value, value, last.id)
+        next_url = url_for(".index", **args, after=cursor)
+    return render_template(
+        "catalog/index.html",
+        form=form,
+        ignored=ignored,
+        cards=make_cards([row[0] for row in rows[:size]], _locale()),
+        total=min(total, CATALOG_COUNT_CAP),
+        more_than_cap=total > CATALOG_COUNT_CAP,
+        next_url=next_url,
+        first_url=url_for(".index", **args) if after else None,
+    )
+
+
+def _search_scope(terms: Sequence[str]) -> str:
+    """A cursor belongs to the words it was made for."""
+    return "search:" + hashlib.sha256(" ".join(terms).encode()).hexdigest()[:16]
+
+
+@bp.get("/search")
+def search() -> str:
+    form = SearchForm(formdata=request.args)
+    ignored = _prepare(form)
+    terms = query_terms(form.q.data)
+    if not terms:
+        return render_template(
+            "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[]
+        )
+    where = queries.filter_conditions(form.to_filters(), utcnow().date())
+    size = per_page(request.args.get("per_page"))
+    scope = _search_scope(terms)
+    cursor = decode_cursor(_secret(), scope, request.args.get("after"))
+    after = (cursor[0], cursor[1]) if cursor and isinstance(cursor[0], int) else None
+    rows = db.session.execute(
+        search_products(terms, where, after=after, limit=size + 1).options(*queries.card_options())
+    ).all()
+    args = _page_args(form, size)
+    next_url = None
+    if len(rows) > size:
+        last, score, _matches = rows[size - 1]
+        next_url = url_for(".search", **args, after=encode_cursor(_secret(), scope, score, last.id))
+    total = rows[0][2] if rows else 0  # every row carries the count of all candidates
+    return render_template(
+        "catalog/search.html",
+        form=form,
+        ignored=ignored,
+        terms=terms,
+        cards=make_cards([row[0] for row in rows[:size]], _locale(), terms),
+        total=min(total, CANDIDATE_CAP),
+        more_than_cap=total > CANDIDATE_CAP,
+        next_url=next_url,
+        first_url=url_for(".search", **args) if after else None,
+    )

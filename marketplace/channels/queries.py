@@ -1,0 +1,225 @@
+"""Selects for channel pages, the partner cities' figures, curation and the owner's nominations.
+
+Figures are counted by the database (GROUP BY), never by loading rows into Python.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import User
+from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.channels.models import (
+    Channel,
+    ChannelStatus,
+    Nomination,
+    NominationScore,
+    NominationStatus,
+    PartnerCity,
+)
+from marketplace.interests.models import Interest, InterestStatus
+from marketplace.products.models import Product, ProductStatus
+
+PUBLIC_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED, ChannelStatus.ARCHIVED)
+LISTED_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
+
+
+def listed_channels() -> sa.Select[Channel]:
+    """Open and closed channels, grouped by series (editions of one fair together), newest
+    edition first within a series."""
+    return (
+        sa.select(Channel)
+        .where(Channel.status.in_(LISTED_STATUSES))
+        .options(selectinload(Channel.partner_city))
+        .order_by(
+            sa.func.coalesce(Channel.series, Channel.name),
+            Channel.starts_on.desc().nulls_last(),
+            Channel.name,
+        )
+    )
+
+
+def past_channels() -> sa.Select[Channel]:
+    return (
+        sa.select(Channel)
+        .where(Channel.status == ChannelStatus.ARCHIVED)
+        .order_by(Channel.starts_on.desc().nulls_last(), Channel.name)
+    )
+
+
+def public_channel(slug: str) -> sa.Select[Channel]:
+    """Drafts are not public; archived editions keep their page (their address was printed)."""
+    return (
+        sa.select(Channel)
+        .where(Channel.slug == slug, Channel.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Channel.partner_city))
+    )
+
+
+def lineup(channel_id: int) -> sa.Select[Nomination]:
+    """The accepted products a visitor may see, by shelf code: published, of verified MSMEs."""
+    return (
+        sa.select(Nomination)
+        .join(Nomination.product)
+        .join(Product.business)
+        .where(
+            Nomination.channel_id == channel_id,
+            Nomination.status == NominationStatus.ACCEPTED,
+            Product.status == ProductStatus.PUBLISHED,
+            Business.status == BusinessStatus.VERIFIED,
+        )
+        .options(
+            selectinload(Nomination.product).selectinload(Product.images),
+            selectinload(Nomination.product).selectinload(Product.translations),
+            selectinload(Nomination.product).selectinload(Product.business),
+            selectinload(Nomination.product)
+            .selectinload(Product.certifications)
+            .selectinload(BusinessCertification.certification),
+        )
+        .order_by(Nomination.shelf_code, Nomination.id)
+    )
+
+
+def partner_cities() -> sa.Select[PartnerCity]:
+    """Oldest ties first; cities whose year is unknown after them, by name."""
+    return (
+        sa.select(PartnerCity)
+        .options(selectinload(PartnerCity.channels))
+        .order_by(PartnerCity.since_year.is_(None), PartnerCity.since_year, PartnerCity.name)
+    )
+
+
+def partner_figures() -> sa.Select[int | None, int, int]:
+    """Per partner city: MSMEs taking part and products shown (accepted in a public channel)."""
+    return (
+        sa.select(
+            Channel.partner_city_id,
+            sa.func.count(sa.distinct(Product.business_id)),
+            sa.func.count(sa.distinct(Nomination.product_id)),
+        )
+        .join(Nomination.channel)
+        .join(Nomination.product)
+        .where(
+            Nomination.status == NominationStatus.ACCEPTED,
+            Channel.status.in_(PUBLIC_STATUSES),
+            Channel.partner_city_id.is_not(None),
+        )
+        .group_by(Channel.partner_city_id)
+    )
+
+
+def partner_interests() -> sa.Select[int | None, int]:
+    """Per partner city: interests that came through its channels (spam not counted)."""
+    return (
+        sa.select(Channel.partner_city_id, sa.func.count(Interest.id))
+        .join(Interest.channel)
+        .where(Channel.partner_city_id.is_not(None), Interest.status != InterestStatus.SPAM)
+        .group_by(Channel.partner_city_id)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The office
+
+
+def all_channels() -> sa.Select[Channel]:
+    return (
+        sa.select(Channel)
+        .options(selectinload(Channel.partner_city))
+        .order_by(sa.func.coalesce(Channel.series, Channel.name), Channel.starts_on, Channel.name)
+    )
+
+
+def nomination_counts() -> sa.Select[int, NominationStatus, int]:
+    """(channel id, status, how many) for every channel."""
+    return sa.select(
+        Nomination.channel_id, Nomination.status, sa.func.count(Nomination.id)
+    ).group_by(Nomination.channel_id, Nomination.status)
+
+
+def nominations_for_review(channel_id: int) -> sa.Select[Nomination]:
+    """Every nomination of a channel with what officers compare: waiting ones first."""
+    waiting_first = sa.case((Nomination.status == NominationStatus.NOMINATED, 0), else_=1)
+    return (
+        sa.select(Nomination)
+        .where(Nomination.channel_id == channel_id)
+        .options(
+            selectinload(Nomination.product).selectinload(Product.images),
+            selectinload(Nomination.product)
+            .selectinload(Product.business)
+            .selectinload(Business.certifications)
+            .selectinload(BusinessCertification.certification),
+            selectinload(Nomination.product)
+            .selectinload(Product.certifications)
+            .selectinload(BusinessCertification.certification),
+            selectinload(Nomination.scores),
+            selectinload(Nomination.decided_by),
+        )
+        .order_by(waiting_first, Nomination.created_at, Nomination.id)
+    )
+
+
+def score_officers(nomination_ids: list[int]) -> sa.Select[NominationScore, str]:
+    return (
+        sa.select(NominationScore, User.name)
+        .join(User, User.id == NominationScore.officer_id)
+        .where(NominationScore.nomination_id.in_(nomination_ids))
+        .order_by(NominationScore.created_at)
+    )
+
+
+def reply_times(business_ids: list[int]) -> sa.Select[int, datetime, datetime | None]:
+    """(business id, created, first reply) of each interest in the businesses' products."""
+    return (
+        sa.select(Product.business_id, Interest.created_at, Interest.first_reply_at)
+        .join(Interest.product)
+        .where(Product.business_id.in_(business_ids), Interest.status != InterestStatus.SPAM)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The owner
+
+
+def nominations_of_owner(owner_id: int) -> sa.Select[Nomination]:
+    return (
+        sa.select(Nomination)
+        .join(Nomination.product)
+        .join(Product.business)
+        .where(Business.owner_id == owner_id)
+        .options(selectinload(Nomination.product), selectinload(Nomination.channel))
+        .order_by(Nomination.created_at.desc(), Nomination.id.desc())
+    )
+
+
+def own_nomination(owner_id: int, nomination_id: int) -> sa.Select[Nomination]:
+    return nominations_of_owner(owner_id).where(Nomination.id == nomination_id)
+
+
+def own_published_products(owner_id: int) -> sa.Select[Product]:
+    return (
+        sa.select(Product)
+        .join(Product.business)
+        .where(
+            Business.owner_id == owner_id,
+            Business.status == BusinessStatus.VERIFIED,
+            Product.status == ProductStatus.PUBLISHED,
+        )
+        .order_by(Product.name)
+    )
+
+
+def own_product(owner_id: int, product_id: int) -> sa.Select[Product]:
+    return (
+        sa.select(Product)
+        .join(Product.business)
+        .where(Business.owner_id == owner_id, Product.id == product_id)
+    )
+
+
+def channels_taking_nominations() -> sa.Select[Channel]:
+    """Open channels; the caller checks each one's application window against today."""
+    return sa.select(Channel).where(Channel.status == ChannelStatus.OPEN).order_by(Channel.name)

@@ -1,0 +1,183 @@
+"""Public channel pages: the sister cities, the channels and their line-ups, the printable
+catalog, and the permanent short address printed in QR shelf tags (/t/<token>).
+
+These addresses are printed and shared and never change. Views of the pages and catalogs and
+scans of the tags are counted (see `visits`), each in a short write transaction of its own
+after the page has been read, so counting never holds up reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response as BaseResponse
+
+from marketplace.channels import queries, visits
+from marketplace.channels.attribution import start_channel_visit
+from marketplace.channels.catalog import catalog_pdf
+from marketplace.channels.curation import accepts_nominations, office_today
+from marketplace.channels.models import Channel, Nomination, ViewKind
+from marketplace.channels.pages import lineup_cards, pdf_response
+from marketplace.channels.prices import ConvertedPrice, format_amount, rate_in_force
+from marketplace.db import begin_write, db
+from marketplace.products.models import Product
+
+bp = Blueprint("channels", __name__)
+
+CATALOG_MAX_AGE = 300  # seconds a printed catalog may be cached: line-ups change slowly
+
+
+@bp.app_template_filter("converted_amount")
+def converted_amount(price: ConvertedPrice) -> str:
+    """ "EUR 52.34" in the page's number format."""
+    return format_amount(price, str(get_locale() or "en"))
+
+
+def _count(record: Callable[[], object], what: str = "view") -> None:
+    """Count a view or a scan in a write transaction of its own, after the page was read (a
+    read transaction upgraded to a write can fail on SQLite); a failure to count is logged and
+    never breaks the page."""
+    try:
+        db.session.commit()
+        begin_write()
+        record()
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Could not count a channel %s", what)
+
+
+def _channel(slug: str) -> Channel:
+    return db.first_or_404(queries.public_channel(slug))
+
+
+def product_address(product: Product, locale: str | None) -> str:
+    """The product's public page, with the channel's language asked for in the address."""
+    address = url_for("products.page", slug=product.slug)
+    if locale and locale != "en":
+        address += "?" + urlencode({"lang": locale})
+    return address
+
+
+@bp.get("/partners")
+def partners() -> str:
+    cities = db.session.scalars(queries.partner_cities()).unique().all()
+    shown = {row[0]: (row[1], row[2]) for row in db.session.execute(queries.partner_figures())}
+    interests = {row[0]: row[1] for row in db.session.execute(queries.partner_interests())}
+    return render_template(
+        "channels/partners.html",
+        cities=cities,
+        shown=shown,
+        interests=interests,
+        public_statuses=queries.PUBLIC_STATUSES,
+    )
+
+
+def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channel]]]:
+    """Editions of one series together (the query orders them so); other channels alone."""
+    groups: list[tuple[str | None, list[Channel]]] = []
+    for channel in channels:
+        if channel.series and groups and groups[-1][0] == channel.series:
+            groups[-1][1].append(channel)
+        else:
+            groups.append((channel.series, [channel]))
+    return groups
+
+
+@bp.get("/channels")
+def index() -> str:
+    return render_template(
+        "channels/index.html",
+        groups=series_groups(list(db.session.scalars(queries.listed_channels()))),
+        past=db.session.scalars(queries.past_channels()).all(),
+        today=office_today(),
+    )
+
+
+@bp.get("/channels/<slug>")
+def show(slug: str) -> str:
+    channel = _channel(slug)
+    today = office_today()
+    nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
+    rate = db.session.scalar(rate_in_force(channel.currency, today))
+    html = render_template(
+        "channels/show.html",
+        channel=channel,
+        cards=lineup_cards(channel, nominations, rate),
+        rate=rate,
+        open_for_nominations=accepts_nominations(channel, today),
+    )
+    channel_id = channel.id
+    _count(lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.PAGE))
+    return html
+
+
+@bp.get("/channels/<slug>/catalog.pdf")
+def catalog(slug: str) -> Response:
+    channel = _channel(slug)
+    today = office_today()
+    nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
+    rate = db.session.scalar(rate_in_force(channel.currency, today))
+    data = catalog_pdf(channel, nominations, rate, today)
+    channel_id = channel.id
+    _count(lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.CATALOG))
+    response = pdf_response(data, f"{slug}-catalog.pdf")
+    response.cache_control.public = True
+    response.cache_control.max_age = CATALOG_MAX_AGE
+    return response
+
+
+@bp.get("/channels/<slug>/products/<product_slug>")
+def product(slug: str, product_slug: str) -> BaseResponse:
+    """A product followed from the channel's page: the visit is credited to the channel."""
+    channel = _channel(slug)
+    found = visits.in_lineup(channel, product_slug)
+    if found is None:
+        abort(404)
+    start_channel_visit(channel.id, channel.locale)
+    target = product_address(found, channel.locale)
+    channel_id, product_id = channel.id, found.id
+    _count(
+        lambda: visits.record_view(
+            db.session.get_one(Channel, channel_id),
+            ViewKind.PRODUCT,
+            db.session.get_one(Product, product_id),
+        )
+    )
+    return redirect(target)
+
+
+@bp.get("/t/<token>")
+def tag(token: str) -> BaseResponse:
+    """A scanned shelf tag: to the product in the channel's language, counting the scan.
+
+    See `visits` for tags of products no longer in the line-up. When the product is not
+    public (for instance back in review after an edit), the visitor lands on the channel's
+    page instead of an error; an unknown token is a plain 404.
+    """
+    if len(token) > 32:
+        abort(404)
+    visit = visits.find_tag(token)
+    if visit is None:
+        abort(404)
+    channel = visit.channel
+    if visit.product_is_public:
+        target = product_address(visit.product, channel.locale)
+    elif channel.status in queries.PUBLIC_STATUSES:
+        target = url_for("channels.show", slug=channel.slug)
+    else:
+        abort(404)
+    if visit.counts:
+        nomination_id = visit.nomination.id
+        _count(
+            lambda: visits.record_scan(db.session.get_one(Nomination, nomination_id)),
+            "scan",
+        )
+        start_channel_visit(channel.id, channel.locale)
+    response = redirect(target)
+    response.cache_control.no_store = True
+    return response

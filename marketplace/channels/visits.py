@@ -1,0 +1,103 @@
+"""Counting what visitors open: shelf-tag scans and views of channel pages, catalogs and products.
+
+Rows hold the channel, the product and the time, never anything about the person, so the
+office's reports can count them by channel, partnership and day.
+
+A printed tag outlives the line-up it was printed for. Its short address keeps working: while
+the product is in the channel's line-up (the nomination is accepted) a scan is counted and the
+visit is credited to the channel; once the nomination is withdrawn the tag still leads to the
+product if it is public, but nothing is counted for the channel, whose line-up no longer
+includes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.businesses.models import Business, BusinessStatus
+from marketplace.channels.models import (
+    Channel,
+    ChannelView,
+    Nomination,
+    NominationStatus,
+    Scan,
+    ViewKind,
+)
+from marketplace.db import db
+from marketplace.products.models import Product, ProductStatus
+
+
+@dataclass(frozen=True)
+class TagVisit:
+    nomination: Nomination
+    channel: Channel
+    product: Product
+    counts: bool  # the product is in the channel's line-up: the scan and the visit count
+    product_is_public: bool
+
+
+def product_is_public(product: Product) -> bool:
+    return (
+        product.status == ProductStatus.PUBLISHED
+        and product.business.status == BusinessStatus.VERIFIED
+    )
+
+
+def find_tag(token: str) -> TagVisit | None:
+    """What a tag's token leads to, or None when no tag was ever printed with it."""
+    nomination = db.session.scalar(
+        sa.select(Nomination)
+        .where(Nomination.qr_token == token)
+        .options(
+            selectinload(Nomination.channel),
+            selectinload(Nomination.product).selectinload(Product.business),
+        )
+    )
+    if nomination is None:
+        return None
+    return TagVisit(
+        nomination=nomination,
+        channel=nomination.channel,
+        product=nomination.product,
+        counts=nomination.status == NominationStatus.ACCEPTED,
+        product_is_public=product_is_public(nomination.product),
+    )
+
+
+def record_scan(nomination: Nomination) -> Scan:
+    scan = Scan(
+        nomination_id=nomination.id,
+        channel_id=nomination.channel_id,
+        product_id=nomination.product_id,
+    )
+    db.session.add(scan)
+    db.session.flush()
+    return scan
+
+
+def record_view(channel: Channel, kind: ViewKind, product: Product | None = None) -> ChannelView:
+    view = ChannelView(
+        channel_id=channel.id, kind=kind, product_id=product.id if product is not None else None
+    )
+    db.session.add(view)
+    db.session.flush()
+    return view
+
+
+def in_lineup(channel: Channel, product_slug: str) -> Product | None:
+    """A public product of the channel's accepted line-up, by its slug."""
+    return db.session.scalar(
+        sa.select(Product)
+        .join(Nomination, Nomination.product_id == Product.id)
+        .join(Product.business)
+        .where(
+            Nomination.channel_id == channel.id,
+            Nomination.status == NominationStatus.ACCEPTED,
+            Product.slug == product_slug,
+            Product.status == ProductStatus.PUBLISHED,
+            Business.status == BusinessStatus.VERIFIED,
+        )
+    )

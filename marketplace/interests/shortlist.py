@@ -1,0 +1,60 @@
+"""A buyer's shortlist: products kept aside to compare and come back to.
+
+Adding twice keeps one entry (a double click, two tabs); removing what is not there is no
+error. Only buyers keep a shortlist, and only public products can be added.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.channels.visits import product_is_public
+from marketplace.db import db
+from marketplace.interests import queries
+from marketplace.interests.models import ShortlistEntry
+from marketplace.interests.services import InterestError
+from marketplace.products.models import Product
+
+SHORTLIST_MAX = 500
+
+
+def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, bool]:
+    """The entry, and whether it was added now."""
+    if buyer.role != Role.BUYER:
+        raise InterestError(_("Only buyers keep a shortlist."))
+    existing = db.session.scalar(queries.shortlist_entry(buyer.id, product.id))
+    if existing is not None:
+        return existing, False
+    if not product_is_public(product):
+        raise InterestError(_("This product is not available any more."))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ShortlistEntry)
+        .where(ShortlistEntry.user_id == buyer.id)
+    )
+    if (count or 0) >= SHORTLIST_MAX:
+        raise InterestError(
+            _("Your shortlist is full (%(n)d products). Remove some first.", n=SHORTLIST_MAX)
+        )
+    entry = ShortlistEntry(user_id=buyer.id, product_id=product.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except sa.exc.IntegrityError:
+        found = db.session.scalar(queries.shortlist_entry(buyer.id, product.id))
+        if found is None:
+            raise
+        return found, False
+    return entry, True
+
+
+def remove_from_shortlist(buyer: User, product_id: int) -> bool:
+    """Whether an entry was removed."""
+    entry = db.session.scalar(queries.shortlist_entry(buyer.id, product_id))
+    if entry is None:
+        return False
+    db.session.delete(entry)
+    db.session.flush()
+    return True

@@ -1,0 +1,192 @@
+"""The interest's life cycle, moved by its two parties and watched by the office:
+
+    new -> replied -> negotiating -> won(quantity, value in IDR) | lost(reason)
+    any open state -> withdrawn (buyer) | spam (owner or officer)
+
+The owner answers (by writing, or by marking an interest answered outside the marketplace),
+negotiates, and records the outcome; a deal can be won once the buyer has been answered, and
+lost at any open step. Every change of status is written to the audit log with who and why,
+and the other party is told. Reports of spam go to the office's queue as an AbuseReport.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.db import db, utcnow
+from marketplace.interests import queries
+from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
+from marketplace.interests.services import (
+    QUANTITY_MAX,
+    REASON_MAX,
+    InterestError,
+    InterestStateError,
+    clean_text,
+    is_buyer,
+    is_owner,
+    record_first_reply,
+)
+from marketplace.notifications import notify
+from marketplace.office.audit import record_audit
+from marketplace.office.models import AbuseReport, ReportStatus
+
+VALUE_MAX_IDR = 10**15  # a quadrillion rupiah: beyond any deal, inside a 64-bit integer
+CLOSED_STATUSES = (
+    InterestStatus.WON,
+    InterestStatus.LOST,
+    InterestStatus.WITHDRAWN,
+    InterestStatus.SPAM,
+)
+
+# Which status each step may start from; the owner moves these.
+OWNER_STEPS: dict[InterestStatus, tuple[InterestStatus, ...]] = {
+    InterestStatus.REPLIED: (InterestStatus.NEW,),
+    InterestStatus.NEGOTIATING: (InterestStatus.REPLIED,),
+    InterestStatus.WON: (InterestStatus.REPLIED, InterestStatus.NEGOTIATING),
+    InterestStatus.LOST: OPEN_INTEREST_STATUSES,
+}
+
+
+def next_owner_steps(interest: Interest) -> list[InterestStatus]:
+    """The statuses the owner may move the interest to now (for the page's buttons)."""
+    return [target for target, sources in OWNER_STEPS.items() if interest.status in sources]
+
+
+def _require_owner(interest: Interest, owner: User) -> None:
+    if not is_owner(interest, owner):
+        raise InterestError(_("Only the business can change the status of this interest."))
+
+
+def _move(
+    interest: Interest,
+    actor: User,
+    target: InterestStatus,
+    *,
+    reason: str | None = None,
+    recorded: dict[str, Any] | None = None,
+) -> None:
+    before = interest.status
+    interest.status = target
+    if target in CLOSED_STATUSES:
+        interest.closed_at = utcnow()
+    db.session.flush()
+    record_audit(
+        actor,
+        f"interest.{target.value}",
+        "interest",
+        interest.id,
+        before={"status": before.value},
+        after={"status": target.value, **(recorded or {})},
+        reason=reason,
+    )
+    notify.status_changed(interest, actor)
+
+
+def _check_step(interest: Interest, target: InterestStatus, refusal: str) -> None:
+    if interest.status not in OWNER_STEPS[target]:
+        raise InterestStateError(refusal)
+
+
+def mark_replied(interest: Interest, owner: User) -> None:
+    """For an answer given outside the marketplace (a call, a meeting at the fair)."""
+    _require_owner(interest, owner)
+    _check_step(interest, InterestStatus.REPLIED, _("Only a new interest can be marked answered."))
+    record_first_reply(interest, owner)
+    notify.status_changed(interest, owner)
+
+
+def start_negotiating(interest: Interest, owner: User) -> None:
+    _require_owner(interest, owner)
+    _check_step(
+        interest,
+        InterestStatus.NEGOTIATING,
+        _("Negotiation can start once the buyer has been answered, and only once."),
+    )
+    _move(interest, owner, InterestStatus.NEGOTIATING)
+
+
+def record_won(interest: Interest, owner: User, quantity: int, value_idr: int) -> None:
+    """A deal: how much was sold and its value in whole rupiah, both above zero."""
+    _require_owner(interest, owner)
+    _check_step(
+        interest,
+        InterestStatus.WON,
+        _("A deal can be recorded once the buyer has been answered, while the interest is open."),
+    )
+    if not 0 < quantity <= QUANTITY_MAX:
+        raise InterestError(_("The quantity sold must be a whole number above zero."))
+    if not 0 < value_idr <= VALUE_MAX_IDR:
+        raise InterestError(_("The value must be a whole number of rupiah above zero."))
+    interest.won_quantity = quantity
+    interest.won_value_idr = value_idr
+    _move(
+        interest,
+        owner,
+        InterestStatus.WON,
+        recorded={"won_quantity": quantity, "won_value_idr": value_idr},
+    )
+
+
+def record_lost(interest: Interest, owner: User, reason: str) -> None:
+    _require_owner(interest, owner)
+    _check_step(interest, InterestStatus.LOST, _("Only an open interest can be recorded as lost."))
+    text = clean_text(reason, REASON_MAX)
+    if not text:
+        raise InterestError(_("Please say why the deal did not happen."))
+    interest.lost_reason = text
+    _move(interest, owner, InterestStatus.LOST, reason=text)
+
+
+def withdraw(interest: Interest, buyer: User) -> None:
+    """The buyer ends an open conversation; the business is told."""
+    if not is_buyer(interest, buyer):
+        raise InterestError(_("Only the buyer can withdraw this interest."))
+    if interest.status not in OPEN_INTEREST_STATUSES:
+        raise InterestStateError(_("Only an open interest can be withdrawn."))
+    _move(interest, buyer, InterestStatus.WITHDRAWN)
+
+
+def mark_spam(interest: Interest, actor: User, reason: str | None = None) -> None:
+    """The owner or an officer closes an open interest as spam; the buyer is not told."""
+    if not (is_owner(interest, actor) or actor.is_staff):
+        raise InterestError(_("Only the business or the trade office can mark this as spam."))
+    if interest.status not in OPEN_INTEREST_STATUSES:
+        raise InterestStateError(_("Only an open interest can be marked as spam."))
+    _move(interest, actor, InterestStatus.SPAM, reason=clean_text(reason, REASON_MAX) or None)
+
+
+def report_spam(interest: Interest, reporter: User, reason: str) -> tuple[AbuseReport, bool]:
+    """Report the conversation to the trade office; returns the report and whether it is new.
+
+    Either party may report. The owner's report also closes an open interest as spam; the
+    buyer's report leaves the status to the office. Reporting again while a report of the same
+    person is open adds nothing.
+    """
+    if not (is_buyer(interest, reporter) or is_owner(interest, reporter)):
+        raise InterestError(_("Only the buyer and the business can report this conversation."))
+    text = clean_text(reason, REASON_MAX)
+    if not text:
+        raise InterestError(_("Please tell the trade office what is wrong."))
+    existing = db.session.scalar(
+        sa.select(AbuseReport).where(
+            AbuseReport.reporter_id == reporter.id,
+            AbuseReport.subject_type == "interest",
+            AbuseReport.subject_id == interest.id,
+            AbuseReport.status == ReportStatus.OPEN,
+        )
+    )
+    if existing is not None:
+        return existing, False
+    report = AbuseReport(
+        reporter_id=reporter.id, subject_type="interest", subject_id=interest.id, reason=text
+    )
+    db.session.add(report)
+    db.session.flush()
+    if is_owner(interest, reporter) and interest.status in OPEN_INTEREST_STATUSES:
+        mark_spam(interest, reporter, text)
+    notify.report_filed(interest, reporter, db.session.scalars(queries.active_officers()).all())
+    return report, True

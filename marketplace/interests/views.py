@@ -1,0 +1,255 @@
+"""Interest pages: expressing interest from a product page, the lists (a buyer's interests, a
+business's inbox), a conversation, and a buyer's profile as the businesses they contacted see it.
+
+Actions inside a conversation (writing, moving the status, withdrawing, reporting) are in
+`thread_views`; a conversation's page is rendered here for both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from marketplace.accounts.guards import restrict_blueprint, roles_required
+from marketplace.accounts.models import Role, User
+from marketplace.businesses.ownership import me, own_business_or_none
+from marketplace.businesses.services import may_see_contact
+from marketplace.channels.attribution import current_visit_channel_id
+from marketplace.db import begin_write, db
+from marketplace.errors import ServiceError
+from marketplace.extensions import limiter
+from marketplace.interests import limits, queries, services
+from marketplace.interests.access import Side, get_interest
+from marketplace.interests.display import register_globals
+from marketplace.interests.forms import (
+    InterestForm,
+    LostForm,
+    MessageForm,
+    ReportForm,
+    StepForm,
+    WithdrawForm,
+    WonForm,
+)
+from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
+from marketplace.interests.transitions import next_owner_steps
+from marketplace.products import queries as product_queries
+from marketplace.products.models import Product
+from marketplace.reference.loader import currencies
+
+bp = Blueprint("interests", __name__)
+restrict_blueprint(bp)
+limits.explain_limits(bp)
+register_globals(bp)
+
+PER_PAGE = 20
+PageResponse = str | Response | tuple[str, int]
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Expressing interest
+
+
+def _usual_currency(buyer: User) -> str | None:
+    """The buyer's preferred currency, else the currency of their partner city."""
+    profile = buyer.buyer_profile
+    if profile is None:
+        return None
+    if profile.preferred_currency:
+        return profile.preferred_currency
+    city = profile.partner_city
+    return city.currency if city is not None and city.currency in currencies() else None
+
+
+def _new_form(product: Product, buyer: User) -> InterestForm:
+    form = InterestForm()
+    if not form.is_submitted():
+        form.unit.data = product.unit
+        form.currency.data = _usual_currency(buyer) or currencies()[0]
+        form.submission_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+@bp.route("/products/<slug>/interest", methods=["GET", "POST"])
+@roles_required(Role.BUYER)
+@limiter.limit(
+    limits.INTEREST_LIMIT,
+    key_func=limits.per_account,
+    methods=["POST"],
+    deduct_when=limits.went_through,
+    error_message=limits.interest_limit_text,
+)
+def new(slug: str) -> PageResponse:
+    product = db.first_or_404(product_queries.public_product(slug))
+    buyer = me()
+    form = _new_form(product, buyer)
+    if form.validate_on_submit():
+        try:
+            result = services.express_interest(
+                buyer,
+                product,
+                form.to_data(),
+                submission_key=form.submission_key.data or "",
+                channel_id=current_visit_channel_id(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            interest_id = result.interest.id
+            db.session.commit()
+            if result.joined:
+                flash(
+                    _("Your message is added to your open conversation about this product."),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Your interest is sent to %(business)s. We will tell you when they answer.",
+                        business=product.business.name,
+                    ),
+                    "success",
+                )
+            return redirect(url_for(".thread", interest_id=interest_id))
+    return render_template(
+        "interests/new.html",
+        form=form,
+        product=product,
+        open_interest=db.session.scalar(queries.open_interest(buyer.id, product.id)),
+    ), (400 if form.is_submitted() else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+def _page(query: Any) -> tuple[list[Any], bool]:
+    """One page of rows, and whether there is a next one."""
+    page = _page_number()
+    rows = list(db.session.execute(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)))
+    return rows[:PER_PAGE], len(rows) > PER_PAGE
+
+
+@bp.get("/interests")
+def index() -> PageResponse:
+    user = me()
+    if user.role == Role.BUYER:
+        rows, more = _page(queries.buyer_interests(user.id))
+        return render_template(
+            "interests/buyer_index.html", rows=rows, more=more, page=_page_number()
+        )
+    if user.role != Role.MSME:
+        abort(403)
+    business = own_business_or_none()
+    if business is None:
+        return render_template("interests/inbox.html", business=None, rows=[], counts={})
+    chosen = request.args.get("status", "")
+    status = InterestStatus(chosen) if chosen in set(InterestStatus) else None
+    rows, more = _page(queries.business_inbox(business.id, status))
+    counts: dict[InterestStatus, int] = {
+        row[0]: row[1] for row in db.session.execute(queries.inbox_status_counts(business.id))
+    }
+    return render_template(
+        "interests/inbox.html",
+        business=business,
+        rows=rows,
+        more=more,
+        page=_page_number(),
+        status=status,
+        counts=counts,
+        statuses=list(InterestStatus),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The conversation
+
+
+def read_marker(interest: Interest, side: Side) -> datetime | None:
+    return {Side.BUYER: interest.buyer_read_at, Side.OWNER: interest.owner_read_at}.get(side)
+
+
+def render_thread(
+    interest: Interest,
+    side: Side,
+    status: int = 200,
+    *,
+    read_at: datetime | None = None,
+    problem: str | None = None,
+    **forms: FlaskForm,
+) -> tuple[str, int]:
+    """The conversation as `side` sees it, with the forms it may use (given ones keep errors).
+
+    Messages after `read_at` (the reader's marker before this visit) are marked as new.
+    """
+    viewer = me()
+    business = interest.product.business
+    defaults: dict[str, FlaskForm] = {
+        "message_form": MessageForm(formdata=None),
+        "step_form": StepForm(formdata=None),
+        "won_form": WonForm(formdata=None),
+        "lost_form": LostForm(formdata=None),
+        "withdraw_form": WithdrawForm(formdata=None),
+        "report_form": ReportForm(formdata=None),
+    }
+    defaults.update(forms)
+    return render_template(
+        "interests/thread.html",
+        interest=interest,
+        product=interest.product,
+        business=business,
+        buyer=interest.buyer,
+        profile=interest.buyer.buyer_profile,
+        side=side.value,
+        read_at=read_at,
+        problem=problem,
+        can_write=services.can_write(interest, viewer),
+        steps=[step.value for step in next_owner_steps(interest)] if side == Side.OWNER else [],
+        can_withdraw=side == Side.BUYER and interest.status in OPEN_INTEREST_STATUSES,
+        show_contact=may_see_contact(business, viewer) if side == Side.BUYER else False,
+        **defaults,
+    ), status
+
+
+@bp.get("/interests/<int:interest_id>")
+def thread(interest_id: int) -> PageResponse:
+    interest, side = get_interest(interest_id)
+    previous = read_marker(interest, side)
+    if side != Side.OFFICE:
+        # Reading moves the reader's marker (and reads the notifications that lead here): a
+        # short write transaction of its own, since a read upgraded to a write can fail on SQLite.
+        db.session.commit()
+        begin_write()
+        services.mark_read(db.session.get_one(Interest, interest_id), me())
+        db.session.commit()
+        interest, side = get_interest(interest_id)
+    return render_thread(interest, side, read_at=previous)
+
+
+@bp.get("/buyers/<int:buyer_id>")
+def buyer_profile(buyer_id: int) -> str:
+    """A buyer's profile: for the buyer, the office, and businesses the buyer contacted."""
+    viewer = me()
+    allowed = (
+        viewer.id == buyer_id
+        or viewer.is_staff
+        or (
+            viewer.role == Role.MSME
+            and bool(db.session.scalar(queries.buyer_contacted_owner(buyer_id, viewer.id)))
+        )
+    )
+    if not allowed:
+        abort(404)
+    buyer = db.first_or_404(queries.buyer_with_profile(buyer_id))
+    return render_template("interests/buyer_profile.html", buyer=buyer, profile=buyer.buyer_profile)

@@ -1,0 +1,1 @@
+"""Full-text search over visible products: the index, its upkeep and the ranked queries."""

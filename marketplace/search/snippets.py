@@ -1,0 +1,98 @@
+"""Highlighted snippets: where in a product's texts the searched words were found.
+
+Snippets are cut from the texts already loaded for the result cards, in Python, so both
+databases give the same snippets. Matching uses the index's own folding and prefix rule
+(`text.py`), so what is marked is what was found. The text is escaped piece by piece and only
+our own <mark> elements are markup: a description containing "<script>" stays text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from marketplace.i18n import CONTENT_LOCALES
+from marketplace.products.models import Product
+from marketplace.search.text import fold, matches_term
+
+_WORD = re.compile(r"[^\W_]+")
+CONTEXT_WORDS = 12  # words shown on each side of the first match
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    language: str | None  # the language's name when the text is a translation
+    text: Markup
+
+
+def _spans(text: str, terms: Sequence[str]) -> tuple[list[re.Match[str]], list[int]]:
+    """Every word of `text`, and the positions (in that list) of the words that match."""
+    spans = list(_WORD.finditer(text))
+    hits = [n for n, span in enumerate(spans) if matches_term(fold(span.group()), terms)]
+    return spans, hits
+
+
+def _marked(text: str, spans: list[re.Match[str]], hits: list[int], start: int, end: int) -> Markup:
+    """text[start:end] escaped, with the matching words wrapped in <mark>."""
+    parts: list[Markup | str] = []
+    cursor = start
+    for n in hits:
+        span = spans[n]
+        if span.start() < start or span.end() > end:
+            continue
+        parts.append(text[cursor : span.start()])
+        parts.append(Markup("<mark>%s</mark>") % span.group())
+        cursor = span.end()
+    parts.append(text[cursor:end])
+    return Markup("").join(escape(part) for part in parts)
+
+
+def highlight(text: str, terms: Sequence[str]) -> Markup:
+    """The whole of a short text (a name) with its matching words marked."""
+    text = unicodedata.normalize("NFC", text)
+    spans, hits = _spans(text, terms)
+    return _marked(text, spans, hits, 0, len(text))
+
+
+def excerpt(text: str | None, terms: Sequence[str]) -> Markup | None:
+    """A few words around the first match, marked; None when the text has no match."""
+    if not text or not terms:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    spans, hits = _spans(text, terms)
+    if not hits:
+        return None
+    first, last = max(0, hits[0] - CONTEXT_WORDS), min(len(spans) - 1, hits[0] + CONTEXT_WORDS)
+    start = 0 if first == 0 else spans[first].start()
+    end = len(text) if last == len(spans) - 1 else spans[last].end()
+    marked = _marked(text, spans, hits, start, end)
+    return (
+        (Markup(ELLIPSIS) if start else Markup(""))
+        + marked
+        + (Markup(ELLIPSIS) if end < len(text) else Markup(""))
+    )
+
+
+def best_snippet(product: Product, terms: Sequence[str], locale: str) -> Snippet | None:
+    """The first text that matches, in the order a reader would look: the description in
+    their language, the English one, the other translations, materials, story, maker."""
+    translations = sorted(product.translations, key=lambda t: (t.locale != locale, t.locale))
+    candidates: list[tuple[str | None, str | None]] = [
+        (None, t.description) for t in translations if t.locale == locale
+    ]
+    candidates.append((None, product.description))
+    for translation in translations:
+        if translation.locale != locale:
+            name = CONTENT_LOCALES.get(translation.locale, translation.locale)
+            candidates.append((name, f"{translation.name}. {translation.description or ''}"))
+    candidates += [(None, product.materials), (None, product.story), (None, product.business.name)]
+    for language, text in candidates:
+        found = excerpt(text, terms)
+        if found is not None:
+            return Snippet(language, found)
+    return None

@@ -1,0 +1,72 @@
+"""Words as the search index sees them: one folding and one tokenizer for both databases.
+
+Text is folded and split into words in Python, before it reaches either database, so that
+SQLite and PostgreSQL index exactly the same words and a query means the same on both:
+
+- folding is Unicode case folding plus removal of diacritics ("Français" -> "francais",
+  "Straße" -> "strasse"), with Hangul recomposed afterwards so Korean stays Korean. PostgreSQL
+  would need the optional `unaccent` extension for this; doing it here needs nothing.
+- a word is a run of Unicode letters and digits. There is no stemming: English stemmers break
+  Indonesian and German words, and no stemmer exists for the mix of languages we hold.
+
+Every query word of two characters or more is matched as a prefix. That is what makes "bamb"
+find "bamboo", and it also serves the languages without stemming: Korean particles are
+suffixes ("대나무로" is found by "대나무") and German compounds often start with the word
+searched for ("Bambuskorb" is found by "bambus"). A trigram index would find words inside
+compounds too, but it cannot match anything shorter than three characters, and many Korean
+words are two syllables ("가방", bag): prefix matching on whole words serves our languages better.
+One-character words are matched exactly, since a one-letter prefix matches most of the index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[^\W_]+")
+MAX_QUERY_CHARS = 200  # a search box needs no more; anything longer is cut, not refused
+MAX_QUERY_TERMS = 8
+MAX_WORD_CHARS = 64  # longer "words" are codes or noise, and bloat the index
+MIN_PREFIX_CHARS = 2
+
+
+def fold(text: str) -> str:
+    """Lower-case without diacritics, comparable across languages and databases."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    # NFKD splits Hangul syllables into jamo; put them back together.
+    return unicodedata.normalize("NFC", stripped)
+
+
+def words(text: str | None) -> list[str]:
+    """The folded words of `text`, in order, with over-long ones left out."""
+    if not text:
+        return []
+    return [word for word in _WORD.findall(fold(text)) if len(word) <= MAX_WORD_CHARS]
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The distinct words of a search box entry: cut to size, never an error.
+
+    Quotes, operators, SQL fragments and control characters are not words, so they vanish
+    here; what reaches a database is a list of plain words.
+    """
+    if not query:
+        return []
+    terms: list[str] = []
+    for word in words(query[:MAX_QUERY_CHARS].replace("\x00", " ")):
+        if word not in terms:
+            terms.append(word)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def is_prefix(term: str) -> bool:
+    return len(term) >= MIN_PREFIX_CHARS
+
+
+def matches_term(word: str, terms: Iterable[str]) -> bool:
+    """Whether a folded word of a text is what one of the query terms finds."""
+    return any(word.startswith(term) if is_prefix(term) else word == term for term in terms)

@@ -1,0 +1,122 @@
+"""The search function: languages, prefixes, ranking, visibility, the candidate cap."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.businesses.models import BusinessStatus
+from marketplace.db import db
+from marketplace.products.models import Product, ProductStatus
+from marketplace.search.queries import search_products
+from marketplace.search.text import query_terms
+from tests.businesses.helpers import make_business
+from tests.catalog.helpers import product
+
+
+def _names(query: str, **options: int) -> list[str]:
+    terms = query_terms(query)
+    rows = db.session.execute(search_products(terms, limit=50, **options)).all()
+    return [found.name for found, _score, _matches in rows]
+
+
+def _catalog(app: Flask) -> None:
+    with app.app_context():
+        product(
+            "Bamboo table lamp",
+            description="A lamp woven from black bamboo.",
+            materials="Black bamboo, rattan",
+            translations={
+                "id": ("Lampu meja bambu", "Lampu anyaman bambu hitam."),
+                "de": ("Tischlampe", "Handgefertigt aus schwarzem Bambus."),
+                "ko": ("대나무 스탠드", "검은 대나무로 엮은 램프입니다."),
+                "fr": ("Lampe de table", "Tressée à la main, en écorce de bambou."),
+            },
+        )
+        product(
+            "Batik silk scarf",
+            description="Hand-drawn batik on silk.",
+            story="Our grandmother taught us the canting.",
+            business=make_business(name="Sekar Jagad Collective"),
+        )
+        product("Coffee beans", description="Arabica from the slopes of Mount Malabar.")
+        db.session.commit()
+
+
+def test_finds_words_of_every_language(app: Flask) -> None:
+    _catalog(app)
+    with app.app_context():
+        assert _names("lamp") == ["Bamboo table lamp"]
+        assert _names("anyaman") == ["Bamboo table lamp"]  # Indonesian
+        assert _names("Handgefertigt") == ["Bamboo table lamp"]  # German only
+        assert _names("대나무") == ["Bamboo table lamp"]  # Korean, also as "대나무로"
+        assert _names("tressee") == ["Bamboo table lamp"]  # French, without the accent
+        assert _names("écorce") == ["Bamboo table lamp"]
+
+
+def test_prefix_business_name_materials_and_story(app: Flask) -> None:
+    _catalog(app)
+    with app.app_context():
+        assert _names("bamb") == ["Bamboo table lamp"]
+        assert _names("rattan") == ["Bamboo table lamp"]
+        assert _names("sekar jagad") == ["Batik silk scarf"]
+        assert _names("canting") == ["Batik silk scarf"]
+        assert _names("malabar arabica") == ["Coffee beans"]
+        assert _names("bamboo coffee") == []  # every word must match
+
+
+def test_a_match_in_the_name_ranks_above_a_match_in_the_description(app: Flask) -> None:
+    with app.app_context():
+        product("Rattan tray", description="A tray for tea, with a basket weave.")
+        product("Woven basket", description="Made of pandan leaves.")
+        product("Pandan mat", description="Also sold with a basket.")
+        db.session.commit()
+        names = _names("basket")
+    assert names[0] == "Woven basket"
+    assert set(names) == {"Woven basket", "Rattan tray", "Pandan mat"}
+
+
+def test_only_visible_products_are_found(app: Flask) -> None:
+    with app.app_context():
+        product("Visible lantern")
+        product("Draft lantern", status=ProductStatus.DRAFT)
+        product("Pending lantern", status=ProductStatus.PENDING_REVIEW)
+        product("Archived lantern", status=ProductStatus.ARCHIVED)
+        unverified = make_business(name="New maker", status=BusinessStatus.PENDING)
+        product("Lantern of an unverified maker", business=unverified)
+        suspended = make_business(name="Paused maker", status=BusinessStatus.SUSPENDED)
+        product("Lantern of a suspended maker", business=suspended)
+        db.session.commit()
+        assert _names("lantern") == ["Visible lantern"]
+
+
+def test_cap_ranks_only_the_newest_candidates_and_counts_more_than(app: Flask) -> None:
+    with app.app_context():
+        maker = make_business(name="Kriya Bandung")
+        for n in range(5):
+            product(f"Basket number {n}", business=maker)
+        db.session.commit()
+        terms = query_terms("basket")
+        # cap + 1 candidates are taken, so that the count can say "more than 3"
+        newest = sorted(db.session.scalars(db.select(Product.id)).all())[-4:]
+        rows = db.session.execute(search_products(terms, limit=10, cap=3)).all()
+        assert sorted(found.id for found, _, _ in rows) == newest
+        assert {matches for _, _, matches in rows} == {4}
+        everything = db.session.execute(search_products(terms, limit=2)).all()
+        assert len(everything) == 2
+        assert {matches for _, _, matches in everything} == {5}
+
+
+def test_pages_by_score_then_id(app: Flask) -> None:
+    with app.app_context():
+        maker = make_business(name="Rotan Craft")
+        for n in range(5):
+            product(f"Rattan chair {n}", business=maker)
+        db.session.commit()
+        terms = query_terms("rattan chair")
+        first = db.session.execute(search_products(terms, limit=2)).all()
+        last_product, last_score, _matches = first[-1]
+        rest = db.session.execute(
+            search_products(terms, limit=10, after=(last_score, last_product.id))
+        ).all()
+    seen = [p.name for p, _, _ in first] + [p.name for p, _, _ in rest]
+    assert sorted(seen) == [f"Rattan chair {n}" for n in range(5)]

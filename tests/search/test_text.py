@@ -1,0 +1,69 @@
+"""Folding, words and the match expressions: what reaches a database is plain words only."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.search.documents import build_document
+from marketplace.search.postgres_fts import tsquery_literal, tsvector_literal
+from marketplace.search.sqlite_fts import match_expression
+from marketplace.search.text import MAX_QUERY_TERMS, fold, matches_term, query_terms, words
+
+
+def test_fold_removes_case_and_diacritics_but_keeps_hangul() -> None:
+    assert fold("Français Écharpe") == "francais echarpe"
+    assert fold("Straße") == "strasse"
+    assert fold("대나무 바구니") == "대나무 바구니"
+
+
+def test_words_split_on_everything_but_letters_and_digits() -> None:
+    assert words("Hand-woven bamboo_basket, 30cm (Bandung)!") == [
+        "hand",
+        "woven",
+        "bamboo",
+        "basket",
+        "30cm",
+        "bandung",
+    ]
+    assert words("대나무로 만든 램프") == ["대나무로", "만든", "램프"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', "'", "AND OR NOT", "*", "NEAR(", "-", "a:b", "' OR 1=1 --", "%", "_", "\x00", "🙂"],
+)
+def test_query_terms_never_carry_syntax(hostile: str) -> None:
+    for term in query_terms(hostile):
+        assert term.isalnum()
+
+
+def test_query_terms_are_cut_to_size() -> None:
+    assert query_terms("x" * 10_000) == []  # one 200-letter "word" is not a word
+    many = " ".join(f"word{n}" for n in range(50))
+    assert len(query_terms(many)) == MAX_QUERY_TERMS
+    assert query_terms("Bamboo bamboo BAMBOO") == ["bamboo"]
+
+
+def test_prefix_matching_rule() -> None:
+    assert matches_term("bamboo", ["bamb"])
+    assert matches_term("대나무로", ["대나무"])
+    assert not matches_term("basket", ["bamb"])
+    assert matches_term("a", ["a"]) and not matches_term("ab", ["a"])  # one letter: exact
+
+
+def test_match_expressions_quote_every_term() -> None:
+    terms = query_terms("' OR 1=1 -- bamb 대나무")
+    assert match_expression(terms) == '"or"* "1" "bamb"* "대나무"*'
+    assert tsquery_literal(terms) == "'or':* & '1' & 'bamb':* & '대나무':*"
+
+
+def test_tsvector_literal_weights_each_field() -> None:
+    document = build_document(
+        7,
+        name="Bamboo lamp",
+        description="A lamp",
+        materials="Bamboo",
+        story=None,
+        business_name="Awi Kriya",
+    )
+    assert tsvector_literal(document) == "'bamboo':1A,5C 'lamp':2A,7D 'awi':3B 'kriya':4B 'a':6D"
