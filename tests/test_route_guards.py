@@ -1,0 +1,174 @@
+"""Every route of every blueprint is walked as each role: who may open it, who gets 403, and who
+is sent to log in. A new route that is not classified here fails the test, so none is forgotten.
+
+The walk also proves the CSRF baseline: a POST to any route without a token gets 400 and changes
+nothing in the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from marketplace.accounts.models import Role
+from marketplace.db import db
+from tests.conftest import csrf_token
+from tests.factories import make_user
+
+ANONYMOUS = "anonymous"
+ROLES = (ANONYMOUS, Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN)
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = frozenset({Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN})
+STAFF = frozenset({Role.OFFICER, Role.ADMIN})
+
+# Who may open each blueprint; `ENDPOINTS` refines single routes.
+BLUEPRINTS: dict[str, frozenset[Any]] = {
+    "main": PUBLIC,
+    "catalog": PUBLIC,
+    "channels": PUBLIC,
+    "businesses": PUBLIC,
+    "products": PUBLIC,
+    "media": PUBLIC,
+    "accounts": PUBLIC,
+    "buyer": frozenset({Role.BUYER}),
+    "shortlist": frozenset({Role.BUYER}),
+    "interests": SIGNED_IN,
+    "conversations": SIGNED_IN,
+    "notifications": SIGNED_IN,
+    "my_business": frozenset({Role.MSME}),
+    "my_products": frozenset({Role.MSME}),
+    "product_photos": frozenset({Role.MSME}),
+    "nominations": frozenset({Role.MSME}),
+    "office": STAFF,
+    "channel_admin": STAFF,
+}
+ENDPOINTS: dict[str, frozenset[Any]] = {
+    "accounts.settings": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.resend_verification": SIGNED_IN,
+    # Logging out when not logged in just goes home.
+    "accounts.logout": PUBLIC,
+    "interests.new": frozenset({Role.BUYER}),
+    # Officers read conversations from the office, not from an inbox of their own.
+    "interests.index": frozenset({Role.BUYER, Role.MSME}),
+}
+SKIP = {"static"}
+LOGOUT = "accounts.logout"
+
+PLACEHOLDERS = {"int": "999999", "path": "img/00/none.webp", "default": "no-such-thing"}
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def allowed_roles(endpoint: str) -> frozenset[Any]:
+    if endpoint in ENDPOINTS:
+        return ENDPOINTS[endpoint]
+    blueprint = endpoint.split(".", 1)[0]
+    assert blueprint in BLUEPRINTS, f"classify blueprint {blueprint!r} in BLUEPRINTS"
+    return BLUEPRINTS[blueprint]
+
+
+def concrete_path(rule: Rule) -> str:
+    def fill(match: re.Match[str]) -> str:
+        converter = match.group(1) or "default"
+        return PLACEHOLDERS.get(converter, PLACEHOLDERS["default"])
+
+    return ARGUMENT.sub(fill, rule.rule)
+
+
+def walked_rules(app: Flask) -> Iterator[tuple[Rule, str]]:
+    # Logging out ends every session of the user: walk it last.
+    order = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == LOGOUT, r.rule))
+    for rule in order:
+        if rule.endpoint in SKIP:
+            continue
+        methods = rule.methods or set()
+        method = "GET" if "GET" in methods else "POST"
+        yield rule, method
+
+
+@pytest.fixture
+def clients(app: Flask) -> dict[Any, FlaskClient]:
+    with app.app_context():
+        users = {role: make_user(role) for role in ROLES if role != ANONYMOUS}
+        db.session.commit()
+        result: dict[Any, FlaskClient] = {ANONYMOUS: app.test_client()}
+        for role, user in users.items():
+            result[role] = app.test_client(user=user)
+    return result
+
+
+def _request(client: FlaskClient, method: str, path: str) -> Any:
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={"csrf_token": csrf_token(client, "/")})
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and "/auth/login" in response.headers.get("Location", "")
+
+
+def test_every_blueprint_is_classified(app: Flask) -> None:
+    unknown = {
+        rule.endpoint.split(".", 1)[0]
+        for rule, _ in walked_rules(app)
+        if rule.endpoint not in ENDPOINTS
+    } - set(BLUEPRINTS)
+    assert unknown == set()
+
+
+def test_every_route_answers_each_role_as_its_guard_says(
+    app: Flask, clients: dict[Any, FlaskClient]
+) -> None:
+    failures: list[str] = []
+    for rule, method in walked_rules(app):
+        path = concrete_path(rule)
+        allowed = allowed_roles(rule.endpoint)
+        for role in ROLES:
+            response = _request(clients[role], method, path)
+            status = response.status_code
+            label = f"{method} {path} as {role}: {status}"
+            if status >= 500:
+                failures.append(f"{label} (server error)")
+            elif role in allowed:
+                if status == 403 or _is_login_redirect(response):
+                    failures.append(f"{label} (should be allowed)")
+            elif role == ANONYMOUS:
+                if not _is_login_redirect(response):
+                    failures.append(f"{label} (should ask to log in)")
+            elif status != 403:
+                failures.append(f"{label} (should be 403)")
+    assert not failures, "\n".join(failures)
+
+
+def _row_counts() -> dict[str, int]:
+    with db.engine.connect() as connection:
+        return {
+            table.name: connection.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_every_post_without_csrf_token_is_refused(
+    app: Flask, clients: dict[Any, FlaskClient]
+) -> None:
+    failures: list[str] = []
+    with app.app_context():
+        before = _row_counts()
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or set()):
+            continue
+        path = concrete_path(rule)
+        for role in ROLES:
+            response = clients[role].post(path, data={"name": "x", "reason": "x"})
+            if response.status_code != 400:
+                failures.append(f"POST {path} as {role}: {response.status_code}")
+    with app.app_context():
+        assert _row_counts() == before
+    assert not failures, "\n".join(failures)
