@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.services import set_locale
+from marketplace.catalog.cards import make_cards
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
 from marketplace.main import queries
@@ -23,7 +25,9 @@ def home() -> str:
         "main/home.html",
         channels=db.session.scalars(queries.public_channels()).all(),
         partners=db.session.scalars(queries.partner_cities()).all(),
-        products=db.session.scalars(newest_products(limit=8)).unique().all(),
+        cards=make_cards(
+            db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")
+        ),
     )
 
 

@@ -25,7 +25,11 @@ def visible_products() -> sa.Select[Product]:
 def newest_products(limit: int) -> sa.Select[Product]:
     return (
         visible_products()
-        .options(selectinload(Product.images), selectinload(Product.business))
+        .options(
+            selectinload(Product.images),
+            selectinload(Product.business),
+            selectinload(Product.translations),
+        )
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(limit)
     )

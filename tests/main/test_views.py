@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import create_app
+from marketplace.db import db
+from marketplace.reference.loader import load_reference_data
 from tests.conftest import post_form
 
 
@@ -40,3 +43,18 @@ def test_language_switch_changes_page_language(client: FlaskClient) -> None:
     response = post_form(client, "/language", {"locale": "id", "next": "/"}, page="/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_home_page_links_every_public_channel(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        load_reference_data()
+        db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    for slug in (
+        "little-bandung",
+        "harz-und-heide",
+        "europalia",
+        "petaling-jaya-creative-exchange",
+    ):
+        assert f'href="/channels/{slug}"' in html
+    assert 'href="/partners"' in html
