@@ -1,5 +1,6 @@
 """A visitor at the Harz und Heide booth scans a shelf tag with a phone: the product opens in
-German, the scan is counted, and the visit is credited to the channel."""
+German, the scan is counted, the visit is credited to the channel, and the interest the visitor
+then expresses as a buyer is attributed to Harz und Heide."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import sqlalchemy as sa
 from flask import session as flask_session
 from playwright.sync_api import Browser, Page, expect
 
+from marketplace.accounts.models import Role
 from marketplace.channels.attribution import VISIT_KEY, current_visit_channel_id
 from marketplace.channels.models import Scan
 from marketplace.db import db
+from marketplace.interests.models import Interest
 from tests.browser.conftest import LiveServer
 from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
 from tests.channels.helpers import (
@@ -23,6 +26,7 @@ from tests.channels.helpers import (
     nominate_all,
     real_photo,
 )
+from tests.factories import PASSWORD, make_user
 
 PHONE = {"width": 360, "height": 740}
 
@@ -95,3 +99,36 @@ def test_scanning_a_tag_on_a_phone_opens_the_product_in_german(
     with app.test_request_context("/"):
         flask_session.update(session)
         assert current_visit_channel_id() == channel_id
+
+
+@pytest.mark.usefixtures("storefront")
+def test_an_interest_after_scanning_a_tag_is_attributed_to_the_channel(
+    phone: Page, live_server: LiveServer
+) -> None:
+    token, slug, channel_id = _tag(live_server)
+    with live_server.app.app_context():
+        make_user(Role.BUYER, email="katrin@handelshaus.example.com")
+        db.session.commit()
+
+    phone.goto(live_server(f"/t/{token}"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Angklung-Satz diatonisch, 8 Töne (C-Dur)"
+    )
+    phone.get_by_role("link", name="Log in", exact=True).last.click()
+    phone.get_by_label("E-mail address").fill("katrin@handelshaus.example.com")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    # Back on the product, still in the channel's language.
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Angklung-Satz diatonisch, 8 Töne (C-Dur)"
+    )
+
+    phone.get_by_role("link", name="Express interest").click()
+    phone.get_by_label("Quantity", exact=True).fill("12")
+    phone.get_by_label("Message to the business").fill("Für unseren Laden in Braunschweig.")
+    phone.get_by_role("button", name="Send interest").click()
+    expect(phone.get_by_text("Für unseren Laden in Braunschweig.")).to_be_visible()
+
+    with live_server.app.app_context():
+        interests = db.session.scalars(sa.select(Interest)).all()
+        assert [(i.channel_id, i.quantity) for i in interests] == [(channel_id, 12)]
