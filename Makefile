@@ -55,7 +55,7 @@ lint: dev-deps
 
 # Extract strings into the catalog template and merge them into every language.
 messages: dev-deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
 
 # Search and catalog latency at 1k/10k/100k products (see bench/RESULTS.md); BENCH_ARGS to vary,

@@ -8,8 +8,9 @@ For each size a database is created (SQLite: a file under --dir; PostgreSQL: a d
 <url's database>_<size>), migrated, filled by `bench.generate` and analysed. Then a fixed,
 shuffled mix of searches and catalog pages is run, each several times after a warm-up:
 
+- "ranked SQL" (search): the ranked search statement alone, rows read but no objects built;
 - "queries": the statements a page issues (page, photos, businesses, translations, count),
-  timed from the first statement to the last row read;
+  timed from the first statement to the last object loaded;
 - "page": the whole GET through the application (routing, form, queries, template).
 
 Latencies are reported as p50 and p95 in milliseconds. With --reuse, an existing database of
@@ -32,7 +33,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from bench.mix import catalog_mix, search_mix
-from bench.timing import Report, measure_catalog_queries, measure_search_queries
+from bench.timing import (
+    Report,
+    measure_catalog_queries,
+    measure_search_queries,
+    measure_search_sql,
+)
 
 
 def _app(url: str) -> Flask:
@@ -127,6 +133,7 @@ def run_size(db: str, size: int, args: argparse.Namespace) -> Report:
             analyze()
         searches = search_mix(size)
         catalog = catalog_mix(app)
+        report.search_sql = measure_search_sql(searches, args.repeat, args.seed)
         report.search_queries = measure_search_queries(searches, args.repeat, args.seed)
         report.catalog_queries = measure_catalog_queries(catalog, args.repeat, args.seed)
         report.offset_vs_keyset = _offset_vs_keyset()
@@ -151,17 +158,20 @@ def print_report(report: Report) -> None:
         print(f"generated and indexed in {report.generated_in:.1f} s: {report.counts}")
     print("| measure | runs | p50 ms | p95 ms |")
     print("|---|---:|---:|---:|")
+    print(_line("search, ranked SQL", [s for _, s in report.search_sql]))
     print(_line("search, queries", [s for _, s in report.search_queries]))
     print(_line("search, page", report.search_pages))
     print(_line("catalog, queries", [s for _, s in report.catalog_queries]))
     print(_line("catalog, page", report.catalog_pages))
     by_kind: dict[str, list[float]] = {}
+    for kind, sample in report.search_sql:
+        by_kind.setdefault(f"search {kind}, SQL", []).append(sample)
     for kind, sample in report.search_queries:
         by_kind.setdefault(f"search {kind}", []).append(sample)
     for kind, sample in report.catalog_queries:
         by_kind.setdefault(f"catalog {kind}", []).append(sample)
     for kind, samples in sorted(by_kind.items()):
-        print(_line(f"  {kind}, queries", samples))
+        print(_line(f"  {kind}" if kind.endswith("SQL") else f"  {kind}, queries", samples))
     deep = report.offset_vs_keyset
     print(
         f"deep page (90%): OFFSET {deep['offset']:.1f} ms, keyset {deep['keyset']:.1f} ms, "

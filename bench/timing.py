@@ -34,6 +34,7 @@ class Report:
     size: int
     generated_in: float | None = None
     counts: dict[str, Any] = field(default_factory=dict)
+    search_sql: list[tuple[str, float]] = field(default_factory=list)
     search_queries: list[tuple[str, float]] = field(default_factory=list)
     search_pages: list[float] = field(default_factory=list)
     catalog_queries: list[tuple[str, float]] = field(default_factory=list)
@@ -62,6 +63,19 @@ def _search(case: SearchCase) -> Callable[[], object]:
     return run
 
 
+def _search_sql(case: SearchCase) -> Callable[[], object]:
+    """The ranked search statement alone (top page, with the count), as rows: no objects."""
+
+    def run() -> object:
+        terms = query_terms(case.q)
+        if not terms:
+            return None
+        where = filter_conditions(case.filters, utcnow().date())
+        return db.session.connection().execute(search_products(terms, where, limit=PAGE)).all()
+
+    return run
+
+
 def _catalog(case: CatalogCase) -> Callable[[], object]:
     def run() -> object:
         today = utcnow().date()
@@ -82,6 +96,10 @@ def _measure(
     runs = cases * repeat
     random.Random(seed).shuffle(runs)
     return [(kind, _timed(action)) for kind, action in runs]
+
+
+def measure_search_sql(cases: list[SearchCase], repeat: int, seed: int) -> list[tuple[str, float]]:
+    return _measure([(case.kind, _search_sql(case)) for case in cases], repeat, seed)
 
 
 def measure_search_queries(

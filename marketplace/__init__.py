@@ -34,10 +34,12 @@ def register_extensions(app: Flask) -> None:
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
+    from marketplace.office.rollups import keep_reports_in_sync
     from marketplace.search.index import keep_index_in_sync
 
     db.init_app(app)
     keep_index_in_sync(db.session)
+    keep_reports_in_sync(db.session)
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -115,8 +117,10 @@ def register_commands(app: Flask) -> None:
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
     from marketplace.notifications.cli import outbox, send_outbox
+    from marketplace.office.cli import rebuild_reports
     from marketplace.search.cli import search_reindex
 
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
+    app.cli.add_command(rebuild_reports)

@@ -12,7 +12,14 @@ from marketplace.channels.models import (
 )
 from marketplace.interests.models import Interest, Message, ShortlistEntry
 from marketplace.notifications.models import Notification, OutboxEmail
-from marketplace.office.models import AbuseReport, AuditEntry, ExchangeRate
+from marketplace.office.models import (
+    AbuseReport,
+    AuditEntry,
+    ExchangeRate,
+    InterestFact,
+    ProductViewDay,
+    ReportDay,
+)
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, Subsector
 
@@ -27,6 +34,7 @@ __all__ = [
     "ChannelView",
     "ExchangeRate",
     "Interest",
+    "InterestFact",
     "Message",
     "Nomination",
     "NominationScore",
@@ -36,6 +44,8 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductTranslation",
+    "ProductViewDay",
+    "ReportDay",
     "Scan",
     "ShortlistEntry",
     "Subsector",

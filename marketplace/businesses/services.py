@@ -228,10 +228,19 @@ def suspend_business(business: Business, officer: User, reason: str) -> None:
     )
 
 
-def reinstate_business(business: Business, officer: User) -> None:
+def reinstate_business(business: Business, officer: User, reason: str | None = None) -> None:
+    """The reason, if given, goes to the audit log; a verified business shows no status note."""
     if business.status != BusinessStatus.SUSPENDED:
         raise BusinessStateError(_l("Only a suspended business can be reinstated."))
-    _change_status(business, officer, "business.reinstated", BusinessStatus.VERIFIED)
+    _change_status(
+        business,
+        officer,
+        "business.reinstated",
+        BusinessStatus.VERIFIED,
+        (reason or "").strip() or None,
+    )
+    business.status_reason = None
+    db.session.flush()
 
 
 def may_see_contact(business: Business, viewer: User | None) -> bool:

@@ -1,7 +1,7 @@
 """The catalog's selects: filters, sort orders, keyset pages and counts over visible products.
 
-Every filter is a condition on the product row (EXISTS for what lives in other tables), so
-the filters combine freely with each other and with a full-text search.
+Every filter is a condition on the product row (IN or EXISTS for what lives in other
+tables), so the filters combine freely with each other and with a full-text search.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
@@ -120,10 +120,11 @@ def filter_conditions(
 
 
 def card_options() -> list[ExecutableOption]:
-    """What a product card shows, loaded in one statement each, whatever the page size."""
+    """What a product card shows, whatever the page size: the business joined to the page
+    (one per product), photos and translations in one statement each."""
     return [
+        joinedload(Product.business, innerjoin=True),
         selectinload(Product.images),
-        selectinload(Product.business),
         selectinload(Product.translations),
     ]
 

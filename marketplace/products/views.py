@@ -16,7 +16,7 @@ from marketplace.businesses.forms import subsector_choices
 from marketplace.businesses.models import Business
 from marketplace.businesses.ownership import me, own_business_or_none, viewer
 from marketplace.businesses.services import may_see_contact
-from marketplace.channels.attribution import content_locale
+from marketplace.channels.attribution import content_locale, current_visit_channel_id
 from marketplace.channels.models import Channel
 from marketplace.db import begin_write, db
 from marketplace.errors import ServiceError
@@ -83,7 +83,7 @@ def page(slug: str) -> str:
         # End the read transaction first: the count is a short write of its own.
         db.session.commit()
         begin_write()
-        record_view(product_id)
+        record_view(product_id, current_visit_channel_id())
         db.session.commit()
     return html
 

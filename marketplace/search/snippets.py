@@ -30,8 +30,17 @@ class Snippet:
     text: Markup
 
 
+def _may_match(text: str, terms: Sequence[str]) -> bool:
+    """A quick test on the whole text, so that only a text with a match is split into words
+    (a card has several texts to look through, most without the searched words)."""
+    folded = fold(text)
+    return any(term in folded for term in terms)
+
+
 def _spans(text: str, terms: Sequence[str]) -> tuple[list[re.Match[str]], list[int]]:
     """Every word of `text`, and the positions (in that list) of the words that match."""
+    if not _may_match(text, terms):
+        return [], []
     spans = list(_WORD.finditer(text))
     hits = [n for n, span in enumerate(spans) if matches_term(fold(span.group()), terms)]
     return spans, hits
@@ -39,17 +48,17 @@ def _spans(text: str, terms: Sequence[str]) -> tuple[list[re.Match[str]], list[i
 
 def _marked(text: str, spans: list[re.Match[str]], hits: list[int], start: int, end: int) -> Markup:
     """text[start:end] escaped, with the matching words wrapped in <mark>."""
-    parts: list[Markup | str] = []
+    parts: list[Markup] = []
     cursor = start
     for n in hits:
         span = spans[n]
         if span.start() < start or span.end() > end:
             continue
-        parts.append(text[cursor : span.start()])
-        parts.append(Markup("<mark>%s</mark>") % span.group())
+        parts.append(escape(text[cursor : span.start()]))
+        parts.append(Markup("<mark>") + escape(span.group()) + Markup("</mark>"))
         cursor = span.end()
-    parts.append(text[cursor:end])
-    return Markup("").join(escape(part) for part in parts)
+    parts.append(escape(text[cursor:end]))
+    return Markup("").join(parts)
 
 
 def highlight(text: str, terms: Sequence[str]) -> Markup:

@@ -93,10 +93,23 @@ def insert(connection: sa.Connection, documents: Sequence[Document]) -> None:
     )
 
 
+def _command(connection: sa.Connection, command: str, value: int | None = None) -> None:
+    if value is None:
+        sql = "INSERT INTO search_products(search_products) VALUES (?)"
+        connection.exec_driver_sql(sql, (command,))
+    else:
+        sql = "INSERT INTO search_products(search_products, rank) VALUES (?, ?)"
+        connection.exec_driver_sql(sql, (command, value))
+
+
 def clear(connection: sa.Connection) -> None:
+    """Empty the index before a bulk rebuild; merging is left for `optimize` at the end."""
     connection.execute(sa.delete(INDEX))
+    _command(connection, "automerge", 0)
 
 
 def optimize(connection: sa.Connection) -> None:
-    """Merge the index's segments into one (after a bulk rebuild): fewer lookups per query."""
-    connection.exec_driver_sql("INSERT INTO search_products(search_products) VALUES ('optimize')")
+    """Merge the index's segments into one (after a bulk rebuild): fewer lookups per query.
+    Then merge as usual again as rows come and go."""
+    _command(connection, "optimize")
+    _command(connection, "automerge", 4)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_CHARS = 200  # a search box needs no more; anything longer is cut, not refused
@@ -31,14 +32,31 @@ MAX_WORD_CHARS = 64  # longer "words" are codes or noise, and bloat the index
 MIN_PREFIX_CHARS = 2
 
 
+@cache
+def _folding_table() -> dict[int, str | None]:
+    """For every character of the Basic Multilingual Plane that folding changes: its
+    compatibility decomposition without combining marks ("é" -> "e", "ﬁ" -> "fi"), or
+    nothing for a lone combining mark. Hangul syllables are left whole. Built once."""
+    table: dict[int, str | None] = {}
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xAC00 <= code <= 0xD7A3:
+            continue
+        if unicodedata.combining(char):
+            table[code] = None
+            continue
+        decomposed = unicodedata.normalize("NFKD", char)
+        plain = "".join(part for part in decomposed if not unicodedata.combining(part))
+        if plain != char:
+            table[code] = plain
+    return table
+
+
 def fold(text: str) -> str:
     """Lower-case without diacritics, comparable across languages and databases."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    # NFKD splits Hangul syllables into jamo; put them back together.
-    return unicodedata.normalize("NFC", stripped)
+    return text.casefold().translate(_folding_table())
 
 
 def words(text: str | None) -> list[str]:

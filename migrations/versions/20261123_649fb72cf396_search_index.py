@@ -36,19 +36,32 @@ branch_labels = None
 depends_on = None
 
 _WORD = re.compile(r"[^\W_]+")
+_FOLDING = {}
+
+
+def _fold(text):
+    if text.isascii():
+        return text.lower()
+    if not _FOLDING:
+        for code in range(0x10000):
+            char = chr(code)
+            if 0xAC00 <= code <= 0xD7A3:
+                continue
+            if unicodedata.combining(char):
+                _FOLDING[code] = None
+                continue
+            plain = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+            if plain != char:
+                _FOLDING[code] = plain
+    return text.casefold().translate(_FOLDING)
 
 
 def _words(text):
     if not text:
         return []
-    if text.isascii():
-        folded = text.lower()
-    else:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        folded = unicodedata.normalize(
-            "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-        )
-    return [word for word in _WORD.findall(folded) if len(word) <= 64][:2000]
+    return [word for word in _WORD.findall(_fold(text)) if len(word) <= 64][:2000]
 
 
 def _fields(connection):

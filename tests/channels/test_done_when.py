@@ -130,7 +130,8 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
             follow_redirects=True,
         )
         messages.append(response.get_data(as_text=True))
-    assert "Every place in this channel is taken (3 of 3)" in messages[3]
+    # The demo officer reads the office in Indonesian.
+    assert "Semua tempat di kanal promosi ini sudah terisi (3 dari 3)" in messages[3]
     with app.app_context():
         statuses = [db.session.get_one(Nomination, i).status for i in ids]
     assert statuses == [NominationStatus.ACCEPTED] * 3 + [NominationStatus.NOMINATED]

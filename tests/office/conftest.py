@@ -1,10 +1,12 @@
-"""Every test here starts with the reference data seeded and an empty media folder."""
+"""Every test here starts with the reference data seeded and an empty media folder, and may ask
+for an officer (or two)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
+from tests.office.helpers import officer, second_officer  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

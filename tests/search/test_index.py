@@ -174,3 +174,15 @@ def test_interest_counts_follow_new_interests_and_spam(app: Flask) -> None:
         db.session.commit()
     with app.app_context():
         assert _interests(slug) is None  # only visible products are ranked
+
+
+def test_reindex_command(app: Flask) -> None:
+    slug = _make(app)
+    with app.app_context():
+        product("Draft stool", status=ProductStatus.DRAFT)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert result.exit_code == 0
+    assert "Indexed 1 visible products." in result.output
+    with app.app_context():
+        assert _found("teak") == [slug]

@@ -1,0 +1,143 @@
+"""The audit log (/office/audit): every decision and change of status with who, when, what, the
+state before and after, and why; filtered by who, the record, the action and the dates; newest
+first, page by page; and downloadable as CSV with the same filters. Read only: no route
+changes or deletes an entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Response, render_template, request, url_for
+from wtforms import SelectChoice
+
+from marketplace.db import db
+from marketplace.office import queries
+from marketplace.office.blueprint import bp
+from marketplace.office.csv_files import csv_response
+from marketplace.office.forms import AuditFilterForm
+from marketplace.office.models import AuditEntry
+from marketplace.office.periods import bandung_time
+from marketplace.office.review_views import PageResponse
+
+PER_PAGE = 50
+CSV_HEADER = [
+    "id",
+    "at_utc",
+    "actor_id",
+    "actor_name",
+    "actor_email",
+    "action",
+    "subject_type",
+    "subject_id",
+    "before",
+    "after",
+    "reason",
+]
+# Where an entry's record can be opened in the office.
+SUBJECT_PAGES = {
+    "business": ("office.business", "business_id"),
+    "product": ("office.product", "product_id"),
+    "user": ("office.account", "user_id"),
+    "abuse_report": ("office.abuse_report", "report_id"),
+}
+
+
+def _form() -> tuple[AuditFilterForm, bool]:
+    form = AuditFilterForm(request.args)
+    form.subject_type.choices = [SelectChoice("", "—")] + [
+        SelectChoice(value) for value in db.session.scalars(queries.audit_subject_types())
+    ]
+    form.action.choices = [SelectChoice("", "—")] + [
+        SelectChoice(value) for value in db.session.scalars(queries.audit_actions())
+    ]
+    return form, form.validate()
+
+
+def _filters(form: AuditFilterForm, valid: bool) -> queries.AuditFilters:
+    if not valid:
+        return queries.AuditFilters()
+    return queries.AuditFilters(
+        actor=form.actor.data or "",
+        subject_type=form.subject_type.data or "",
+        subject_id=form.subject_id.data,
+        action=form.action.data or "",
+        first=form.first.data,
+        last=form.last.data,
+    )
+
+
+def subject_link(entry: AuditEntry) -> str | None:
+    page = SUBJECT_PAGES.get(entry.subject_type)
+    if page is None or entry.subject_id is None:
+        return None
+    endpoint, argument = page
+    values: dict[str, Any] = {argument: entry.subject_id}
+    return url_for(endpoint, **values)
+
+
+def compact(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    return ", ".join(f"{key}: {value}" for key, value in values.items())
+
+
+@bp.get("/audit")
+def audit() -> PageResponse:
+    form, valid = _form()
+    before = form.before.data if valid else None
+    rows = db.session.scalars(
+        queries.audit_entries(_filters(form, valid), before).limit(PER_PAGE + 1)
+    ).all()
+    entries = rows[:PER_PAGE]
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "before" and v}
+    older = url_for(".audit", **args, before=entries[-1].id) if len(rows) > PER_PAGE else None
+    html = render_template(
+        "office/audit.html",
+        form=form,
+        entries=entries,
+        older=older,
+        csv_url=url_for(".audit_csv", **args),
+        subject_link=subject_link,
+        compact=compact,
+        local=bandung_time,
+    )
+    return html if valid else (html, 400)
+
+
+def _csv_rows(filters: queries.AuditFilters) -> Iterator[list[Any]]:
+    query = queries.audit_entries(filters).execution_options(yield_per=500)
+    for entry in db.session.scalars(query):
+        actor = entry.actor
+        yield [
+            entry.id,
+            entry.at.isoformat(),
+            entry.actor_id or "",
+            actor.name if actor else "",
+            actor.email if actor else "",
+            entry.action,
+            entry.subject_type,
+            entry.subject_id if entry.subject_id is not None else "",
+            json.dumps(entry.before, ensure_ascii=False, sort_keys=True) if entry.before else "",
+            json.dumps(entry.after, ensure_ascii=False, sort_keys=True) if entry.after else "",
+            entry.reason or "",
+        ]
+
+
+@bp.get("/audit.csv")
+def audit_csv() -> Response | tuple[str, int]:
+    form, valid = _form()
+    if not valid:
+        return render_template(
+            "office/audit.html",
+            form=form,
+            entries=[],
+            older=None,
+            csv_url=None,
+            subject_link=subject_link,
+            compact=compact,
+            local=bandung_time,
+        ), 400
+    filters = _filters(form, valid)
+    return csv_response("audit-log.csv", CSV_HEADER, _csv_rows(filters))

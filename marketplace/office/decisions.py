@@ -1,0 +1,198 @@
+"""Officers' decisions on businesses, products and accounts, safe against stale pages.
+
+Every decision form carries what the officer saw: a business's or product's `updated_at`, an
+account's status. The decision locks the row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite
+the write transaction taken up front serialises decisions), reads it again, and goes ahead only
+when it is unchanged. Otherwise it raises `ConflictError` naming who changed it and when, from
+the audit log, so a second officer working on an old page never silently overwrites the first.
+
+The rules of each transition stay in the life-cycle services (`businesses.services`,
+`products.services`, `accounts.services`); this module adds the lock and the comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
+from marketplace.businesses import services as businesses
+from marketplace.businesses.models import Business
+from marketplace.db import Base, begin_write, db
+from marketplace.errors import ConflictError, ServiceError
+from marketplace.office.models import AuditEntry
+from marketplace.office.periods import bandung_time
+from marketplace.products import services as products
+from marketplace.products.models import Product
+
+M = TypeVar("M", bound=Base)
+
+# What the conflict message says another person did, by audit action.
+DONE: dict[str, object] = {
+    "business.verified": _l("verified"),
+    "business.rejected": _l("rejected"),
+    "business.suspended": _l("suspended"),
+    "business.reinstated": _l("reinstated"),
+    "business.submitted": _l("submitted again"),
+    "product.approved": _l("approved"),
+    "product.rejected": _l("rejected"),
+    "product.submitted": _l("submitted again"),
+    "product.returned_to_review": _l("changed and sent back to review"),
+    "product.archived": _l("archived"),
+    "product.restored": _l("restored"),
+    "user.suspend": _l("suspended"),
+    "user.reactivate": _l("reactivated"),
+    "abuse_report.resolved": _l("resolved"),
+    "abuse_report.dismissed": _l("dismissed"),
+}
+
+
+def seen_token(row: Business | Product | User) -> str:
+    """What a decision form carries to prove which version of the row the officer decided on."""
+    if isinstance(row, User):
+        return row.status.value
+    return row.updated_at.isoformat()
+
+
+def lock(model: type[M], row_id: int) -> M:
+    """The row as committed now, locked until the transaction ends."""
+    begin_write()
+    found = db.session.execute(
+        sa.select(model)
+        .where(model.id == row_id)  # type: ignore[attr-defined]
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if found is None:
+        raise ConflictError(_("This item no longer exists."))
+    return found
+
+
+def conflict_message(subject_type: str, subject_id: int) -> str:
+    """Who changed the item last, and when, in words for the officer."""
+    entry = db.session.scalar(
+        sa.select(AuditEntry)
+        .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if entry is None:
+        return _("This item changed after you opened it. Please look at it again.")
+    when = bandung_time(entry.at).strftime("%Y-%m-%d %H:%M WIB")
+    what = str(DONE.get(entry.action, entry.action))
+    actor = entry.actor
+    if actor is not None and actor.is_staff:
+        return _(
+            "Another officer already decided this item (%(what)s by %(who)s at %(when)s).",
+            what=what,
+            who=actor.name,
+            when=when,
+        )
+    return _(
+        "This item changed after you opened it (%(what)s at %(when)s). Please look at it again.",
+        what=what,
+        when=when,
+    )
+
+
+def require_unchanged(row: Business | Product | User, seen: str, subject_type: str) -> None:
+    if seen_token(row) != seen:
+        raise ConflictError(conflict_message(subject_type, row.id))
+
+
+def _decide_business(business_id: int, seen: str, action: Callable[[Business], None]) -> Business:
+    business = lock(Business, business_id)
+    require_unchanged(business, seen, "business")
+    action(business)
+    return business
+
+
+def verify_business(officer: User, business_id: int, seen: str) -> Business:
+    return _decide_business(business_id, seen, lambda b: businesses.verify_business(b, officer))
+
+
+def reject_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+    return _decide_business(
+        business_id, seen, lambda b: businesses.reject_business(b, officer, reason)
+    )
+
+
+def suspend_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+    """The business's products leave the catalog, its channel line-ups and search at once:
+    every public list shows only products of verified businesses."""
+    return _decide_business(
+        business_id, seen, lambda b: businesses.suspend_business(b, officer, reason)
+    )
+
+
+def reinstate_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+    """Back to verified; the reason is kept in the audit log."""
+    return _decide_business(
+        business_id,
+        seen,
+        lambda b: businesses.reinstate_business(b, officer, reason),
+    )
+
+
+def _decide_product(product_id: int, seen: str, action: Callable[[Product], None]) -> Product:
+    product = lock(Product, product_id)
+    require_unchanged(product, seen, "product")
+    action(product)
+    return product
+
+
+def approve_product(officer: User, product_id: int, seen: str) -> Product:
+    return _decide_product(product_id, seen, lambda p: products.approve_product(p, officer))
+
+
+def reject_product(officer: User, product_id: int, seen: str, reason: str) -> Product:
+    return _decide_product(product_id, seen, lambda p: products.reject_product(p, officer, reason))
+
+
+@dataclass
+class BulkResult:
+    approved: list[Product] = field(default_factory=list)
+    # (product id, its name or None when it is gone, why it was left alone)
+    skipped: list[tuple[int, str | None, str]] = field(default_factory=list)
+
+
+def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkResult:
+    """Approve each selected (product id, seen token); one that changed meanwhile or cannot be
+    approved is left as it is and reported, the others are approved."""
+    result = BulkResult()
+    begin_write()
+    for product_id, seen in selection:
+        try:
+            with db.session.begin_nested():
+                result.approved.append(approve_product(officer, product_id, seen))
+        except ServiceError as error:
+            product = db.session.get(Product, product_id)
+            result.skipped.append(
+                (product_id, product.name if product else None, str(error.message))
+            )
+    return result
+
+
+def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+    """A suspended person cannot log in, and every session of theirs ends at once."""
+    user = lock(User, user_id)
+    require_unchanged(user, seen, "user")
+    accounts.suspend_user(user, officer, reason)
+    db.session.flush()
+    return user
+
+
+def reactivate_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+    if not reason.strip():
+        raise accounts.AccountError(_("Give a reason for the reactivation."))
+    user = lock(User, user_id)
+    require_unchanged(user, seen, "user")
+    accounts.reactivate_user(user, officer, reason)
+    db.session.flush()
+    return user
