@@ -60,21 +60,22 @@ def restrict(query: sa.Select[int], terms: Sequence[str]) -> sa.Select[int]:
     )
 
 
-def ranked(query: sa.Select[int], terms: Sequence[str], cap: int) -> sa.Subquery:
-    """(product_id, score) of at most `cap` matches, the newest listings first, each scored.
+def ranked(query: sa.Select[int] | None, terms: Sequence[str], cap: int) -> sa.Subquery:
+    """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
+    from the products of `query` (over products), or from the whole index when it is None.
 
     The matches are capped before they are ranked: ts_rank reads every document it scores,
     and a common word matches most of the catalog. PostgreSQL picks between the GIN index
     (rare words) and walking the primary key backwards until `cap` matches (common words).
     The documents are fetched again for the capped ids only, so no sort carries them.
     """
-    matches = (
-        restrict(query, terms)
-        .with_only_columns(Product.id.label("product_id"))
-        .order_by(Product.id.desc())
-        .limit(cap)
-        .subquery("matches")
-    )
+    if query is None:
+        found = sa.select(INDEX.c.product_id).where(INDEX.c.document.op("@@")(_query(terms)))
+        newest_first = INDEX.c.product_id.desc()
+    else:
+        found = restrict(query, terms).with_only_columns(Product.id.label("product_id"))
+        newest_first = Product.id.desc()
+    matches = found.order_by(newest_first).limit(cap).subquery("matches")
     documents = INDEX.alias("documents")
     rank = sa.func.ts_rank(documents.c.document, _query(terms))
     return (

@@ -20,9 +20,9 @@ from marketplace.products.models import Product
 from marketplace.products.queries import visible_products
 from marketplace.search.index import engine_for
 
-# Ranking costs a few microseconds per candidate on both databases, and on PostgreSQL a
-# common word's candidates are found by walking products newest first until there are this
-# many: 500 keeps the slowest searches of a 100,000-product catalog well inside 20 ms.
+# Ranking costs a few microseconds per candidate on both databases, and a common word's
+# candidates are found by walking the index newest first until there are this many: with 500,
+# a very common word costs about as much as a rare one (see bench/RESULTS.md).
 CANDIDATE_CAP = 500
 
 
@@ -30,7 +30,11 @@ def _engine() -> ModuleType:
     return engine_for(db.engine.dialect.name)
 
 
-def _base(where: Sequence[sa.ColumnElement[bool]]) -> sa.Select[int]:
+def _base(where: Sequence[sa.ColumnElement[bool]]) -> sa.Select[int] | None:
+    """The products the candidates must come from; None when there is no filter, and the
+    candidates are read from the index alone (it holds visible products only)."""
+    if not where:
+        return None
     return visible_products().with_only_columns(Product.id).where(*where)
 
 
@@ -46,14 +50,17 @@ def search_products(
     condition, best first; `after` is the (score, id) of the last row of the previous page.
 
     `matches` is the number of candidates, counted in the same statement: `cap` + 1 of them
-    are taken, so a count above `cap` means "more than `cap`".
+    are taken, so a count above `cap` means "more than `cap`". Visibility is checked again on
+    the page itself, so a product whose index row is out of date is never shown.
     """
     ranked = _engine().ranked(_base(where), terms, cap + 1)
     counted = sa.select(
         ranked.c.product_id, ranked.c.score, sa.func.count().over().label("matches")
     ).subquery("counted")
-    query = sa.select(Product, counted.c.score, counted.c.matches).join(
-        counted, counted.c.product_id == Product.id
+    query = (
+        visible_products()
+        .add_columns(counted.c.score, counted.c.matches)
+        .join(counted, counted.c.product_id == Product.id)
     )
     if after is not None:
         query = query.where(sa.tuple_(counted.c.score, Product.id) < after)

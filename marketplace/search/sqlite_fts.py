@@ -52,21 +52,22 @@ def restrict(query: sa.Select[int], terms: Sequence[str]) -> sa.Select[int]:
     )
 
 
-def ranked(query: sa.Select[int], terms: Sequence[str], cap: int) -> sa.Subquery:
-    """(product_id, score) of at most `cap` matches, the newest listings first, each scored.
+def ranked(query: sa.Select[int] | None, terms: Sequence[str], cap: int) -> sa.Subquery:
+    """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
+    from the products of `query` (over products), or from the whole index when it is None.
 
     FTS5 walks the matches in ascending row id (newest product first) and stops after `cap`,
     so bm25 is computed for `cap` rows at most, however common the words are.
     """
     bm25 = sa.func.bm25(_TABLE, *WEIGHTS)
-    score = sa.cast(-bm25 * SCORE_SCALE, sa.BigInteger)
-    return (
-        restrict(query, terms)
-        .with_only_columns(Product.id.label("product_id"), score.label("score"))
-        .order_by(INDEX.c.rowid)
-        .limit(cap)
-        .subquery("candidates")
-    )
+    score = sa.cast(-bm25 * SCORE_SCALE, sa.BigInteger).label("score")
+    if query is None:
+        matches = sa.select((-INDEX.c.rowid).label("product_id"), score).where(
+            _TABLE.op("MATCH")(match_expression(terms))
+        )
+    else:
+        matches = restrict(query, terms).with_only_columns(Product.id.label("product_id"), score)
+    return matches.order_by(INDEX.c.rowid).limit(cap).subquery("candidates")
 
 
 def delete(connection: sa.Connection, product_ids: Sequence[int]) -> None:
