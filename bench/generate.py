@@ -79,6 +79,13 @@ def _defaults(table: sa.Table, given: set[str]) -> dict[str, Any]:
     return values
 
 
+def table_of(model: type[Any]) -> sa.Table:
+    """A mapped class's table (typed as a plain FromClause by SQLAlchemy)."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
 def write(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Bulk insert: COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
@@ -296,8 +303,8 @@ def generate(products: int, seed: int = SEED) -> Counts:
     tables = {name: db.metadata.tables[name] for name in db.metadata.tables}
     with db.engine.begin() as connection:
         users, buyer_ids = _people(rng, businesses)
-        write(connection, User.__table__, users)  # type: ignore[arg-type]
-        write(connection, Business.__table__, _businesses(rng, businesses))  # type: ignore[arg-type]
+        write(connection, table_of(User), users)
+        write(connection, table_of(Business), _businesses(rng, businesses))
         held = _certificates(rng, businesses)
         certificates = [
             {
@@ -311,7 +318,7 @@ def generate(products: int, seed: int = SEED) -> Counts:
             for business_id, ids in held.items()
             for certificate_id in ids
         ]
-        write(connection, BusinessCertification.__table__, certificates)  # type: ignore[arg-type]
+        write(connection, table_of(BusinessCertification), certificates)
         published: list[int] = []
         for first, count in _chunks(products):
             chunk = _product_chunk(rng, first, count, businesses, held)
@@ -336,7 +343,7 @@ def generate(products: int, seed: int = SEED) -> Counts:
                         "updated_at": EPOCH,
                     }
                 )
-        write(connection, Nomination.__table__, nominations)  # type: ignore[arg-type]
+        write(connection, table_of(Nomination), nominations)
         counts.nominations = len(nominations)
         interests = []
         for _ in range(int(len(published) * INTERESTS_PER_PRODUCT)):
@@ -351,7 +358,7 @@ def generate(products: int, seed: int = SEED) -> Counts:
                     "updated_at": created,
                 }
             )
-        write(connection, Interest.__table__, interests)  # type: ignore[arg-type]
+        write(connection, table_of(Interest), interests)
         counts.interests = len(interests)
         _reset_sequences(
             connection,

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.generate import analyze, write
+from bench.generate import analyze, table_of, write
 from marketplace.channels.models import Channel, PartnerCity
 from marketplace.db import db
 from marketplace.office.rollups import rebuild
@@ -137,10 +137,10 @@ def _channels(connection: sa.Connection) -> list[tuple[int, str]]:
                 "updated_at": EPOCH,
             }
         )
-    write(connection, Channel.__table__, rows)  # type: ignore[arg-type]
+    write(connection, table_of(Channel), rows)
     _reset_sequences(connection, [Channel.__table__])
     query = sa.select(Channel.id, Channel.country_code).order_by(Channel.id)
-    return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+    return [(row.id, row.country_code) for row in connection.execute(query)]
 
 
 def _people(rng: random.Random, businesses: int) -> Iterator[dict[str, Any]]:

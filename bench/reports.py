@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 
 from bench.report_data import EPOCH, MONTHS, Counts, generate
@@ -157,9 +158,9 @@ def measure(app: Flask, repeat: int) -> list[Timing]:
     return timings
 
 
-def _get(client: object, url: str) -> Callable[[], object]:
+def _get(client: FlaskClient, url: str) -> Callable[[], object]:
     def run() -> object:
-        response = client.get(url)  # type: ignore[attr-defined]
+        response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         return response.get_data()
