@@ -11,6 +11,7 @@ from marketplace.products import display
 from marketplace.products.models import Product
 from marketplace.products.photos import ordered
 from marketplace.search.snippets import Snippet, best_snippet, highlight
+from marketplace.search.text import Term
 
 COVER_SIZE = 320  # the file the src attribute names; srcset offers the larger ones
 
@@ -26,7 +27,7 @@ class Card:
     snippet: Snippet | None
 
 
-def make_cards(products: Sequence[Product], locale: str, terms: Sequence[str] = ()) -> list[Card]:
+def make_cards(products: Sequence[Product], locale: str, terms: Sequence[Term] = ()) -> list[Card]:
     """Cards from products whose images, business and translations are already loaded."""
     cards = []
     for product in products:

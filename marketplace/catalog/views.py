@@ -25,7 +25,7 @@ from marketplace.catalog.forms import (
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.db import db, utcnow
 from marketplace.search.queries import CANDIDATE_CAP, search_products
-from marketplace.search.text import query_terms
+from marketplace.search.text import Term, query_terms
 
 bp = Blueprint("catalog", __name__)
 # Counting every match of a broad filter costs a scan of the catalog; beyond this many,
@@ -94,9 +94,10 @@ def index() -> str:
     )
 
 
-def _search_scope(terms: Sequence[str]) -> str:
+def _search_scope(terms: Sequence[Term]) -> str:
     """A cursor belongs to the words it was made for."""
-    return "search:" + hashlib.sha256(" ".join(terms).encode()).hexdigest()[:16]
+    words = " ".join(f"{term.word}{'*' if term.prefix else ''}" for term in terms)
+    return "search:" + hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 @bp.get("/search")

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from marketplace.products.models import Product
 from marketplace.search.documents import Document
-from marketplace.search.text import is_prefix
+from marketplace.search.text import Term
 
 INDEX = sa.table(
     "search_products",
@@ -45,22 +45,22 @@ def tsvector_literal(document: Document) -> str:
     return " ".join(f"'{word}':{','.join(marks)}" for word, marks in positions.items())
 
 
-def tsquery_literal(terms: Sequence[str]) -> str:
-    return " & ".join(f"'{term}':*" if is_prefix(term) else f"'{term}'" for term in terms)
+def tsquery_literal(terms: Sequence[Term]) -> str:
+    return " & ".join(f"'{term.word}':*" if term.prefix else f"'{term.word}'" for term in terms)
 
 
-def _query(terms: Sequence[str]) -> sa.ColumnElement[object]:
+def _query(terms: Sequence[Term]) -> sa.ColumnElement[object]:
     return sa.cast(sa.literal(tsquery_literal(terms), sa.Text), TSQUERY)
 
 
-def restrict(query: sa.Select[int], terms: Sequence[str]) -> sa.Select[int]:
+def restrict(query: sa.Select[int], terms: Sequence[Term]) -> sa.Select[int]:
     """`query` (over products) limited to the products whose index row matches `terms`."""
     return query.join(INDEX, INDEX.c.product_id == Product.id).where(
         INDEX.c.document.op("@@")(_query(terms))
     )
 
 
-def ranked(query: sa.Select[int] | None, terms: Sequence[str], cap: int) -> sa.Subquery:
+def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.Subquery:
     """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
     from the products of `query` (over products), or from the whole index when it is None.
 

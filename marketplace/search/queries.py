@@ -19,6 +19,7 @@ from marketplace.db import db
 from marketplace.products.models import Product
 from marketplace.products.queries import visible_products
 from marketplace.search.index import engine_for
+from marketplace.search.text import Term
 
 # Ranking costs a few microseconds per candidate on both databases, and a common word's
 # candidates are found by walking the index newest first until there are this many: with 500,
@@ -39,7 +40,7 @@ def _base(where: Sequence[sa.ColumnElement[bool]]) -> sa.Select[int] | None:
 
 
 def search_products(
-    terms: Sequence[str],
+    terms: Sequence[Term],
     where: Sequence[sa.ColumnElement[bool]] = (),
     *,
     after: tuple[int, int] | None = None,
@@ -50,18 +51,22 @@ def search_products(
     condition, best first; `after` is the (score, id) of the last row of the previous page.
 
     `matches` is the number of candidates, counted in the same statement: `cap` + 1 of them
-    are taken, so a count above `cap` means "more than `cap`". Visibility is checked again on
-    the page itself, so a product whose index row is out of date is never shown.
+    are taken, so a count above `cap` means "more than `cap`". The index holds visible
+    products only; visibility is checked again on the page's rows (not on every candidate),
+    so a product whose index row is out of date is never shown.
     """
     ranked = _engine().ranked(_base(where), terms, cap + 1)
     counted = sa.select(
         ranked.c.product_id, ranked.c.score, sa.func.count().over().label("matches")
     ).subquery("counted")
-    query = (
-        visible_products()
-        .add_columns(counted.c.score, counted.c.matches)
-        .join(counted, counted.c.product_id == Product.id)
-    )
+    page = sa.select(counted)
     if after is not None:
-        query = query.where(sa.tuple_(counted.c.score, Product.id) < after)
-    return query.order_by(counted.c.score.desc(), Product.id.desc()).limit(limit)
+        page = page.where(sa.tuple_(counted.c.score, counted.c.product_id) < after)
+    best_first = (counted.c.score.desc(), counted.c.product_id.desc())
+    top = page.order_by(*best_first).limit(limit).subquery("top")
+    return (
+        visible_products()
+        .add_columns(top.c.score, top.c.matches)
+        .join(top, top.c.product_id == Product.id)
+        .order_by(top.c.score.desc(), Product.id.desc())
+    )

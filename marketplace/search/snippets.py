@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.products.models import Product
-from marketplace.search.text import fold, matches_term
+from marketplace.search.text import Term, fold, matches_term
 
 _WORD = re.compile(r"[^\W_]+")
 CONTEXT_WORDS = 12  # words shown on each side of the first match
@@ -30,14 +30,14 @@ class Snippet:
     text: Markup
 
 
-def _may_match(text: str, terms: Sequence[str]) -> bool:
+def _may_match(text: str, terms: Sequence[Term]) -> bool:
     """A quick test on the whole text, so that only a text with a match is split into words
     (a card has several texts to look through, most without the searched words)."""
     folded = fold(text)
-    return any(term in folded for term in terms)
+    return any(term.word in folded for term in terms)
 
 
-def _spans(text: str, terms: Sequence[str]) -> tuple[list[re.Match[str]], list[int]]:
+def _spans(text: str, terms: Sequence[Term]) -> tuple[list[re.Match[str]], list[int]]:
     """Every word of `text`, and the positions (in that list) of the words that match."""
     if not _may_match(text, terms):
         return [], []
@@ -61,14 +61,14 @@ def _marked(text: str, spans: list[re.Match[str]], hits: list[int], start: int, 
     return Markup("").join(parts)
 
 
-def highlight(text: str, terms: Sequence[str]) -> Markup:
+def highlight(text: str, terms: Sequence[Term]) -> Markup:
     """The whole of a short text (a name) with its matching words marked."""
     text = unicodedata.normalize("NFC", text)
     spans, hits = _spans(text, terms)
     return _marked(text, spans, hits, 0, len(text))
 
 
-def excerpt(text: str | None, terms: Sequence[str]) -> Markup | None:
+def excerpt(text: str | None, terms: Sequence[Term]) -> Markup | None:
     """A few words around the first match, marked; None when the text has no match."""
     if not text or not terms:
         return None
@@ -87,7 +87,7 @@ def excerpt(text: str | None, terms: Sequence[str]) -> Markup | None:
     )
 
 
-def best_snippet(product: Product, terms: Sequence[str], locale: str) -> Snippet | None:
+def best_snippet(product: Product, terms: Sequence[Term], locale: str) -> Snippet | None:
     """The first text that matches, in the order a reader would look: the description in
     their language, the English one, the other translations, materials, story, maker."""
     translations = sorted(product.translations, key=lambda t: (t.locale != locale, t.locale))

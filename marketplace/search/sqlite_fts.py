@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from marketplace.products.models import Product
 from marketplace.search.documents import Document
-from marketplace.search.text import is_prefix
+from marketplace.search.text import Term
 
 INDEX = sa.table(
     "search_products",
@@ -39,20 +39,20 @@ WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # names, business, materials, body
 SCORE_SCALE = 1_000_000_000
 
 
-def match_expression(terms: Sequence[str]) -> str:
+def match_expression(terms: Sequence[Term]) -> str:
     """Every term as a quoted string, so FTS5 syntax in user text is never interpreted;
-    terms of two characters or more as prefixes. Terms are implicitly ANDed."""
-    return " ".join(f'"{term}"*' if is_prefix(term) else f'"{term}"' for term in terms)
+    prefix terms with a star. Terms are implicitly ANDed."""
+    return " ".join(f'"{term.word}"*' if term.prefix else f'"{term.word}"' for term in terms)
 
 
-def restrict(query: sa.Select[int], terms: Sequence[str]) -> sa.Select[int]:
+def restrict(query: sa.Select[int], terms: Sequence[Term]) -> sa.Select[int]:
     """`query` (over products) limited to the products whose index row matches `terms`."""
     return query.join(INDEX, Product.id == -INDEX.c.rowid).where(
         _TABLE.op("MATCH")(match_expression(terms))
     )
 
 
-def ranked(query: sa.Select[int] | None, terms: Sequence[str], cap: int) -> sa.Subquery:
+def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.Subquery:
     """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
     from the products of `query` (over products), or from the whole index when it is None.
 

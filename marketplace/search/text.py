@@ -9,10 +9,16 @@ SQLite and PostgreSQL index exactly the same words and a query means the same on
 - a word is a run of Unicode letters and digits. There is no stemming: English stemmers break
   Indonesian and German words, and no stemmer exists for the mix of languages we hold.
 
-Every query word of two characters or more is matched as a prefix. That is what makes "bamb"
-find "bamboo", and it also serves the languages without stemming: Korean particles are
-suffixes ("대나무로" is found by "대나무") and German compounds often start with the word
-searched for ("Bambuskorb" is found by "bambus"). A trigram index would find words inside
+Query words are matched as prefixes: that is what makes "bamb" find "bamboo", and it also
+serves the languages without stemming: Korean particles are suffixes ("대나무로" is found by
+"대나무") and German compounds often start with the word searched for ("Bambuskorb" is found
+by "bambus"). Two exceptions. A one-character word is matched exactly, since a one-letter
+prefix matches most of the index. And a short word (up to three letters, not Korean) typed in
+full before another word is a whole word: "aus" in "korb aus bambus", "en" in "panier en
+rotin" and "in" in "made in bandung" mean those words, not "ausgezeichnet", "english" or
+"indigo"; matching them as prefixes would only add noise, and make the database read the
+match lists of every word they begin. The last word is always a prefix: it may still be
+being typed. A trigram index would find words inside
 compounds too, but it cannot match anything shorter than three characters, and many Korean
 words are two syllables ("가방", bag): prefix matching on whole words serves our languages better.
 One-character words are matched exactly, since a one-letter prefix matches most of the index.
@@ -24,12 +30,25 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_CHARS = 200  # a search box needs no more; anything longer is cut, not refused
 MAX_QUERY_TERMS = 8
 MAX_WORD_CHARS = 64  # longer "words" are codes or noise, and bloat the index
 MIN_PREFIX_CHARS = 2
+SHORT_WORD_CHARS = 3  # a word this short, followed by another, is taken whole
+
+
+class Term(NamedTuple):
+    """A folded query word, and whether it also finds the longer words it begins."""
+
+    word: str
+    prefix: bool
+
+    def matches(self, word: str) -> bool:
+        """Whether a folded word of a text is what this term finds."""
+        return word.startswith(self.word) if self.prefix else word == self.word
 
 
 @cache
@@ -66,25 +85,27 @@ def words(text: str | None) -> list[str]:
     return [word for word in _WORD.findall(fold(text)) if len(word) <= MAX_WORD_CHARS]
 
 
-def query_terms(query: str | None) -> list[str]:
-    """The distinct words of a search box entry: cut to size, never an error.
+def _is_hangul(word: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in word)
+
+
+def query_terms(query: str | None) -> list[Term]:
+    """The distinct words of a search box entry, each with its matching rule: cut to size,
+    never an error.
 
     Quotes, operators, SQL fragments and control characters are not words, so they vanish
     here; what reaches a database is a list of plain words.
     """
     if not query:
         return []
-    terms: list[str] = []
-    for word in words(query[:MAX_QUERY_CHARS].replace("\x00", " ")):
-        if word not in terms:
-            terms.append(word)
-    return terms[:MAX_QUERY_TERMS]
+    found = words(query[:MAX_QUERY_CHARS].replace("\x00", " "))
+    prefix: dict[str, bool] = {}
+    for position, word in enumerate(found):
+        open_ended = position == len(found) - 1 or len(word) > SHORT_WORD_CHARS or _is_hangul(word)
+        prefix[word] = prefix.get(word, False) or (len(word) >= MIN_PREFIX_CHARS and open_ended)
+    return [Term(word, is_prefix) for word, is_prefix in prefix.items()][:MAX_QUERY_TERMS]
 
 
-def is_prefix(term: str) -> bool:
-    return len(term) >= MIN_PREFIX_CHARS
-
-
-def matches_term(word: str, terms: Iterable[str]) -> bool:
+def matches_term(word: str, terms: Iterable[Term]) -> bool:
     """Whether a folded word of a text is what one of the query terms finds."""
-    return any(word.startswith(term) if is_prefix(term) else word == term for term in terms)
+    return any(term.matches(word) for term in terms)

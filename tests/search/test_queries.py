@@ -53,6 +53,17 @@ def test_finds_words_of_every_language(app: Flask) -> None:
         assert _names("écorce") == ["Bamboo table lamp"]
 
 
+def test_short_words_before_another_are_whole_words(app: Flask) -> None:
+    _catalog(app)
+    with app.app_context():
+        assert _names("aus bambus") == ["Bamboo table lamp"]  # "aus" is in its German text
+        assert _names("aus bamb") == ["Bamboo table lamp"]
+        assert _names("on silk") == ["Batik silk scarf"]
+        # "ar" would begin "Arabica"; before another word it is the word "ar" only
+        assert _names("ar beans") == []
+        assert _names("beans ar") == ["Coffee beans"]  # the last word is a prefix
+
+
 def test_prefix_business_name_materials_and_story(app: Flask) -> None:
     _catalog(app)
     with app.app_context():

@@ -11,7 +11,7 @@ from tests.catalog.helpers import product
 
 
 def test_highlight_marks_matching_words_only() -> None:
-    assert str(highlight("Bamboo lamp, bamboo-woven", ["bamb"])) == (
+    assert str(highlight("Bamboo lamp, bamboo-woven", query_terms("bamb"))) == (
         "<mark>Bamboo</mark> lamp, <mark>bamboo</mark>-woven"
     )
     assert str(highlight("Écharpe en soie", query_terms("echarpe"))) == (
@@ -21,7 +21,7 @@ def test_highlight_marks_matching_words_only() -> None:
 
 def test_markup_in_product_text_is_escaped() -> None:
     text = 'A <script>alert("x")</script> lamp & <b>bamboo</b>'
-    marked = str(excerpt(text, ["bamboo"]))
+    marked = str(excerpt(text, query_terms("bamboo")))
     assert "<script>" not in marked and "<b>" not in marked
     assert "&lt;script&gt;" in marked
     assert "&amp;" in marked
@@ -30,11 +30,11 @@ def test_markup_in_product_text_is_escaped() -> None:
 
 def test_excerpt_is_a_window_around_the_first_match() -> None:
     text = " ".join(f"word{n}" for n in range(100)) + " bamboo " + "tail " * 50
-    marked = str(excerpt(text, ["bamboo"]))
+    marked = str(excerpt(text, query_terms("bamboo")))
     assert marked.startswith("…") and marked.endswith("…")
     assert "<mark>bamboo</mark>" in marked
     assert "word0 " not in marked
-    assert excerpt("no match here", ["bamboo"]) is None
+    assert excerpt("no match here", query_terms("bamboo")) is None
 
 
 def test_best_snippet_names_the_language_of_a_translation(app: Flask) -> None:
