@@ -80,12 +80,14 @@ class LocalStorage:
         """Write atomically: a temporary file in the same directory, then ``os.replace``.
 
         Same directory means same filesystem, so the rename is atomic and a reader (or a
-        crash) never sees a half-written photo. Saving identical content again is a no-op,
-        which makes re-uploading the same photo cheap.
+        crash) never sees a half-written photo. Saving identical content again only touches
+        the file: re-uploading the same photo stays cheap, and `media-gc` (which spares young
+        files) cannot take it away before the upload's transaction commits.
         """
         target = self._file(key)
         if target.is_file() and target.stat().st_size == len(data):
             if target.read_bytes() == data:
+                os.utime(target)
                 return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -63,13 +64,19 @@ def test_save_replaces_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert (tmp_path / "img" / "k.webp").stat().st_mode & 0o044 == 0o044
 
 
-def test_saving_identical_content_is_a_no_op(tmp_path: Path) -> None:
+def test_saving_identical_content_keeps_the_file_and_makes_it_young(tmp_path: Path) -> None:
+    """Not rewritten, but touched: `media-gc` spares young files, and a re-upload of an old
+    orphan must not be collected before its transaction commits."""
     storage = LocalStorage(tmp_path)
     storage.save("img/k.webp", b"same")
-    before = (tmp_path / "img" / "k.webp").stat()
+    path = tmp_path / "img" / "k.webp"
+    day_ago = time.time() - 86_400
+    os.utime(path, (day_ago, day_ago))
+    before = path.stat()
     storage.save("img/k.webp", b"same")
-    after = (tmp_path / "img" / "k.webp").stat()
-    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+    after = path.stat()
+    assert before.st_ino == after.st_ino
+    assert after.st_mtime > day_ago + 3600
 
 
 def test_failed_save_keeps_nothing_half_written(tmp_path: Path) -> None:
