@@ -39,8 +39,11 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
 
+# messages: our own strings; wtforms: WTForms' validation messages, which it ships in other
+# languages but not in Indonesian (see marketplace/forms.py).
 translations: deps
 	$(BIN)/pybabel compile --statistics -d marketplace/translations
+	$(BIN)/pybabel compile --statistics -D wtforms -d marketplace/translations
 
 migrate: deps
 	$(FLASK) db upgrade

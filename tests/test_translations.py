@@ -1,9 +1,12 @@
-"""The Indonesian catalog is complete: every string in the sources is translated, faithfully.
+"""The Indonesian catalogs are complete: every string in the sources is translated, faithfully.
 
 Indonesian and English are complete from day one. A string added to a template, an e-mail or the
 Python code without an Indonesian translation fails here, named, instead of showing up in English
 on an Indonesian page. The strings are extracted the same way `make messages` does (babel.cfg and
 the same keywords), so this test and the catalog agree on what a string is.
+
+WTForms' own messages ("This field is required.") live in a second catalog, the `wtforms` domain,
+checked against the wtforms.pot of the installed WTForms: an upgrade that adds a message fails here.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
+from wtforms.i18n import messages_path
 
 from tests.conftest import post_form
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "marketplace" / "translations"
-PO_FILE = TRANSLATIONS / "id" / "LC_MESSAGES" / "messages.po"
-MO_FILE = PO_FILE.with_suffix(".mo")
+# Our strings (messages) and WTForms' validation messages, which WTForms has no Indonesian for.
+DOMAINS = ["messages", "wtforms"]
+WTFORMS_POT = Path(messages_path()) / "wtforms.pot"
 
 # Babel's defaults (_, gettext, ngettext, pgettext...) plus the lazy forms used for module-level
 # strings: the keywords `make messages` passes to pybabel extract.
@@ -41,10 +46,30 @@ END_PUNCTUATION = ".:;,?!…"
 Key = tuple[str | tuple[str, ...], str | None]
 
 
+def _po_file(domain: str) -> Path:
+    return TRANSLATIONS / "id" / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _read(path: Path, domain: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, domain=domain, abort_invalid=True)
+
+
+@pytest.fixture(scope="module", params=DOMAINS)
+def catalog(request: pytest.FixtureRequest) -> Catalog:
+    """Each Indonesian catalog in turn: the checks below hold for both."""
+    domain: str = request.param
+    return _read(_po_file(domain), domain)
+
+
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    with PO_FILE.open("rb") as handle:
-        return read_po(handle, abort_invalid=True)
+def messages_catalog() -> Catalog:
+    return _read(_po_file("messages"), "messages")
+
+
+@pytest.fixture(scope="module")
+def wtforms_catalog() -> Catalog:
+    return _read(_po_file("wtforms"), "wtforms")
 
 
 def _messages(catalog: Catalog) -> Iterator[Message]:
@@ -99,22 +124,40 @@ def test_every_message_is_translated_and_none_is_fuzzy(catalog: Catalog) -> None
         or not all(string.strip() for string in _strings(message))
     ]
     fuzzy = [_label(message) for message in _messages(catalog) if message.fuzzy]
-    assert list(_messages(catalog)), "the Indonesian catalog is empty"
-    assert not untranslated, "untranslated in id/messages.po:\n" + "\n".join(untranslated)
-    assert not fuzzy, "fuzzy (needs checking) in id/messages.po:\n" + "\n".join(fuzzy)
+    po = f"id/{catalog.domain}.po"
+    assert list(_messages(catalog)), f"the Indonesian catalog {po} is empty"
+    assert not untranslated, f"untranslated in {po}:\n" + "\n".join(untranslated)
+    assert not fuzzy, f"fuzzy (needs checking) in {po}:\n" + "\n".join(fuzzy)
 
 
-def test_every_string_in_the_sources_is_in_the_catalog(catalog: Catalog) -> None:
+def test_every_string_in_the_sources_is_in_the_catalog(messages_catalog: Catalog) -> None:
     extracted = _extracted()
     assert len(extracted) > 100, "the extraction found almost nothing: check babel.cfg"
     missing = [
         f"{' / '.join(_ids_of(msgid))}  ({', '.join(places[:3])})"
         for (msgid, context), places in sorted(extracted.items(), key=lambda item: item[1][0])
-        if catalog.get(msgid, context) is None
+        if messages_catalog.get(msgid, context) is None
     ]
     assert not missing, (
         "strings without an Indonesian translation (run `make messages`, then translate them "
         "in marketplace/translations/id/LC_MESSAGES/messages.po):\n" + "\n".join(missing)
+    )
+
+
+def test_every_message_of_the_installed_wtforms_is_in_the_catalog(
+    wtforms_catalog: Catalog,
+) -> None:
+    template = _read(WTFORMS_POT, "wtforms")
+    assert len(list(_messages(template))) > 30, f"almost nothing in {WTFORMS_POT}"
+    differs = [
+        _label(message)
+        for message in _messages(template)
+        if (ours := wtforms_catalog.get(message.id, message.context)) is None
+        or _ids(ours) != _ids(message)
+    ]
+    assert not differs, (
+        "WTForms messages missing from id/wtforms.po, or with another plural "
+        f"(copy them from {WTFORMS_POT} and translate them):\n" + "\n".join(differs)
     )
 
 
@@ -152,8 +195,9 @@ def test_translations_keep_surrounding_spaces_and_final_punctuation(catalog: Cat
 
 
 def test_compiled_catalog_matches_the_po_file(catalog: Catalog) -> None:
-    assert MO_FILE.exists(), "no compiled catalog: run `make translations`"
-    with MO_FILE.open("rb") as handle:
+    mo_file = _po_file(str(catalog.domain)).with_suffix(".mo")
+    assert mo_file.exists(), f"no compiled {mo_file.name}: run `make translations`"
+    with mo_file.open("rb") as handle:
         compiled = read_mo(handle)
     stale = [
         _label(message)
@@ -161,7 +205,8 @@ def test_compiled_catalog_matches_the_po_file(catalog: Catalog) -> None:
         if (entry := compiled.get(message.id, message.context)) is None
         or _strings(entry) != _strings(message)
     ]
-    assert not stale, "messages.mo is out of date: run `make translations`:\n" + "\n".join(stale)
+    message = f"{mo_file.name} is out of date: run `make translations`:\n"
+    assert not stale, message + "\n".join(stale)
 
 
 def test_pages_are_indonesian_after_the_language_switch(client: FlaskClient) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -14,6 +13,7 @@ from marketplace.accounts.buyer_profiles import BuyerProfileData
 from marketplace.accounts.forms import BUYER_TYPE_LABELS, REQUIRED, country_choices
 from marketplace.accounts.models import BuyerProfile, BuyerType, User
 from marketplace.accounts.services import BuyerDetails
+from marketplace.forms import Form
 from marketplace.i18n import UI_LOCALES
 from marketplace.reference.loader import currencies
 
@@ -23,7 +23,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BuyerProfileForm(FlaskForm):
+class BuyerProfileForm(Form):
     company = StringField(_l("Company"), validators=[InputRequired(REQUIRED), Length(max=160)])
     buyer_type = SelectField(_l("Type of buyer"))
     city = StringField(_l("City"), validators=[InputRequired(REQUIRED), Length(max=120)])

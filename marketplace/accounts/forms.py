@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,6 +27,7 @@ from marketplace.accounts.services import (
     check_password_rules,
     normalise_email,
 )
+from marketplace.forms import Form
 from marketplace.i18n import UI_LOCALES
 
 # Partner cities' countries first in mind, then the markets Bandung's exporters sell to most.
@@ -58,14 +58,14 @@ def country_choices() -> list[SelectChoice]:
     return [SelectChoice("", str(_l("Choose a country"))), *choices]
 
 
-def _validate_email(form: FlaskForm, field: Field) -> None:
+def _validate_email(form: Form, field: Field) -> None:
     try:
         field.data = check_email(field.data or "")
     except AccountError as error:
         raise ValidationError(error.message) from error
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     role = RadioField(
         _l("I am a..."),
         choices=[
@@ -130,14 +130,14 @@ class RegisterForm(FlaskForm):
         )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(REQUIRED)])
     password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
     remember = BooleanField(_l("Keep me logged in on this device"))
     submit = SubmitField(_l("Log in"))
 
 
-class RequestResetForm(FlaskForm):
+class RequestResetForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[InputRequired(REQUIRED), Length(max=254), _validate_email],
@@ -145,7 +145,7 @@ class RequestResetForm(FlaskForm):
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[InputRequired(REQUIRED)])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -154,7 +154,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set the new password"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Your name"), validators=[InputRequired(REQUIRED), Length(max=120)])
     locale = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in UI_LOCALES.items()]
@@ -162,7 +162,7 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Save settings"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired(REQUIRED)])
     new_password = PasswordField(_l("New password"), validators=[InputRequired(REQUIRED)])
     confirm_password = PasswordField(

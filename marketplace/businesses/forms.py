@@ -9,7 +9,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -37,6 +36,7 @@ from wtforms.validators import (
 from marketplace.businesses.models import ExportExperience
 from marketplace.businesses.services import DISTRICTS, CertificationData, ProfileData
 from marketplace.db import db
+from marketplace.forms import Form
 from marketplace.reference.models import Certification, Subsector
 
 
@@ -55,7 +55,7 @@ def none_if_empty(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-def not_in_future(form: FlaskForm, field: IntegerField) -> None:
+def not_in_future(form: Form, field: IntegerField) -> None:
     if field.data is not None and field.data > date.today().year:
         raise ValidationError(_l("The year cannot be in the future."))
 
@@ -71,7 +71,7 @@ EXPORT_EXPERIENCE_CHOICES = [
 ]
 
 
-class BusinessForm(FlaskForm):
+class BusinessForm(Form):
     name = StringField(
         _l("Business name"), validators=[DataRequired(), Length(max=160)], filters=[strip]
     )
@@ -147,7 +147,7 @@ class BusinessForm(FlaskForm):
         )
 
 
-class CertificationForm(FlaskForm):
+class CertificationForm(Form):
     certification_code = SelectField(_l("Certification"), choices=[], validate_choice=True)
     number = StringField(
         _l("Certificate number"), validators=[DataRequired(), Length(max=80)], filters=[strip]

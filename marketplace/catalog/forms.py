@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from marketplace.businesses.models import ExportExperience
 from marketplace.catalog.queries import CatalogFilters, SortOrder
+from marketplace.forms import Form
 
 MAX_PRICE_IDR = 10**13  # above any real price, and inside a 64-bit integer
 MAX_QUANTITY = 10**9  # inside a 32-bit integer
@@ -48,7 +48,7 @@ def _price(label: Any) -> IntegerField:
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

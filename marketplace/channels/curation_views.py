@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from marketplace.businesses.ownership import me
@@ -43,12 +42,13 @@ from marketplace.channels.replies import ReplyRecord, reply_records
 from marketplace.channels.tag_sheet import tag_sheet
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.forms import Form
 
 __all__ = ["bp"]
 
 PageResponse = str | Response | tuple[str, int]
 # A refused form to show again: (which form, nomination id) -> the form with its errors.
-Failed = dict[tuple[str, int], FlaskForm]
+Failed = dict[tuple[str, int], Form]
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _lineup_page(channel: Channel, failed: Failed | None = None) -> str:
     rows = []
     for nomination in nominations:
         prefix = f"n{nomination.id}"
-        forms: dict[str, FlaskForm] = {
+        forms: dict[str, Form] = {
             "shelf": ShelfCodeForm(
                 formdata=None, prefix=f"{prefix}-shelf", data={"shelf_code": nomination.shelf_code}
             )

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     Field,
@@ -24,6 +23,7 @@ from marketplace.accounts.forms import country_choices
 from marketplace.channels.curation import NOTE_MAX, REASON_MAX
 from marketplace.channels.models import ChannelKind, ChannelStatus, ShelfStage
 from marketplace.channels.services import ChannelData, PartnerCityData
+from marketplace.forms import Form
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.reference.loader import currencies
 
@@ -67,7 +67,7 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-class PartnerCityForm(FlaskForm):
+class PartnerCityForm(Form):
     name = StringField(_l("City"), validators=[InputRequired(REQUIRED), Length(max=120)])
     country_code = SelectField(_l("Country"), validators=[InputRequired(REQUIRED)])
     country = StringField(
@@ -100,7 +100,7 @@ class PartnerCityForm(FlaskForm):
         )
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=160)])
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     kind = SelectField(_l("Kind"), validators=[InputRequired(REQUIRED)])
@@ -177,7 +177,7 @@ class ChannelForm(FlaskForm):
         )
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     product = SelectField(_l("Product"), validators=[InputRequired(REQUIRED)])
     channel = SelectField(_l("Channel"), validators=[InputRequired(REQUIRED)])
     note = TextAreaField(
@@ -198,11 +198,11 @@ class NominationForm(FlaskForm):
         self.channel.choices = choices([("", _l("Choose a channel")), *channels])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     submit = SubmitField(_l("Withdraw"))
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(Form):
     score = RadioField(
         _l("Score"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
@@ -212,7 +212,7 @@ class ScoreForm(FlaskForm):
     submit = SubmitField(_l("Save score"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(
         _l("Decision"),
         choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))],
@@ -228,14 +228,14 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Decide"))
 
 
-class ShelfCodeForm(FlaskForm):
+class ShelfCodeForm(Form):
     shelf_code = StringField(
         _l("Shelf or booth code"), validators=[InputRequired(REQUIRED), Length(max=20)]
     )
     submit = SubmitField(_l("Save code"))
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     stage = SelectField(_l("Next stage"), validators=[InputRequired(REQUIRED)])
     quantity_shipped = IntegerField(
         _l("Quantity shipped"),
@@ -252,7 +252,7 @@ class StageForm(FlaskForm):
         self.stage.choices = choices((s.value, STAGE_LABELS[s]) for s in stages)
 
 
-class SalesForm(FlaskForm):
+class SalesForm(Form):
     quantity_sold = IntegerField(
         _l("Sold so far"),
         validators=[

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     HiddenField,
@@ -24,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from marketplace.forms import Form
 from marketplace.interests.services import (
     DESTINATION_MAX,
     KEY_MAX,
@@ -75,7 +75,7 @@ class PriceField(DecimalField):
         super().process_formdata(valuelist)
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     quantity = IntegerField(
         _l("Quantity"),
         validators=[
@@ -133,7 +133,7 @@ class InterestForm(FlaskForm):
         )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(
         _l("Your message"),
         validators=[InputRequired(_l("Please write a message.")), _too_long(MESSAGE_MAX)],
@@ -142,7 +142,7 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Send message"))
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """A status step that needs nothing more than the button (answered, negotiating)."""
 
     status = HiddenField()
@@ -156,7 +156,7 @@ class WonRupiahField(RupiahField):
             raise ValueError(_l("Enter the value in whole rupiah, e.g. 12500000.")) from error
 
 
-class WonForm(FlaskForm):
+class WonForm(Form):
     status = HiddenField(default="won")
     won_quantity = IntegerField(
         _l("Quantity sold"),
@@ -177,7 +177,7 @@ class WonForm(FlaskForm):
             raise ValidationError(_l("Enter a whole number of rupiah above zero."))
 
 
-class LostForm(FlaskForm):
+class LostForm(Form):
     status = HiddenField(default="lost")
     lost_reason = TextAreaField(
         _l("Why did the deal not happen?"),
@@ -187,11 +187,11 @@ class LostForm(FlaskForm):
     submit = SubmitField(_l("Record as lost"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     submit = SubmitField(_l("Withdraw interest"))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = TextAreaField(
         _l("What is wrong with this conversation?"),
         validators=[InputRequired(REQUIRED), _too_long(REASON_MAX)],

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.guards import restrict_blueprint
@@ -19,6 +18,7 @@ from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
+from marketplace.forms import Form
 from marketplace.interests import limits, services, transitions
 from marketplace.interests.access import Side, get_interest
 from marketplace.interests.forms import (
@@ -54,7 +54,7 @@ def _to_thread(interest_id: int, anchor: str = "messages") -> Response:
 def _act(
     interest: Interest,
     side: Side,
-    form: FlaskForm,
+    form: Form,
     form_name: str,
     action: Callable[[Interest], object],
     done: str,
@@ -105,7 +105,7 @@ def post_message(interest_id: int) -> PageResponse:
     )
 
 
-def _status_form() -> tuple[FlaskForm, str]:
+def _status_form() -> tuple[Form, str]:
     chosen = request.form.get("status", "")
     if chosen == InterestStatus.WON.value:
         return WonForm(), "won_form"
@@ -116,7 +116,7 @@ def _status_form() -> tuple[FlaskForm, str]:
     abort(400)
 
 
-def _change(form: FlaskForm) -> Callable[[Interest], None]:
+def _change(form: Form) -> Callable[[Interest], None]:
     owner = me()
     if isinstance(form, WonForm):
         return lambda interest: transitions.record_won(

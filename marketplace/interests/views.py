@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.guards import restrict_blueprint, roles_required
@@ -24,6 +23,7 @@ from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.db import begin_write, db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
+from marketplace.forms import Form
 from marketplace.interests import limits, queries, services
 from marketplace.interests.access import Side, get_interest
 from marketplace.interests.display import register_globals
@@ -187,7 +187,7 @@ def render_thread(
     *,
     read_at: datetime | None = None,
     problem: str | None = None,
-    **forms: FlaskForm,
+    **forms: Form,
 ) -> tuple[str, int]:
     """The conversation as `side` sees it, with the forms it may use (given ones keep errors).
 
@@ -195,7 +195,7 @@ def render_thread(
     """
     viewer = me()
     business = interest.product.business
-    defaults: dict[str, FlaskForm] = {
+    defaults: dict[str, Form] = {
         "message_form": MessageForm(formdata=None),
         "step_form": StepForm(formdata=None),
         "won_form": WonForm(formdata=None),

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,6 +34,7 @@ from wtforms.validators import (
 )
 
 from marketplace.accounts.models import Role, UserStatus
+from marketplace.forms import Form
 from marketplace.office.models import Grouping
 
 MAX_BULK = 200
@@ -45,7 +45,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A decision without words (verify, approve)."""
 
     seen = HiddenField()
@@ -94,7 +94,7 @@ def parse_item(token: str) -> tuple[int, str] | None:
     return int(raw_id), seen
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Several items, each as "<id>@<seen>"; the choices are the page's, so none is validated
     against a list here: an item decided meanwhile is reported by the service, not refused."""
 
@@ -117,7 +117,7 @@ class BulkForm(FlaskForm):
         return list(unique.items())
 
 
-class AccountFilterForm(FlaskForm):
+class AccountFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -152,7 +152,7 @@ def _dates_in_order(form: Any, field: DateField) -> None:
         raise ValidationError(_l("The end date must not be before the start date."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -171,7 +171,7 @@ class AuditFilterForm(FlaskForm):
     before = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     currency = SelectField(_l("Currency"), choices=[])
     idr_per_unit = DecimalField(
         _l("Rupiah for one unit"),
@@ -187,7 +187,7 @@ class RateForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     class Meta:
         csrf = False
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     Field,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.forms import Form
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.products.models import Product
 from marketplace.products.photos import MAX_ALT
@@ -75,7 +75,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _language_fields(cls: type[FlaskForm]) -> type[FlaskForm]:
+def _language_fields(cls: type[Form]) -> type[Form]:
     """A name and a description per content language, each input marked with its `lang`."""
     for code in TRANSLATION_LOCALES:
         language = CONTENT_LOCALES[code]
@@ -103,7 +103,7 @@ def _language_fields(cls: type[FlaskForm]) -> type[FlaskForm]:
 
 
 @_language_fields
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name = StringField(
         _l("Name (English)"),
         validators=[DataRequired(), Length(max=160)],
@@ -224,18 +224,18 @@ def set_choices(
     ]
 
 
-class PhotoUploadForm(FlaskForm):
+class PhotoUploadForm(Form):
     photos = MultipleFileField(
         _l("Add photos (JPEG, PNG or WebP, up to 10 MB each)"),
         render_kw={"accept": PHOTO_TYPES},
     )
 
 
-class AltTextForm(FlaskForm):
+class AltTextForm(Form):
     alt_text = StringField(
         _l("Alt text (what the photo shows)"), validators=[Length(max=MAX_ALT)], filters=[strip]
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
