@@ -1,14 +1,16 @@
-"""What every template can use: language choices, money and date formatting, the nav's counts."""
+"""What every template can use: language choices, money and date formatting, words for stored
+keys (roles, statuses, audit actions), the current page's address, the nav's counts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from marketplace.i18n import UI_LOCALES
+from marketplace.labels import label, status_label
 
 
 def format_idr(amount: int | None) -> str:
@@ -24,9 +26,19 @@ def nl2br(text: str | None) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in text.splitlines())
 
 
+def this_page() -> str:
+    """The current path with its query string (`/products/x?lang=de`): where a `next=` link
+    brings the person back to, as they saw it."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

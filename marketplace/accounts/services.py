@@ -198,8 +198,10 @@ def register_account(
     role: Role,
     locale: str,
     buyer: BuyerDetails | None = None,
+    next_url: str | None = None,
 ) -> User | None:
-    """Sign someone up and mail the verification link.
+    """Sign someone up and mail the verification link (which leads on to `next_url`, a path
+    on this site the caller has checked, once the address is verified).
 
     When the address already has an account nothing is created and the owner of the address is
     told by mail instead; the caller shows the same answer either way, so registration never
@@ -224,7 +226,7 @@ def register_account(
         )
     except EmailTakenError:
         return None
-    send_verification(user)
+    send_verification(user, next_url)
     return user
 
 
@@ -232,7 +234,7 @@ def register_account(
 # Verification and reset
 
 
-def send_verification(user: User) -> OutboxEmail:
+def send_verification(user: User, next_url: str | None = None) -> OutboxEmail:
     if user.email_verified_at is not None:
         raise AccountError(_("Your e-mail address is already verified."))
     hours = current_app.config["TOKEN_MAX_AGE"] // 3600
@@ -242,7 +244,11 @@ def send_verification(user: User) -> OutboxEmail:
         _l("Please verify your e-mail address"),
         "verify_email",
         name=user.name,
-        link=absolute_url("accounts.verify_email", token=tokens.make_verify_token(user)),
+        link=absolute_url(
+            "accounts.verify_email",
+            token=tokens.make_verify_token(user),
+            **({"next": next_url} if next_url else {}),
+        ),
         hours=hours,
     )
 

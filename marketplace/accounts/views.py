@@ -74,14 +74,24 @@ def _has_remember_cookie() -> bool:
 # Registration and verification
 
 
+def _offered_role() -> str | None:
+    """The role a link chose ("Register as a buyer"), preselected on the form."""
+    role = request.args.get("role", "")
+    return role if role in {r.value for r in services.SELF_SERVICE_ROLES} else None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def register() -> PageResponse:
+    """A safe `next` (the page the person came from) goes along: to the check-inbox page's
+    log-in link and into the verification link, so they end up where they started."""
+    next_url = _safe_next()
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(next_url or url_for("main.home"))
     cities = db.session.scalars(partner_cities()).all()
     form = RegisterForm(
-        partner_cities=[SelectChoice(str(c.id), f"{c.name} ({c.country})") for c in cities]
+        partner_cities=[SelectChoice(str(c.id), f"{c.name} ({c.country})") for c in cities],
+        role=_offered_role(),
     )
     if form.validate_on_submit():
         try:
@@ -92,13 +102,16 @@ def register() -> PageResponse:
                 role=Role(form.role.data),
                 locale=str(get_locale() or "en"),
                 buyer=form.buyer_details(),
+                next_url=next_url,
             )
         except ServiceError as error:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            return redirect(url_for(".check_inbox", purpose="register"))
-    return render_template("accounts/register.html", form=form), _status(form.is_submitted())
+            return redirect(url_for(".check_inbox", purpose="register", next=next_url))
+    return render_template("accounts/register.html", form=form, next=next_url), _status(
+        form.is_submitted()
+    )
 
 
 @bp.get("/check-inbox")
@@ -106,11 +119,14 @@ def check_inbox() -> str:
     purpose = request.args.get("purpose", "register")
     if purpose not in ("register", "reset"):
         purpose = "register"
-    return render_template("accounts/check_inbox.html", purpose=purpose)
+    return render_template("accounts/check_inbox.html", purpose=purpose, next=_safe_next())
 
 
 @bp.get("/verify/<token>")
 def verify_email(token: str) -> PageResponse:
+    """Someone already logged in goes straight on to a safe `next`; otherwise the page's
+    log-in link carries it."""
+    next_url = _safe_next()
     try:
         services.verify_email(token)
     except TokenError as error:
@@ -118,7 +134,10 @@ def verify_email(token: str) -> PageResponse:
             "accounts/verify_result.html", ok=False, purpose="verify", message=error.message
         ), 400
     db.session.commit()
-    return render_template("accounts/verify_result.html", ok=True, purpose="verify")
+    if next_url and current_user.is_authenticated:
+        flash(_("Your e-mail address is verified."), "success")
+        return redirect(next_url)
+    return render_template("accounts/verify_result.html", ok=True, purpose="verify", next=next_url)
 
 
 @bp.post("/resend-verification")

@@ -114,8 +114,9 @@ class Document(FPDF):
         self.add_font(FONT, "B", _font_path("DejaVuSans-Bold.ttf"))
         self.set_font(FONT, size=10)
         self.set_title(printable(title))
-        self.set_author("Bandung city trade office")
-        self.set_creator("Bandung Export Marketplace")
+        # Always drawn inside force_locale (see catalog, tag_sheet): the document's language.
+        self.set_author(_("Bandung city trade office"))
+        self.set_creator(_("Bandung Export Marketplace"))
 
     def text_at(
         self,

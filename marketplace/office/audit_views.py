@@ -13,6 +13,7 @@ from flask import Response, render_template, request, url_for
 from wtforms import SelectChoice
 
 from marketplace.db import db
+from marketplace.labels import label, status_label
 from marketplace.office import queries
 from marketplace.office.blueprint import bp
 from marketplace.office.csv_files import csv_response
@@ -47,10 +48,12 @@ SUBJECT_PAGES = {
 def _form() -> tuple[AuditFilterForm, bool]:
     form = AuditFilterForm(request.args)
     form.subject_type.choices = [SelectChoice("", "—")] + [
-        SelectChoice(value) for value in db.session.scalars(queries.audit_subject_types())
+        SelectChoice(value, label(value, "subject"))
+        for value in db.session.scalars(queries.audit_subject_types())
     ]
     form.action.choices = [SelectChoice("", "—")] + [
-        SelectChoice(value) for value in db.session.scalars(queries.audit_actions())
+        SelectChoice(value, label(value, "action"))
+        for value in db.session.scalars(queries.audit_actions())
     ]
     return form, form.validate()
 
@@ -77,10 +80,20 @@ def subject_link(entry: AuditEntry) -> str | None:
     return url_for(endpoint, **values)
 
 
-def compact(values: dict[str, Any] | None) -> str:
+def compact(subject_type: str, values: dict[str, Any] | None) -> str:
+    """The recorded fields as they were stored, except that statuses and shelf stages are in
+    words (the CSV keeps the stored keys)."""
     if not values:
         return ""
-    return ", ".join(f"{key}: {value}" for key, value in values.items())
+    return ", ".join(f"{key}: {_shown(subject_type, key, value)}" for key, value in values.items())
+
+
+def _shown(subject_type: str, key: str, value: Any) -> Any:
+    if key == "status" and value is not None:
+        return status_label(subject_type, value)
+    if key == "stage" and value is not None:
+        return label(value, "stage")
+    return value
 
 
 @bp.get("/audit")

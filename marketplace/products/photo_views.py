@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -126,7 +127,7 @@ def _save(product: Product, stored: list[ProcessedImage]) -> None:
         flash(str(error.message), "error")
         return
     if added:
-        flash(_("%(count)s photo(s) added.", count=len(added)), "success")
+        flash(ngettext("%(num)d photo added.", "%(num)d photos added.", len(added)), "success")
     if len(added) < len(stored):
         flash(_("A photo that is already on this product was not added again."), "info")
 

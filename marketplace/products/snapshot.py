@@ -11,11 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from marketplace.i18n import CONTENT_LOCALES
 from marketplace.products.models import Product
 
 # The parts whose change sends a published product back to review. Export facts (price,
 # minimum order, lead time...) are the owner's to keep current without waiting for the office.
 REVIEWED = ("name", "description", "story", "materials", "translations", "photos")
+
+# What the office reads for each field: the product form's own labels (the same messages, so
+# they share one translation).
+FIELD_LABELS: dict[str, LazyString] = {
+    "name": _l("Name (English)"),
+    "description": _l("Description (English)"),
+    "story": _l("The maker's story"),
+    "materials": _l("Materials"),
+    "subsector": _l("Creative subsector"),
+    "hs_code": _l("HS code"),
+    "price_idr": _l("Price in rupiah (IDR)"),
+    "unit": _l("Price per"),
+    "moq": _l("Minimum order quantity"),
+    "lead_time_days": _l("Lead time in days"),
+    "monthly_capacity": _l("Monthly capacity (units)"),
+    "dimensions": _l("Dimensions"),
+    "weight_grams": _l("Weight in grams"),
+    "certifications": _l("Certifications that apply"),
+}
 
 
 def take_snapshot(product: Product) -> dict[str, Any]:
@@ -54,24 +78,40 @@ def needs_review(product: Product) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # the stored name ("price_idr", "name [de]", "photo 2")
+    label: str  # what the office reads ("Price in rupiah (IDR)", "Name (Deutsch)", "Photo 2")
     before: str
     after: str
 
 
-def _flatten(snapshot: dict[str, Any]) -> dict[str, str]:
-    flat: dict[str, str] = {}
+@dataclass(frozen=True)
+class _Field:
+    label: str
+    value: str
+
+
+def _flatten(snapshot: dict[str, Any]) -> dict[str, _Field]:
+    """Each field of a snapshot by its stored name, with the form's label in the reader's
+    language."""
+    flat: dict[str, _Field] = {}
     for part in ("name", "description", "story", "materials"):
-        flat[part] = str(snapshot.get(part) or "")
+        flat[part] = _Field(str(FIELD_LABELS[part]), str(snapshot.get(part) or ""))
     for locale, text in sorted(snapshot.get("translations", {}).items()):
-        flat[f"name [{locale}]"] = text.get("name", "")
-        flat[f"description [{locale}]"] = text.get("description", "")
+        language = CONTENT_LOCALES.get(locale, locale)
+        flat[f"name [{locale}]"] = _Field(
+            _("Name (%(language)s)", language=language), text.get("name", "")
+        )
+        flat[f"description [{locale}]"] = _Field(
+            _("Description (%(language)s)", language=language), text.get("description", "")
+        )
     for n, photo in enumerate(snapshot.get("photos", []), start=1):
         alt = f" ({photo['alt']})" if photo.get("alt") else ""
-        flat[f"photo {n}"] = f"{photo['digest'][:12]}{alt}"
+        flat[f"photo {n}"] = _Field(_("Photo %(n)s", n=n), f"{photo['digest'][:12]}{alt}")
     for name, value in snapshot.get("facts", {}).items():
-        flat[name] = (
-            ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+        words = FIELD_LABELS.get(name)
+        flat[name] = _Field(
+            str(words) if words is not None else name,
+            ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value)),
         )
     return flat
 
@@ -80,8 +120,10 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Change
     """Every field whose value differs, in a stable order; absent fields read as empty."""
     old, new = _flatten(before or {}), _flatten(after)
     names = list(old) + [name for name in new if name not in old]
-    return [
-        Change(name, old.get(name, ""), new.get(name, ""))
-        for name in names
-        if old.get(name, "") != new.get(name, "")
-    ]
+    empty = _Field("", "")
+    result = []
+    for name in names:
+        was, now = old.get(name, empty), new.get(name, empty)
+        if was.value != now.value:
+            result.append(Change(name, now.label or was.label, was.value, now.value))
+    return result

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlsplit
+
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,6 +15,11 @@ from marketplace.accounts import tokens
 from marketplace.accounts.models import BuyerType, Role, User
 from marketplace.db import db
 from tests.accounts.helpers import link_path, log_in, make_partner_city, outbox, without_csrf
+from tests.businesses.helpers import (
+    make_business,
+    make_product,
+    storefront,  # noqa: F401  (a fixture)
+)
 from tests.conftest import post_form
 from tests.factories import make_user
 
@@ -241,3 +251,94 @@ def test_registration_is_rate_limited_per_network_address(client: FlaskClient) -
     response = post_form(client, "/auth/register", _msme_form("p6@example.org"))
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
+
+
+def _href(page: str, text: str, within: str = "<main") -> str:
+    """The address of the first link labelled `text` after `within` (the page's content, not
+    its navigation), as a browser would follow it."""
+    content = page[page.index(within) :]
+    match = re.search(rf'<a [^>]*href="([^"]*)"[^>]*>{re.escape(text)}</a>', content)
+    assert match, f"no link {text!r}"
+    return html.unescape(match.group(1))
+
+
+def _verify_link(body: str) -> str:
+    """The verification link of a mail, path and query string."""
+    match = re.search(r"https?://\S*/auth/verify/\S+", body)
+    assert match, body
+    parts = urlsplit(match.group(0))
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+@pytest.fixture
+def product_page(app: Flask, storefront: None) -> str:  # noqa: F811
+    """A published product's page as a scanned tag opens it: in German."""
+    with app.app_context():
+        slug = make_product(make_business()).slug
+        db.session.commit()
+    return f"/products/{slug}?lang=de"
+
+
+def test_a_visitor_who_registers_from_a_product_page_comes_back_to_it(
+    app: Flask, client: FlaskClient, product_page: str
+) -> None:
+    page = client.get(product_page).get_data(as_text=True)
+    call = 'id="interest"'
+    assert _href(page, "Log in", call) == f"/auth/login?next={product_page.replace('=', '%3D')}"
+    register = _href(page, "Register as a buyer", call)
+    assert register == f"/auth/register?role=buyer&next={product_page.replace('=', '%3D')}"
+
+    form_page = client.get(register).get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="buyer"|value="buyer"[^>]*checked', form_page)
+    action = html.unescape(re.findall(r'<form method="post" action="([^"]*)"', form_page)[-1])
+    assert action == f"/auth/register?next={product_page.replace('=', '%3D')}"
+    assert "next=" in _href(form_page, "Log in")
+    response = post_form(client, action, _buyer_form(), page=register)
+    assert response.status_code == 302
+    inbox_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    login = _href(inbox_page, "Go to the log-in page")
+    assert login == f"/auth/login?next={product_page.replace('=', '%3D')}"
+
+    # The link in the mail leads on too: verified, then logged in, then back on the product.
+    verify = _verify_link(outbox(app)[0][2])
+    verified = client.get(verify)
+    assert verified.status_code == 200
+    assert "Your e-mail address is verified" in verified.get_data(as_text=True)
+    login = _href(verified.get_data(as_text=True), "Log in")
+    response = post_form(
+        client, login, {"email": "anna@example.de", "password": GOOD_PASSWORD}, page=login
+    )
+    assert response.status_code == 302 and response.headers["Location"] == product_page
+    back = client.get(product_page).get_data(as_text=True)
+    assert "Express interest" in back
+
+
+def test_someone_already_logged_in_goes_from_the_mail_link_straight_back(
+    app: Flask, client: FlaskClient, product_page: str
+) -> None:
+    register = f"/auth/register?role=buyer&next={product_page.replace('=', '%3D')}"
+    post_form(client, register, _buyer_form(), page=register)
+    assert (
+        log_in(client, "anna@example.de", GOOD_PASSWORD, next_url=product_page).headers["Location"]
+        == product_page
+    )
+    response = client.get(_verify_link(outbox(app)[0][2]), follow_redirects=True)
+    assert response.request.path + "?" + response.request.query_string.decode() == product_page
+    assert "Your e-mail address is verified." in response.get_data(as_text=True)
+    user = _user(app, "anna@example.de")
+    assert user is not None and user.email_verified_at is not None
+
+
+def test_registration_drops_a_next_that_leaves_the_site(app: Flask, client: FlaskClient) -> None:
+    register = "/auth/register?next=https://evil.example/phish"
+    page = client.get(register).get_data(as_text=True)
+    action = re.findall(r'<form method="post" action="([^"]*)"', page)[-1]
+    assert action == "/auth/register" and _href(page, "Log in") == "/auth/login"
+    response = post_form(client, register, _msme_form(), page=register)
+    assert response.headers["Location"] == "/auth/check-inbox?purpose=register"
+    body = outbox(app)[0][2]
+    assert "evil.example" not in body and "next=" not in _verify_link(body)
+    verified = client.get(_verify_link(body) + "?next=//evil.example")
+    assert verified.status_code == 200 and _href(verified.get_data(as_text=True), "Log in") == (
+        "/auth/login"
+    )

@@ -104,7 +104,7 @@ def list_product(page: Page, photos: list[Path]) -> None:
 
     page.get_by_label(re.compile(r"^Add photos \(")).set_input_files(photos)
     page.get_by_role("button", name="Upload photos").click()
-    expect(page.get_by_text("2 photo(s) added.")).to_be_visible()
+    expect(page.get_by_text("2 photos added.")).to_be_visible()
     expect(page.get_by_text("Cover photo")).to_be_visible()
 
     page.get_by_role("link", name="Back to my business").click()

@@ -168,6 +168,35 @@ def test_catalog_of_a_korean_showroom_prints_english_where_the_font_has_no_hangu
     assert "Rp 450,000" in text and "KRW" not in text.split("Java Preanger", 1)[1]
 
 
+def test_the_pdfs_name_their_author_in_the_language_they_are_printed_in(
+    app: Flask, client: FlaskClient, login_as: Any
+) -> None:
+    with app.app_context():
+        officer = make_officer()
+        expo = make_channel("Pameran Kriya Jakarta", locale="id", city="Jakarta", country_code="ID")
+        paris = make_channel("Little Bandung Paris")  # French: printed in English
+        ids = {"expo": expo.id, "paris": paris.id}
+        commit_and_detach(officer)
+    office = login_as(officer)
+    expected = {
+        "expo": ("Katalog: Pameran Kriya Jakarta", "Dinas Perdagangan Kota Bandung"),
+        "paris": ("Catalog: Little Bandung Paris", "Bandung city trade office"),
+    }
+    creators = {"expo": "Marketplace Ekspor Bandung", "paris": "Bandung Export Marketplace"}
+    for name, slug in (("expo", "pameran-kriya-jakarta"), ("paris", "little-bandung-paris")):
+        catalog = PdfReader(io.BytesIO(client.get(f"/channels/{slug}/catalog.pdf").data)).metadata
+        assert catalog is not None
+        assert (catalog.title, catalog.author) == expected[name]
+        assert catalog.creator == creators[name]
+        tags = PdfReader(
+            io.BytesIO(office.get(f"/office/channels/{ids[name]}/tags.pdf").data)
+        ).metadata
+        assert tags is not None and (tags.author, tags.creator) == (
+            expected[name][1],
+            creators[name],
+        )
+
+
 @pytest.mark.parametrize("path", ["/channels/europalia/catalog.pdf"])
 def test_an_empty_catalog_is_still_a_valid_pdf(client: FlaskClient, path: str) -> None:
     response = client.get(path)

@@ -79,3 +79,15 @@ def test_dismissing_a_report_needs_a_reason(app: Flask, login_as: Any, officer: 
         assert (entry.actor_id, entry.reason) == (officer.id, "A normal question.")
     html = client.get(page).get_data(as_text=True)
     assert "Dismiss the report" not in html  # decided: no more decision forms
+
+
+def test_the_report_page_reads_in_words(app: Flask, login_as: Any, officer: User) -> None:
+    report_id, _interest_id = _reported(app)
+    client = login_as(officer)
+    page = f"/office/abuse/{report_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "<dt>Status</dt><dd>Open</dd>" in html and "status: New</dd>" in html
+    submit(client, page, f"{page}/dismiss", {"dismiss-reason": "An ordinary offer."})
+    html = client.get(page).get_data(as_text=True)
+    assert "<dt>Status</dt><dd>Dismissed</dd>" in html
+    assert "<td>Report of abuse dismissed <span" in html and "(Open → Dismissed)" in html

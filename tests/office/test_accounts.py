@@ -216,3 +216,44 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         "office.suspend_business",
         "office.verify_business",
     }
+
+
+ROWS = re.compile(
+    r'<td><a href="/office/accounts/\d+">([^<]+)</a></td>\s*<td>[^<]*</td>\s*'
+    r"<td>([^<]*)</td>\s*<td><span [^>]*>([^<]*)</span></td>"
+)
+
+
+def test_roles_and_statuses_read_in_words_and_the_filters_send_the_keys(
+    app: Flask, login_as: Any, officer: User
+) -> None:
+    with app.app_context():
+        owner = make_user(Role.MSME, name="Siti Rahayu", email="siti@batik.example")
+        make_user(
+            Role.BUYER, name="Sitompul Trading", email="buy@medan.example"
+        ).status = UserStatus.SUSPENDED
+        db.session.commit()
+        owner_id = owner.id
+    client = login_as(officer)
+    html = client.get("/office/accounts").get_data(as_text=True)
+    assert ROWS.findall(html) == [
+        ("Dewi Officer", "Officer", "Active"),
+        ("Siti Rahayu", "MSME owner", "Active"),
+        ("Sitompul Trading", "Buyer", "Suspended"),
+    ]
+    assert '<option value="msme">MSME owner</option>' in html
+    assert '<option value="suspended">Suspended</option>' in html
+    chosen = client.get("/office/accounts?role=msme").get_data(as_text=True)
+    assert ROWS.findall(chosen) == [("Siti Rahayu", "MSME owner", "Active")]
+    assert '<option selected value="msme">MSME owner</option>' in chosen
+    page = client.get(f"/office/accounts/{owner_id}").get_data(as_text=True)
+    assert "<dt>Role</dt><dd>MSME owner</dd>" in page and "msme" not in page.split("<main")[1]
+
+    with app.app_context():
+        db.session.get_one(User, officer.id).locale = "id"
+        db.session.commit()
+    html = client.get("/office/accounts").get_data(as_text=True)
+    assert ROWS.findall(html)[1:] == [
+        ("Siti Rahayu", "Pemilik UMKM", "Aktif"),
+        ("Sitompul Trading", "Pembeli", "Ditangguhkan"),
+    ]

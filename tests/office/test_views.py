@@ -3,6 +3,7 @@ reject (always with a reason the owner then sees), suspend and reinstate."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -129,6 +130,49 @@ def test_office_sees_what_changed_since_approval(app: Flask, login_as: Any, offi
     html = login_as(officer).get(f"/office/products/{product_id}").get_data(as_text=True)
     assert "Changed since it was approved" in html
     assert "<td>Batik silk scarf</td><td>Batik silk scarf, indigo</td>" in html
+
+
+def test_the_changes_name_the_form_fields_in_the_readers_language(
+    app: Flask, login_as: Any, officer: User
+) -> None:
+    with app.app_context():
+        product = make_product(make_business())
+        product.name = "Batik silk scarf, indigo"
+        product.price_idr = 500_000
+        product.translations[0].name = "Selendang sutra batik, nila"
+        product.images[0].alt_text = "Scarf folded on a table"
+        product.status = ProductStatus.PENDING_REVIEW
+        product_id = product.id
+        db.session.commit()
+    client = login_as(officer)
+    html = client.get(f"/office/products/{product_id}").get_data(as_text=True)
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>', html)
+    assert rows == ["Name (English)", "Name (Bahasa Indonesia)", "Photo 1", "Price in rupiah (IDR)"]
+    assert '<th scope="row">Price in rupiah (IDR)</th><td>450000</td><td>500000</td>' in html
+    with app.app_context():
+        db.session.get_one(User, officer.id).locale = "id"
+        db.session.commit()
+    html = client.get(f"/office/products/{product_id}").get_data(as_text=True)
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>', html)
+    assert rows == [
+        "Nama (bahasa Inggris)",
+        "Nama (Bahasa Indonesia)",
+        "Foto 1",
+        "Harga dalam rupiah (IDR)",
+    ]
+
+
+def test_the_history_reads_in_words(app: Flask, login_as: Any, officer: User) -> None:
+    with app.app_context():
+        business_id = make_business(status=BusinessStatus.PENDING).id
+        db.session.commit()
+    client = login_as(officer)
+    page = f"/office/businesses/{business_id}"
+    submit(client, page, f"{page}/verify")
+    html = client.get(page).get_data(as_text=True)
+    assert "<td>Business verified" in html
+    assert "(Waiting for verification → Verified)" in html
+    assert "business.verified" not in html and "pending →" not in html
 
 
 def test_suspending_a_business_hides_its_products_until_it_is_reinstated(

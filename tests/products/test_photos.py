@@ -76,7 +76,7 @@ def stored_image(app: Flask, key: str) -> Image.Image:
 def test_several_photos_upload_at_once(app: Flask, owner_product: Any) -> None:
     client, product_id = owner_product
     html = upload(client, product_id, (jpeg(seed=1), "front.jpg"), (jpeg(seed=2), "back.jpg"))
-    assert "2 photo(s) added." in html
+    assert "2 photos added." in html
     images = photos_of(app, product_id)
     assert [(i.position, i.width, i.height) for i in images] == [(0, 1200, 900), (1, 1200, 900)]
     stored = {p.relative_to(app.config["MEDIA_ROOT"]).as_posix() for p in media_files(app)}
@@ -132,7 +132,7 @@ def test_refused_uploads_leave_nothing_behind(
 def test_a_refused_file_does_not_stop_the_others(app: Flask, owner_product: Any) -> None:
     client, product_id = owner_product
     html = upload(client, product_id, (text_file(), "a.jpg"), (jpeg(seed=4), "b.jpg"))
-    assert "a.jpg was not added" in html and "1 photo(s) added." in html
+    assert "a.jpg was not added" in html and "1 photo added." in html
     assert len(photos_of(app, product_id)) == 1
 
 

@@ -229,7 +229,7 @@ def test_product_page_shows_photos_badges_and_the_call_to_action(app: Flask, cli
     assert "Rp 450,000" in html
     assert f'href="/msmes/{business_slug}"' in html
     assert "Little Bandung Seoul" in html
-    assert 'href="/auth/register?role=buyer"' in html
+    assert f'href="/auth/register?role=buyer&amp;next=/products/{slug}"' in html
     assert f'href="/auth/login?next=/products/{slug}"' in html
     imgs = re.findall(r"<img [^>]*>", html)
     assert len(imgs) == 3

@@ -1,0 +1,165 @@
+"""The words people read for the keys the database stores: roles, statuses, kinds of record and
+the audit log's actions, in the reader's language.
+
+Templates reach them through the `label` filter and the `status_label` global (see
+`templating`), so a page never shows `msme` or `product.approved`. A key without words here
+(a value added later) is shown as it is rather than failing the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from marketplace.accounts.models import Role, UserStatus
+from marketplace.businesses.models import BusinessStatus
+from marketplace.channels.models import ChannelStatus, NominationStatus, ShelfStage
+from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
+from marketplace.office.models import ReportStatus
+from marketplace.products.models import ProductStatus
+
+ROLE_LABELS: dict[str, LazyString] = {
+    Role.MSME: _l("MSME owner"),
+    Role.BUYER: _l("Buyer"),
+    Role.OFFICER: _l("Officer"),
+    Role.ADMIN: _l("Admin"),
+}
+ACCOUNT_STATUS_LABELS: dict[str, LazyString] = {
+    UserStatus.ACTIVE: _l("Active"),
+    UserStatus.SUSPENDED: _l("Suspended"),
+}
+BUSINESS_STATUS_LABELS: dict[str, LazyString] = {
+    BusinessStatus.DRAFT: _l("Draft"),
+    BusinessStatus.PENDING: _l("Waiting for verification"),
+    BusinessStatus.VERIFIED: _l("Verified"),
+    BusinessStatus.REJECTED: _l("Rejected"),
+    BusinessStatus.SUSPENDED: _l("Suspended"),
+}
+PRODUCT_STATUS_LABELS: dict[str, LazyString] = {
+    ProductStatus.DRAFT: _l("Draft"),
+    ProductStatus.PENDING_REVIEW: _l("Waiting for review"),
+    ProductStatus.PUBLISHED: _l("Published"),
+    ProductStatus.REJECTED: _l("Rejected"),
+    ProductStatus.ARCHIVED: _l("Archived"),
+}
+CHANNEL_STATUS_LABELS: dict[str, LazyString] = {
+    ChannelStatus.DRAFT: _l("Draft"),
+    ChannelStatus.OPEN: _l("Open for nominations"),
+    ChannelStatus.CLOSED: _l("Closed for nominations"),
+    ChannelStatus.ARCHIVED: _l("Past edition"),
+}
+NOMINATION_STATUS_LABELS: dict[str, LazyString] = {
+    NominationStatus.NOMINATED: _l("Waiting for a decision"),
+    NominationStatus.ACCEPTED: _l("Accepted"),
+    NominationStatus.DECLINED: _l("Declined"),
+    NominationStatus.WITHDRAWN: _l("Withdrawn"),
+}
+STAGE_LABELS: dict[str, LazyString] = {
+    ShelfStage.ACCEPTED: _l("Accepted, not shipped yet"),
+    ShelfStage.SHIPPED: _l("Shipped"),
+    ShelfStage.ON_SHELF: _l("On the shelf"),
+    ShelfStage.SOLD_OUT: _l("Sold out"),
+    ShelfStage.RETURNED: _l("Returned"),
+}
+REPORT_STATUS_LABELS: dict[str, LazyString] = {
+    ReportStatus.OPEN: _l("Open"),
+    ReportStatus.RESOLVED: _l("Resolved"),
+    ReportStatus.DISMISSED: _l("Dismissed"),
+}
+# The kinds of record the audit log and the reports of abuse name (`subject_type`).
+SUBJECT_LABELS: dict[str, LazyString] = {
+    "business": _l("Business"),
+    "product": _l("Product"),
+    "user": _l("Account"),
+    "nomination": _l("Nomination"),
+    "interest": _l("Interest"),
+    "channel": _l("Channel"),
+    "partner_city": _l("Partner city"),
+    "exchange_rate": _l("Exchange rate"),
+    "abuse_report": _l("Report of abuse"),
+}
+# Every action the services record (`record_audit`), as a phrase an officer reads in the log.
+ACTION_LABELS: dict[str, LazyString] = {
+    "business.created": _l("Business profile created"),
+    "business.submitted": _l("Business sent for verification"),
+    "business.verified": _l("Business verified"),
+    "business.rejected": _l("Business rejected"),
+    "business.suspended": _l("Business suspended"),
+    "business.reinstated": _l("Business reinstated"),
+    "product.created": _l("Product created"),
+    "product.submitted": _l("Product sent for review"),
+    "product.returned_to_review": _l("Product back in review after a change"),
+    "product.approved": _l("Product approved and published"),
+    "product.rejected": _l("Product rejected"),
+    "product.archived": _l("Product archived"),
+    "product.restored": _l("Product restored"),
+    "nomination.create": _l("Product nominated to a channel"),
+    "nomination.withdraw": _l("Nomination withdrawn"),
+    "nomination.accept": _l("Nomination accepted"),
+    "nomination.decline": _l("Nomination declined"),
+    "nomination.stage": _l("Shelf stage changed"),
+    "nomination.shelf_code": _l("Shelf or booth code changed"),
+    "nomination.sales": _l("Sales recorded"),
+    "interest.replied": _l("Interest answered"),
+    "interest.negotiating": _l("Interest moved to negotiating"),
+    "interest.won": _l("Interest won as a deal"),
+    "interest.lost": _l("Interest recorded as lost"),
+    "interest.withdrawn": _l("Interest withdrawn by the buyer"),
+    "interest.spam": _l("Interest closed as spam"),
+    "user.suspend": _l("Account suspended"),
+    "user.reactivate": _l("Account reactivated"),
+    "abuse_report.resolved": _l("Report of abuse resolved"),
+    "abuse_report.dismissed": _l("Report of abuse dismissed"),
+    "channel.create": _l("Channel created"),
+    "channel.update": _l("Channel changed"),
+    "partner_city.create": _l("Partner city added"),
+    "partner_city.update": _l("Partner city changed"),
+    "exchange_rate.set": _l("Exchange rate set"),
+    "exchange_rate.changed": _l("Exchange rate corrected"),
+}
+
+LABELS: dict[str, Mapping[str, LazyString]] = {
+    "role": ROLE_LABELS,
+    "account_status": ACCOUNT_STATUS_LABELS,
+    "business_status": BUSINESS_STATUS_LABELS,
+    "product_status": PRODUCT_STATUS_LABELS,
+    # The storefront's status badge shows a business's or a product's: their shared keys
+    # (draft, rejected) have the same words.
+    "status": {**BUSINESS_STATUS_LABELS, **PRODUCT_STATUS_LABELS},
+    "channel_status": CHANNEL_STATUS_LABELS,
+    "nomination_status": NOMINATION_STATUS_LABELS,
+    "stage": STAGE_LABELS,
+    "interest_status": {str(key): words for key, words in INTEREST_STATUS_LABELS.items()},
+    "report_status": REPORT_STATUS_LABELS,
+    "subject": SUBJECT_LABELS,
+    "action": ACTION_LABELS,
+}
+# Which statuses a kind of record has, for the before and after of its audit entries.
+SUBJECT_STATUSES = {
+    "business": "business_status",
+    "product": "product_status",
+    "user": "account_status",
+    "nomination": "nomination_status",
+    "interest": "interest_status",
+    "channel": "channel_status",
+    "abuse_report": "report_status",
+}
+
+
+def label(value: object, kind: str) -> str:
+    """The reader's words for a stored key of `kind` (a key of LABELS); an unknown key is
+    shown as it is, an empty one as nothing."""
+    if value is None or value == "":
+        return ""
+    words = LABELS[kind].get(str(value))
+    return str(words) if words is not None else str(value)
+
+
+def status_label(subject_type: str, value: object) -> str:
+    """A status recorded in the audit log, in words when the kind of record is known."""
+    kind = SUBJECT_STATUSES.get(subject_type)
+    if kind is None:
+        return "" if value is None else str(value)
+    return label(value, kind)
