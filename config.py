@@ -101,4 +101,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Bandung Export Marketplace <noreply@localhost>",
         "TOKEN_MAX_AGE": _int(env, "TOKEN_MAX_AGE_HOURS", 48) * 3600,
         "RESET_TOKEN_MAX_AGE": _int(env, "RESET_TOKEN_MAX_AGE_MINUTES", 60) * 60,
+        # The JSON API (flask-smorest): the OpenAPI document at /api/v1/openapi.json, no
+        # documentation UI (it would load scripts from a CDN, which the CSP forbids).
+        "API_TITLE": "Bandung Export Marketplace API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "") or "300 per minute",
     }

@@ -55,6 +55,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.api.base import init_api
+    from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
     from marketplace.businesses.views import public_bp as businesses_bp
     from marketplace.catalog.views import bp as catalog_bp
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         nominations_bp,
     ):
         app.register_blueprint(bp)
+    init_api(app, api_bp)
 
 
 def register_buyer_side(app: Flask) -> None:

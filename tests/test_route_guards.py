@@ -37,6 +37,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "products": PUBLIC,
     "media": PUBLIC,
     "accounts": PUBLIC,
+    "api": PUBLIC,
+    "api-docs": PUBLIC,
     "buyer": frozenset({Role.BUYER}),
     "shortlist": frozenset({Role.BUYER}),
     "interests": SIGNED_IN,

@@ -1,0 +1,159 @@
+"""The API's answers built from loaded models: plain dicts the response schemas dump.
+
+Nothing here queries the database: each function reads only what the caller's select loaded
+(the catalog's card options for lists, the product page's details for one product), so a list
+costs the same statements whatever its length. Addresses are absolute, for programs that keep
+them outside this site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urljoin
+
+from flask import request, url_for
+
+from marketplace.channels.models import Channel, Nomination, PartnerCity
+from marketplace.products import display
+from marketplace.products.models import Product, ProductImage
+from marketplace.products.photos import ordered
+
+COVER_SIZE = 320  # the card's cover, as on the catalog page
+
+
+def absolute(path: str) -> str:
+    return urljoin(request.host_url, path)
+
+
+def _source(source: display.Source) -> dict[str, Any]:
+    return {"url": absolute(source.url), "width": source.width, "height": source.height}
+
+
+def _photo(image: ProductImage, name: str) -> dict[str, Any]:
+    picture = display.picture(image)
+    return {"alt": image.alt_text or name, "sources": [_source(s) for s in picture.sources]}
+
+
+def product_summary(product: Product, locale: str) -> dict[str, Any]:
+    """A result card: needs the product's images, translations and business loaded."""
+    text, _others = display.texts(product, locale)
+    images = ordered(product)
+    cover = display.picture(images[0]).at_least(COVER_SIZE) if images else None
+    business = product.business
+    return {
+        "slug": product.slug,
+        "name": text.name,
+        "locale": text.locale,
+        "price_idr": product.price_idr,
+        "unit": product.unit,
+        "moq": product.moq,
+        "lead_time_days": product.lead_time_days,
+        "subsector": product.subsector_code,
+        "business": {
+            "slug": business.slug,
+            "name": business.name,
+            "page": url_for("businesses.public_page", slug=business.slug, _external=True),
+        },
+        "cover": _source(cover) if cover else None,
+        "url": url_for("api.product", slug=product.slug, _external=True),
+        "page": url_for("products.page", slug=product.slug, _external=True),
+    }
+
+
+def channel_ref(channel: Channel) -> dict[str, Any]:
+    return {
+        "slug": channel.slug,
+        "name": channel.name,
+        "url": url_for("api.channel", slug=channel.slug, _external=True),
+    }
+
+
+def product_detail(product: Product, locale: str, channels: Iterable[Channel]) -> dict[str, Any]:
+    """Everything the product page shows that a program may use (no contact details)."""
+    text, others = display.texts(product, locale)
+    subsector = product.subsector
+    return {
+        **product_summary(product, locale),
+        "description": text.description,
+        "translations": {
+            t.locale: {"name": t.name, "description": t.description} for t in [text, *others]
+        },
+        "hs_code": product.hs_code,
+        "materials": product.materials,
+        "dimensions": product.dimensions,
+        "weight_grams": product.weight_grams,
+        "monthly_capacity": product.monthly_capacity,
+        "subsector_names": (
+            {"en": subsector.name_en, "id": subsector.name_id} if subsector else None
+        ),
+        "photos": [_photo(image, text.name) for image in ordered(product)],
+        "certifications": [
+            {
+                "code": held.certification_code,
+                "name": held.certification.name,
+                "number": held.number,
+                "expires_on": held.expires_on,
+            }
+            for held in product.certifications
+        ],
+        "channels": [channel_ref(channel) for channel in channels],
+    }
+
+
+def channel_summary(channel: Channel) -> dict[str, Any]:
+    """Needs the channel's partner city loaded."""
+    city = channel.partner_city
+    return {
+        **channel_ref(channel),
+        "series": channel.series,
+        "kind": channel.kind.value,
+        "status": channel.status.value,
+        "city": channel.city,
+        "country_code": channel.country_code,
+        "venue": channel.venue,
+        "partner_city": {"id": city.id, "name": city.name} if city else None,
+        "starts_on": channel.starts_on,
+        "ends_on": channel.ends_on,
+        "locale": channel.locale,
+        "currency": channel.currency,
+        "page": url_for("channels.show", slug=channel.slug, _external=True),
+    }
+
+
+def channel_detail(
+    channel: Channel, nominations: Iterable[Nomination], locale: str
+) -> dict[str, Any]:
+    lineup = []
+    for nomination in nominations:
+        product = nomination.product
+        text, _others = display.texts(product, locale)
+        lineup.append(
+            {
+                "slug": product.slug,
+                "name": text.name,
+                "locale": text.locale,
+                "shelf_code": nomination.shelf_code,
+                "url": url_for("api.product", slug=product.slug, _external=True),
+            }
+        )
+    return {**channel_summary(channel), "description": channel.description, "lineup": lineup}
+
+
+def partner_city(
+    city: PartnerCity, shown: tuple[int, int] | None, channels: Iterable[Channel]
+) -> dict[str, Any]:
+    """`shown`: (MSMEs taking part, products shown); `channels`: its public channels."""
+    msmes, products = shown or (0, 0)
+    return {
+        "id": city.id,
+        "name": city.name,
+        "country": city.country,
+        "country_code": city.country_code,
+        "since_year": city.since_year,
+        "currency": city.currency,
+        "locale": city.locale,
+        "msmes": msmes,
+        "products": products,
+        "channels": [channel_ref(channel) for channel in channels],
+    }
