@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
+# The public address printed in QR tags and e-mailed links; set it to the address phones use.
+BASE_URL ?= http://$(HOST):$(PORT)
 CHROMIUM ?= /usr/bin/chromium
 FLASK  := $(BIN)/flask --app wsgi
 
 .PHONY: run test setup deps dev-deps translations migrate seed lint messages clean bench
 
 run: deps translations migrate seed
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 
 test: dev-deps translations

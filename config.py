@@ -11,11 +11,15 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
 
 ENVIRONMENTS = ("development", "production", "test")
+MIN_SECRET_KEY_BYTES = 32
+# Names a laptop reaches its own server by; production trusts only what it is told.
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
 class ConfigError(RuntimeError):
@@ -41,10 +45,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def _secret_key(env: Mapping[str, str], app_env: str, instance: Path) -> str:
     """Production must be given a key; a laptop gets one generated once into `instance/`."""
     key = env.get("SECRET_KEY", "")
+    if app_env == "production" and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        # Sessions, CSRF tokens and e-mail links are signed with it: a short key can be guessed.
+        raise ConfigError(
+            f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_BYTES} bytes when "
+            "APP_ENV=production (for example: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')."
+        )
     if key:
         return key
-    if app_env == "production":
-        raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -56,6 +65,27 @@ def _secret_key(env: Mapping[str, str], app_env: str, instance: Path) -> str:
     return key
 
 
+def _base_url(env: Mapping[str, str]) -> str:
+    """The address the public uses; every link in mail, tags, PDFs and the API starts with it."""
+    url = (env.get("BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(
+            f"BASE_URL must be an http(s) address such as https://example.org, not {url!r}"
+        )
+    return url
+
+
+def _trusted_hosts(env: Mapping[str, str], base_url: str, app_env: str) -> list[str]:
+    """Host names requests may carry: BASE_URL's, those listed in TRUSTED_HOSTS (comma-separated;
+    a leading dot admits subdomains) and, outside production, the laptop's own names."""
+    hosts = [str(urlsplit(base_url).hostname)]
+    hosts += [h.strip().lower() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if app_env != "production":
+        hosts += LOCAL_HOSTS
+    return list(dict.fromkeys(hosts))
+
+
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the settings dict from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -65,6 +95,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     instance = Path(env.get("INSTANCE_PATH", "") or INSTANCE)
     secure_cookies = _flag(env.get("SECURE_COOKIES"), app_env == "production")
     database_url = env.get("DATABASE_URL", "") or f"sqlite:///{instance / 'marketplace.db'}"
+    base_url = _base_url(env)
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
@@ -74,7 +105,13 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": _secret_key(env, app_env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BASE_URL": env.get("BASE_URL", "") or "http://127.0.0.1:8000",
+        "BASE_URL": base_url,
+        "TRUSTED_HOSTS": _trusted_hosts(env, base_url, app_env),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none, the client's own
+        # address is the connection's). Never more than really sit in front.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Strict-Transport-Security max-age; sent only over HTTPS (production with secure cookies).
+        "HSTS_SECONDS": _int(env, "HSTS_SECONDS", 31_536_000 if secure_cookies else 0),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", "") or str(instance / "media"),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 90) * 1024 * 1024,
         # Cookies: never readable from scripts, not sent on cross-site posts, HTTPS-only in prod.
@@ -88,7 +125,17 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if app_env == "production" else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": secure_cookies,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
+        # Counters shared by every worker on this machine (marketplace/ratelimit_storage.py);
+        # redis://... to share them between machines.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "")
+        or f"sqlite:///{instance.resolve() / 'ratelimits.sqlite'}",
+        # A storage that cannot be reached lets requests through rather than failing them.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed logins from one network address, whatever the accounts (a fair's Wi-Fi is one
+        # address for a whole crowd: keep it generous).
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "") or "100 per hour",
+        # Registration and reset mails from one network address.
+        "MAIL_LIMIT_PER_ADDRESS": env.get("MAIL_LIMIT_PER_ADDRESS", "") or "30 per hour",
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en",

@@ -116,6 +116,7 @@ def register_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
+    from marketplace.backup.cli import backup_command, restore_command
     from marketplace.interests.cli import remind_unanswered_command
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
@@ -127,3 +128,5 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
     app.cli.add_command(rebuild_reports)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

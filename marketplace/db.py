@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -110,9 +110,56 @@ def tune_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+WRITING = "writing"  # key in session.info: the open transaction was begun as a write
+
+
 def begin_write() -> None:
-    """Start the current session's transaction as a write transaction (IMMEDIATE on SQLite)."""
+    """Start the current session's transaction as a write transaction (IMMEDIATE on SQLite).
+
+    Inside an open transaction this does nothing: see `write_now` to end a read first."""
     session = db.session()
     if session.in_transaction():
         return
     session.connection(execution_options={"sqlite_immediate": True})
+    session.info[WRITING] = True
+
+
+def write_now() -> None:
+    """End a read transaction, if one is open, and begin a write transaction.
+
+    For work that reads and computes for long (decoding photos, hashing passwords) before it
+    writes: the computing happens outside the write lock, and what was read is read again in
+    the write transaction (objects loaded before are expired by the commit that ends the read).
+    A read transaction is never upgraded to a write: on SQLite the upgrade fails at once when
+    another process wrote in between.
+    """
+    session = db.session()
+    if session.in_transaction() and not session.info.get(WRITING):
+        session.commit()
+    begin_write()
+
+
+@event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_writing(session: sa.orm.Session, transaction: sa.orm.SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITING, None)
+
+
+Row = TypeVar("Row", bound=Base)
+
+
+def lock(row: Row) -> Row:
+    """Read `row` again and keep it locked until the transaction ends.
+
+    For every read-check-write: two requests that check a row's state (a status, a count of
+    its photos) and then change it must not both pass the check. PostgreSQL takes a row lock
+    (SELECT ... FOR UPDATE) that the second request waits on, and then reads the first one's
+    result; SQLite has a single writer, taken when the write transaction begins. The row's
+    relationships are expired, so collections (its photos) are read again too.
+    """
+    begin_write()
+    db.session.refresh(row, with_for_update=True)
+    relationships = [r.key for r in sa.inspect(row).mapper.relationships]
+    if relationships:
+        db.session.expire(row, relationships)
+    return row

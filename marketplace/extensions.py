@@ -7,6 +7,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from marketplace import ratelimit_storage  # noqa: F401  (registers the sqlite:// storage)
 from marketplace.db import db
 
 migrate = Migrate(render_as_batch=True, compare_type=True)

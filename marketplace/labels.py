@@ -68,6 +68,12 @@ REPORT_STATUS_LABELS: dict[str, LazyString] = {
     ReportStatus.RESOLVED: _l("Resolved"),
     ReportStatus.DISMISSED: _l("Dismissed"),
 }
+# The parts of a business's identity that the office reviews (see businesses.identity).
+BUSINESS_FIELD_LABELS: dict[str, LazyString] = {
+    "name": _l("Business name"),
+    "nib": _l("NIB"),
+    "district": _l("District"),
+}
 # The kinds of record the audit log and the reports of abuse name (`subject_type`).
 SUBJECT_LABELS: dict[str, LazyString] = {
     "business": _l("Business"),
@@ -88,6 +94,15 @@ ACTION_LABELS: dict[str, LazyString] = {
     "business.rejected": _l("Business rejected"),
     "business.suspended": _l("Business suspended"),
     "business.reinstated": _l("Business reinstated"),
+    "business.updated": _l("Business profile changed"),
+    "business.logo_changed": _l("Business logo changed"),
+    "business.certification_added": _l("Certification added"),
+    "business.certification_changed": _l("Certification changed"),
+    "business.certification_removed": _l("Certification removed"),
+    "business.identity_requested": _l("Change of name, NIB or district asked for"),
+    "business.identity_withdrawn": _l("Change of name, NIB or district withdrawn"),
+    "business.identity_approved": _l("Change of name, NIB or district approved"),
+    "business.identity_rejected": _l("Change of name, NIB or district rejected"),
     "product.created": _l("Product created"),
     "product.submitted": _l("Product sent for review"),
     "product.returned_to_review": _l("Product back in review after a change"),
@@ -133,6 +148,7 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
     "stage": STAGE_LABELS,
     "interest_status": {str(key): words for key, words in INTEREST_STATUS_LABELS.items()},
     "report_status": REPORT_STATUS_LABELS,
+    "business_field": BUSINESS_FIELD_LABELS,
     "subject": SUBJECT_LABELS,
     "action": ACTION_LABELS,
 }

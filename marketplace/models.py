@@ -10,7 +10,8 @@ from marketplace.channels.models import (
     PartnerCity,
     Scan,
 )
-from marketplace.interests.models import Interest, Message, ShortlistEntry
+from marketplace.counting.models import CountedVisit
+from marketplace.interests.models import ConversationRead, Interest, Message, ShortlistEntry
 from marketplace.notifications.models import Notification, OutboxEmail
 from marketplace.office.models import (
     AbuseReport,
@@ -32,6 +33,8 @@ __all__ = [
     "Certification",
     "Channel",
     "ChannelView",
+    "ConversationRead",
+    "CountedVisit",
     "ExchangeRate",
     "Interest",
     "InterestFact",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,6 +28,12 @@ def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    hsts = int(current_app.config.get("HSTS_SECONDS", 0))
+    # Only over HTTPS: a browser ignores the header on plain HTTP, and a laptop has no TLS.
+    if hsts > 0 and request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"
+        )
     return response
 
 

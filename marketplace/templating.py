@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from marketplace.i18n import UI_LOCALES
 from marketplace.labels import label, status_label
+from marketplace.urls import public_url
 
 
 def format_idr(amount: int | None) -> str:
@@ -39,6 +40,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["this_page"] = this_page
+    app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
+from config import load_config
 from marketplace import create_app
 from marketplace.security import is_safe_next
 
@@ -94,3 +95,60 @@ def test_safe_next_accepts_paths_on_this_site(target: str) -> None:
 )
 def test_safe_next_refuses_other_sites(target: str | None) -> None:
     assert not is_safe_next(target)
+
+
+def _production_app() -> Flask:
+    settings = load_config(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": "p" * 48,
+            "BASE_URL": "https://market.example",
+            "DATABASE_URL": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    return create_app(settings)
+
+
+def test_production_sends_strict_transport_security_over_https_only() -> None:
+    app = _production_app()
+    client = app.test_client()
+    secure = client.get("/healthz", base_url="https://market.example")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    plain = client.get("/healthz", base_url="http://market.example")
+    assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_production_refuses_hosts_it_was_not_told_about() -> None:
+    client = _production_app().test_client()
+    assert client.get("/healthz", base_url="https://market.example").status_code == 200
+    for host in ("evil.example", "localhost", "market.example.evil.example"):
+        response = client.get("/healthz", base_url=f"https://{host}")
+        assert response.status_code == 400, host
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one() -> None:
+    """With TRUSTED_PROXIES=1 the proxy's X-Forwarded-For names the client; without it the header
+    is ignored, so nobody can pick their own address to dodge a rate limit."""
+    seen: list[str | None] = []
+    for proxies in (0, 1):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "TRUSTED_PROXIES": proxies,
+            }
+        )
+
+        @app.get("/whoami")
+        def whoami() -> str:
+            return request.remote_addr or ""
+
+        response = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "198.51.100.23"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+        seen.append(response.get_data(as_text=True))
+    assert seen == ["10.0.0.2", "198.51.100.23"]

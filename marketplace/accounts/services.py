@@ -24,10 +24,10 @@ from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import UI_LOCALES
-from marketplace.notifications.mail import absolute_url
 from marketplace.notifications.models import OutboxEmail
 from marketplace.notifications.services import queue_template_email
 from marketplace.office.audit import record_audit
+from marketplace.urls import public_url
 
 MIN_PASSWORD_LENGTH = 10
 # People may sign themselves up only as MSME owners or buyers; staff come from the command line.
@@ -244,13 +244,19 @@ def send_verification(user: User, next_url: str | None = None) -> OutboxEmail:
         _l("Please verify your e-mail address"),
         "verify_email",
         name=user.name,
-        link=absolute_url(
+        link=public_url(
             "accounts.verify_email",
             token=tokens.make_verify_token(user),
             **({"next": next_url} if next_url else {}),
         ),
         hours=hours,
     )
+
+
+def check_verify_token(token: str) -> User:
+    """The account a verification link is for, changing nothing; TokenError when it cannot be
+    used (the same checks `verify_email` makes)."""
+    return tokens.read_verify_token(token)
 
 
 def verify_email(token: str) -> User:
@@ -299,7 +305,7 @@ def _mail_reset_link(user: User) -> OutboxEmail:
         _l("Reset your password"),
         "reset_password",
         name=user.name,
-        link=absolute_url("accounts.reset_password", token=tokens.make_reset_token(user)),
+        link=public_url("accounts.reset_password", token=tokens.make_reset_token(user)),
         minutes=minutes,
     )
 
@@ -311,8 +317,8 @@ def _mail_registration_attempt(user: User) -> OutboxEmail:
         _l("Someone tried to register with your e-mail address"),
         "registration_attempt",
         name=user.name,
-        login_link=absolute_url("accounts.login"),
-        reset_link=absolute_url("accounts.request_reset"),
+        login_link=public_url("accounts.login"),
+        reset_link=public_url("accounts.request_reset"),
     )
 
 
@@ -320,17 +326,30 @@ def _mail_registration_attempt(user: User) -> OutboxEmail:
 # Logging in and sessions
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active account these credentials open; LoginFailedError otherwise, always the same."""
+def check_credentials(email: str, password: str) -> User:
+    """The active account these credentials open; LoginFailedError otherwise, always the same.
+
+    Reads only: the slow part of a login (the password hash) needs no write lock."""
     user = find_user(email)
     # Check a password even for unknown addresses, so both answers take as long.
     ok = verify_password(user.password_hash if user is not None else None, password)
     if user is None or not ok or user.status != UserStatus.ACTIVE:
         raise LoginFailedError()
+    return user
+
+
+def record_login(user: User, password: str) -> None:
+    """The time of the login; a hash made with weaker settings is made again (rarely slow)."""
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.flush()
+
+
+def authenticate(email: str, password: str) -> User:
+    """`check_credentials`, then `record_login`, in one transaction."""
+    user = check_credentials(email, password)
+    record_login(user, password)
     return user
 
 

@@ -1,8 +1,13 @@
 """Account pages: register, verify, log in and out, reset a password, settings.
 
 Answers never reveal whether an address has an account: registration, login and reset say the
-same thing for a known and an unknown address, and the rate limits count per address as well as
-per network address.
+same thing for a known and an unknown address.
+
+Rate limits (counters shared by all workers, see config.py) count what costs something, never a
+form that failed validation: logins count failed credentials only, keyed on the e-mail address
+and the client's network address together, so an attacker elsewhere cannot lock the owner out
+and a fair's shared Wi-Fi address does not lock out a crowd; a looser limit per network address
+alone stops one address from trying many accounts. Registration and reset count the mails sent.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -34,22 +40,51 @@ from marketplace.accounts.forms import (
 )
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.tokens import TokenError
-from marketplace.db import db
+from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
+from marketplace.forms import Form
 from marketplace.main.queries import partner_cities
 from marketplace.security import is_safe_next
+from marketplace.web import writes_late
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 
-LOGIN_LIMIT = "5 per minute; 30 per hour"
+# Failed logins for one account from one network address, and from one address in all.
+LOGIN_LIMIT = "5 per minute; 20 per hour"
+# Mails sent per e-mail address; per network address it is a setting (a fair's Wi-Fi is shared).
+MAIL_LIMIT_PER_EMAIL = "3 per hour"
 PageResponse = str | Response | tuple[str, int]
 
 
+def _email() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
 def _email_key() -> str:
-    """Rate-limit key for the address typed into the form, so one address cannot be hammered
-    from many networks."""
-    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+    return "email:" + _email()
+
+
+def _account_and_address_key() -> str:
+    return f"login:{_email()}|{request.remote_addr or ''}"
+
+
+def _login_limit_per_address() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+
+
+def _login_failed(_response: Response) -> bool:
+    """Only a credential check that failed counts towards the login limits."""
+    return bool(g.get("login_failed", False))
+
+
+def _mail_limit_per_address() -> str:
+    return str(current_app.config["MAIL_LIMIT_PER_ADDRESS"])
+
+
+def _mail_sent(response: Response) -> bool:
+    """Only a valid form (answered with a redirect to the check-your-inbox page) counts."""
+    return response.status_code in (302, 303)
 
 
 def _status(form_submitted: bool) -> int:
@@ -81,7 +116,8 @@ def _offered_role() -> str | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(_mail_limit_per_address, methods=["POST"], deduct_when=_mail_sent)
+@limiter.limit(MAIL_LIMIT_PER_EMAIL, key_func=_email_key, methods=["POST"], deduct_when=_mail_sent)
 def register() -> PageResponse:
     """A safe `next` (the page the person came from) goes along: to the check-inbox page's
     log-in link and into the verification link, so they end up where they started."""
@@ -122,17 +158,25 @@ def check_inbox() -> str:
     return render_template("accounts/check_inbox.html", purpose=purpose, next=_safe_next())
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify_email(token: str) -> PageResponse:
-    """Someone already logged in goes straight on to a safe `next`; otherwise the page's
-    log-in link carries it."""
+    """Opening the link shows a button; pressing it verifies. A GET changes nothing: mail
+    scanners and link previews open links by themselves, and one must not verify an address
+    for its owner. Someone already logged in goes straight on to a safe `next` afterwards;
+    otherwise the page's log-in link carries it."""
     next_url = _safe_next()
     try:
-        services.verify_email(token)
+        user = services.check_verify_token(token)
     except TokenError as error:
         return render_template(
             "accounts/verify_result.html", ok=False, purpose="verify", message=error.message
         ), 400
+    form = Form()
+    if not form.validate_on_submit():
+        return render_template(
+            "accounts/verify_confirm.html", form=form, email=user.email, token=token, next=next_url
+        )
+    services.verify_email(token)
     db.session.commit()
     if next_url and current_user.is_authenticated:
         flash(_("Your e-mail address is verified."), "success")
@@ -159,19 +203,26 @@ def resend_verification() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT, key_func=_email_key, methods=["POST"])
+@writes_late
+@limiter.limit(_login_limit_per_address, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    LOGIN_LIMIT, key_func=_account_and_address_key, methods=["POST"], deduct_when=_login_failed
+)
 def login() -> PageResponse:
     next_url = _safe_next()
     if current_user.is_authenticated:
         return redirect(next_url or url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        password = form.password.data or ""
         try:
-            user = services.authenticate(form.email.data or "", form.password.data or "")
+            user = services.check_credentials(form.email.data or "", password)
         except services.LoginFailedError as error:
+            g.login_failed = True
             form.form_errors.append(error.message)
         else:
+            write_now()  # the password was checked outside the write lock
+            services.record_login(user, password)
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             if user.email_verified_at is None:
@@ -204,8 +255,8 @@ def logout() -> Response:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
-@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
+@limiter.limit(_mail_limit_per_address, methods=["POST"], deduct_when=_mail_sent)
+@limiter.limit(MAIL_LIMIT_PER_EMAIL, key_func=_email_key, methods=["POST"], deduct_when=_mail_sent)
 def request_reset() -> PageResponse:
     form = RequestResetForm()
     if form.validate_on_submit():

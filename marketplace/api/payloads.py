@@ -2,28 +2,31 @@
 
 Nothing here queries the database: each function reads only what the caller's select loaded
 (the catalog's card options for lists, the product page's details for one product), so a list
-costs the same statements whatever its length. Addresses are absolute, for programs that keep
-them outside this site.
+costs the same statements whatever its length. Addresses are absolute, under the public
+`BASE_URL` (see `marketplace.urls`), for programs that keep them outside this site.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import request, url_for
+from flask import current_app
 
 from marketplace.channels.models import Channel, Nomination, PartnerCity
 from marketplace.products import display
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.photos import ordered
+from marketplace.urls import public_url
 
 COVER_SIZE = 320  # the card's cover, as on the catalog page
 
 
 def absolute(path: str) -> str:
-    return urljoin(request.host_url, path)
+    """A site path (already carrying any script root) under the public address's origin."""
+    base = urlsplit(str(current_app.config["BASE_URL"]))
+    return urlunsplit((base.scheme, base.netloc, path, "", ""))
 
 
 def _source(source: display.Source) -> dict[str, Any]:
@@ -53,11 +56,11 @@ def product_summary(product: Product, locale: str) -> dict[str, Any]:
         "business": {
             "slug": business.slug,
             "name": business.name,
-            "page": url_for("businesses.public_page", slug=business.slug, _external=True),
+            "page": public_url("businesses.public_page", slug=business.slug),
         },
         "cover": _source(cover) if cover else None,
-        "url": url_for("api.product", slug=product.slug, _external=True),
-        "page": url_for("products.page", slug=product.slug, _external=True),
+        "url": public_url("api.product", slug=product.slug),
+        "page": public_url("products.page", slug=product.slug),
     }
 
 
@@ -65,7 +68,7 @@ def channel_ref(channel: Channel) -> dict[str, Any]:
     return {
         "slug": channel.slug,
         "name": channel.name,
-        "url": url_for("api.channel", slug=channel.slug, _external=True),
+        "url": public_url("api.channel", slug=channel.slug),
     }
 
 
@@ -117,7 +120,7 @@ def channel_summary(channel: Channel) -> dict[str, Any]:
         "ends_on": channel.ends_on,
         "locale": channel.locale,
         "currency": channel.currency,
-        "page": url_for("channels.show", slug=channel.slug, _external=True),
+        "page": public_url("channels.show", slug=channel.slug),
     }
 
 
@@ -134,7 +137,7 @@ def channel_detail(
                 "name": text.name,
                 "locale": text.locale,
                 "shelf_code": nomination.shelf_code,
-                "url": url_for("api.product", slug=product.slug, _external=True),
+                "url": public_url("api.product", slug=product.slug),
             }
         )
     return {**channel_summary(channel), "description": channel.description, "lineup": lineup}

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
@@ -31,6 +31,7 @@ from marketplace.extensions import limiter
 from marketplace.products import queries as product_queries
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.text import Term, query_terms
+from marketplace.urls import public_url
 
 bp = ApiBlueprint(
     "api",
@@ -84,7 +85,7 @@ def _cursor(
 
 def _next_url(endpoint: str, args: dict[str, Any], cursor: str) -> str:
     kept = {name: value for name, value in args.items() if name != "after"}
-    return url_for(endpoint, **kept, after=cursor, _external=True)
+    return public_url(endpoint, **kept, after=cursor)
 
 
 @bp.get("/products")

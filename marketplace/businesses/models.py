@@ -1,4 +1,5 @@
-"""The MSME: a business profile owned by one account, and the certificates it holds."""
+"""The MSME: a business profile owned by one account, the certificates it holds, and a change
+of its verified identity waiting for the office."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, created_at, intpk, str_enum, updated_at
+from marketplace.db import Base, created_at, intpk, str_enum, updated_at, utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -44,7 +45,8 @@ class Business(Base):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
-    nib: Mapped[str | None] = mapped_column(sa.String(13))
+    # No two businesses hold one NIB; the database enforces it, also for simultaneous saves.
+    nib: Mapped[str | None] = mapped_column(sa.String(13), unique=True)
     subsector_code: Mapped[str | None] = mapped_column(sa.ForeignKey("subsectors.code"), index=True)
     district: Mapped[str | None] = mapped_column(sa.String(60))
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -77,6 +79,9 @@ class Business(Base):
         back_populates="business", cascade="all, delete-orphan", order_by="BusinessCertification.id"
     )
     products: Mapped[list[Product]] = relationship(back_populates="business")
+    identity_change: Mapped[BusinessIdentityChange | None] = relationship(
+        back_populates="business", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Business {self.slug} {self.status}>"
@@ -99,3 +104,36 @@ class BusinessCertification(Base):
 
     business: Mapped[Business] = relationship(back_populates="certifications")
     certification: Mapped[Certification] = relationship()
+
+
+class IdentityChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class BusinessIdentityChange(Base):
+    """The identity a verified business asked to have instead of the verified one.
+
+    The business row keeps the verified values, so every public page shows them until an
+    officer approves; an approval applies these values and removes the row. A rejection keeps
+    the row with its reason, for the owner to read, until the owner's next save. One per
+    business: a new request replaces the one before.
+    """
+
+    __tablename__ = "business_identity_changes"
+
+    id: Mapped[intpk]
+    business_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[IdentityChangeStatus] = mapped_column(
+        str_enum(IdentityChangeStatus, "status"), default=IdentityChangeStatus.PENDING
+    )
+    name: Mapped[str] = mapped_column(sa.String(160))
+    nib: Mapped[str | None] = mapped_column(sa.String(13), index=True)
+    district: Mapped[str | None] = mapped_column(sa.String(60))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[updated_at]
+
+    business: Mapped[Business] = relationship(back_populates="identity_change")

@@ -1,8 +1,10 @@
 """Scans of certificates: an image or a PDF, judged by content, kept private.
 
 Images go through the same checks as product photos and are stored as a metadata-free WebP;
-PDFs must start like a PDF and end like one. Scans live under ``scans/``, which the public
-media route never serves: only the owner and the office can open them.
+PDFs must start like a PDF and end like one, and are stored re-written as pages only, without
+scripts, actions, forms or attached files (`media.pdfs`; a PDF that cannot be cleaned so is
+refused). Scans live under ``scans/``, which the public media route never serves: only the
+owner and the office can open them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.businesses.models import BusinessCertification
 from marketplace.businesses.services import StoredScan
 from marketplace.media.images import DEFAULT_MAX_BYTES, ORIGINAL, ImageError, process_image
+from marketplace.media.pdfs import clean_pdf
 from marketplace.media.storage import Storage
 
 PDF_TYPE = "application/pdf"
@@ -40,8 +43,9 @@ def store_scan(storage: Storage, data: bytes) -> StoredScan:
     if data.startswith(b"%PDF-"):
         if not _looks_like_pdf(data):
             raise ImageError(_l("This PDF file is damaged or incomplete."), "damaged")
-        scan = StoredScan(scan_key(data, "pdf"), PDF_TYPE)
-        storage.save(scan.key, data)
+        cleaned = clean_pdf(data)
+        scan = StoredScan(scan_key(cleaned, "pdf"), PDF_TYPE)
+        storage.save(scan.key, cleaned)
         return scan
     try:
         processed, files = process_image(data)

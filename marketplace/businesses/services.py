@@ -3,28 +3,43 @@
     draft -> pending -> verified | rejected(reason)      rejected -> (edit) -> pending
     verified -> suspended(reason) -> verified
 
-Every change of status is written to the audit log. Who may see the contact details is decided
-here too, so pages and the API give the same answer.
+Every change of status, and every edit of the profile or its certificates, is written to the
+audit log with the values before and after. Once the office has verified a business, a change
+of its identity (name, NIB, district) waits for review instead of applying: see `identity`.
+Who may see the contact details is decided here too, so pages and the API give the same answer.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import Role, User
 from marketplace.businesses import queries
+from marketplace.businesses.errors import BusinessError, BusinessStateError
+from marketplace.businesses.identity import (
+    IDENTITY_FIELDS,
+    apply_guarding_nib,
+    check_nib_free,
+    differences,
+    is_reviewed,
+    lock_business,
+    request_identity_change,
+)
 from marketplace.businesses.models import (
     Business,
     BusinessCertification,
+    BusinessIdentityChange,
     BusinessStatus,
     ExportExperience,
 )
 from marketplace.db import db, utcnow
-from marketplace.errors import ServiceError
+from marketplace.errors import ConflictError
 from marketplace.office.audit import record_audit
 from marketplace.reference.models import Certification, Subsector
 from marketplace.slugs import add_with_slug
@@ -63,14 +78,8 @@ DISTRICTS = (
     "Ujungberung",
 )
 NIB_LENGTH = 13
-
-
-class BusinessError(ServiceError):
-    """A rule about a business profile was not met."""
-
-
-class BusinessStateError(BusinessError):
-    """The action is not allowed in the business's current status."""
+# Text fields that hold nothing rather than an empty string (an empty NIB is no NIB).
+REQUIRED_TEXT = ("name", "description")
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ class StoredScan:
     content_type: str
 
 
-def _check_profile(data: ProfileData) -> None:
+def _check_profile(data: ProfileData, business_id: int | None) -> None:
     if not data.name.strip():
         raise BusinessError(_l("The business needs a name."))
     if data.nib and not (data.nib.isdigit() and len(data.nib) == NIB_LENGTH):
@@ -116,12 +125,22 @@ def _check_profile(data: ProfileData) -> None:
         raise BusinessError(_l("Choose a district of Bandung from the list."))
     if data.subsector_code and db.session.get(Subsector, data.subsector_code) is None:
         raise BusinessError(_l("Choose a creative subsector from the list."))
+    check_nib_free((data.nib or "").strip() or None, business_id)
 
 
-def _apply(business: Business, data: ProfileData) -> None:
+def _values(data: ProfileData) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for item in fields(data):
         value = getattr(data, item.name)
-        setattr(business, item.name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip() or ("" if item.name in REQUIRED_TEXT else None)
+        values[item.name] = value
+    return values
+
+
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the audit log stores them (JSON): enums by their stored key."""
+    return {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
 
 
 def create_business(owner: User, data: ProfileData) -> Business:
@@ -130,26 +149,49 @@ def create_business(owner: User, data: ProfileData) -> Business:
         raise BusinessError(_l("Only MSME accounts can have a business profile."))
     if db.session.scalar(queries.business_of(owner.id)) is not None:
         raise BusinessError(_l("You already have a business profile."))
-    _check_profile(data)
+    _check_profile(data, None)
     business = Business(owner=owner, status=BusinessStatus.DRAFT)
-    _apply(business, data)
+    for key, value in _values(data).items():
+        setattr(business, key, value)
     add_with_slug(business, Business.slug, data.name, fallback="msme")
     record_audit(owner, "business.created", "business", business.id, None, {"status": "draft"})
     return business
 
 
-def update_business(business: Business, data: ProfileData) -> None:
-    """The slug stays as it was: printed addresses must keep working after a rename."""
-    _check_profile(data)
-    _apply(business, data)
-    db.session.flush()
+def update_business(
+    business: Business, data: ProfileData, actor: User
+) -> BusinessIdentityChange | None:
+    """Save the owner's edit; returns the change of identity that waits for the office, if any.
+
+    Before verification everything applies at once. Once verified, the identity waits for
+    review and the rest applies at once. The slug stays as it was either way: printed
+    addresses must keep working after a rename. Every change is audited."""
+    if lock_business(business.id) is None:  # the same object, read again and locked
+        raise ConflictError(_l("This item no longer exists."))
+    _check_profile(data, business.id)
+    values = _values(data)
+    change = None
+    if is_reviewed(business):
+        proposed = {key: values.pop(key) for key in IDENTITY_FIELDS}
+        change = request_identity_change(business, actor, proposed)
+    current = {key: getattr(business, key) for key in values}
+    before, after = differences(current, values)
+    if after:
+        apply_guarding_nib(business, after)
+        record_audit(
+            actor, "business.updated", "business", business.id, _audited(before), _audited(after)
+        )
+    return change
 
 
-def set_logo(business: Business, key: str | None) -> str | None:
+def set_logo(business: Business, key: str | None, actor: User) -> str | None:
     """Replace (or remove, with None) the logo; returns the key it had before."""
     previous = business.logo_key
-    business.logo_key = key
-    db.session.flush()
+    if key != previous:
+        business.logo_key = key
+        db.session.flush()
+        before, after = {"logo": previous}, {"logo": key}
+        record_audit(actor, "business.logo_changed", "business", business.id, before, after)
     return previous
 
 
@@ -261,8 +303,20 @@ def _check_certification(data: CertificationData) -> None:
         raise BusinessError(_l("Enter the certificate number."))
 
 
+def _certificate_record(certification: BusinessCertification) -> dict[str, Any]:
+    """A certificate as the audit log keeps it."""
+    expires_on = certification.expires_on
+    return {
+        "certification": certification.certification_code,
+        "number": certification.number,
+        "issuer": certification.issuer,
+        "expires_on": expires_on.isoformat() if expires_on else None,
+        "scan": certification.scan_key,
+    }
+
+
 def add_certification(
-    business: Business, data: CertificationData, scan: StoredScan | None = None
+    business: Business, data: CertificationData, actor: User, scan: StoredScan | None = None
 ) -> BusinessCertification:
     _check_certification(data)
     certification = BusinessCertification(
@@ -276,17 +330,27 @@ def add_certification(
     )
     db.session.add(certification)
     db.session.flush()
+    record_audit(
+        actor,
+        "business.certification_added",
+        "business",
+        business.id,
+        None,
+        _certificate_record(certification),
+    )
     return certification
 
 
 def update_certification(
     certification: BusinessCertification,
     data: CertificationData,
+    actor: User,
     scan: StoredScan | None = None,
     remove_scan: bool = False,
 ) -> str | None:
     """Returns the scan key that is no longer used, if the scan was replaced or removed."""
     _check_certification(data)
+    was = _certificate_record(certification)
     certification.certification_code = data.certification_code
     certification.number = data.number.strip()
     certification.issuer = (data.issuer or "").strip() or None
@@ -297,12 +361,24 @@ def update_certification(
     elif remove_scan:
         certification.scan_key = certification.scan_content_type = None
     db.session.flush()
+    before, after = differences(was, _certificate_record(certification))
+    if after:
+        record_audit(
+            actor,
+            "business.certification_changed",
+            "business",
+            certification.business_id,
+            before,
+            after,
+        )
     return previous if previous != certification.scan_key else None
 
 
-def delete_certification(certification: BusinessCertification) -> str | None:
+def delete_certification(certification: BusinessCertification, actor: User) -> str | None:
     """Products stop claiming it too (the link rows cascade). Returns the scan key."""
-    key = certification.scan_key
+    key, business_id = certification.scan_key, certification.business_id
+    was = _certificate_record(certification)
     db.session.delete(certification)
     db.session.flush()
+    record_audit(actor, "business.certification_removed", "business", business_id, was, None)
     return key

@@ -18,6 +18,12 @@ from marketplace.businesses.forms import (
     certification_choices,
     subsector_choices,
 )
+from marketplace.businesses.identity import (
+    IDENTITY_FIELDS,
+    identity_of,
+    is_reviewed,
+    pending_change,
+)
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.businesses.ownership import (
     get_own_business,
@@ -40,13 +46,14 @@ from marketplace.businesses.services import (
     update_certification,
 )
 from marketplace.channels.models import Channel
-from marketplace.db import db
+from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, store_image
 from marketplace.media.references import digest_of, discard_unreferenced
 from marketplace.media.views import send_private
 from marketplace.products import queries as product_queries
+from marketplace.web import writes_late
 
 public_bp = Blueprint("businesses", __name__)
 bp = Blueprint("my_business", __name__, url_prefix="/my/business")
@@ -84,6 +91,8 @@ def dashboard() -> str:
         rows=rows,
         channels=channels,
         missing=missing_for_verification(business),
+        change=business.identity_change,
+        identity_fields=IDENTITY_FIELDS,
     )
 
 
@@ -99,48 +108,71 @@ def _store_logo(form: BusinessForm) -> ProcessedImage | None:
 
 
 @bp.route("/edit", methods=["GET", "POST"])
+@writes_late
 def edit() -> Response | str:
     business = own_business_or_none()
+    # The owner goes on editing the identity they asked for, not the verified one.
+    change = pending_change(business) if business is not None else None
     form = BusinessForm(obj=business)
+    if change is not None and not form.is_submitted():
+        for key, value in identity_of(change).items():
+            form[key].data = value
     form.subsector_code.choices = subsector_choices()
+    reviewed = business is not None and is_reviewed(business)
+    page = {"form": form, "business": business, "change": change, "reviewed": reviewed}
     if form.validate_on_submit():
         try:
             logo = _store_logo(form)
         except ImageError:
-            return render_template("businesses/edit.html", form=form, business=business)
-        if _save_profile(form, business, logo):
-            flash(_("Your business profile is saved."), "success")
+            return render_template("businesses/edit.html", **page)
+        saved, waiting = _save_profile(form, business, logo)
+        if saved:
+            if waiting:
+                flash(
+                    _(
+                        "Your business profile is saved. The trade office reviews the new name, "
+                        "NIB or district before they are shown; until then your public page "
+                        "shows the verified ones."
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Your business profile is saved."), "success")
             return redirect(url_for(".dashboard"))
-    return render_template("businesses/edit.html", form=form, business=business)
+    return render_template("businesses/edit.html", **page)
 
 
 def _save_profile(
     form: BusinessForm, business: Business | None, logo: ProcessedImage | None
-) -> bool:
-    """Create or update, then commit; False when a rule refused the change (the message is
-    on the form, and nothing was kept: not even the new logo's files)."""
+) -> tuple[bool, bool]:
+    """Create or update, then commit. Returns (saved, a change of identity waits for review);
+    not saved when a rule refused the change (the message is on the form, and nothing was
+    kept: not even the new logo's files)."""
     storage = current_storage()
     try:
+        write_now()  # the logo was processed before: the write lock is held for the rows only
+        owner = me()
+        waiting = None
         if business is None:
-            business = create_business(me(), form.to_data())
+            business = create_business(owner, form.to_data())
         else:
-            update_business(business, form.to_data())
+            waiting = update_business(business, form.to_data(), owner)
         old_logo = None
         if logo is not None:
-            old_logo = set_logo(business, logo.key_for(LOGO_SIZE))
+            old_logo = set_logo(business, logo.key_for(LOGO_SIZE), owner)
         elif form.remove_logo.data:
-            old_logo = set_logo(business, None)
+            old_logo = set_logo(business, None, owner)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
         if logo is not None:
             discard_unreferenced(storage, [logo.digest])
         form.form_errors.append(str(error.message))
-        return False
+        return False, False
     digest = digest_of(old_logo) if old_logo else None
     if digest and old_logo != business.logo_key:
         discard_unreferenced(storage, [digest])
-    return True
+    return True, waiting is not None
 
 
 @bp.post("/submit")
@@ -171,12 +203,13 @@ def _save_certification(
             form.scan.errors.append(str(error.message))
             return False
     try:
+        write_now()  # the scan was checked and stored before: the lock is for the rows only
         if certification is None:
-            add_certification(business, form.to_data(), scan)
+            add_certification(business, form.to_data(), me(), scan)
             unused = None
         else:
             unused = update_certification(
-                certification, form.to_data(), scan, bool(form.remove_scan.data)
+                certification, form.to_data(), me(), scan, bool(form.remove_scan.data)
             )
         db.session.commit()
     except BusinessError as error:
@@ -191,6 +224,7 @@ def _save_certification(
 
 
 @bp.route("/certifications/new", methods=["GET", "POST"])
+@writes_late
 def new_certification() -> Response | str:
     business = get_own_business()
     form = CertificationForm()
@@ -202,6 +236,7 @@ def new_certification() -> Response | str:
 
 
 @bp.route("/certifications/<int:certification_id>/edit", methods=["GET", "POST"])
+@writes_late
 def edit_certification(certification_id: int) -> Response | str:
     certification = get_own_certification(certification_id)
     form = CertificationForm(obj=certification)
@@ -217,7 +252,7 @@ def edit_certification(certification_id: int) -> Response | str:
 @bp.post("/certifications/<int:certification_id>/delete")
 def delete_certification_view(certification_id: int) -> Response:
     certification = get_own_certification(certification_id)
-    key = delete_certification(certification)
+    key = delete_certification(certification, me())
     db.session.commit()
     if key:
         discard_unreferenced(current_storage(), scan_keys=[key])

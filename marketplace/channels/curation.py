@@ -34,7 +34,7 @@ from marketplace.channels.models import (
     ShelfStage,
 )
 from marketplace.channels.services import ChannelError, accepted_count, lock_channel
-from marketplace.db import db, utcnow
+from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
 from marketplace.office.audit import record_audit
 from marketplace.products.models import Product, ProductStatus
@@ -170,9 +170,11 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
 def score_nomination(
     officer: User, nomination: Nomination, score: int, comment: str = ""
 ) -> NominationScore:
-    """One score per officer: scoring again replaces the earlier score."""
+    """One score per officer: scoring again replaces the earlier score. The nomination's row
+    is locked first, so the same officer's two clicks at once make one score, not an error."""
     if not 1 <= score <= 5:
         raise NominationError(_l("A score lies between 1 and 5."))
+    lock(nomination)
     if nomination.status != NominationStatus.NOMINATED:
         raise NominationError(_l("Only nominations waiting for a decision can be scored."))
     existing = db.session.scalar(

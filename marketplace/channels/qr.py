@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app, url_for
+
+from marketplace.urls import public_url
 
 # Medium error correction survives a scuffed or partly covered tag and keeps the code small.
 ERROR_LEVEL = "m"
@@ -20,8 +21,7 @@ PIXELS_PER_MODULE = 10
 
 def tag_url(token: str) -> str:
     """The absolute short address printed in a tag's QR code: <BASE_URL>/t/<token>."""
-    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
-    return base + url_for("channels.tag", token=token)
+    return public_url("channels.tag", token=token)
 
 
 def qr_png(data: str) -> bytes:

@@ -2,17 +2,16 @@
 catalog, and the permanent short address printed in QR shelf tags (/t/<token>).
 
 These addresses are printed and shared and never change. Views of the pages and catalogs and
-scans of the tags are counted (see `visits`), each in a short write transaction of its own
-after the page has been read, so counting never holds up reading.
+scans of the tags are counted (see `visits`) once per visitor and day, bots left out, each in a
+short write transaction of its own after the page has been read, which never fails the page
+(see `counting`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,7 +22,8 @@ from marketplace.channels.curation import accepts_nominations, office_today
 from marketplace.channels.models import Channel, Nomination, ViewKind
 from marketplace.channels.pages import lineup_cards, pdf_response
 from marketplace.channels.prices import ConvertedPrice, format_amount, rate_in_force
-from marketplace.db import begin_write, db
+from marketplace.counting.visitors import count_visit, subject
+from marketplace.db import db
 from marketplace.products.models import Product
 
 bp = Blueprint("channels", __name__)
@@ -35,20 +35,6 @@ CATALOG_MAX_AGE = 300  # seconds a printed catalog may be cached: line-ups chang
 def converted_amount(price: ConvertedPrice) -> str:
     """ "EUR 52.34" in the page's number format."""
     return format_amount(price, str(get_locale() or "en"))
-
-
-def _count(record: Callable[[], object], what: str = "view") -> None:
-    """Count a view or a scan in a write transaction of its own, after the page was read (a
-    read transaction upgraded to a write can fail on SQLite); a failure to count is logged and
-    never breaks the page."""
-    try:
-        db.session.commit()
-        begin_write()
-        record()
-        db.session.commit()
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("Could not count a channel %s", what)
 
 
 def _channel(slug: str) -> Channel:
@@ -112,7 +98,10 @@ def show(slug: str) -> str:
         open_for_nominations=accepts_nominations(channel, today),
     )
     channel_id = channel.id
-    _count(lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.PAGE))
+    count_visit(
+        subject("channel-page", channel_id),
+        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.PAGE),
+    )
     return html
 
 
@@ -124,7 +113,10 @@ def catalog(slug: str) -> Response:
     rate = db.session.scalar(rate_in_force(channel.currency, today))
     data = catalog_pdf(channel, nominations, rate, today)
     channel_id = channel.id
-    _count(lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.CATALOG))
+    count_visit(
+        subject("channel-catalog", channel_id),
+        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.CATALOG),
+    )
     response = pdf_response(data, f"{slug}-catalog.pdf")
     response.cache_control.public = True
     response.cache_control.max_age = CATALOG_MAX_AGE
@@ -141,19 +133,21 @@ def product(slug: str, product_slug: str) -> BaseResponse:
     start_channel_visit(channel.id, channel.locale)
     target = product_address(found, channel.locale)
     channel_id, product_id = channel.id, found.id
-    _count(
+    count_visit(
+        subject("channel-product", channel_id, product_id),
         lambda: visits.record_view(
             db.session.get_one(Channel, channel_id),
             ViewKind.PRODUCT,
             db.session.get_one(Product, product_id),
-        )
+        ),
     )
     return redirect(target)
 
 
 @bp.get("/t/<token>")
 def tag(token: str) -> BaseResponse:
-    """A scanned shelf tag: to the product in the channel's language, counting the scan.
+    """A scanned shelf tag: to the product in the channel's language, counting the scan (once
+    per visitor and day).
 
     See `visits` for tags of products no longer in the line-up. When the product is not
     public (for instance back in review after an edit), the visitor lands on the channel's
@@ -173,9 +167,9 @@ def tag(token: str) -> BaseResponse:
         abort(404)
     if visit.counts:
         nomination_id = visit.nomination.id
-        _count(
+        count_visit(
+            subject("scan", nomination_id),
             lambda: visits.record_scan(db.session.get_one(Nomination, nomination_id)),
-            "scan",
         )
         start_channel_visit(channel.id, channel.locale)
     response = redirect(target)

@@ -1,7 +1,9 @@
 """Counting what visitors open: shelf-tag scans and views of channel pages, catalogs and products.
 
 Rows hold the channel, the product and the time, never anything about the person, so the
-office's reports can count them by channel, partnership and day.
+office's reports can count them by channel, partnership and day. The views call `record_scan`
+and `record_view` only for a visitor's first opening of the day, and never for known bots
+(`counting.visitors.count_visit`): a row is a visitor, not a request.
 
 A printed tag outlives the line-up it was printed for. Its short address keeps working: while
 the product is in the channel's line-up (the nomination is accepted) a scan is counted and the

@@ -35,6 +35,13 @@ OPEN_INTEREST_STATUSES = (
 )
 
 
+class Reader(enum.StrEnum):
+    """A party whose reading of a conversation is marked (the office reads along unmarked)."""
+
+    BUYER = "buyer"
+    OWNER = "owner"
+
+
 class Interest(Base):
     __tablename__ = "interests"
     __table_args__ = (
@@ -66,6 +73,8 @@ class Interest(Base):
     lost_reason: Mapped[str | None] = mapped_column(sa.Text)
     first_reply_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Moved by the party's own writes (expressing the interest, a message); opening the
+    # conversation moves `ConversationRead` instead (see `interests.reading`).
     buyer_read_at: Mapped[datetime | None]
     owner_read_at: Mapped[datetime | None]
     # Markers of `flask remind-unanswered`, so an owner is reminded and the office told once.
@@ -113,3 +122,16 @@ class ShortlistEntry(Base):
     created_at: Mapped[created_at]
 
     product: Mapped[Product] = relationship()
+
+
+class ConversationRead(Base):
+    """When a party last opened a conversation: the side record a GET writes by design, so
+    reading never writes (nor locks) the interest itself. See `interests.reading`."""
+
+    __tablename__ = "conversation_reads"
+
+    interest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interests.id", ondelete="CASCADE"), primary_key=True
+    )
+    reader: Mapped[Reader] = mapped_column(str_enum(Reader, "reader"), primary_key=True)
+    read_at: Mapped[datetime]

@@ -7,6 +7,7 @@ the product's business, and the trade office. Everyone else finds nothing.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -15,9 +16,11 @@ from marketplace.accounts.models import BuyerProfile, Role, User, UserStatus
 from marketplace.businesses.models import Business
 from marketplace.interests.models import (
     OPEN_INTEREST_STATUSES,
+    ConversationRead,
     Interest,
     InterestStatus,
     Message,
+    Reader,
     ShortlistEntry,
 )
 from marketplace.products.models import Product
@@ -90,21 +93,35 @@ def _newest_message_from(buyer_side: bool) -> sa.ScalarSelect[datetime]:
     )
 
 
+def _opened_at(reader: Reader) -> sa.ScalarSelect[datetime]:
+    """When the reader last opened the conversation (see `reading`)."""
+    return (
+        sa.select(ConversationRead.read_at)
+        .where(ConversationRead.interest_id == Interest.id, ConversationRead.reader == reader)
+        .scalar_subquery()
+    )
+
+
+def _after(moment: Any, *markers: Any) -> sa.ColumnElement[bool]:
+    """`moment` is later than every marker that is set: the party has not read up to it."""
+    return sa.and_(*(sa.or_(marker.is_(None), moment > marker) for marker in markers))
+
+
 def unread_by_buyer() -> sa.ColumnElement[bool]:
-    """The business wrote since the buyer last opened the conversation."""
+    """The business wrote since the buyer last wrote or opened the conversation."""
     newest = _newest_message_from(buyer_side=False)
     return sa.and_(
-        newest.is_not(None),
-        sa.or_(Interest.buyer_read_at.is_(None), newest > Interest.buyer_read_at),
+        newest.is_not(None), _after(newest, Interest.buyer_read_at, _opened_at(Reader.BUYER))
     )
 
 
 def unread_by_owner() -> sa.ColumnElement[bool]:
-    """The owner has never opened the conversation, or the buyer wrote since."""
+    """The owner has never written nor opened the conversation, or the buyer wrote since."""
     newest = _newest_message_from(buyer_side=True)
+    opened = _opened_at(Reader.OWNER)
     return sa.or_(
-        Interest.owner_read_at.is_(None),
-        sa.and_(newest.is_not(None), newest > Interest.owner_read_at),
+        sa.and_(Interest.owner_read_at.is_(None), opened.is_(None)),
+        sa.and_(newest.is_not(None), _after(newest, Interest.owner_read_at, opened)),
     )
 
 

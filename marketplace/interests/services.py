@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.models import Role, User
 from marketplace.channels.models import Channel
 from marketplace.channels.visits import product_is_public
-from marketplace.db import db, utcnow
+from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.interests import queries
 from marketplace.interests.models import Interest, InterestStatus, Message
@@ -293,7 +293,10 @@ def _add_message(interest: Interest, sender: User, body: str, key: str | None = 
 
 
 def post_message(interest: Interest, sender: User, body: str) -> Message:
-    """Add a message; the owner's first one answers the interest (it becomes "replied")."""
+    """Add a message; the owner's first one answers the interest (it becomes "replied").
+
+    The interest's row is locked first: two first answers at once make one "replied" step."""
+    lock(interest)
     if not (is_buyer(interest, sender) or is_owner(interest, sender)):
         raise InterestError(_("Only the buyer and the business can write in this conversation."))
     if interest.status in SILENT_STATUSES:

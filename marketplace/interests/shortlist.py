@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.channels.visits import product_is_public
-from marketplace.db import db
+from marketplace.db import db, lock
 from marketplace.interests import queries
 from marketplace.interests.models import ShortlistEntry
 from marketplace.interests.services import InterestError
@@ -24,6 +24,8 @@ def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, boo
     """The entry, and whether it was added now."""
     if buyer.role != Role.BUYER:
         raise InterestError(_("Only buyers keep a shortlist."))
+    # The buyer's row is locked so that two additions at once cannot pass the size check together.
+    lock(buyer)
     existing = db.session.scalar(queries.shortlist_entry(buyer.id, product.id))
     if existing is not None:
         return existing, False

@@ -31,7 +31,8 @@ from marketplace.interests.forms import (
 )
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus
-from marketplace.interests.views import read_marker, render_thread
+from marketplace.interests.reading import read_marker
+from marketplace.interests.views import render_thread
 
 bp = Blueprint("conversations", __name__, url_prefix="/interests/<int:interest_id>")
 restrict_blueprint(bp)

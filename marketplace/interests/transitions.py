@@ -7,6 +7,9 @@ The owner answers (by writing, or by marking an interest answered outside the ma
 negotiates, and records the outcome; a deal can be won once the buyer has been answered, and
 lost at any open step. Every change of status is written to the audit log with who and why,
 and the other party is told. Reports of spam go to the office's queue as an AbuseReport.
+
+Each step locks the interest's row first (`db.lock`) and checks the status committed then: two
+clicks on "won" record one deal, and the second is told the interest is closed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.db import db, utcnow
+from marketplace.db import db, lock, utcnow
 from marketplace.interests import queries
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
 from marketplace.interests.services import (
@@ -93,6 +96,7 @@ def _check_step(interest: Interest, target: InterestStatus, refusal: str) -> Non
 
 def mark_replied(interest: Interest, owner: User) -> None:
     """For an answer given outside the marketplace (a call, a meeting at the fair)."""
+    lock(interest)
     _require_owner(interest, owner)
     _check_step(interest, InterestStatus.REPLIED, _("Only a new interest can be marked answered."))
     record_first_reply(interest, owner)
@@ -100,6 +104,7 @@ def mark_replied(interest: Interest, owner: User) -> None:
 
 
 def start_negotiating(interest: Interest, owner: User) -> None:
+    lock(interest)
     _require_owner(interest, owner)
     _check_step(
         interest,
@@ -111,6 +116,7 @@ def start_negotiating(interest: Interest, owner: User) -> None:
 
 def record_won(interest: Interest, owner: User, quantity: int, value_idr: int) -> None:
     """A deal: how much was sold and its value in whole rupiah, both above zero."""
+    lock(interest)
     _require_owner(interest, owner)
     _check_step(
         interest,
@@ -132,6 +138,7 @@ def record_won(interest: Interest, owner: User, quantity: int, value_idr: int) -
 
 
 def record_lost(interest: Interest, owner: User, reason: str) -> None:
+    lock(interest)
     _require_owner(interest, owner)
     _check_step(interest, InterestStatus.LOST, _("Only an open interest can be recorded as lost."))
     text = clean_text(reason, REASON_MAX)
@@ -143,6 +150,7 @@ def record_lost(interest: Interest, owner: User, reason: str) -> None:
 
 def withdraw(interest: Interest, buyer: User) -> None:
     """The buyer ends an open conversation; the business is told."""
+    lock(interest)
     if not is_buyer(interest, buyer):
         raise InterestError(_("Only the buyer can withdraw this interest."))
     if interest.status not in OPEN_INTEREST_STATUSES:
@@ -152,6 +160,7 @@ def withdraw(interest: Interest, buyer: User) -> None:
 
 def mark_spam(interest: Interest, actor: User, reason: str | None = None) -> None:
     """The owner or an officer closes an open interest as spam; the buyer is not told."""
+    lock(interest)
     if not (is_owner(interest, actor) or actor.is_staff):
         raise InterestError(_("Only the business or the trade office can mark this as spam."))
     if interest.status not in OPEN_INTEREST_STATUSES:
@@ -166,6 +175,7 @@ def report_spam(interest: Interest, reporter: User, reason: str) -> tuple[AbuseR
     buyer's report leaves the status to the office. Reporting again while a report of the same
     person is open adds nothing.
     """
+    lock(interest)
     if not (is_buyer(interest, reporter) or is_owner(interest, reporter)):
         raise InterestError(_("Only the buyer and the business can report this conversation."))
     text = clean_text(reason, REASON_MAX)

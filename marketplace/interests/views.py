@@ -20,11 +20,11 @@ from marketplace.accounts.models import Role, User
 from marketplace.businesses.ownership import me, own_business_or_none
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import current_visit_channel_id
-from marketplace.db import begin_write, db
+from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
-from marketplace.interests import limits, queries, services
+from marketplace.interests import limits, queries, reading, services
 from marketplace.interests.access import Side, get_interest
 from marketplace.interests.display import register_globals
 from marketplace.interests.forms import (
@@ -38,6 +38,7 @@ from marketplace.interests.forms import (
 )
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
 from marketplace.interests.transitions import next_owner_steps
+from marketplace.page_writes import write_after_read
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
 from marketplace.reference.loader import currencies
@@ -176,10 +177,6 @@ def index() -> PageResponse:
 # The conversation
 
 
-def read_marker(interest: Interest, side: Side) -> datetime | None:
-    return {Side.BUYER: interest.buyer_read_at, Side.OWNER: interest.owner_read_at}.get(side)
-
-
 def render_thread(
     interest: Interest,
     side: Side,
@@ -224,15 +221,18 @@ def render_thread(
 
 @bp.get("/interests/<int:interest_id>")
 def thread(interest_id: int) -> PageResponse:
+    """The conversation; opening it moves the reader's marker in a side table, by design (see
+    `reading`), in a short write of its own that never fails the page."""
     interest, side = get_interest(interest_id)
-    previous = read_marker(interest, side)
+    previous = reading.read_marker(interest, side)
     if side != Side.OFFICE:
-        # Reading moves the reader's marker (and reads the notifications that lead here): a
-        # short write transaction of its own, since a read upgraded to a write can fail on SQLite.
-        db.session.commit()
-        begin_write()
-        services.mark_read(db.session.get_one(Interest, interest_id), me())
-        db.session.commit()
+        user_id = me().id
+        write_after_read(
+            lambda: reading.mark_read(
+                db.session.get_one(Interest, interest_id), db.session.get_one(User, user_id)
+            ),
+            "a conversation's read marker",
+        )
         interest, side = get_interest(interest_id)
     return render_thread(interest, side, read_at=previous)
 

@@ -1,6 +1,6 @@
 """Delivering outbox mail: over SMTP when a mail server is configured, into the log otherwise.
 
-Also builds the absolute links that e-mails carry, inside a request or from `BASE_URL` outside one.
+Links in e-mails are absolute addresses under `BASE_URL` (see `marketplace.urls`).
 """
 
 from __future__ import annotations
@@ -9,25 +9,12 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 from marketplace.notifications.models import OutboxEmail
 
 SMTP_TIMEOUT_SECONDS = 30
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """A link a mail reader can open: this request's host, or `BASE_URL` in commands."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def build_message(email: OutboxEmail) -> EmailMessage:

@@ -22,9 +22,9 @@ from marketplace.db import db, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus, Message
-from marketplace.notifications.mail import absolute_url
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
+from marketplace.urls import public_url
 
 TEXT_MAX = 400
 SUBJECT_MAX = 200
@@ -38,7 +38,7 @@ def thread_path(interest: Interest) -> str:
     """The conversation's address inside the site (the form notifications keep)."""
     if has_request_context():
         return url_for("interests.thread", interest_id=interest.id)
-    return urlsplit(absolute_url("interests.thread", interest_id=interest.id)).path
+    return urlsplit(public_url("interests.thread", interest_id=interest.id)).path
 
 
 def one_line(text: str) -> str:
@@ -125,7 +125,7 @@ def interest_received(interest: Interest) -> Notification:
         product=product,
         terms=terms_lines(interest, locale_of(owner)),
         message=interest.message,
-        link=absolute_url("interests.thread", interest_id=interest.id),
+        link=public_url("interests.thread", interest_id=interest.id),
     )
 
 
@@ -148,7 +148,7 @@ def message_received(message: Message) -> Notification:
         sender=sender,
         product=product,
         message=message.body,
-        link=absolute_url("interests.thread", interest_id=interest.id),
+        link=public_url("interests.thread", interest_id=interest.id),
     )
 
 
@@ -180,7 +180,7 @@ def status_changed(interest: Interest, actor: User) -> Notification | None:
         by=by,
         product=product,
         status=label,
-        link=absolute_url("interests.thread", interest_id=interest.id),
+        link=public_url("interests.thread", interest_id=interest.id),
     )
 
 
@@ -196,7 +196,7 @@ def unanswered_reminder(interest: Interest) -> Notification:
         email_template="interest_reminder",
         buyer=buyer,
         product=product,
-        link=absolute_url("interests.thread", interest_id=interest.id),
+        link=public_url("interests.thread", interest_id=interest.id),
     )
 
 
@@ -220,7 +220,7 @@ def unanswered_escalation(interest: Interest, officers: Iterable[User]) -> list[
             business=business,
             buyer=buyer,
             product=product,
-            link=absolute_url("interests.thread", interest_id=interest.id),
+            link=public_url("interests.thread", interest_id=interest.id),
         )
         for officer in officers
     ]

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Role, User, UserStatus
-from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.businesses.models import (
+    Business,
+    BusinessCertification,
+    BusinessIdentityChange,
+    BusinessStatus,
+    IdentityChangeStatus,
+)
 from marketplace.channels.models import Channel, ChannelStatus, Nomination, NominationStatus
 from marketplace.interests.models import Interest
 from marketplace.office.models import AbuseReport, AuditEntry, ExchangeRate, ReportStatus
@@ -28,16 +34,26 @@ DECIDABLE_CHANNELS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
 
 
 def waiting_businesses() -> sa.Select[Business]:
-    """Waiting for verification, oldest submission first, with what the officer checks."""
+    """Waiting for the office, oldest first, with what the officer checks: new businesses to
+    verify, and verified ones whose change of name, NIB or district waits for review."""
+    change = BusinessIdentityChange
     return (
         sa.select(Business)
-        .where(Business.status == BusinessStatus.PENDING)
+        .outerjoin(
+            change,
+            sa.and_(
+                change.business_id == Business.id,
+                change.status == IdentityChangeStatus.PENDING,
+            ),
+        )
+        .where(sa.or_(Business.status == BusinessStatus.PENDING, change.id.is_not(None)))
         .options(
             selectinload(Business.owner),
             selectinload(Business.subsector),
             selectinload(Business.certifications).selectinload(BusinessCertification.certification),
+            selectinload(Business.identity_change),
         )
-        .order_by(Business.submitted_at, Business.id)
+        .order_by(sa.func.coalesce(change.requested_at, Business.submitted_at), Business.id)
     )
 
 
@@ -124,10 +140,15 @@ def queue_counts() -> sa.Select[int, int, int, int]:
         return query.scalar_subquery()
 
     nominations = _nominations_waiting(False).with_only_columns(sa.func.count(Nomination.id))
+    # Only businesses verified before ask for a change of identity: the two never overlap.
+    identity_changes = sa.select(sa.func.count(BusinessIdentityChange.id)).where(
+        BusinessIdentityChange.status == IdentityChangeStatus.PENDING
+    )
     return sa.select(
         count(
             sa.select(sa.func.count(Business.id)).where(Business.status == BusinessStatus.PENDING)
-        ),
+        )
+        + count(identity_changes),
         count(
             sa.select(sa.func.count(Product.id)).where(
                 Product.status == ProductStatus.PENDING_REVIEW

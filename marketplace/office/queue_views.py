@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from marketplace.businesses.identity import IDENTITY_FIELDS
 from marketplace.businesses.ownership import me
 from marketplace.channels.models import Channel, Nomination
 from marketplace.db import db
@@ -68,6 +69,7 @@ def business_queue() -> str:
     return render_template(
         "office/queue_businesses.html",
         businesses=db.session.scalars(queries.waiting_businesses().limit(QUEUE_PAGE)).all(),
+        identity_fields=IDENTITY_FIELDS,
         counts=office_queue_counts(),
     )
 

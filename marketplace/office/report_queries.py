@@ -9,6 +9,9 @@ What each figure counts, for a period (Bandung calendar days) and a grouping:
 - QR scans: openings of a printed shelf tag in the period;
 - product views: openings of a product's public page in the period, credited to the channel
   the visit came through, if any;
+- scans and views count once per visitor per day (and, for views, per channel the visit came
+  through), known bots never (`marketplace.counting`): the rows and daily sums read here hold
+  only counted visits;
 - interests: interests that arrived in the period, spam excluded. Replies, the 48-hour share,
   the median first-reply time, deals won and their value belong to those interests, whenever
   the reply or the deal happened (a cohort: the funnel views > interests > replies > won

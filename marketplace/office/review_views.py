@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.businesses import identity
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
 from marketplace.businesses.ownership import me
@@ -69,9 +70,19 @@ def _business(business_id: int) -> Business:
     return db.first_or_404(query)
 
 
+IDENTITY_REJECT = "identity_reject"
+
+
+def _identity_reject_form(form: ReasonForm) -> ReasonForm:
+    """Its own words, apart from the suspension's reason on the same page."""
+    form.reason.label.text = _("Why the change is not accepted (shown to the owner)")
+    return form
+
+
 def _business_page(business: Business, failed: dict[str, ReasonForm] | None = None) -> str:
-    """The page with a fresh form for each decision the status allows; a refused form (its
-    reason missing) is shown again with its error and the version it was made on."""
+    """The page with a fresh form for each decision the status allows (and for a change of
+    identity waiting for review); a refused form (its reason missing) is shown again with its
+    error and the version it was made on."""
     seen = decisions.seen_token(business)
     failed = failed or {}
 
@@ -79,6 +90,8 @@ def _business_page(business: Business, failed: dict[str, ReasonForm] | None = No
         form_class = RecordReasonForm if name == "reinstate" else ReasonForm
         return failed.get(name) or form_class(formdata=None, data={"seen": seen}, prefix=name)
 
+    change = identity.pending_change(business)
+    change_seen = identity.seen_token(change) if change else ""
     return render_template(
         "office/business.html",
         business=business,
@@ -88,6 +101,13 @@ def _business_page(business: Business, failed: dict[str, ReasonForm] | None = No
         reject_form=reason_form("reject"),
         suspend_form=reason_form("suspend"),
         reinstate_form=reason_form("reinstate"),
+        change=change,
+        identity_fields=identity.IDENTITY_FIELDS,
+        identity_form=DecisionForm(formdata=None, data={"seen": change_seen}, prefix="identity"),
+        identity_reject_form=_identity_reject_form(
+            failed.get(IDENTITY_REJECT)
+            or ReasonForm(formdata=None, data={"seen": change_seen}, prefix=IDENTITY_REJECT)
+        ),
         history=history("business", business.id),
     )
 
@@ -168,6 +188,39 @@ def reinstate_business_view(business_id: int) -> PageResponse:
         lambda i, seen, reason: decisions.reinstate_business(me(), i, seen, reason),
         _("%(name)s is verified again: its products are shown again.", name=name),
         _business_back(business_id),
+    )
+
+
+@bp.post("/businesses/<int:business_id>/identity/approve", endpoint="approve_identity")
+def approve_identity_view(business_id: int) -> PageResponse:
+    _business(business_id)
+    form = DecisionForm(prefix="identity")
+    if not form.validate_on_submit():
+        abort(400)
+    seen = form.seen.data or ""
+    return decide(
+        lambda: identity.approve_identity_change(me(), business_id, seen),
+        _("The new name, NIB and district are approved and shown publicly."),
+        _business_back(business_id),
+        url_for(".business_queue"),
+    )
+
+
+@bp.post("/businesses/<int:business_id>/identity/reject", endpoint="reject_identity")
+def reject_identity_view(business_id: int) -> PageResponse:
+    business = _business(business_id)
+    form = ReasonForm(prefix=IDENTITY_REJECT)
+    if not form.validate_on_submit():
+        return _business_page(business, {IDENTITY_REJECT: form}), 400
+    seen, reason = form.seen.data or "", form.reason.data or ""
+    return decide(
+        lambda: identity.reject_identity_change(me(), business_id, seen, reason),
+        _(
+            "The change is rejected: the business keeps its verified details, and the owner "
+            "sees your reason."
+        ),
+        _business_back(business_id),
+        url_for(".business_queue"),
     )
 
 

@@ -9,8 +9,10 @@ up a few thousand daily rows and finds each median by walking an index of reply 
 After every flush that wrote interests, their facts are replaced and the daily sums of the
 groups they left and joined are corrected by the difference. Differences are added, never
 overwritten, so two requests writing at once each add their own share. Product views are
-added to the daily sums as they are counted (`add_views`). `rebuild` recounts everything from
-the interests and the product views (`flask rebuild-reports`), e.g. after a bulk import.
+added to the daily sums as they are counted (`add_views`): once per visitor and day, bots never
+(`marketplace.counting`), so the sums hold counted visits, not requests. `rebuild` recounts
+everything from the interests and the product views (`flask rebuild-reports`), e.g. after a
+bulk import.
 """
 
 from __future__ import annotations

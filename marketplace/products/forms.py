@@ -104,6 +104,8 @@ def _language_fields(cls: type[Form]) -> type[Form]:
 
 @_language_fields
 class ProductForm(Form):
+    # Set on the "new product" page; the same key posted twice makes one draft.
+    submission_key = HiddenField(validators=[Optional(), Length(max=64)])
     name = StringField(
         _l("Name (English)"),
         validators=[DataRequired(), Length(max=160)],

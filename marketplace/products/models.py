@@ -47,6 +47,9 @@ class Product(Base):
         sa.CheckConstraint(
             "monthly_capacity IS NULL OR monthly_capacity > 0", name="capacity_positive"
         ),
+        # An index, not a constraint: SQLite adds it without rebuilding the table (a rebuild
+        # would drop the search index's trigger on products).
+        sa.Index("ix_products_submission_key", "business_id", "submission_key", unique=True),
         sa.Index("ix_products_status_id", "status", "id"),
         # The catalog's sort orders (newest, price) walk these in order, page by page.
         sa.Index("ix_products_status_published_at", "status", "published_at", "id"),
@@ -79,6 +82,8 @@ class Product(Base):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     view_count: Mapped[int] = mapped_column(default=0)
+    # The "new product" form's one-time key: a double click or a resent form makes one draft.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 

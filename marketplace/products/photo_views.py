@@ -3,6 +3,9 @@ reorder, choose the cover, write alt text, delete. Works without JavaScript.
 
 Uploads are judged one by one: a refused file gets its own message and stores nothing, the
 others are kept. Files of a batch whose transaction does not commit are removed again.
+
+Decoding and resizing take seconds for large photos: the upload runs them before it takes the
+write transaction (`writes_late`), so other people's writes never wait behind them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.businesses.ownership import me
-from marketplace.db import db
+from marketplace.db import db, write_now
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, store_image
 from marketplace.media.references import discard_unreferenced
@@ -37,6 +40,7 @@ from marketplace.products.photos import (
     set_alt_text,
 )
 from marketplace.products.services import ProductError
+from marketplace.web import writes_late
 
 bp = Blueprint("product_photos", __name__, url_prefix="/my/products")
 restrict_blueprint(bp, Role.MSME)
@@ -94,6 +98,7 @@ def _store_all(uploads: Iterable[FileStorage]) -> list[ProcessedImage]:
 
 
 @bp.post("/<int:product_id>/photos")
+@writes_late
 def upload(product_id: int) -> Response | str:
     product = get_own_product(product_id)
     form = PhotoUploadForm()
@@ -117,6 +122,7 @@ def upload(product_id: int) -> Response | str:
 def _save(product: Product, stored: list[ProcessedImage]) -> None:
     digests = [p.digest for p in stored]
     try:
+        write_now()
         added = add_photos(product, [NewPhoto(p.digest, p.width, p.height) for p in stored], me())
         db.session.commit()
     except BaseException as error:

@@ -1,8 +1,10 @@
 """A product's photos: at most eight, ordered, the first is the cover, each with alt text.
 
 The files themselves are stored (and refused) by `marketplace.media.images` before these
-functions run; here only the rows change. Every change to the photos of a published product
-sends it back to review.
+functions run, outside the write transaction; here only the rows change. Each change locks the
+product's row first (`db.lock`) and checks against what is committed then, so ten requests
+posting photos at once can neither pass the limit of eight nor add one photo twice. Every change
+to the photos of a published product sends it back to review.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
-from marketplace.db import db
+from marketplace.db import db, lock
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.services import (
     ProductError,
@@ -56,6 +58,7 @@ def check_room(product: Product, count: int) -> None:
 
 def add_photos(product: Product, photos: list[NewPhoto], actor: User) -> list[ProductImage]:
     """Append the photos in the given order; one already on the product is skipped."""
+    lock(product)
     present = {image.digest for image in product.images}
     fresh: list[NewPhoto] = []
     for photo in photos:
@@ -80,6 +83,7 @@ def _owned(product: Product, image: ProductImage) -> None:
 
 def move_photo(product: Product, image: ProductImage, offset: int, actor: User) -> None:
     """Move one place earlier (-1) or later (+1); at either end nothing changes."""
+    lock(product)
     require_editable(product)
     _owned(product, image)
     images = ordered(product)
@@ -92,6 +96,7 @@ def move_photo(product: Product, image: ProductImage, offset: int, actor: User) 
 
 def make_cover(product: Product, image: ProductImage, actor: User) -> None:
     """The cover is the first photo."""
+    lock(product)
     require_editable(product)
     _owned(product, image)
     images = ordered(product)
@@ -101,6 +106,7 @@ def make_cover(product: Product, image: ProductImage, actor: User) -> None:
 
 
 def set_alt_text(product: Product, image: ProductImage, alt_text: str, actor: User) -> None:
+    lock(product)
     require_editable(product)
     _owned(product, image)
     alt_text = " ".join(alt_text.split())
@@ -112,6 +118,7 @@ def set_alt_text(product: Product, image: ProductImage, alt_text: str, actor: Us
 
 def delete_photo(product: Product, image: ProductImage, actor: User) -> str:
     """Returns the digest, so the caller can remove the files once nothing uses them."""
+    lock(product)
     require_editable(product)
     _owned(product, image)
     digest = image.digest

@@ -21,7 +21,7 @@ from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import User
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.db import db, utcnow
+from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.office.activity import count_product_view
@@ -158,11 +158,26 @@ def require_editable(product: Product) -> None:
         raise ProductStateError(_l("Restore the product before you change it."))
 
 
-def create_product(business: Business, data: ProductData, actor: User) -> Product:
+def create_product(
+    business: Business, data: ProductData, actor: User, submission_key: str | None = None
+) -> Product:
+    """A new draft; the form's `submission_key` makes a repeated post (a double click, a form
+    sent again) answer with the draft the first one made. The business's row is locked first,
+    so two posts of one key at once are decided one after the other."""
     certifications = _check(business, data)
+    key = (submission_key or "").strip()[:64] or None
+    if key is not None:
+        lock(business)
+        made = db.session.scalar(
+            sa.select(Product).where(
+                Product.submission_key == key, Product.business_id == business.id
+            )
+        )
+        if made is not None:
+            return made
     # By id, not relationship: the business's product list must not hold a row that is not
     # in the session yet (it is added inside a savepoint, see add_with_slug).
-    product = Product(business_id=business.id, status=ProductStatus.DRAFT)
+    product = Product(business_id=business.id, status=ProductStatus.DRAFT, submission_key=key)
     _apply(product, data, certifications)
     add_with_slug(product, Product.slug, data.name, fallback="product")
     record_audit(actor, "product.created", "product", product.id, None, {"status": "draft"})

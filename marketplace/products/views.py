@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -18,7 +19,8 @@ from marketplace.businesses.ownership import me, own_business_or_none, viewer
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import content_locale, current_visit_channel_id
 from marketplace.channels.models import Channel
-from marketplace.db import begin_write, db
+from marketplace.counting.visitors import count_visit, subject
+from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.products import display, queries
@@ -74,17 +76,18 @@ def render_product(product: Product, template: str = "products/page.html", **ext
 
 @public_bp.get("/products/<slug>")
 def page(slug: str) -> str:
+    """The public page; a view by anyone but the owner and the office counts, once per visitor,
+    day and channel it came through (see `counting`), and counting never fails the page."""
     product = db.first_or_404(queries.public_product(slug))
     person = viewer()
     counts = person is None or not (person.is_staff or person.id == product.business.owner_id)
-    product_id = product.id
+    product_id, channel_id = product.id, current_visit_channel_id()
     html = render_product(product)
     if counts:
-        # End the read transaction first: the count is a short write of its own.
-        db.session.commit()
-        begin_write()
-        record_view(product_id, current_visit_channel_id())
-        db.session.commit()
+        count_visit(
+            subject("product", product_id, channel_id),
+            lambda: record_view(product_id, channel_id),
+        )
     return html
 
 
@@ -118,9 +121,13 @@ def new() -> Response | str:
         flash(_("Please create your business profile first."), "info")
         return redirect(url_for("my_business.edit"))
     form = _form(business)
+    if not form.is_submitted():
+        form.submission_key.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         try:
-            product = create_product(business, form.to_data(), me())
+            product = create_product(
+                business, form.to_data(), me(), submission_key=form.submission_key.data
+            )
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()

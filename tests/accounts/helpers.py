@@ -77,3 +77,14 @@ def is_logged_in(client: FlaskClient) -> bool:
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")
     return False
+
+
+def open_verification_link(client: FlaskClient, path: str) -> Any:
+    """What a person does with the mailed link: open it, then press the button on the page.
+
+    Opening alone changes nothing (a mail scanner opens links too); the answer to the press is
+    returned, or the refusal when the page offers no button."""
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return post_form(client, path, {}, page=path)

@@ -71,7 +71,7 @@ def test_every_accounts_form_refuses_a_post_without_csrf_token(app: Flask, login
     assert _snapshot(app) == before
     assert anonymous.get("/auth/settings").status_code == 302  # the login did not happen
     assert client.get("/auth/settings").status_code == 200  # the logout did not happen
-    assert client.get(f"/auth/verify/{verify_token}").status_code == 200  # a GET link, no form
+    assert client.get(f"/auth/verify/{verify_token}").status_code == 200  # the confirm page
 
 
 def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -95,3 +95,16 @@ def test_development_cookies_are_not_secure_only(app: Flask) -> None:
 def test_production_without_secret_key_refuses_to_start() -> None:
     with pytest.raises(config.ConfigError, match="SECRET_KEY"):
         config.load_config({"APP_ENV": "production"})
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 31])
+def test_production_refuses_a_short_secret_key(key: str) -> None:
+    with pytest.raises(config.ConfigError, match="at least 32 bytes"):
+        config.load_config({"APP_ENV": "production", "SECRET_KEY": key, "BASE_URL": "https://a.id"})
+
+
+def test_production_accepts_a_long_secret_key() -> None:
+    settings = config.load_config(
+        {"APP_ENV": "production", "SECRET_KEY": "k" * 32, "BASE_URL": "https://a.id"}
+    )
+    assert settings["SECRET_KEY"] == "k" * 32

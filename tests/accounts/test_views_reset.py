@@ -46,7 +46,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(app: Flask) -> None:
     [(to, subject, body)] = outbox(app)
     assert to == email
     assert subject == "Reset your password"
-    assert "http://localhost/auth/reset/" in body
+    assert "http://127.0.0.1:8000/auth/reset/" in body
 
 
 def test_suspended_account_gets_no_reset_mail(app: Flask, client: FlaskClient) -> None:

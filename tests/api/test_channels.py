@@ -25,8 +25,8 @@ def test_channel_list(app: Flask, client: FlaskClient) -> None:
     harz = next(item for item in body["items"] if item["slug"] == "harz-und-heide")
     assert harz["status"] == "open" and harz["kind"] == "trade_fair"
     assert harz["partner_city"]["name"] == "Braunschweig"
-    assert harz["url"] == "http://localhost/api/v1/channels/harz-und-heide"
-    assert harz["page"] == "http://localhost/channels/harz-und-heide"
+    assert harz["url"] == "http://127.0.0.1:8000/api/v1/channels/harz-und-heide"
+    assert harz["page"] == "http://127.0.0.1:8000/channels/harz-und-heide"
     assert {"starts_on", "ends_on", "locale", "currency", "city", "country_code"} <= set(harz)
 
 
@@ -45,7 +45,7 @@ def test_channel_and_its_lineup(app: Flask, client: FlaskClient) -> None:
             "name": "Bambuslampe",
             "locale": "de",
             "shelf_code": "A1",
-            "url": "http://localhost/api/v1/products/bamboo-lamp",
+            "url": "http://127.0.0.1:8000/api/v1/products/bamboo-lamp",
         }
     ]
 

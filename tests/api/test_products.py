@@ -35,7 +35,7 @@ SUMMARY_KEYS = {
 def _path(url: str) -> str:
     """The path and query of an absolute address, for the test client."""
     parts = urlsplit(url)
-    assert parts.scheme == "http" and parts.netloc == "localhost"
+    assert parts.scheme == "http" and parts.netloc == "127.0.0.1:8000"
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
@@ -56,10 +56,10 @@ def test_list_shape(app: Flask, client: FlaskClient) -> None:
     )
     assert lamp["subsector"] == "kriya"
     assert lamp["business"]["name"] == "Awi Export"
-    assert lamp["business"]["page"] == "http://localhost/msmes/" + lamp["business"]["slug"]
-    assert lamp["url"] == "http://localhost/api/v1/products/bamboo-lamp"
-    assert lamp["page"] == "http://localhost/products/bamboo-lamp"
-    assert lamp["cover"]["url"].startswith("http://localhost/media/")
+    assert lamp["business"]["page"] == "http://127.0.0.1:8000/msmes/" + lamp["business"]["slug"]
+    assert lamp["url"] == "http://127.0.0.1:8000/api/v1/products/bamboo-lamp"
+    assert lamp["page"] == "http://127.0.0.1:8000/products/bamboo-lamp"
+    assert lamp["cover"]["url"].startswith("http://127.0.0.1:8000/media/")
     assert lamp["cover"]["width"] == 320 and lamp["cover"]["height"] == 240
     assert body["items"][0]["cover"] is None  # the basket has no photo
 
@@ -99,7 +99,7 @@ def test_cursor_pages_continue_without_overlap(app: Flask, client: FlaskClient, 
     make_catalog(app)
     everything = names(get_json(client, f"/api/v1/products?sort={sort}"))
     seen: list[str] = []
-    url: str | None = f"http://localhost/api/v1/products?sort={sort}&per_page=3"
+    url: str | None = f"http://127.0.0.1:8000/api/v1/products?sort={sort}&per_page=3"
     pages = 0
     while url:
         body = get_json(client, _path(url))
@@ -141,12 +141,12 @@ def test_one_product(app: Flask, client: FlaskClient) -> None:
     assert body["hs_code"] == "621410" and body["materials"] == "bamboo"
     assert body["subsector_names"] == {"en": "Crafts", "id": "Kriya"}
     assert [c["slug"] for c in body["channels"]] == ["harz-und-heide"]
-    assert body["channels"][0]["url"] == "http://localhost/api/v1/channels/harz-und-heide"
+    assert body["channels"][0]["url"] == "http://127.0.0.1:8000/api/v1/channels/harz-und-heide"
     (photo,) = body["photos"]
     assert photo["alt"] == "Bamboo lamp"
     sizes = [(s["width"], s["height"]) for s in photo["sources"]]
     assert sizes[-1] == (1200, 900) and sizes == sorted(sizes)  # smallest first, original last
-    assert all(s["url"].startswith("http://localhost/media/") for s in photo["sources"])
+    assert all(s["url"].startswith("http://127.0.0.1:8000/media/") for s in photo["sources"])
     chips = get_json(client, "/api/v1/products/cassava-chips")
     assert chips["certifications"] == [
         {

@@ -20,7 +20,7 @@ def test_search_shape_and_filters(app: Flask, client: FlaskClient) -> None:
     assert set(body) == {"items", "next", "count", "more_than_count"}
     assert sorted(names(body)) == ["Bamboo lamp", "Rattan basket"]
     assert body["count"] == 2 and body["next"] is None and body["more_than_count"] is False
-    assert body["items"][0]["url"].startswith("http://localhost/api/v1/products/")
+    assert body["items"][0]["url"].startswith("http://127.0.0.1:8000/api/v1/products/")
     assert names(get_json(client, "/api/v1/search?q=woven&channel=harz-und-heide")) == [
         "Bamboo lamp"
     ]

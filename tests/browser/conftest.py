@@ -9,15 +9,21 @@ BROWSER_TESTS=required (CI).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from marketplace.db import db
+from marketplace.notifications.models import OutboxEmail
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 HERE = Path(__file__).resolve().parent
@@ -63,6 +69,26 @@ class LiveServer:
 
     def __call__(self, path: str = "/") -> str:
         return self.url + path
+
+    def mailed_link(self, to: str, marker: str = "/auth/verify/") -> str:
+        """The link containing `marker` in the mail to `to`, opened on this server.
+
+        Mailed links carry the public BASE_URL (never the address a request came in on); the
+        test server listens elsewhere, so the same path is opened here.
+        """
+        with self.app.app_context():
+            body = db.session.scalars(
+                sa.select(OutboxEmail.body)
+                .where(OutboxEmail.to_address == to)
+                .order_by(OutboxEmail.id.desc())
+            ).first()
+        assert body, f"no mail to {to}"
+        for link in re.findall(r"https?://\S+", body):
+            if marker in link:
+                assert link.startswith(self.app.config["BASE_URL"] + "/"), link
+                parts = urlsplit(link)
+                return self(parts.path + (f"?{parts.query}" if parts.query else ""))
+        raise AssertionError(f"no link with {marker!r} in:\n{body}")
 
 
 @pytest.fixture(scope="session")

@@ -29,12 +29,23 @@ from tests.channels.helpers import (
 from tests.factories import PASSWORD, make_user
 
 PHONE = {"width": 360, "height": 740}
+# A phone's own browser: a headless Chromium names itself "HeadlessChrome", a bot that is not
+# counted.
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="de-DE", device_scale_factor=2
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+        device_scale_factor=2,
+        user_agent=PHONE_AGENT,
     )
     page = context.new_page()
     yield page

@@ -1,7 +1,9 @@
 """The storefront journey in Chromium: an MSME owner registers, completes the profile with a
 certification and submits it; an officer verifies the business; the owner lists a product with
 two photos and submits it; the officer approves; a visitor on a 360 px phone opens the product
-page and sees the photos and the export badges."""
+page and sees the photos and the export badges. Then the owner renames the verified business:
+the change waits for review, the public page keeps the verified name until an officer approves
+it, and shows the new one afterwards at the same address."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from marketplace.accounts.models import Role
+from marketplace.businesses.models import Business
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
 from marketplace.products.models import Product
 from tests.browser.conftest import LiveServer
 from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
@@ -26,16 +28,6 @@ pytestmark = pytest.mark.usefixtures("storefront")
 OWNER_EMAIL = "siti@batik-sekar.co.id"
 OWNER_PASSWORD = "parang rusak kawung 1930"
 OFFICER_EMAIL = "officer@dinas.bandung.go.id"
-
-
-def verification_link(live_server: LiveServer) -> str:
-    with live_server.app.app_context():
-        body = db.session.scalars(
-            sa.select(OutboxEmail.body).where(OutboxEmail.to_address == OWNER_EMAIL)
-        ).one()
-    match = re.search(r"https?://\S+/auth/verify/\S+", body)
-    assert match, body
-    return match.group(0)
 
 
 def log_in(page: Page, live_server: LiveServer, email: str, password: str) -> None:
@@ -56,7 +48,9 @@ def register_owner(page: Page, live_server: LiveServer) -> None:
     page.get_by_label("Repeat the password").fill(OWNER_PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
-    page.goto(verification_link(live_server))
+    page.goto(live_server.mailed_link(OWNER_EMAIL))
+    page.get_by_role("button", name="Verify my e-mail address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail address is verified")
     log_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
 
 
@@ -111,6 +105,35 @@ def list_product(page: Page, photos: list[Path]) -> None:
     page.get_by_role("button", name="Submit for review Batik silk scarf").click()
     expect(page.get_by_text("The product is submitted for review")).to_be_visible()
     expect(page.get_by_text("Waiting for review")).to_be_visible()
+
+
+def rename_waits_for_the_office(page: Page, browser: Browser, live_server: LiveServer) -> None:
+    with live_server.app.app_context():
+        slug = db.session.scalars(sa.select(Business.slug)).one()
+    page.get_by_role("link", name="My business").click()
+    page.get_by_role("link", name="Edit profile").click()
+    page.get_by_label("Business name").fill("Batik Sekar Jagad Nusantara")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Waiting for review by the trade office")).to_be_visible()
+
+    context = browser.new_context(locale="en-GB")
+    visitor, officer = context.new_page(), context.new_page()
+    try:
+        visitor.goto(live_server(f"/msmes/{slug}"))
+        expect(visitor.get_by_role("heading", level=1)).to_have_text("Batik Sekar Jagad")
+
+        log_in(officer, live_server, OFFICER_EMAIL, PASSWORD)
+        officer.get_by_role("link", name="Office").click()
+        officer.get_by_role("link", name="Batik Sekar Jagad", exact=True).click()
+        expect(officer.get_by_text("Batik Sekar Jagad Nusantara")).to_be_visible()
+        officer.get_by_role("button", name="Approve the change").click()
+        expect(officer.get_by_text("The new name, NIB and district are approved")).to_be_visible()
+
+        visitor.reload()
+        expect(visitor.get_by_role("heading", level=1)).to_have_text("Batik Sekar Jagad Nusantara")
+        assert visitor.url == live_server(f"/msmes/{slug}")
+    finally:
+        context.close()
 
 
 def test_owner_lists_officer_approves_visitor_sees_it_on_a_phone(
@@ -188,4 +211,6 @@ def test_owner_lists_officer_approves_visitor_sees_it_on_a_phone(
         assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         phone.close()
+
+    rename_waits_for_the_office(page, browser, live_server)
     assert errors == []

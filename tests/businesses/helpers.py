@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -41,6 +42,15 @@ def seed_reference() -> None:
     load_reference_data()
 
 
+def free_nib() -> str:
+    """NIB for the first business, the next unused number for the others (NIBs are unique)."""
+    held = set(db.session.scalars(sa.select(Business.nib).where(Business.nib.is_not(None))))
+    number = int(NIB)
+    while str(number) in held:
+        number += 1
+    return str(number)
+
+
 def make_business(
     owner: User | None = None,
     *,
@@ -51,7 +61,7 @@ def make_business(
     """A complete business (everything verification needs), verified unless told otherwise."""
     owner = owner or make_user(Role.MSME)
     values: dict[str, Any] = {
-        "nib": NIB,
+        "nib": free_nib(),
         "subsector_code": "fesyen",
         "district": "Coblong",
         "description": "Hand-drawn batik from Coblong.",

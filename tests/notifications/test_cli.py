@@ -60,7 +60,7 @@ def test_outbox_lists_the_verification_mail_with_its_link(app: Flask) -> None:
     assert result.exit_code == 0
     assert "To: rina@example.org" in result.output
     assert "Subject: Please verify your e-mail address" in result.output
-    assert "http://localhost/auth/verify/" in result.output
+    assert "http://127.0.0.1:8000/auth/verify/" in result.output
 
 
 def test_empty_outbox_says_so(app: Flask) -> None:

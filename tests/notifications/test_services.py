@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.db import db
 from marketplace.notifications import services
-from marketplace.notifications.mail import absolute_url
 from marketplace.notifications.models import OutboxEmail
 
 
@@ -51,13 +50,3 @@ def test_pending_and_sent_are_told_apart(ctx: Flask) -> None:
     assert db.session.scalars(services.all_emails()).all() == [first, second]
     assert (second.attempts, second.last_error) == (1, "Connection refused")
     assert first.sent_at is not None and first.last_error is None
-
-
-def test_absolute_url_outside_a_request_uses_base_url(ctx: Flask) -> None:
-    base = ctx.config["BASE_URL"]
-    assert absolute_url("accounts.verify_email", token="abc") == f"{base}/auth/verify/abc"
-
-
-def test_absolute_url_in_a_request_uses_its_host(app: Flask) -> None:
-    with app.test_request_context("/", base_url="https://market.example"):
-        assert absolute_url("accounts.login") == "https://market.example/auth/login"

@@ -195,7 +195,8 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             response = office.open(url, method=method, data={"csrf_token": token})
             assert response.status_code == 403, (method, url)
-    # The office's own routes only decide: none of them takes the owner's fields.
+    # The office's own routes only decide: none of them takes the owner's fields (approving a
+    # change of identity applies what the owner asked for, nothing the officer types).
     office_posts = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
@@ -207,6 +208,8 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         "office.dismiss_report",
         "office.exchange_rates",
         "office.approve_product",
+        "office.approve_identity",
+        "office.reject_identity",
         "office.reactivate_account",
         "office.reinstate_business",
         "office.reject_business",

@@ -1,0 +1,62 @@
+"""Who is counted: a person's browser, recognised for one day without being identified.
+
+A visitor is a keyed hash (HMAC-SHA256 with the application's SECRET_KEY) of the Bandung day,
+the thing opened, the client's address (`request.remote_addr`, which ProxyFix sets from the
+configured trusted proxies; no forwarded header is read here) and the User-Agent. Nothing of
+it is stored in clear, and the same browser gets another hash for every thing and every day.
+
+Known bots are not counted: crawlers, link previewers (WhatsApp, Slack, Telegram, Facebook...),
+headless browsers and HTTP libraries (curl, python-requests, Go-http-client...), as recognised
+by CrawlerDetect's maintained list of user agents, and requests that name no agent at all.
+Only GET is counted (a HEAD is a previewer or a checker, not a reader).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from datetime import date
+
+from crawlerdetect import CrawlerDetect
+from flask import current_app, request
+
+from marketplace.counting.services import first_visit
+from marketplace.office.periods import bandung_today
+from marketplace.page_writes import write_after_read
+
+_crawlers = CrawlerDetect()
+
+
+def subject(kind: str, *ids: int | None) -> str:
+    """What was opened, as marked: "scan:12", "product:5:0" (0 for no id)."""
+    return ":".join([kind, *(str(i or 0) for i in ids)])
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent.strip() or bool(_crawlers.is_crawler(user_agent))
+
+
+def visitor_key(what: str, day: date) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    parts = [day.isoformat(), what, request.remote_addr or "", request.user_agent.string]
+    return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def count_visit(what: str, record: Callable[[], object]) -> bool:
+    """Call `record` (which writes the count) if this is the visitor's first opening of `what`
+    today; True when counted. Call after the page is made: see `page_writes`."""
+    if request.method != "GET" or is_bot(request.user_agent.string):
+        return False
+    day = bandung_today()
+    visitor = visitor_key(what, day)
+    counted = False
+
+    def write() -> None:
+        nonlocal counted
+        if first_visit(visitor, what, day):
+            record()
+            counted = True
+
+    return write_after_read(write, what) and counted
