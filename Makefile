@@ -16,6 +16,7 @@ FLASK  := $(BIN)/flask --app wsgi
 
 run: deps translations migrate seed
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+		--no-control-socket \
 		--access-logfile - wsgi:app
 
 test: dev-deps translations

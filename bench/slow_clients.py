@@ -309,7 +309,7 @@ def _announce_only(port: int, tls: ssl.SSLContext, length: int) -> tuple[int, st
                     f"Content-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n"
                 ).encode()
             )
-            response = http.client.HTTPResponse(conn)  # type: ignore[arg-type]
+            response = http.client.HTTPResponse(conn)
             response.begin()
             return response.status, response.read().decode("utf-8", "replace")
 

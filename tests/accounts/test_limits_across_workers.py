@@ -55,7 +55,15 @@ def gunicorn(app: Flask, tmp_path: Path) -> Iterator[str]:
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(gunicorn_bin), "--workers", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            [
+                str(gunicorn_bin),
+                "--workers",
+                "4",
+                "--no-control-socket",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
             cwd=ROOT,
             env=env,
             stdout=output,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +28,7 @@ from tests.channels.helpers import (
     nominate_all,
     owner_with_products,
 )
+from tests.concurrency import run_together
 
 TIMEOUT = 30
 
@@ -60,26 +60,6 @@ def _decide(app: Flask, officer_id: int, nomination_id: int, accept_it: bool) ->
         return "decided"
 
 
-def _run_together(*work: Callable[[], str]) -> list[str]:
-    barrier = threading.Barrier(len(work))
-    results: list[Any] = [None] * len(work)
-
-    def run(index: int) -> None:
-        barrier.wait(timeout=TIMEOUT)
-        try:
-            results[index] = work[index]()
-        except BaseException as error:  # surfaced in the assertion below
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 def _statuses(app: Flask, ids: list[int]) -> list[NominationStatus]:
     with app.app_context():
         rows = db.session.scalars(sa.select(Nomination).where(Nomination.id.in_(ids))).all()
@@ -89,9 +69,11 @@ def _statuses(app: Flask, ids: list[int]) -> list[NominationStatus]:
 
 def test_two_officers_race_for_the_last_place(app: Flask) -> None:
     officers, nominations = _setup(app, capacity=3, products=4, accepted=2)
-    results = _run_together(
-        lambda: _decide(app, officers[0], nominations[2], True),
-        lambda: _decide(app, officers[1], nominations[3], True),
+    results = run_together(
+        [
+            lambda: _decide(app, officers[0], nominations[2], True),
+            lambda: _decide(app, officers[1], nominations[3], True),
+        ]
     )
     assert sorted(results) == ["CapacityError", "decided"]
     statuses = _statuses(app, nominations)
@@ -140,9 +122,11 @@ def test_an_acceptance_waits_for_one_in_progress(app: Flask) -> None:
 
 def test_two_officers_deciding_the_same_nomination(app: Flask) -> None:
     officers, nominations = _setup(app, capacity=3, products=1, accepted=0)
-    results = _run_together(
-        lambda: _decide(app, officers[0], nominations[0], True),
-        lambda: _decide(app, officers[1], nominations[0], False),
+    results = run_together(
+        [
+            lambda: _decide(app, officers[0], nominations[0], True),
+            lambda: _decide(app, officers[1], nominations[0], False),
+        ]
     )
     assert sorted(results) == ["ConflictError", "decided"]
     (status,) = _statuses(app, nominations)
@@ -158,8 +142,10 @@ def test_two_officers_deciding_the_same_nomination(app: Flask) -> None:
 def test_race_is_refused_as_capacity_not_as_a_crash(app: Flask) -> None:
     """Both acceptances of a full channel answer with the capacity message."""
     officers, nominations = _setup(app, capacity=2, products=4, accepted=2)
-    results = _run_together(
-        lambda: _decide(app, officers[0], nominations[2], True),
-        lambda: _decide(app, officers[1], nominations[3], True),
+    results = run_together(
+        [
+            lambda: _decide(app, officers[0], nominations[2], True),
+            lambda: _decide(app, officers[1], nominations[3], True),
+        ]
     )
     assert results == [CapacityError.__name__, CapacityError.__name__]

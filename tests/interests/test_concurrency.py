@@ -7,7 +7,7 @@ request takes up front (BEGIN IMMEDIATE) does.
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -17,9 +17,8 @@ from marketplace.db import begin_write, db
 from marketplace.interests.models import Interest, Message
 from marketplace.interests.services import InterestData, express_interest
 from marketplace.products.models import Product
+from tests.concurrency import run_together
 from tests.interests.helpers import count, make_buyer, make_listing
-
-TIMEOUT = 30
 
 
 def _submit(app: Flask, buyer_id: int, product_id: int, key: str) -> str:
@@ -36,23 +35,7 @@ def _submit(app: Flask, buyer_id: int, product_id: int, key: str) -> str:
 
 
 def _together(app: Flask, buyer_id: int, product_id: int, keys: list[str]) -> list[Any]:
-    barrier = threading.Barrier(len(keys))
-    results: list[Any] = [None] * len(keys)
-
-    def run(index: int) -> None:
-        barrier.wait(timeout=TIMEOUT)
-        try:
-            results[index] = _submit(app, buyer_id, product_id, keys[index])
-        except BaseException as error:  # surfaced in the assertions
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(keys))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return run_together([partial(_submit, app, buyer_id, product_id, key) for key in keys])
 
 
 def _cast(app: Flask) -> tuple[int, int]:
