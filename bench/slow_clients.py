@@ -1,4 +1,4 @@
-"""Slow clients against gunicorn alone and behind nginx (issue 10, point 6).
+"""Slow clients against gunicorn alone and behind nginx.
 
     python -m bench.slow_clients                 # needs nginx and openssl
     python -m bench.slow_clients --seconds 30 --connections 60

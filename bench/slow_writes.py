@@ -1,4 +1,4 @@
-"""Large photo uploads beside other people's writes (issue 10, point 2).
+"""Large photo uploads beside other people's writes.
 
     python -m bench.slow_writes                  # SQLite, one round
     python -m bench.slow_writes --rounds 3

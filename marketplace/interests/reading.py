@@ -1,6 +1,6 @@
 """Reading a conversation: how far each party has read it, and why opening it may write.
 
-No GET changes data (issue 10). Opening a conversation marks it read through a side table,
+No GET changes data. Opening a conversation marks it read through a side table,
 `conversation_reads`, which a GET touches by design (see `marketplace.page_writes`), and not
 through a POST: the site has no JavaScript that could send one when a page is read, and a "mark
 as read" button would leave every conversation unread until someone thought of pressing it.
