@@ -38,7 +38,7 @@ from marketplace.businesses.models import (
     BusinessStatus,
     ExportExperience,
 )
-from marketplace.db import db, utcnow
+from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
 from marketplace.office.audit import record_audit
 from marketplace.reference.models import Certification, Subsector
@@ -229,6 +229,7 @@ def _change_status(
 
 def submit_business(business: Business, actor: User) -> None:
     """A draft or a rejected profile goes to the office once it is complete."""
+    lock(business)  # a double click submits once
     if business.status not in (BusinessStatus.DRAFT, BusinessStatus.REJECTED):
         raise BusinessStateError(_l("This business profile cannot be submitted in its status."))
     missing = missing_for_verification(business)

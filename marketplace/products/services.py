@@ -200,6 +200,7 @@ def update_product(product: Product, data: ProductData, actor: User) -> bool:
 
     The slug is not changed: printed QR tags carry it.
     """
+    lock(product)
     require_editable(product)
     certifications = _check(product.business, data)
     _apply(product, data, certifications)
@@ -239,6 +240,7 @@ def _require_complete(product: Product) -> None:
 
 
 def submit_product(product: Product, actor: User) -> None:
+    lock(product)  # a double click submits once
     if product.status not in (ProductStatus.DRAFT, ProductStatus.REJECTED):
         raise ProductStateError(_l("This product cannot be submitted for review in its status."))
     _require_complete(product)
@@ -267,6 +269,7 @@ def reject_product(product: Product, officer: User, reason: str) -> None:
 
 
 def archive_product(product: Product, actor: User) -> None:
+    lock(product)
     if product.status == ProductStatus.ARCHIVED:
         raise ProductStateError(_l("This product is already archived."))
     _change_status(product, actor, "product.archived", ProductStatus.ARCHIVED)
@@ -275,6 +278,7 @@ def archive_product(product: Product, actor: User) -> None:
 def restore_product(product: Product, actor: User) -> None:
     """Back to published if it was archived from published (archived products cannot be
     edited, so it is what the office approved), else back to a draft."""
+    lock(product)
     if product.status != ProductStatus.ARCHIVED:
         raise ProductStateError(_l("Only an archived product can be restored."))
     target = ProductStatus.PUBLISHED if product.published_at else ProductStatus.DRAFT

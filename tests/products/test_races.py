@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
+from marketplace.office.models import AuditEntry
 from marketplace.products.models import Product, ProductImage, ProductStatus
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.concurrency import files_post, form_post, run_together
@@ -79,3 +80,22 @@ def test_a_double_click_on_new_product_makes_one_draft(app: Flask, login_as: Any
     with app.app_context():
         names = db.session.scalars(sa.select(Product.name).where(Product.name == "Bamboo lamp"))
         assert list(names) == ["Bamboo lamp"]
+
+
+def test_a_double_click_on_submit_sends_the_product_once(app: Flask, login_as: Any) -> None:
+    owner, product_id = _owner_with_product(app, photos=1)
+    posts = [
+        form_post(login_as(owner), f"/my/products/{product_id}/submit", {}, "/my/business")
+        for _ in range(2)
+    ]
+    assert run_together(posts) == [302, 302]
+    with app.app_context():
+        submitted = db.session.scalars(
+            sa.select(AuditEntry.action).where(
+                AuditEntry.subject_type == "product",
+                AuditEntry.subject_id == product_id,
+                AuditEntry.action == "product.submitted",
+            )
+        ).all()
+        assert len(submitted) == 1
+        assert db.session.get_one(Product, product_id).status == ProductStatus.PENDING_REVIEW
