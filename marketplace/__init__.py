@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
+    from marketplace.inputs import init_inputs
     from marketplace.office.rollups import keep_reports_in_sync
     from marketplace.search.index import keep_index_in_sync
 
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    init_inputs(app)  # before CSRF and the blueprints: ids in URLs, NUL in URLs
     csrf.init_app(app)
     babel.init_app(
         app,

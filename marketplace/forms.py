@@ -1,14 +1,32 @@
-"""The project's base form: Flask-WTF's form, with WTForms' own messages in the reader's language.
+"""The project's base form: Flask-WTF's form, with WTForms' own messages in the reader's language,
+and the rules every form obeys about what a value may be.
 
 WTForms writes its default messages ("This field is required.", "Not a valid integer value.")
 through the form's translations, in its `wtforms` gettext domain. It ships catalogs for many
 languages but not for Indonesian, so ours lives in translations/id/LC_MESSAGES/wtforms.po and is
 looked up first; WTForms' catalogs answer for the other languages. Everything else (CSRF, reading
 the request) is Flask-WTF's, unchanged.
+
+Three rules, so that no input reaches the database that it cannot hold (see also
+`marketplace.inputs` for URLs):
+- No field may contain a NUL character: PostgreSQL text cannot store one. The field gets a
+  message; its validators see the text without the NUL, so none of them sends it to the database.
+- A date lies between EARLIEST_DATE and LATEST_DATE. The periods of reports and filters are
+  computed from the dates given (the day after the last, the start of the first day in UTC),
+  and dates at the edges of the calendar (0001-01-01, 9999-12-31) have neither. A date outside
+  gets a message; validators may still compare it (not compute with it), and the view, seeing
+  the form invalid, never uses it.
+- A number is one a 64-bit integer column can hold, and a decimal is finite. Larger numbers
+  fit no column, and WTForms' NumberRange cannot even compare one past 10**308 (it converts it
+  to a float) nor a signalling NaN. Such a value is refused as WTForms refuses a number it
+  cannot read: no data, and a message.
 """
 
 from __future__ import annotations
 
+import math
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,11 +34,17 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from flask import current_app, has_request_context
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import DateField, Field
 from wtforms.i18n import messages_path
+
+from marketplace.inputs import DB_BIGINT_MAX, NUL
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 DOMAIN = "wtforms"
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 @cache
@@ -63,8 +87,49 @@ class WTFormsTranslations:
 translations = WTFormsTranslations()
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+def _holds_nul(field: Field) -> bool:
+    return any(isinstance(raw, str) and NUL in raw for raw in field.raw_data or [])
+
+
+def _wtforms_words(field: Field, message: str) -> str:
+    """One of WTForms' own messages, in the reader's language from the `wtforms` domain (where
+    our catalog has it), so it is not extracted into ours."""
+    return str(field.gettext(message))
+
+
+def _unstorable_number(field: Field) -> str | None:
+    """WTForms' message for a number no column holds, or None for anything else."""
+    data = field.data
+    if isinstance(data, int) and not isinstance(data, bool):
+        if data > DB_BIGINT_MAX:
+            message = _wtforms_words(field, "Number must be at most %(max)s.")
+            return message % {"max": DB_BIGINT_MAX}
+        if data < -DB_BIGINT_MAX:
+            message = _wtforms_words(field, "Number must be at least %(min)s.")
+            return message % {"min": -DB_BIGINT_MAX}
+    if isinstance(data, Decimal) and not data.is_finite():
+        return _wtforms_words(field, "Not a valid decimal value.")
+    if isinstance(data, float) and not math.isfinite(data):
+        return _wtforms_words(field, "Not a valid float value.")
+    return None
+
+
+def _outside_dates(field: Field) -> bool:
+    day = field.data if isinstance(field, DateField) else None
+    return isinstance(day, date) and not EARLIEST_DATE <= day <= LATEST_DATE
+
+
 class Form(FlaskForm):
-    """Every form of the project: Flask-WTF's behaviour, WTForms' messages translated."""
+    """Every form of the project: Flask-WTF's behaviour, WTForms' messages translated, and no
+    value the database cannot hold or the marketplace cannot compute with."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> Any:
@@ -72,3 +137,28 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return translations
+
+    def process(
+        self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
+    ) -> None:
+        """Refuse what was sent as WTForms refuses a value it cannot read: a message in the
+        field's errors, so the form is invalid whatever its validators say."""
+        super().process(formdata, obj, data=data, **kwargs)
+        for field in self:
+            if not field.raw_data:
+                continue  # not sent: the value came from the object or the defaults
+            if _holds_nul(field):
+                field.data = _without_nul(field.data)
+                field.process_errors.append(
+                    _("This field contains a NUL character, which is not allowed.")
+                )
+            number_refused = _unstorable_number(field)
+            if number_refused is not None:
+                field.data = None
+                field.process_errors.append(number_refused)
+            if _outside_dates(field):
+                # WTForms' own words for its DateRange validator, with the dates as typed.
+                message = _wtforms_words(field, "Date must be between %(min)s and %(max)s.")
+                field.process_errors.append(
+                    message % {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+                )

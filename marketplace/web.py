@@ -54,7 +54,10 @@ class RefuseUnknownHosts:
         try:
             get_host(environ, self.trusted_hosts)
         except BadRequest:
-            refusal = BadRequest("This server does not answer to that host name.")
+            refusal = BadRequest(
+                "This server does not answer to that host name (its BASE_URL and TRUSTED_HOSTS"
+                " settings name the ones it does)."
+            )
             return refusal(environ, start_response)
         return self.wsgi_app(environ, start_response)
 

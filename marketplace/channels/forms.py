@@ -25,6 +25,7 @@ from marketplace.channels.models import ChannelKind, ChannelStatus, ShelfStage
 from marketplace.channels.services import ChannelData, PartnerCityData
 from marketplace.forms import Form
 from marketplace.i18n import CONTENT_LOCALES
+from marketplace.inputs import DB_INT_MAX
 from marketplace.reference.loader import currencies
 
 REQUIRED = _l("Please fill in this field.")
@@ -115,7 +116,11 @@ class ChannelForm(Form):
     applications_close_on = DateField(_l("Applications close on"), validators=[Optional()])
     capacity = IntegerField(
         _l("Capacity (products)"),
-        validators=[Optional(), NumberRange(min=0, message=_l("The capacity cannot be negative."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("The capacity cannot be negative.")),
+            NumberRange(max=DB_INT_MAX),
+        ],
     )
     locale = SelectField(_l("Language of catalog and tags"), validators=[InputRequired(REQUIRED)])
     currency = SelectField(_l("Currency of prices"), validators=[InputRequired(REQUIRED)])
@@ -239,11 +244,19 @@ class StageForm(Form):
     stage = SelectField(_l("Next stage"), validators=[InputRequired(REQUIRED)])
     quantity_shipped = IntegerField(
         _l("Quantity shipped"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Ship at least one piece."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("Ship at least one piece.")),
+            NumberRange(max=DB_INT_MAX),
+        ],
     )
     quantity_sold = IntegerField(
         _l("Quantity sold"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Enter 0 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Enter 0 or more.")),
+            NumberRange(max=DB_INT_MAX),
+        ],
     )
     submit = SubmitField(_l("Move on"))
 
@@ -258,6 +271,7 @@ class SalesForm(Form):
         validators=[
             InputRequired(WHOLE_NUMBER),
             NumberRange(min=0, message=_l("Enter 0 or more.")),
+            NumberRange(max=DB_INT_MAX),
         ],
     )
     submit = SubmitField(_l("Save sales"))

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.businesses.ownership import me
 from marketplace.db import db
+from marketplace.inputs import page_number
 from marketplace.office import decisions, queries
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import AccountFilterForm, RecordReasonForm
@@ -32,7 +33,13 @@ def accounts() -> PageResponse:
         Role(form.role.data) if valid and form.role.data else None,
         UserStatus(form.status.data) if valid and form.status.data else None,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = db.paginate(
+        query,
+        page=page_number(request.args.get("page")),
+        per_page=PER_PAGE,
+        error_out=False,
+        count=True,
+    )
     args = {k: v for k, v in request.args.items() if k != "page"}
     html = render_template("office/accounts.html", form=form, page=page, args=args)
     return html if valid else (html, 400)

@@ -35,6 +35,7 @@ from wtforms.validators import (
 
 from marketplace.accounts.models import Role, UserStatus
 from marketplace.forms import Form
+from marketplace.inputs import DB_INT_MAX
 from marketplace.office.models import Grouping
 
 MAX_BULK = 200
@@ -163,12 +164,12 @@ class AuditFilterForm(Form):
     )
     subject_type = SelectField(_l("Kind of record"), choices=[], default="")
     subject_id = IntegerField(
-        _l("Record number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+        _l("Record number"), validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)]
     )
     action = SelectField(_l("Action"), choices=[], default="")
     first = DateField(_l("From"), validators=[Optional()], name="from")
     last = DateField(_l("To"), validators=[Optional(), _dates_in_order], name="to")
-    before = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    before = IntegerField(validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)])
 
 
 class RateForm(Form):

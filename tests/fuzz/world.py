@@ -1,0 +1,171 @@
+"""One of everything a route can name: the seeded world the property tests fill URLs from.
+
+A route that loads an object (a product its owner owns, a nomination waiting for a decision)
+must get a real one now and then, or every generated request would stop at the 404 and the
+form behind it would never be validated. `build_world` adds one of each kind in each state a
+page shows a different form for (a draft and an archived product, a suspended account, a
+showroom nomination on its shelf...), commits, and returns the real values for every route
+argument by its name (`product_id`, `slug`, ...) and the people to act as.
+
+Reference data must be loaded first. Like the factories, the builders flush; `build_world`
+commits once at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from marketplace.accounts.models import Role, User, UserStatus
+from marketplace.accounts.tokens import make_reset_token, make_verify_token
+from marketplace.businesses.identity import request_identity_change
+from marketplace.businesses.models import BusinessStatus
+from marketplace.channels.models import Nomination, ShelfStage
+from marketplace.channels.shelf import advance_stage
+from marketplace.db import db
+from marketplace.interests.services import post_message
+from marketplace.interests.shortlist import add_to_shortlist
+from marketplace.interests.transitions import report_spam
+from marketplace.media.backend import current_storage
+from marketplace.media.images import (
+    ProcessedImage,
+    image_key,
+    make_placeholder_photo,
+    store_image,
+)
+from marketplace.products.models import Product, ProductImage, ProductStatus
+from tests.businesses.helpers import NIB, make_business, make_certification, make_product
+from tests.channels.helpers import (
+    accept,
+    harz_und_heide,
+    make_channel,
+    nominate_all,
+    set_rate,
+)
+from tests.factories import make_user
+from tests.interests.helpers import express, make_buyer
+
+ANONYMOUS = "anonymous"
+# The people the tests act as, by name; the first four are the usual members of each role.
+ACTORS = (ANONYMOUS, "buyer", "msme", "officer", "admin", "newcomer", "starter")
+
+
+@dataclass
+class World:
+    """The people to act as (detached, to log in with) and real values per route argument."""
+
+    users: dict[str, User] = field(default_factory=dict)
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, *values: object) -> None:
+        self.values.setdefault(name, []).extend(str(v) for v in values)
+
+    def role(self, actor: str) -> Any:
+        return ANONYMOUS if actor == ANONYMOUS else self.users[actor].role
+
+
+def build_world() -> World:
+    world = World()
+    owner = make_user(Role.MSME, name="Sari Owner")
+    buyer = make_buyer()
+    officer = make_user(Role.OFFICER, name="Dewi Officer")
+    admin = make_user(Role.ADMIN, name="Adi Admin")
+    newcomer = make_user(Role.BUYER, name="New Buyer", verified=False)
+    starter = make_user(Role.MSME, name="Starting Owner")
+    # An account the office may suspend without logging out anyone the tests act as.
+    victim = make_user(Role.BUYER, name="Victim Buyer")
+    suspended_user = make_user(Role.BUYER, status=UserStatus.SUSPENDED)
+
+    business = make_business(owner, name="Batik Sekar Jagad")
+    # A change of name waiting for the office: the office page shows its decision forms.
+    request_identity_change(
+        business, owner, {"name": "Batik Sekar Jagad Baru", "nib": NIB, "district": "Coblong"}
+    )
+    certification = make_certification(business)
+    published = make_product(business, name="Batik silk scarf")
+    shelved = make_product(business, name="Bamboo lamp")
+    draft = make_product(business, name="Rattan basket", status=ProductStatus.DRAFT, photos=2)
+    pending = make_product(business, name="Clay vase", status=ProductStatus.PENDING_REVIEW)
+    archived = make_product(business, name="Wooden toy", status=ProductStatus.ARCHIVED)
+    photo = _real_photo(published)
+    make_business(starter, name="Kriya Starting", status=BusinessStatus.DRAFT)
+    waiting = make_business(
+        make_user(Role.MSME), name="Kriya Waiting", status=BusinessStatus.PENDING
+    )
+    suspended = make_business(
+        make_user(Role.MSME), name="Kriya Suspended", status=BusinessStatus.SUSPENDED
+    )
+
+    fair = harz_und_heide(capacity=5)
+    showroom = make_channel()
+    nominated, accepted = nominate_all([published, shelved], fair)
+    accept(officer, accepted)
+    to_ship, on_shelf = nominate_all([shelved, published], showroom)
+    for nomination in (to_ship, on_shelf):
+        accept(officer, nomination)
+    for stage in (ShelfStage.SHIPPED, ShelfStage.ON_SHELF):
+        advance_stage(officer, on_shelf, stage, quantity_shipped=10)
+    set_rate("EUR", "17500", date(2026, 1, 1))
+
+    interest = express(buyer, published)
+    post_message(interest, owner, "Thank you, we can make 50 by March.")
+    report, _ = report_spam(interest, buyer, "The seller asked me to pay outside the site.")
+    add_to_shortlist(buyer, published)
+    db.session.flush()
+
+    world.users = {
+        "buyer": buyer,
+        "msme": owner,
+        "officer": officer,
+        "admin": admin,
+        "newcomer": newcomer,
+        "starter": starter,
+    }
+    world.add("buyer_id", buyer.id)
+    world.add("interest_id", interest.id)
+    world.add("certification_id", certification.id)
+    world.add("nomination_id", nominated.id, accepted.id, to_ship.id, on_shelf.id)
+    world.add("product_id", draft.id, published.id, pending.id, shelved.id, archived.id)
+    world.add("image_id", *(image.id for p in (draft, published) for image in p.images))
+    world.add("report_id", report.id)
+    world.add("user_id", victim.id, newcomer.id, suspended_user.id)
+    world.add("business_id", waiting.id, business.id, suspended.id)
+    world.add("channel_id", fair.id, showroom.id)
+    world.add("city_id", fair.partner_city_id)
+    world.add("slug", published.slug, fair.slug, business.slug)
+    world.add("product_slug", published.slug)
+    world.add("token", make_reset_token(victim), make_verify_token(newcomer))
+    world.add("token", _qr_token(accepted))
+    world.add("key", image_key(photo.digest, 800), image_key(photo.digest, 0))
+
+    db.session.commit()
+    for user in world.users.values():
+        db.session.refresh(user)
+        db.session.expunge(user)
+    return world
+
+
+_stored: ProcessedImage | None = None
+
+
+def _real_photo(product: Product) -> ProductImage:
+    """A photo with its files on disk as the product's cover. The files are made once and
+    reused while they are on disk: encoding them is the slowest part of building the world."""
+    global _stored
+    storage = current_storage()
+    if _stored is None or not all(storage.exists(v.key) for v in _stored.variants.values()):
+        _stored = store_image(storage, make_placeholder_photo(7, "Batik", (900, 600)))
+    product.images.clear()
+    db.session.flush()
+    image = ProductImage(
+        digest=_stored.digest, width=_stored.width, height=_stored.height, position=0
+    )
+    product.images.append(image)
+    db.session.flush()
+    return image
+
+
+def _qr_token(nomination: Nomination) -> str:
+    assert nomination.qr_token, "an accepted nomination has its QR token"
+    return nomination.qr_token
