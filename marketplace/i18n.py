@@ -1,32 +1,100 @@
-"""Languages: which locale a request is served in, and the language switch's choices."""
+"""Languages: which of the seven a request is served in, and the links to the others.
+
+The interface speaks English and Indonesian to everyone, and the partner cities' languages to
+visitors and buyers: German (Braunschweig), French (Namur), Korean (Seoul, Suwon), Malay
+(Petaling Jaya) and Chinese, Simplified (Hangzhou, Liuzhou, Yingkou). Office and MSME pages
+may show English where a string has no translation in the chosen language.
+
+A request's language, first that applies:
+1. the saved choice of a signed-in person;
+2. the visitor's own choice in the switch (kept in the session);
+3. Accept-Language, when it names one of the seven;
+4. the channel's language: `?lang=` in the address (printed into a tag's or a catalog's links,
+   and kept in shared links), then the language of the channel a visit came through (a scanned
+   tag or a channel's page);
+5. English.
+A language in a link counts as the channel's, not as the visitor's choice: a German visitor who
+scans a tag printed for Seoul reads German.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
-# Indonesian and English are complete; the others are partner-city languages that product
-# translations and printed catalogs use.
-UI_LOCALES = {"en": "English", "id": "Bahasa Indonesia"}
-CONTENT_LOCALES = {
+# Each language in its own name, as the switch lists them.
+UI_LOCALES = {
     "en": "English",
     "id": "Bahasa Indonesia",
     "de": "Deutsch",
     "fr": "Français",
     "ko": "한국어",
     "ms": "Bahasa Melayu",
-    "zh": "中文",
+    "zh": "中文（简体）",
 }
+# Product texts can be written in the same seven.
+CONTENT_LOCALES = UI_LOCALES
+# BCP 47 tags for `lang` and `hreflang` where the code alone is not precise.
+HTML_LANG = {"zh": "zh-Hans"}
+
+CHOSEN_KEY = "locale"  # the visitor's choice in the switch
+CHANNEL_LOCALE_KEY = "content_locale"  # the language of the channel a visit came through
+LANG_ARG = "lang"
+
+# Pages anyone may open, which exist in every language (hreflang alternates).
+PUBLIC_ENDPOINT_PREFIXES = ("main.home", "catalog.", "products.", "businesses.", "channels.")
+
+
+def html_lang(code: str) -> str:
+    return HTML_LANG.get(code, code)
+
+
+def channel_locale() -> str | None:
+    """The channel's language for this request: `?lang=`, then the visit's channel's."""
+    printed = request.args.get(LANG_ARG, "")
+    if printed in UI_LOCALES:
+        return printed
+    from marketplace.channels.attribution import current_visit_channel_id
+
+    kept = session.get(CHANNEL_LOCALE_KEY)
+    if isinstance(kept, str) and kept in UI_LOCALES and current_visit_channel_id():
+        return kept
+    return None
 
 
 def select_locale() -> str:
-    """A signed-in person's saved choice, then this browser's choice, then Accept-Language."""
     if not has_request_context():
         # Commands and services run outside a request: the default language, unless forced.
         return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
     if current_user.is_authenticated and current_user.locale in UI_LOCALES:
         return str(current_user.locale)
-    chosen = session.get("locale")
+    chosen = session.get(CHOSEN_KEY)
     if chosen in UI_LOCALES:
         return str(chosen)
-    return request.accept_languages.best_match(list(UI_LOCALES)) or "en"
+    accepted = request.accept_languages.best_match(list(UI_LOCALES))
+    if accepted:
+        return str(accepted)
+    return channel_locale() or "en"
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of this public page in every language, then x-default;
+    none for pages that are not public or not a GET."""
+    from marketplace.urls import public_url
+
+    endpoint = request.endpoint or ""
+    if request.method != "GET" or not endpoint.startswith(PUBLIC_ENDPOINT_PREFIXES):
+        return []
+    if endpoint in ("channels.tag", "channels.catalog", "channels.product"):
+        return []  # redirects and files, not pages
+    args = {k: v for k, v in request.args.items() if k != LANG_ARG}
+    base = public_url(endpoint, **(request.view_args or {}))
+    links = []
+    for code in UI_LOCALES:
+        query = urlencode({**args, LANG_ARG: code})
+        links.append((html_lang(code), f"{base}?{query}"))
+    default = urlencode(args)
+    links.append(("x-default", f"{base}?{default}" if default else base))
+    return links

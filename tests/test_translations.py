@@ -1,12 +1,16 @@
-"""The Indonesian catalogs are complete: every string in the sources is translated, faithfully.
+"""The catalogs are complete: every string a visitor or buyer can meet is translated in all
+seven languages, and every string at all in Indonesian, faithfully.
 
-Indonesian and English are complete from day one. A string added to a template, an e-mail or the
-Python code without an Indonesian translation fails here, named, instead of showing up in English
-on an Indonesian page. The strings are extracted the same way `make messages` does (babel.cfg and
-the same keywords), so this test and the catalog agree on what a string is.
+English is the source. Indonesian is complete; German, French, Korean, Malay and Chinese carry
+every visitor's string (`tests/i18n_scope.py` says which strings those are: all but the ones
+only office and MSME pages use). A string added to a template, an e-mail or the Python code
+without its translations fails here, named, instead of showing up in English on a Korean page.
+The strings are extracted the same way `make messages` does (babel.cfg and the same keywords),
+so this test and the catalogs agree on what a string is.
 
 WTForms' own messages ("This field is required.") live in a second catalog, the `wtforms` domain,
-checked against the wtforms.pot of the installed WTForms: an upgrade that adds a message fails here.
+checked against the wtforms.pot of the installed WTForms in every language: an upgrade that adds
+a message fails here.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from flask.testing import FlaskClient
 from wtforms.i18n import messages_path
 
 from tests.conftest import post_form
+from tests.i18n_scope import PARTNER_LOCALES, STAFF_ONLY, is_visitors
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "marketplace" / "translations"
-# Our strings (messages) and WTForms' validation messages, which WTForms has no Indonesian for.
+LANGUAGES = ("id", *PARTNER_LOCALES)
+# Our strings (messages) and WTForms' validation messages (ours first, WTForms' own as fallback).
 DOMAINS = ["messages", "wtforms"]
 WTFORMS_POT = Path(messages_path()) / "wtforms.pot"
 
@@ -42,12 +48,14 @@ PRINTF = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 FORMAT_FIELD = re.compile(r"\{\w*(?:![rsa])?(?::[^{}]*)?\}")
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|&#?\w+;")
 END_PUNCTUATION = ".:;,?!…"
+# Chinese ends its sentences with full-width marks: the same punctuation for this test.
+FULL_WIDTH = str.maketrans({"。": ".", "：": ":", "；": ";", "，": ",", "？": "?", "！": "!"})
 
 Key = tuple[str | tuple[str, ...], str | None]
 
 
-def _po_file(domain: str) -> Path:
-    return TRANSLATIONS / "id" / "LC_MESSAGES" / f"{domain}.po"
+def _po_file(language: str, domain: str) -> Path:
+    return TRANSLATIONS / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def _read(path: Path, domain: str) -> Catalog:
@@ -55,26 +63,33 @@ def _read(path: Path, domain: str) -> Catalog:
         return read_po(handle, domain=domain, abort_invalid=True)
 
 
-@pytest.fixture(scope="module", params=DOMAINS)
+@pytest.fixture(
+    scope="module",
+    params=[(language, domain) for language in LANGUAGES for domain in DOMAINS],
+    ids=lambda param: f"{param[0]}-{param[1]}",
+)
 def catalog(request: pytest.FixtureRequest) -> Catalog:
-    """Each Indonesian catalog in turn: the checks below hold for both."""
-    domain: str = request.param
-    return _read(_po_file(domain), domain)
+    """Each catalog in turn: the checks below hold for all of them."""
+    language, domain = request.param
+    return _read(_po_file(language, domain), domain)
 
 
 @pytest.fixture(scope="module")
-def messages_catalog() -> Catalog:
-    return _read(_po_file("messages"), "messages")
-
-
-@pytest.fixture(scope="module")
-def wtforms_catalog() -> Catalog:
-    return _read(_po_file("wtforms"), "wtforms")
+def extracted() -> dict[Key, list[str]]:
+    return _extracted()
 
 
 def _messages(catalog: Catalog) -> Iterator[Message]:
     """Every message except the header entry."""
     return (message for message in catalog if message.id)
+
+
+def _required(catalog: Catalog) -> Iterator[Message]:
+    """What must be translated: everything in Indonesian and in WTForms' domain; the visitor's
+    strings in the partner cities' languages."""
+    if str(catalog.locale) == "id" or catalog.domain == "wtforms":
+        return _messages(catalog)
+    return (message for message in _messages(catalog) if is_visitors(message))
 
 
 def _ids(message: Message) -> tuple[str, ...]:
@@ -85,6 +100,10 @@ def _strings(message: Message) -> tuple[str, ...]:
     # read_mo gives the forms of a plural message as a list, read_po as a tuple.
     string = message.string
     return tuple(string) if isinstance(string, (tuple, list)) else (string or "",)
+
+
+def _translated(message: Message) -> bool:
+    return all(string.strip() for string in _strings(message))
 
 
 def _ids_of(msgid: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -108,56 +127,78 @@ def _extracted() -> dict[Key, list[str]]:
     return found
 
 
-def test_catalog_is_indonesian_with_one_plural_form(catalog: Catalog) -> None:
-    assert str(catalog.locale) == "id"
-    # Indonesian nouns do not inflect for number: "1 produk", "5 produk".
-    assert catalog.num_plurals == 1
-    assert catalog.plural_expr == "0"
+def test_indonesian_has_one_plural_form() -> None:
+    for domain in DOMAINS:
+        catalog = _read(_po_file("id", domain), domain)
+        # Indonesian nouns do not inflect for number: "1 produk", "5 produk".
+        assert catalog.num_plurals == 1
+        assert catalog.plural_expr == "0"
+
+
+def test_each_catalog_is_in_its_language_and_not_fuzzy(catalog: Catalog) -> None:
+    assert str(catalog.locale) in LANGUAGES
+    assert _po_file(str(catalog.locale), str(catalog.domain)).exists()
     assert not catalog.fuzzy
 
 
-def test_every_message_is_translated_and_none_is_fuzzy(catalog: Catalog) -> None:
+def test_every_required_message_is_translated_and_none_is_fuzzy(catalog: Catalog) -> None:
     untranslated = [
         _label(message)
-        for message in _messages(catalog)
-        if len(_strings(message)) != catalog.num_plurals
-        or not all(string.strip() for string in _strings(message))
+        for message in _required(catalog)
+        if not _translated(message)
+        or (message.pluralizable and len(_strings(message)) != catalog.num_plurals)
     ]
     fuzzy = [_label(message) for message in _messages(catalog) if message.fuzzy]
-    po = f"id/{catalog.domain}.po"
-    assert list(_messages(catalog)), f"the Indonesian catalog {po} is empty"
+    po = f"{catalog.locale}/{catalog.domain}.po"
+    assert list(_messages(catalog)), f"the catalog {po} is empty"
     assert not untranslated, f"untranslated in {po}:\n" + "\n".join(untranslated)
     assert not fuzzy, f"fuzzy (needs checking) in {po}:\n" + "\n".join(fuzzy)
 
 
-def test_every_string_in_the_sources_is_in_the_catalog(messages_catalog: Catalog) -> None:
-    extracted = _extracted()
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_in_the_sources_is_in_the_catalog(
+    language: str, extracted: dict[Key, list[str]]
+) -> None:
+    """Indonesian: every string; the partner cities' languages: every string used outside the
+    pages only staff and MSME owners see (tests/i18n_scope.py)."""
     assert len(extracted) > 100, "the extraction found almost nothing: check babel.cfg"
-    missing = [
-        f"{' / '.join(_ids_of(msgid))}  ({', '.join(places[:3])})"
-        for (msgid, context), places in sorted(extracted.items(), key=lambda item: item[1][0])
-        if messages_catalog.get(msgid, context) is None
-    ]
+    catalog = _read(_po_file(language, "messages"), "messages")
+    missing = []
+    for (msgid, context), places in sorted(extracted.items(), key=lambda item: item[1][0]):
+        paths = [place.rsplit(":", 1)[0] for place in places]
+        if language != "id" and not is_visitors(Message(msgid, locations=[(p, 0) for p in paths])):
+            continue
+        found = catalog.get(msgid, context)
+        if found is None or not _translated(found):
+            missing.append(f"{' / '.join(_ids_of(msgid))}  ({', '.join(places[:3])})")
     assert not missing, (
-        "strings without an Indonesian translation (run `make messages`, then translate them "
-        "in marketplace/translations/id/LC_MESSAGES/messages.po):\n" + "\n".join(missing)
+        f"strings without a translation in {language} (run `make messages`, then translate them "
+        f"in marketplace/translations/{language}/LC_MESSAGES/messages.po; "
+        f"`python -m tests.i18n_scope {language}` lists them):\n" + "\n".join(missing)
     )
 
 
-def test_every_message_of_the_installed_wtforms_is_in_the_catalog(
-    wtforms_catalog: Catalog,
-) -> None:
+def test_staff_only_places_exist() -> None:
+    """A renamed office template must not slip out of the rule unnoticed."""
+    for pattern in STAFF_ONLY:
+        assert list(ROOT.glob(pattern)), f"nothing matches {pattern!r} in tests/i18n_scope.py"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_installed_wtforms_is_in_the_catalog(language: str) -> None:
     template = _read(WTFORMS_POT, "wtforms")
+    ours = _read(_po_file(language, "wtforms"), "wtforms")
     assert len(list(_messages(template))) > 30, f"almost nothing in {WTFORMS_POT}"
     differs = [
         _label(message)
         for message in _messages(template)
-        if (ours := wtforms_catalog.get(message.id, message.context)) is None
-        or _ids(ours) != _ids(message)
+        if (found := ours.get(message.id, message.context)) is None
+        or _ids(found) != _ids(message)
+        or not _translated(found)
     ]
     assert not differs, (
-        "WTForms messages missing from id/wtforms.po, or with another plural "
-        f"(copy them from {WTFORMS_POT} and translate them):\n" + "\n".join(differs)
+        f"WTForms messages missing from {language}/wtforms.po, or with another plural "
+        f"(update it from {WTFORMS_POT} and translate them):\n" + "\n".join(differs)
     )
 
 
@@ -171,41 +212,62 @@ def test_translations_keep_placeholders_and_markup(
 ) -> None:
     broken = []
     for message in _messages(catalog):
+        if not _translated(message):
+            continue
         expected = sorted(set().union(*(pattern.findall(msgid) for msgid in _ids(message))))
         for string in _strings(message):
             if sorted(set(pattern.findall(string))) != expected:
                 broken.append(f"{_label(message)!r} -> {string!r}")
-    assert not broken, f"{what} differ between English and Indonesian:\n" + "\n".join(broken)
+    assert not broken, f"{what} differ between English and {catalog.locale}:\n" + "\n".join(broken)
+
+
+def _ends_differ(english: str, string: str, strict: bool) -> bool:
+    """Indonesian keeps the very mark English ends with. Other languages may end a greeting as
+    their letters do ("Hello %(name)s," is "%(name)s，您好：") and may drop an ellipsis, but
+    neither add nor drop the end of a sentence."""
+    english, string = english.replace("...", "…"), string.replace("...", "…").translate(FULL_WIDTH)
+    if strict:
+        ends = {english[-1:], string[-1:]}
+        return len(ends) > 1 and bool(ends & set(END_PUNCTUATION))
+    english, string = english.rstrip("…"), string.rstrip("…")
+    marks = set(END_PUNCTUATION)
+    return (english[-1:] in marks) != (string[-1:] in marks)
 
 
 def test_translations_keep_surrounding_spaces_and_final_punctuation(catalog: Catalog) -> None:
     broken = []
+    strict = str(catalog.locale) == "id"
     for message in _messages(catalog):
+        if not _translated(message):
+            continue
         english = _ids(message)[-1]
         for string in _strings(message):
             spaces_differ = (english[:1].isspace(), english[-1:].isspace()) != (
                 string[:1].isspace(),
                 string[-1:].isspace(),
             )
-            ends = {english[-1:], string[-1:]}
-            punctuation_differs = len(ends) > 1 and bool(ends & set(END_PUNCTUATION))
-            if spaces_differ or punctuation_differs:
+            if spaces_differ or _ends_differ(english, string, strict):
                 broken.append(f"{english!r} -> {string!r}")
-    assert not broken, "spaces or final punctuation differ:\n" + "\n".join(broken)
+    assert not broken, f"spaces or final punctuation differ in {catalog.locale}:\n" + "\n".join(
+        broken
+    )
 
 
 def test_compiled_catalog_matches_the_po_file(catalog: Catalog) -> None:
-    mo_file = _po_file(str(catalog.domain)).with_suffix(".mo")
+    mo_file = _po_file(str(catalog.locale), str(catalog.domain)).with_suffix(".mo")
     assert mo_file.exists(), f"no compiled {mo_file.name}: run `make translations`"
     with mo_file.open("rb") as handle:
         compiled = read_mo(handle)
     stale = [
         _label(message)
         for message in _messages(catalog)
-        if (entry := compiled.get(message.id, message.context)) is None
-        or _strings(entry) != _strings(message)
+        if _translated(message)
+        and (
+            (entry := compiled.get(message.id, message.context)) is None
+            or _strings(entry) != _strings(message)
+        )
     ]
-    message = f"{mo_file.name} is out of date: run `make translations`:\n"
+    message = f"{catalog.locale}/{mo_file.name} is out of date: run `make translations`:\n"
     assert not stale, message + "\n".join(stale)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from marketplace.channels.models import Channel, ChannelKind, Nomination
@@ -90,7 +90,7 @@ def _cover(doc: Document, channel: Channel, count: int, today: date) -> None:
         y = doc.text_at(LEFT, y + 6, WIDTH, channel.description, 11, lines=12, line_height=5.6)
     language = CONTENT_LOCALES.get(channel.locale, channel.locale)
     notes = [
-        _("%(n)s products in this catalog.", n=count),
+        ngettext("%(num)d product in this catalog.", "%(num)d products in this catalog.", count),
         _(
             "Product texts are in %(language)s where the maker has translated them, "
             "otherwise in English.",
@@ -169,8 +169,9 @@ def _entry(
     if price is not None:
         lines = [price.rupiah] + ([rate_note(price)] if price.converted else [])
     y += 3
-    label_w = 30.0
-    for label, value in _facts(product, lines):
+    facts = _facts(product, lines)
+    label_w = doc.label_width([label for label, _value in facts], 8, least=30.0, most=w * 0.45)
+    for label, value in facts:
         if y > top + ENTRY_HEIGHT - 4:
             break
         doc.text_at(x, y, label_w, label, 8, bold=True)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from flask import Response
 from flask_babel import get_locale
 
-from marketplace.channels.attribution import content_locale
 from marketplace.channels.content import ProductText, product_text
 from marketplace.channels.models import Channel, Nomination
 from marketplace.channels.prices import ConvertedPrice, convert_with
@@ -25,8 +24,8 @@ class LineupCard:
 
 
 def reading_locale() -> str:
-    """Product text follows the channel visit's language, else the interface's."""
-    return content_locale() or str(get_locale() or "en")
+    """Product text is read in the page's language (see `marketplace.i18n`)."""
+    return str(get_locale() or "en")
 
 
 def cover_of(product: Product) -> ProductImage | None:

@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from flask_babel import format_date, get_babel
+from flask_babel import force_locale, format_date, get_babel
 from flask_babel import gettext as _
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -70,9 +70,14 @@ def print_text(product: Product, locale: str) -> ProductText:
 
 def label_locale(channel: Channel) -> str:
     """Labels ("Minimum order") are in the channel's language where the interface has a
-    translation for it, otherwise English; numbers and dates follow the same language."""
+    translation for it and the embedded font can draw it, otherwise English; numbers and dates
+    follow the same language."""
     available = {str(loc) for loc in get_babel().instance.list_translations()} | {"en"}
-    return channel.locale if channel.locale in available and channel.locale in UI_LOCALES else "en"
+    if channel.locale not in available or channel.locale not in UI_LOCALES:
+        return "en"
+    with force_locale(channel.locale):
+        sample = _("Minimum order") + _("Lead time")
+    return channel.locale if renderable(sample) else "en"
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,13 @@ class Document(FPDF):
         # Always drawn inside force_locale (see catalog, tag_sheet): the document's language.
         self.set_author(_("Bandung city trade office"))
         self.set_creator(_("Bandung Export Marketplace"))
+
+    def label_width(self, labels: list[str], size: float, least: float, most: float) -> float:
+        """The width of a column of bold labels: the widest label, within [least, most] mm
+        (German and French labels are longer than English ones)."""
+        self.set_font(FONT, "B", size)
+        widest = max((self.get_string_width(label) for label in labels), default=0.0)
+        return min(max(least, widest + 2), most)
 
     def text_at(
         self,

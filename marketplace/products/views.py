@@ -17,7 +17,7 @@ from marketplace.businesses.forms import subsector_choices
 from marketplace.businesses.models import Business
 from marketplace.businesses.ownership import me, own_business_or_none, viewer
 from marketplace.businesses.services import may_see_contact
-from marketplace.channels.attribution import content_locale, current_visit_channel_id
+from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
@@ -59,8 +59,7 @@ def _channels(product: Product) -> list[Channel]:
 def render_product(product: Product, template: str = "products/page.html", **extra: object) -> str:
     """The product page, shared by the public page, the owner's preview and the office."""
     person = viewer()
-    # A visit through a channel (a scanned tag) reads product text in the channel's language.
-    main_text, other_texts = display.texts(product, content_locale() or str(get_locale() or "en"))
+    main_text, other_texts = display.texts(product, str(get_locale() or "en"))
     return render_template(
         template,
         product=product,

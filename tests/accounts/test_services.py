@@ -236,7 +236,7 @@ def test_settings_rules(ctx: Flask) -> None:
     services.update_settings(user, " Siti  Nur ", "id")
     assert (user.name, user.locale) == ("Siti Nur", "id")
     with pytest.raises(services.AccountError):
-        services.set_locale(user, "fr")
+        services.set_locale(user, "th")  # not one of the seven
     with pytest.raises(services.AccountError):
         services.update_settings(user, "   ", "en")
     with pytest.raises(services.WrongPasswordError):

@@ -296,6 +296,8 @@ def product_page(app: Flask, storefront: None) -> str:  # noqa: F811
 def test_a_visitor_who_registers_from_a_product_page_comes_back_to_it(
     app: Flask, client: FlaskClient, product_page: str
 ) -> None:
+    # An English-reading visitor (the tag's ?lang=de gives way to the browser's language).
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en"
     page = client.get(product_page).get_data(as_text=True)
     call = 'id="interest"'
     assert _href(page, "Log in", call) == f"/auth/login?next={product_page.replace('=', '%3D')}"

@@ -118,26 +118,27 @@ def test_an_interest_after_scanning_a_tag_is_attributed_to_the_channel(
 ) -> None:
     token, slug, channel_id = _tag(live_server)
     with live_server.app.app_context():
-        make_user(Role.BUYER, email="katrin@handelshaus.example.com")
+        make_user(Role.BUYER, email="katrin@handelshaus.example.com", locale="de")
         db.session.commit()
 
     phone.goto(live_server(f"/t/{token}"))
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Angklung-Satz diatonisch, 8 Töne (C-Dur)"
     )
-    phone.get_by_role("link", name="Log in", exact=True).last.click()
-    phone.get_by_label("E-mail address").fill("katrin@handelshaus.example.com")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Log in").click()
-    # Back on the product, still in the channel's language.
+    # A German phone: the whole page speaks German.
+    phone.get_by_role("link", name="Anmelden", exact=True).last.click()
+    phone.get_by_label("E-Mail-Adresse").fill("katrin@handelshaus.example.com")
+    phone.get_by_label("Passwort").fill(PASSWORD)
+    phone.get_by_role("button", name="Anmelden").click()
+    # Back on the product, in her own language (German, saved in her account).
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Angklung-Satz diatonisch, 8 Töne (C-Dur)"
     )
 
-    phone.get_by_role("link", name="Express interest").click()
-    phone.get_by_label("Quantity", exact=True).fill("12")
-    phone.get_by_label("Message to the business").fill("Für unseren Laden in Braunschweig.")
-    phone.get_by_role("button", name="Send interest").click()
+    phone.get_by_role("link", name="Interesse bekunden").click()
+    phone.get_by_label("Menge", exact=True).fill("12")
+    phone.get_by_label("Nachricht an das Unternehmen").fill("Für unseren Laden in Braunschweig.")
+    phone.get_by_role("button", name="Anfrage senden").click()
     expect(phone.get_by_text("Für unseren Laden in Braunschweig.")).to_be_visible()
 
     with live_server.app.app_context():

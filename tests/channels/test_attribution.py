@@ -1,4 +1,4 @@
-"""Which channel a visit came through (for 24 hours), and the language of product text."""
+"""Which channel a visit came through (for 24 hours), and the channel's language."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from datetime import timedelta
 from flask import Flask, session
 
 from marketplace.channels.attribution import (
-    CONTENT_LOCALE_KEY,
     VISIT_KEY,
-    content_locale,
     current_visit_channel_id,
     start_channel_visit,
 )
 from marketplace.db import utcnow
+from marketplace.i18n import CHANNEL_LOCALE_KEY, channel_locale
 
 
 def test_a_visit_counts_for_24_hours(app: Flask) -> None:
@@ -38,17 +37,16 @@ def test_malformed_visits_count_as_none(app: Flask) -> None:
         assert current_visit_channel_id() is None
     with app.app_context():
         assert current_visit_channel_id() is None
-        assert content_locale() is None
 
 
-def test_content_locale_from_the_address_then_the_visit(app: Flask) -> None:
+def test_channel_locale_from_the_address_then_the_visit(app: Flask) -> None:
     with app.test_request_context("/products/x?lang=fr"):
-        assert content_locale() == "fr"
+        assert channel_locale() == "fr"
     with app.test_request_context("/products/x?lang=xx"):
-        assert content_locale() is None
+        assert channel_locale() is None
     with app.test_request_context("/products/x"):
         start_channel_visit(3, "ko")
-        assert content_locale() == "ko"
+        assert channel_locale() == "ko"
         session[VISIT_KEY] = {"id": 3, "at": (utcnow() - timedelta(days=2)).isoformat()}
-        assert session[CONTENT_LOCALE_KEY] == "ko"
-        assert content_locale() is None  # the language lasts as long as the visit
+        assert session[CHANNEL_LOCALE_KEY] == "ko"
+        assert channel_locale() is None  # the language lasts as long as the visit
