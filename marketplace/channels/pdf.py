@@ -134,7 +134,7 @@ def printed_price(product: Product, rate: ExchangeRate | None, locale: str) -> P
 
 
 def rate_note(price: PrintedPrice) -> str:
-    """ "≈ KRW 80,851 (2026. 12. 3. 환율 기준)": a converted figure always says which rate it
+    """ "≈ KRW 80,851(2026. 12. 3. 환율 기준)": a converted figure always says which rate it
     used, its date written as the document's language writes dates."""
     if price.converted is None or price.rate_date is None:
         return ""
