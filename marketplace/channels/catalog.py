@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from marketplace.channels.models import Channel, ChannelKind, Nomination
 from marketplace.channels.pdf import (
     Document,
+    country_name,
     dates_text,
     label_locale,
     print_text,
     printable,
+    printed_date,
     printed_price,
     rate_note,
     shelf_nominations,
@@ -27,6 +29,7 @@ from marketplace.channels.pdf import (
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product
+from marketplace.units import quantity
 
 LEFT = 15.0
 WIDTH = 180.0
@@ -49,41 +52,53 @@ def kind_label(kind: ChannelKind) -> str:
 def catalog_pdf(
     channel: Channel, nominations: list[Nomination], rate: ExchangeRate | None, today: date
 ) -> bytes:
-    with force_locale(label_locale(channel)):
-        doc = Document(_("Catalog: %(channel)s", channel=channel.name))
+    locale = label_locale(channel)
+    with force_locale(locale):
+        doc = Document(_("Catalog: %(channel)s", channel=channel.name), locale)
         items = shelf_nominations(nominations)
         _cover(doc, channel, len(items), today)
         for index, nomination in enumerate(items):
             if index % ENTRIES_PER_PAGE == 0:
                 doc.add_page()
                 _footer(doc, channel)
-            _entry(doc, channel, nomination, rate, ENTRY_TOPS[index % ENTRIES_PER_PAGE])
+            top = ENTRY_TOPS[index % ENTRIES_PER_PAGE]
+            _entry(doc, channel, nomination, rate, locale, top)
         return bytes(doc.output())
+
+
+def place(channel: Channel) -> str:
+    """ "Hongdae, Seoul": the venue, then the city unless the venue already names it."""
+    venue = channel.venue or ""
+    if channel.city and channel.city not in venue:
+        return ", ".join(part for part in (venue, channel.city) if part)
+    return venue or channel.city
 
 
 def _cover(doc: Document, channel: Channel, count: int, today: date) -> None:
     doc.add_page()
     y = doc.text_at(LEFT, 40, WIDTH, _("Creative products from Bandung, Indonesia"), 12)
     y = doc.text_at(LEFT, y + 4, WIDTH, channel.name, 26, bold=True, lines=3, line_height=11)
-    where = ", ".join(part for part in (channel.venue, channel.city) if part)
-    y = doc.text_at(LEFT, y + 4, WIDTH, f"{kind_label(channel.kind)} · {where}", 12, lines=2)
+    y = doc.text_at(
+        LEFT, y + 4, WIDTH, f"{kind_label(channel.kind)} · {place(channel)}", 12, lines=2
+    )
     when = dates_text(channel)
     if when:
         y = doc.text_at(LEFT, y + 1, WIDTH, when, 12)
     city = channel.partner_city
     if city is not None:
+        country = country_name(city.country_code, city.country)
         if city.since_year:
             tie = _(
                 "Bandung and %(city)s (%(country)s): sister cities since %(year)s",
                 city=city.name,
-                country=city.country,
+                country=country,
                 year=city.since_year,
             )
         else:
             tie = _(
                 "Bandung and %(city)s (%(country)s): sister cities",
                 city=city.name,
-                country=city.country,
+                country=country,
             )
         y = doc.text_at(LEFT, y + 6, WIDTH, tie, 12, bold=True, lines=2)
     if channel.description:
@@ -97,7 +112,7 @@ def _cover(doc: Document, channel: Channel, count: int, today: date) -> None:
             language=language,
         ),
         _("Scan a product's code to see it online and to ask its maker."),
-        _("Printed on %(date)s by the Bandung city trade office.", date=today.isoformat()),
+        _("Printed on %(date)s by the Bandung city trade office.", date=printed_date(today)),
     ]
     y = max(y + 10, 200)
     for note in notes:
@@ -116,16 +131,12 @@ def _facts(product: Product, price_lines: list[str]) -> list[tuple[str, str]]:
         facts.append((_("Price"), price_lines[0]))
         facts.extend(("", line) for line in price_lines[1:])
     if product.moq:
-        facts.append((_("Minimum order"), f"{product.moq} {product.unit}"))
+        facts.append((_("Minimum order"), quantity(product.moq, product.unit)))
     if product.lead_time_days is not None:
         facts.append((_("Lead time"), _("%(n)s days", n=product.lead_time_days)))
     if product.monthly_capacity:
-        facts.append(
-            (
-                _("Capacity"),
-                _("%(n)s %(unit)s a month", n=product.monthly_capacity, unit=product.unit),
-            )
-        )
+        amount = quantity(product.monthly_capacity, product.unit)
+        facts.append((_("Capacity"), _("%(quantity)s a month", quantity=amount)))
     if product.hs_code:
         facts.append((_("HS code"), product.hs_code))
     if product.materials:
@@ -133,7 +144,7 @@ def _facts(product: Product, price_lines: list[str]) -> list[tuple[str, str]]:
     if product.dimensions:
         facts.append((_("Size"), product.dimensions))
     if product.weight_grams:
-        facts.append((_("Weight"), f"{product.weight_grams:,} g"))
+        facts.append((_("Weight"), f"{format_decimal(product.weight_grams)} g"))
     certificates = sorted({c.certification.name for c in product.certifications})
     if certificates:
         facts.append((_("Certified"), ", ".join(certificates)))
@@ -141,7 +152,12 @@ def _facts(product: Product, price_lines: list[str]) -> list[tuple[str, str]]:
 
 
 def _entry(
-    doc: Document, channel: Channel, nomination: Nomination, rate: ExchangeRate | None, top: float
+    doc: Document,
+    channel: Channel,
+    nomination: Nomination,
+    rate: ExchangeRate | None,
+    locale: str,
+    top: float,
 ) -> None:
     assert nomination.qr_token is not None
     product = nomination.product
@@ -164,7 +180,7 @@ def _entry(
     y = doc.text_at(x, y + 1, w, product.business.name, 9.5)
     y = doc.text_at(x, y + 2, w, text.description, 9, lines=9, line_height=4.3)
 
-    price = printed_price(product, rate, label_locale(channel))
+    price = printed_price(product, rate, locale)
     lines = []
     if price is not None:
         lines = [price.rupiah] + ([rate_note(price)] if price.converted else [])

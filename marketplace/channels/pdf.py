@@ -1,22 +1,33 @@
-"""What printed tag sheets and catalogs share: the document, its embedded font, photos, QRs.
+"""What printed tag sheets and catalogs share: the document, its embedded fonts, photos, QRs.
 
-The font (DejaVu Sans, shipped in ``fonts/`` with its licence) is embedded in every PDF, so
-Indonesian, German, French and Malay text prints the same on any machine. DejaVu has no Hangul
-or Han glyphs and no font that has them can be fetched here: text the font cannot show (a Korean
-or Chinese translation) is replaced by the product's English text, and any other stray character
-it lacks is left out rather than printed as an empty box.
+Every word is printed in the channel's language, so the fonts travel inside each PDF and it
+prints the same on any machine (files in ``fonts/``, with their licences):
+
+- DejaVu Sans draws Latin, Greek and Cyrillic text: Indonesian, German, French, Malay, English;
+- Noto Sans KR draws Hangul and Noto Sans SC draws Han (subsets of Google's builds, see
+  `fontbuild`); fpdf2 falls back to them character by character, so a product text that mixes
+  scripts ("Angklung 앙클룽 竹") prints whole. Which of the two draws what both have (CJK
+  punctuation) follows the channel's language. They are read only by a document that needs
+  them: a German catalog costs no more than before.
+
+Text no embedded font can draw is the only exception: a product's translation with a letter
+none has (a Han character beyond GB 2312, Thai) is replaced by its English text, and any
+other stray character (an emoji) is left out rather than printed as an empty box. fpdf2
+subsets every font it embeds, so a tag sheet carries only the glyphs it prints.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from flask_babel import force_locale, format_date, get_babel
+from babel import Locale
+from flask_babel import force_locale, format_date, get_babel, get_locale
 from flask_babel import gettext as _
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -32,8 +43,18 @@ from marketplace.media.backend import current_storage
 from marketplace.media.images import image_key
 from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product
+from marketplace.units import unit_label
 
 FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+# The fonts DejaVu falls back to, by family: regular and bold files.
+SCRIPT_FONTS = {
+    "NotoKR": {"": "NotoSansKR-Regular.ttf", "B": "NotoSansKR-Bold.ttf"},
+    "NotoSC": {"": "NotoSansSC-Regular.ttf", "B": "NotoSansSC-Bold.ttf"},
+}
+# Which fallback draws a character both have, by the document's language.
+FALLBACK_ORDER = {"ko": ("NotoKR", "NotoSC")}
+DEFAULT_FALLBACK_ORDER = ("NotoSC", "NotoKR")
 PHOTO_SIZE = 800  # the stored variant used for print; enough for 6 cm at 300 dpi
 JPEG_QUALITY = 82
 
@@ -43,20 +64,29 @@ def _font_path(name: str) -> Path:
 
 
 @cache
-def _codepoints() -> frozenset[int]:
-    """Every character the embedded font can draw (read once per process)."""
-    with TTFont(_font_path("DejaVuSans.ttf"), lazy=True) as font:
+def _codepoints(name: str) -> frozenset[int]:
+    """Every character a font file can draw (read once per process)."""
+    with TTFont(_font_path(name), lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
+@cache
+def _drawable() -> frozenset[int]:
+    """Every character some embedded font can draw."""
+    names = [FONT_FILES[""], *(files[""] for files in SCRIPT_FONTS.values())]
+    return frozenset().union(*(_codepoints(name) for name in names))
+
+
 def renderable(text: str) -> bool:
-    glyphs = _codepoints()
-    return all(ord(ch) in glyphs or ch in "\n\r\t" for ch in text)
+    """Whether every letter and digit of `text` can be drawn (a symbol or an emoji that cannot
+    is left out by `printable`; a word cannot be)."""
+    glyphs = _drawable()
+    return all(ord(ch) in glyphs or unicodedata.category(ch)[0] not in "LN" for ch in text)
 
 
 def printable(text: str) -> str:
-    """`text` without the characters the font cannot draw."""
-    glyphs = _codepoints()
+    """`text` without the characters no embedded font can draw."""
+    glyphs = _drawable()
     return "".join(ch for ch in text if ord(ch) in glyphs or ch == "\n")
 
 
@@ -69,15 +99,19 @@ def print_text(product: Product, locale: str) -> ProductText:
 
 
 def label_locale(channel: Channel) -> str:
-    """Labels ("Minimum order") are in the channel's language where the interface has a
-    translation for it and the embedded font can draw it, otherwise English; numbers and dates
-    follow the same language."""
+    """Labels ("Minimum order"), numbers and dates are in the channel's language when the
+    interface is translated into it (all seven are), otherwise English."""
     available = {str(loc) for loc in get_babel().instance.list_translations()} | {"en"}
     if channel.locale not in available or channel.locale not in UI_LOCALES:
         return "en"
     with force_locale(channel.locale):
         sample = _("Minimum order") + _("Lead time")
     return channel.locale if renderable(sample) else "en"
+
+
+def country_name(code: str, fallback: str) -> str:
+    """The country's name in the document's language ("대한민국", "Deutschland")."""
+    return str(Locale.parse(str(get_locale())).territories.get(code.upper(), fallback))
 
 
 @dataclass(frozen=True)
@@ -90,7 +124,7 @@ class PrintedPrice:
 def printed_price(product: Product, rate: ExchangeRate | None, locale: str) -> PrintedPrice | None:
     if product.price_idr is None:
         return None
-    rupiah = f"{format_rupiah(product.price_idr, locale)} / {product.unit}"
+    rupiah = f"{format_rupiah(product.price_idr, locale)} / {unit_label(product.unit)}"
     converted: ConvertedPrice | None = None
     if rate is not None:
         converted = convert_with(product.price_idr, rate)
@@ -100,23 +134,35 @@ def printed_price(product: Product, rate: ExchangeRate | None, locale: str) -> P
 
 
 def rate_note(price: PrintedPrice) -> str:
-    """ "≈ EUR 52.34 (rate of 2026-05-01)": a converted figure always says which rate it used."""
+    """ "≈ KRW 80,851(2026. 12. 3. 환율 기준)": a converted figure always says which rate it
+    used, its date written as the document's language writes dates."""
     if price.converted is None or price.rate_date is None:
         return ""
     return _(
-        "≈ %(amount)s (rate of %(date)s)", amount=price.converted, date=price.rate_date.isoformat()
+        "≈ %(amount)s (rate of %(date)s)",
+        amount=price.converted,
+        date=printed_date(price.rate_date),
     )
 
 
-class Document(FPDF):
-    """An A4 page in millimetres with the embedded font; pages break only where we say."""
+def printed_date(day: date) -> str:
+    """A date as the document's language writes it: "3 Dec 2026", "03.12.2026", "2026. 12. 3."."""
+    return format_date(day, "medium")
 
-    def __init__(self, title: str) -> None:
+
+class Document(FPDF):
+    """An A4 page in millimetres with the embedded fonts; pages break only where we say.
+
+    `locale` is the language the document is printed in: it orders the fallback fonts."""
+
+    def __init__(self, title: str, locale: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(15, 15, 15)
-        self.add_font(FONT, "", _font_path("DejaVuSans.ttf"))
-        self.add_font(FONT, "B", _font_path("DejaVuSans-Bold.ttf"))
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, _font_path(name))
+        self.fallback_order = FALLBACK_ORDER.get(locale, DEFAULT_FALLBACK_ORDER)
+        self.fallbacks: list[str] = []
         self.set_font(FONT, size=10)
         self.set_title(printable(title))
         # Always drawn inside force_locale (see catalog, tag_sheet): the document's language.
@@ -126,6 +172,7 @@ class Document(FPDF):
     def label_width(self, labels: list[str], size: float, least: float, most: float) -> float:
         """The width of a column of bold labels: the widest label, within [least, most] mm
         (German and French labels are longer than English ones)."""
+        self.use_fonts_for("".join(labels))
         self.set_font(FONT, "B", size)
         widest = max((self.get_string_width(label) for label in labels), default=0.0)
         return min(max(least, widest + 2), most)
@@ -143,18 +190,35 @@ class Document(FPDF):
     ) -> float:
         """Write `text` in a box `w` wide, cut to `lines` lines with an ellipsis; return the y
         below it."""
+        text = printable(text)
+        self.use_fonts_for(text)
         self.set_font(FONT, "B" if bold else "", size)
         height = line_height or size * 0.45
-        wrapped = self.multi_cell(
-            w, height, printable(text), dry_run=True, output=MethodReturnValue.LINES
-        )
-        kept = list(wrapped)[:lines] if isinstance(wrapped, list) else [printable(text)]
+        wrapped = self.multi_cell(w, height, text, dry_run=True, output=MethodReturnValue.LINES)
+        kept = list(wrapped)[:lines] if isinstance(wrapped, list) else [text]
         if isinstance(wrapped, list) and len(wrapped) > lines and kept:
             kept[-1] = self._ellipsize(kept[-1] + " …", w)
         for i, line in enumerate(kept):
             self.set_xy(x, y + i * height)
             self.cell(w, height, self._ellipsize(line, w), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return y + len(kept) * height
+
+    def use_fonts_for(self, text: str) -> None:
+        """Add the fallback fonts `text` needs that the document has not read yet."""
+        missing = {ord(ch) for ch in text} - _codepoints(FONT_FILES[""])
+        if not missing:
+            return
+        added = False
+        for family in self.fallback_order:
+            files = SCRIPT_FONTS[family]
+            if family not in self.fallbacks and missing & _codepoints(files[""]):
+                for style, name in files.items():
+                    self.add_font(family, style, _font_path(name))
+                self.fallbacks.append(family)
+                added = True
+        if added:
+            ordered = [family for family in self.fallback_order if family in self.fallbacks]
+            self.set_fallback_fonts(ordered, exact_match=False)
 
     def _ellipsize(self, line: str, w: float) -> str:
         if self.get_string_width(line) <= w:

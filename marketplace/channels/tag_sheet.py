@@ -18,6 +18,7 @@ from marketplace.channels.pdf import (
     Document,
     label_locale,
     print_text,
+    printed_date,
     printed_price,
     rate_note,
     shelf_nominations,
@@ -37,8 +38,9 @@ def tag_sheet(
     channel: Channel, nominations: list[Nomination], rate: ExchangeRate | None, today: date
 ) -> bytes:
     """One page per twelve tags; a single page saying so when nothing is accepted yet."""
-    with force_locale(label_locale(channel)):
-        doc = Document(_("Shelf tags: %(channel)s", channel=channel.name))
+    locale = label_locale(channel)
+    with force_locale(locale):
+        doc = Document(_("Shelf tags: %(channel)s", channel=channel.name), locale)
         items = shelf_nominations(nominations)
         if not items:
             doc.add_page()
@@ -51,7 +53,7 @@ def tag_sheet(
             slot = index % TAGS_PER_PAGE
             x = LEFT + (slot % COLUMNS) * TAG
             y = TOP + (slot // COLUMNS) * TAG
-            _tag(doc, channel, nomination, rate, x, y)
+            _tag(doc, channel, nomination, rate, locale, x, y)
         return bytes(doc.output())
 
 
@@ -64,7 +66,7 @@ def _header(doc: Document, channel: Channel, today: date) -> None:
         _(
             "Shelf tags printed on %(date)s. Cut along the grey lines. Each code opens the "
             "product's page and counts the scan for this channel.",
-            date=today.isoformat(),
+            date=printed_date(today),
         ),
         7.5,
         lines=2,
@@ -76,12 +78,12 @@ def _tag(
     channel: Channel,
     nomination: Nomination,
     rate: ExchangeRate | None,
+    locale: str,
     x: float,
     y: float,
 ) -> None:
     assert nomination.qr_token is not None
     product = nomination.product
-    locale = label_locale(channel)
 
     doc.set_draw_color(160)
     doc.set_dash_pattern(dash=1.2, gap=1.2)

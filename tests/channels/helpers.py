@@ -35,7 +35,16 @@ from tests.factories import make_user
 
 def harz_und_heide(capacity: int | None = 3, **fields: Any) -> Channel:
     """The seeded Harz und Heide channel (reference data must be loaded), opened with `capacity`."""
-    channel = db.session.scalar(sa.select(Channel).where(Channel.slug == "harz-und-heide"))
+    return seeded_channel("harz-und-heide", capacity, **fields)
+
+
+def little_bandung(capacity: int | None = None, **fields: Any) -> Channel:
+    """The seeded Little Bandung showroom in Seoul (Korean, won), opened with `capacity`."""
+    return seeded_channel("little-bandung", capacity, **fields)
+
+
+def seeded_channel(slug: str, capacity: int | None, **fields: Any) -> Channel:
+    channel = db.session.scalar(sa.select(Channel).where(Channel.slug == slug))
     assert channel is not None, "load the reference data first"
     channel.capacity = capacity
     channel.status = ChannelStatus.OPEN

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,18 +15,21 @@ import sqlalchemy as sa
 import zxingcpp
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from marketplace.accounts.models import User
 from marketplace.channels import curation
-from marketplace.channels.models import ChannelKind, Nomination, Scan
+from marketplace.channels.models import Channel, Nomination, PartnerCity, Scan
 from marketplace.channels.tag_sheet import TAGS_PER_PAGE
 from marketplace.db import db
+from marketplace.units import quantity, unit_label
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.channels.helpers import (
     accept,
     add_translation,
     harz_und_heide,
+    little_bandung,
     make_channel,
     make_officer,
     nominate_all,
@@ -104,7 +108,9 @@ def test_tag_sheet_is_a_pdf_whose_codes_open_the_products(
     text = reader.pages[0].extract_text()
     assert "Angklung-Satz diatonisch" in text  # the channel's language, German
     assert "B-001" in text
-    assert "Rp 950.000 / piece" in text  # German numbers
+    with app.test_request_context(), force_locale("de"):
+        piece = unit_label("piece")
+    assert f"Rp 950.000 / {piece}" in text  # German numbers, the unit in German
     assert "≈ EUR 52,34 (Kurs vom" in text
 
     for url in sum(codes, []):
@@ -149,23 +155,160 @@ def test_catalog_is_a_pdf_with_a_cover_and_an_entry_per_product(
         assert _follow(app, client, url).status_code == 302
 
 
-def test_catalog_of_a_korean_showroom_prints_english_where_the_font_has_no_hangul(
-    app: Flask, client: FlaskClient
-) -> None:
-    with app.app_context():
-        showroom = make_channel(
-            "Little Bandung Hongdae", kind=ChannelKind.SHOWROOM, locale="ko", currency="KRW"
+PUBLIC = "https://pasar.bandung.example"  # the configured public address, not the request's
+
+
+@dataclass(frozen=True)
+class Printed:
+    tags: PdfReader
+    catalog: PdfReader
+    tokens: dict[str, str]  # token -> product slug
+
+
+def _print_lineup(
+    app: Flask,
+    login_as: Any,
+    channel: Channel,
+    texts: list[tuple[str, str | None]],
+    rate: tuple[str, str],
+) -> Printed:
+    """Accept one product per (English name, translated name or None) in `channel`, set the
+    rate, and fetch its tag sheet (as an officer) and its public catalog."""
+    products = []
+    for n, (english, translated) in enumerate(texts):
+        product = make_product(
+            make_business(name=f"Saung Kriya {n}"),
+            name=english,
+            price_idr=950_000,
+            unit="set" if n == 1 else "piece",
+            weight_grams=1200,
         )
-        product = make_product(make_business(name="Kopi Priangan"), name="Java Preanger arabica")
-        add_translation(product, "ko", "자바 프리앙거 아라비카", "원두")
-        (nomination,) = nominate_all([product], showroom)
-        accept(make_officer(), nomination)
-        db.session.commit()
-    reader = PdfReader(io.BytesIO(client.get("/channels/little-bandung-hongdae/catalog.pdf").data))
-    text = "".join(page.extract_text() for page in reader.pages)
-    assert "Java Preanger arabica" in text
-    assert "자바" not in text
-    assert "Rp 450,000" in text and "KRW" not in text.split("Java Preanger", 1)[1]
+        if translated:
+            add_translation(product, channel.locale, translated, f"{translated} · {n}")
+        products.append(product)
+    real_photo(products[0])
+    officer = make_officer()
+    nominations = nominate_all(products, channel)
+    for nomination in nominations:
+        accept(officer, nomination)
+    set_rate(rate[0], rate[1], RATE_DAY)
+    tokens = {str(n.qr_token): n.product.slug for n in nominations}
+    channel_id, slug = channel.id, channel.slug
+    commit_and_detach(officer)
+    tags = login_as(officer).get(f"/office/channels/{channel_id}/tags.pdf")
+    catalog = app.test_client().get(f"/channels/{slug}/catalog.pdf")
+    assert tags.status_code == catalog.status_code == 200
+    return Printed(PdfReader(io.BytesIO(tags.data)), PdfReader(io.BytesIO(catalog.data)), tokens)
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _unwrapped(text: str, joiner: str) -> str:
+    """The text with its wrapped lines joined: by a space in Korean, by nothing in Chinese."""
+    return joiner.join(text.splitlines())
+
+
+def _assert_codes_open_the_products(app: Flask, printed: Printed, locale: str) -> None:
+    """Every QR code decodes to <BASE_URL>/t/<token>, and the address opens the product."""
+    for reader in (printed.tags, printed.catalog):
+        codes = sum(_qr_texts(reader), [])
+        assert sorted(codes) == sorted(f"{PUBLIC}/t/{token}" for token in printed.tokens)
+    client = app.test_client()
+    for token, slug in printed.tokens.items():
+        opened = client.get(f"/t/{token}")
+        assert opened.status_code == 302
+        assert opened.headers["Location"] == f"/products/{slug}?lang={locale}"
+
+
+RATE_DAY = date(2026, 12, 1)
+
+
+def test_little_bandung_prints_tags_and_catalog_in_korean(
+    app: Flask, login_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "BASE_URL", PUBLIC)
+    with app.app_context():
+        channel = little_bandung()
+        printed = _print_lineup(
+            app,
+            login_as,
+            channel,
+            [
+                ("Java Preanger arabica", "자바 프리앙거 아라비카 원두"),
+                ("Angklung set", "앙클룽 Angklung 세트 竹"),  # three scripts, three fonts
+                ("Rattan floor lamp", None),  # not translated: English
+            ],
+            ("KRW", "11.75"),
+        )
+    with app.test_request_context(), force_locale("ko"):
+        piece, moq = unit_label("piece"), quantity(20, "piece")
+    tags, catalog = _text(printed.tags), _text(printed.catalog)
+
+    for text in (tags, catalog):
+        assert "자바 프리앙거 아라비카 원두" in text
+        assert "앙클룽 Angklung 세트 竹" in text
+        assert "Rattan floor lamp" in text
+        # 950,000 / 11.75 = 80,851.06: won have no minor unit; the rate's date as Koreans write it
+        assert f"Rp 950,000 / {piece}" in text
+        assert "≈ KRW 80,851(2026. 12. 1. 환율 기준)" in text
+        assert "KRW 80,851." not in text and "2026-12-01" not in text
+    assert "스캔하여 상세 정보를 확인하고 제조사에 문의하십시오." in _unwrapped(tags, " ")
+    assert "진열대 태그입니다" in tags  # the sheet's header
+    assert "인도네시아 Bandung의 창조산업 제품" in catalog  # the cover
+    assert "쇼룸 · Hongdae, Seoul" in catalog  # the place reads once
+    assert "이 카탈로그에는 제품 3개가 수록되어 있습니다." in catalog
+    assert "최소 주문 수량" in catalog and f"최소 주문 수량 {moq}" in catalog
+    assert "리드타임 21일" in catalog and "HS 코드 621410" in catalog
+    assert "중량 1,200 g" in catalog
+    assert printed.catalog.metadata is not None
+    assert printed.catalog.metadata.title == "카탈로그: Little Bandung"
+    _assert_codes_open_the_products(app, printed, "ko")
+
+
+def test_a_chinese_channel_prints_tags_and_catalog_in_chinese(
+    app: Flask, login_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "BASE_URL", PUBLIC)
+    with app.app_context():
+        hangzhou = db.session.scalar(sa.select(PartnerCity).where(PartnerCity.name == "Hangzhou"))
+        channel = make_channel(
+            "Bandung Corner Hangzhou",
+            city="Hangzhou",
+            country_code="CN",
+            venue="West Lake Cultural Plaza, Hangzhou",
+            locale="zh",
+            currency="CNY",
+            partner_city=hangzhou,
+        )
+        printed = _print_lineup(
+            app,
+            login_as,
+            channel,
+            [
+                ("Java Preanger arabica", "爪哇勃良安阿拉比卡咖啡豆"),
+                ("Angklung set", "竹制安克隆 Angklung 套装"),
+                ("Batik scarf", "𠮷 蜡染丝巾"),  # 𠮷 is in no embedded font: English instead
+            ],
+            ("CNY", "2250"),
+        )
+    with app.test_request_context(), force_locale("zh"):
+        piece = unit_label("piece")
+    tags, catalog = _text(printed.tags), _text(printed.catalog)
+
+    for text in (tags, catalog):
+        assert "爪哇勃良安阿拉比卡咖啡豆" in text
+        assert "竹制安克隆 Angklung 套装" in text
+        assert "Batik scarf" in text and "蜡染丝巾" not in text
+        # 950,000 / 2,250 = 422.22 yuan, with the rate's date as Chinese writes it
+        assert f"Rp 950,000 / {piece}" in text
+        assert "约CNY 422.22（按2026年12月1日汇率）" in text
+    assert "扫码查看详情并向供应商咨询。" in _unwrapped(tags, "")
+    assert "来自印度尼西亚万隆的创意产品" in catalog
+    assert "中国" in catalog  # the partner country in Chinese, not "China"
+    assert "起订量" in catalog and "交货期" in catalog and "HS编码" in catalog
+    _assert_codes_open_the_products(app, printed, "zh")
 
 
 def test_the_pdfs_name_their_author_in_the_language_they_are_printed_in(
@@ -227,7 +370,8 @@ def test_tags_of_an_empty_channel_say_so(app: Flask, login_as: Any) -> None:
 def test_unprintable_and_overlong_text_still_makes_a_valid_pdf(
     app: Flask, client: FlaskClient
 ) -> None:
-    """Emoji, scripts the font lacks and words longer than a tag are left out or cut."""
+    """Emoji are left out, Han characters drawn by the fallback font, and words longer than a
+    tag cut."""
     with app.app_context():
         channel = harz_und_heide(capacity=None)
         product = make_product(
@@ -243,5 +387,5 @@ def test_unprintable_and_overlong_text_still_makes_a_valid_pdf(
     reader = PdfReader(io.BytesIO(client.get("/channels/harz-und-heide/catalog.pdf").data))
     assert len(reader.pages) == 2
     text = reader.pages[1].extract_text()
-    assert "Lamp\nxxxx" in text and "🎋" not in text and "竹" not in text
+    assert "Lamp\nxxxx" in text and "🎋" not in text and "Bambus 竹" in text
     assert sum(_qr_texts(reader), []) == [_expected_url(app, token)]
