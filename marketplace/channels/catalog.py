@@ -65,7 +65,7 @@ def _cover(doc: Document, channel: Channel, count: int, today: date) -> None:
     doc.add_page()
     y = doc.text_at(LEFT, 40, WIDTH, _("Creative products from Bandung, Indonesia"), 12)
     y = doc.text_at(LEFT, y + 4, WIDTH, channel.name, 26, bold=True, lines=3, line_height=11)
-    where = ", ".join(part for part in (channel.venue, channel.city) if part)
+    where = channel.place  # "Hongdae, Seoul": each name once
     y = doc.text_at(LEFT, y + 4, WIDTH, f"{kind_label(channel.kind)} · {where}", 12, lines=2)
     when = dates_text(channel)
     if when:

@@ -75,6 +75,25 @@ def accepts_nominations(channel: Channel, today: date) -> bool:
     return channel.status == ChannelStatus.OPEN and window_is_open(channel, today)
 
 
+# Dated events: a single date is the day of the event. A showroom's or an exchange's lone date
+# is when it began, and it runs on.
+ONE_DAY_KINDS = (ChannelKind.TRADE_FAIR, ChannelKind.FESTIVAL)
+
+
+def has_ended(channel: Channel, today: date) -> bool:
+    """The channel's last day (its end date, or the date of a one-day fair or festival) has
+    passed in Bandung, whatever its status still says."""
+    last = channel.ends_on
+    if last is None and channel.kind in ONE_DAY_KINDS:
+        last = channel.starts_on
+    return last is not None and last < today
+
+
+def is_past(channel: Channel, today: date) -> bool:
+    """Shown to visitors as a past edition: archived by the office, or its dates are over."""
+    return channel.status == ChannelStatus.ARCHIVED or has_ended(channel, today)
+
+
 def reload_nomination(nomination_id: int) -> Nomination:
     """The nomination as committed now (call after `lock_channel`), not as last seen."""
     found = db.session.execute(
