@@ -246,8 +246,8 @@ def decide_nomination(
             raise CapacityError(
                 _l("Every place in this channel is taken (%(n)s of %(n)s).", n=channel.capacity)
             )
-        current.shelf_code = _free_shelf_code(channel, shelf_code)
-        current.qr_token = _new_token()
+        current.shelf_code = free_shelf_code(channel, shelf_code)
+        current.qr_token = new_qr_token()
         current.stage = ShelfStage.ACCEPTED if channel.kind == ChannelKind.SHOWROOM else None
         current.status = NominationStatus.ACCEPTED
     else:
@@ -261,7 +261,7 @@ def decide_nomination(
     return current
 
 
-def _new_token() -> str:
+def new_qr_token() -> str:
     """Short enough for a small QR code, long enough not to be guessed (64 random bits)."""
     while True:
         token = secrets.token_urlsafe(8)
@@ -292,7 +292,7 @@ def code_taken(channel: Channel, code: str, except_id: int | None = None) -> boo
     return db.session.scalar(query) is not None
 
 
-def _free_shelf_code(channel: Channel, wanted: str | None) -> str:
+def free_shelf_code(channel: Channel, wanted: str | None) -> str:
     """The officer's code if free; otherwise the next of the channel's own numbering (B-001...)."""
     if wanted and wanted.strip():
         code = clean_code(wanted)
