@@ -5,12 +5,15 @@ can still order from the maker); the place named once."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+import zxingcpp
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from marketplace.channels import curation, shelf
 from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Scan, ShelfStage
@@ -175,6 +178,27 @@ def test_a_returned_product_leaves_the_shelf_and_a_sold_out_one_stays(
     assert response.headers["Location"].startswith(f"/products/{returned}")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Scan.id))) == 0
+
+
+def test_the_office_prints_no_tag_for_a_returned_product(app: Flask, login_as: Any) -> None:
+    data = _little_bandung(app)
+    with app.app_context():
+        officer = make_officer()
+        channel_id = db.session.scalars(
+            sa.select(Channel.id).where(Channel.slug == "little-bandung")
+        ).one()
+        commit_and_detach(officer)
+    response = login_as(officer).get(f"/office/channels/{channel_id}/tags.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    links = [
+        barcode.text
+        for page in reader.pages
+        for image in page.images
+        for barcode in zxingcpp.read_barcodes(image.image)
+    ]
+    assert len(links) == 3
+    assert not any(link.endswith(f"/t/{data['returned_token']}") for link in links)
 
 
 def test_little_bandungs_place_reads_once(app: Flask, client: FlaskClient) -> None:
