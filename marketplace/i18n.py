@@ -10,8 +10,9 @@ A request's language, first that applies:
 2. the visitor's own choice in the switch (kept in the session);
 3. Accept-Language, when it names one of the seven;
 4. the channel's language: `?lang=` in the address (printed into a tag's or a catalog's links,
-   and kept in shared links), then the language of the channel a visit came through (a scanned
-   tag or a channel's page);
+   and kept in shared links), then the language of the channel whose page this is, then that
+   of the channel a visit came through (a scanned tag, or a product followed from a channel's
+   page);
 5. English.
 A language in a link counts as the channel's, not as the visitor's choice: a German visitor who
 scans a tag printed for Seoul reads German.
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request, session
+import flask_babel
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 # Each language in its own name, as the switch lists them.
@@ -41,6 +43,7 @@ HTML_LANG = {"zh": "zh-Hans"}
 
 CHOSEN_KEY = "locale"  # the visitor's choice in the switch
 CHANNEL_LOCALE_KEY = "content_locale"  # the language of the channel a visit came through
+PAGE_CHANNEL_KEY = "page_channel_locale"  # on `g`: the language of the channel this page shows
 LANG_ARG = "lang"
 
 # Pages anyone may open, which exist in every language (hreflang alternates).
@@ -56,12 +59,22 @@ def channel_locale() -> str | None:
     printed = request.args.get(LANG_ARG, "")
     if printed in UI_LOCALES:
         return printed
+    page = g.get(PAGE_CHANNEL_KEY)
+    if page in UI_LOCALES:
+        return str(page)
     from marketplace.channels.attribution import current_visit_channel_id
 
     kept = session.get(CHANNEL_LOCALE_KEY)
     if isinstance(kept, str) and kept in UI_LOCALES and current_visit_channel_id():
         return kept
     return None
+
+
+def use_channel_language(locale: str) -> None:
+    """This page shows one channel: serve it in the channel's language when neither the
+    person's choice nor their browser names one of ours (step 4). Call it before rendering."""
+    g.setdefault(PAGE_CHANNEL_KEY, locale)
+    flask_babel.refresh()  # a language chosen earlier in this request is chosen again
 
 
 def select_locale() -> str:

@@ -137,6 +137,10 @@ class FilterForm(Form):
                 args[field.name] = str(value)
         return args
 
+    def active_fields(self) -> list[Field]:
+        """The fields whose values narrow or order the results (call `check` first)."""
+        return [field for field in self._filter_fields() if self._value(field) is not None]
+
 
 class CatalogForm(FilterForm):
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, default=SortOrder.NEWEST.value)
@@ -157,6 +161,10 @@ class CatalogForm(FilterForm):
         if self.sort_order() is not SortOrder.NEWEST:
             args["sort"] = self.sort_order().value
         return args
+
+    def active_fields(self) -> list[Field]:
+        fields = super().active_fields()
+        return [*fields, self.sort] if self.sort_order() is not SortOrder.NEWEST else fields
 
 
 class SearchForm(FilterForm):

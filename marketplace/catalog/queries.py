@@ -16,13 +16,8 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
 from marketplace.catalog.pagination import KeyValue, Sort, keyset_after
-from marketplace.channels.models import (
-    Channel,
-    ChannelStatus,
-    Nomination,
-    NominationStatus,
-    PartnerCity,
-)
+from marketplace.channels.models import Channel, ChannelStatus, Nomination, PartnerCity
+from marketplace.channels.queries import on_show
 from marketplace.products.models import Product, product_certification
 from marketplace.products.queries import visible_products
 from marketplace.reference.models import Certification, Subsector
@@ -59,13 +54,12 @@ class CatalogFilters:
 
 
 def _accepted(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
-    """Accepted into a channel meeting `conditions`. IN (not a correlated EXISTS), so that
-    the database may start from the channel's line-up, which is short (a showroom's shelves,
-    a fair's booth), instead of walking every product."""
+    """In the line-up of a channel meeting `conditions` (accepted, not returned: see
+    `channels.queries.on_show`). IN (not a correlated EXISTS), so that the database may start
+    from the channel's line-up, which is short (a showroom's shelves, a fair's booth), instead
+    of walking every product."""
     line_up = (
-        sa.select(Nomination.product_id)
-        .join(Nomination.channel)
-        .where(Nomination.status == NominationStatus.ACCEPTED, *conditions)
+        sa.select(Nomination.product_id).join(Nomination.channel).where(on_show(), *conditions)
     )
     return Product.id.in_(line_up)
 

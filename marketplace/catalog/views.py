@@ -23,6 +23,7 @@ from marketplace.catalog.forms import (
     per_page,
 )
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
+from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.text import Term, query_terms
@@ -87,6 +88,8 @@ def index() -> str:
         form=form,
         ignored=ignored,
         cards=make_cards([row[0] for row in rows[:size]], _locale()),
+        active=active_filters(form, ".index", args),
+        clear_url=url_for(".index"),
         total=min(total, CATALOG_COUNT_CAP),
         more_than_cap=total > CATALOG_COUNT_CAP,
         next_url=next_url,
@@ -105,19 +108,23 @@ def search() -> str:
     form = SearchForm(formdata=request.args)
     ignored = _prepare(form)
     terms = query_terms(form.q.data)
+    size = per_page(request.args.get("per_page"))
+    args = _page_args(form, size)
+    folded = {
+        "active": active_filters(form, ".search", args),
+        "clear_url": url_for(".search", q=form.q.data or ""),
+    }
     if not terms:
         return render_template(
-            "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[]
+            "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[], **folded
         )
     where = queries.filter_conditions(form.to_filters(), utcnow().date())
-    size = per_page(request.args.get("per_page"))
     scope = _search_scope(terms)
     cursor = decode_cursor(_secret(), scope, request.args.get("after"))
     after = (cursor[0], cursor[1]) if cursor and isinstance(cursor[0], int) else None
     rows = db.session.execute(
         search_products(terms, where, after=after, limit=size + 1).options(*queries.card_options())
     ).all()
-    args = _page_args(form, size)
     next_url = None
     if len(rows) > size:
         last, score, _matches = rows[size - 1]
@@ -129,6 +136,7 @@ def search() -> str:
         ignored=ignored,
         terms=terms,
         cards=make_cards([row[0] for row in rows[:size]], _locale(), terms),
+        **folded,
         total=min(total, CANDIDATE_CAP),
         more_than_cap=total > CANDIDATE_CAP,
         next_url=next_url,

@@ -66,21 +66,12 @@ def catalog_pdf(
         return bytes(doc.output())
 
 
-def place(channel: Channel) -> str:
-    """ "Hongdae, Seoul": the venue, then the city unless the venue already names it."""
-    venue = channel.venue or ""
-    if channel.city and channel.city not in venue:
-        return ", ".join(part for part in (venue, channel.city) if part)
-    return venue or channel.city
-
-
 def _cover(doc: Document, channel: Channel, count: int, today: date) -> None:
     doc.add_page()
     y = doc.text_at(LEFT, 40, WIDTH, _("Creative products from Bandung, Indonesia"), 12)
     y = doc.text_at(LEFT, y + 4, WIDTH, channel.name, 26, bold=True, lines=3, line_height=11)
-    y = doc.text_at(
-        LEFT, y + 4, WIDTH, f"{kind_label(channel.kind)} · {place(channel)}", 12, lines=2
-    )
+    where = channel.place  # "Hongdae, Seoul": each name once
+    y = doc.text_at(LEFT, y + 4, WIDTH, f"{kind_label(channel.kind)} · {where}", 12, lines=2)
     when = dates_text(channel)
     if when:
         y = doc.text_at(LEFT, y + 1, WIDTH, when, 12)

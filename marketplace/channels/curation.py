@@ -75,6 +75,25 @@ def accepts_nominations(channel: Channel, today: date) -> bool:
     return channel.status == ChannelStatus.OPEN and window_is_open(channel, today)
 
 
+# Dated events: a single date is the day of the event. A showroom's or an exchange's lone date
+# is when it began, and it runs on.
+ONE_DAY_KINDS = (ChannelKind.TRADE_FAIR, ChannelKind.FESTIVAL)
+
+
+def has_ended(channel: Channel, today: date) -> bool:
+    """The channel's last day (its end date, or the date of a one-day fair or festival) has
+    passed in Bandung, whatever its status still says."""
+    last = channel.ends_on
+    if last is None and channel.kind in ONE_DAY_KINDS:
+        last = channel.starts_on
+    return last is not None and last < today
+
+
+def is_past(channel: Channel, today: date) -> bool:
+    """Shown to visitors as a past edition: archived by the office, or its dates are over."""
+    return channel.status == ChannelStatus.ARCHIVED or has_ended(channel, today)
+
+
 def reload_nomination(nomination_id: int) -> Nomination:
     """The nomination as committed now (call after `lock_channel`), not as last seen."""
     found = db.session.execute(
@@ -227,8 +246,8 @@ def decide_nomination(
             raise CapacityError(
                 _l("Every place in this channel is taken (%(n)s of %(n)s).", n=channel.capacity)
             )
-        current.shelf_code = _free_shelf_code(channel, shelf_code)
-        current.qr_token = _new_token()
+        current.shelf_code = free_shelf_code(channel, shelf_code)
+        current.qr_token = new_qr_token()
         current.stage = ShelfStage.ACCEPTED if channel.kind == ChannelKind.SHOWROOM else None
         current.status = NominationStatus.ACCEPTED
     else:
@@ -242,7 +261,7 @@ def decide_nomination(
     return current
 
 
-def _new_token() -> str:
+def new_qr_token() -> str:
     """Short enough for a small QR code, long enough not to be guessed (64 random bits)."""
     while True:
         token = secrets.token_urlsafe(8)
@@ -273,7 +292,7 @@ def code_taken(channel: Channel, code: str, except_id: int | None = None) -> boo
     return db.session.scalar(query) is not None
 
 
-def _free_shelf_code(channel: Channel, wanted: str | None) -> str:
+def free_shelf_code(channel: Channel, wanted: str | None) -> str:
     """The officer's code if free; otherwise the next of the channel's own numbering (B-001...)."""
     if wanted and wanted.strip():
         code = clean_code(wanted)

@@ -278,14 +278,13 @@ def sales(channel_id: int, nomination_id: int) -> PageResponse:
 
 @bp.get("/<int:channel_id>/tags.pdf")
 def tags(channel_id: int) -> Response:
-    """Tags for every accepted product, public or not: the shelf needs one for each."""
+    """Tags for every product on show, public or not: the shelf needs one for each (a product
+    returned from the showroom has left it)."""
     channel = get_channel(channel_id)
     today = curation.office_today()
     nominations = list(
         db.session.scalars(
-            queries.nominations_for_review(channel.id).where(
-                Nomination.status == NominationStatus.ACCEPTED
-            )
+            queries.nominations_for_review(channel.id).where(queries.on_show())
         ).unique()
     )
     rate = db.session.scalar(rate_in_force(channel.currency, today))

@@ -113,6 +113,17 @@ class Channel(Base):
     partner_city: Mapped[PartnerCity | None] = relationship(back_populates="channels")
     nominations: Mapped[list[Nomination]] = relationship(back_populates="channel")
 
+    @property
+    def place(self) -> str:
+        """Where the channel is, each name once: the venue, then the city unless the venue
+        already names it ("Hongdae, Seoul", not "Seoul, Hongdae, Seoul")."""
+        venue, city = (self.venue or "").strip(), self.city.strip()
+        if not venue:
+            return city
+        if city.casefold() in venue.casefold():
+            return venue
+        return f"{venue}, {city}"
+
 
 class Nomination(Base):
     __tablename__ = "nominations"

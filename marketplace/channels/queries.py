@@ -19,6 +19,7 @@ from marketplace.channels.models import (
     NominationScore,
     NominationStatus,
     PartnerCity,
+    ShelfStage,
 )
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
@@ -59,15 +60,26 @@ def public_channel(slug: str) -> sa.Select[Channel]:
     )
 
 
+def on_show() -> sa.ColumnElement[bool]:
+    """A nomination whose product is in the channel's line-up: accepted, and not returned
+    from the showroom (a returned product has left its shelf). A sold-out product stays: a
+    shopper who finds its place empty can still order from the maker."""
+    return sa.and_(
+        Nomination.status == NominationStatus.ACCEPTED,
+        sa.or_(Nomination.stage.is_(None), Nomination.stage != ShelfStage.RETURNED),
+    )
+
+
 def lineup(channel_id: int) -> sa.Select[Nomination]:
-    """The accepted products a visitor may see, by shelf code: published, of verified MSMEs."""
+    """The products a visitor may see in the channel, by shelf code: on show (see `on_show`),
+    published, of verified MSMEs."""
     return (
         sa.select(Nomination)
         .join(Nomination.product)
         .join(Product.business)
         .where(
             Nomination.channel_id == channel_id,
-            Nomination.status == NominationStatus.ACCEPTED,
+            on_show(),
             Product.status == ProductStatus.PUBLISHED,
             Business.status == BusinessStatus.VERIFIED,
         )

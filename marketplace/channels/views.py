@@ -18,12 +18,18 @@ from werkzeug.wrappers import Response as BaseResponse
 from marketplace.channels import queries, visits
 from marketplace.channels.attribution import start_channel_visit
 from marketplace.channels.catalog import catalog_pdf
-from marketplace.channels.curation import accepts_nominations, office_today
+from marketplace.channels.curation import (
+    accepts_nominations,
+    has_ended,
+    is_past,
+    office_today,
+)
 from marketplace.channels.models import Channel, Nomination, ViewKind
 from marketplace.channels.pages import lineup_cards, pdf_response
 from marketplace.channels.prices import ConvertedPrice, format_amount, rate_in_force
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
+from marketplace.i18n import use_channel_language
 from marketplace.products.models import Product
 
 bp = Blueprint("channels", __name__)
@@ -76,26 +82,39 @@ def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channe
 
 @bp.get("/channels")
 def index() -> str:
+    """Current channels, editions of a series together; then the past ones, newest first:
+    archived by the office, or open or closed but with their dates over."""
+    today = office_today()
+    listed = list(db.session.scalars(queries.listed_channels()))
+    ended = [channel for channel in listed if has_ended(channel, today)]
+    past = sorted(
+        [*db.session.scalars(queries.past_channels()), *ended],
+        key=lambda channel: (channel.starts_on is None, -(channel.starts_on or today).toordinal()),
+    )
     return render_template(
         "channels/index.html",
-        groups=series_groups(list(db.session.scalars(queries.listed_channels()))),
-        past=db.session.scalars(queries.past_channels()).all(),
-        today=office_today(),
+        groups=series_groups([channel for channel in listed if channel not in ended]),
+        past=past,
     )
 
 
 @bp.get("/channels/<slug>")
 def show(slug: str) -> str:
+    """The line-up first, for shoppers, in the channel's language unless the visitor's own
+    choice or browser says otherwise; the call to MSMEs after it, only while it applies."""
     channel = _channel(slug)
+    use_channel_language(channel.locale)
     today = office_today()
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
     rate = db.session.scalar(rate_in_force(channel.currency, today))
+    past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
         channel=channel,
         cards=lineup_cards(channel, nominations, rate),
         rate=rate,
-        open_for_nominations=accepts_nominations(channel, today),
+        past=past,
+        open_for_nominations=not past and accepts_nominations(channel, today),
     )
     channel_id = channel.id
     count_visit(

@@ -6,10 +6,10 @@ and `record_view` only for a visitor's first opening of the day, and never for k
 (`counting.visitors.count_visit`): a row is a visitor, not a request.
 
 A printed tag outlives the line-up it was printed for. Its short address keeps working: while
-the product is in the channel's line-up (the nomination is accepted) a scan is counted and the
-visit is credited to the channel; once the nomination is withdrawn the tag still leads to the
-product if it is public, but nothing is counted for the channel, whose line-up no longer
-includes it.
+the product is in the channel's line-up (the nomination is accepted, and the product has not
+been returned from the showroom) a scan is counted and the visit is credited to the channel;
+once the nomination is withdrawn or the product returned, the tag still leads to the product
+if it is public, but nothing is counted for the channel, whose line-up no longer includes it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from marketplace.channels.models import (
     Nomination,
     NominationStatus,
     Scan,
+    ShelfStage,
     ViewKind,
 )
+from marketplace.channels.queries import on_show
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
 
@@ -64,7 +66,8 @@ def find_tag(token: str) -> TagVisit | None:
         nomination=nomination,
         channel=nomination.channel,
         product=nomination.product,
-        counts=nomination.status == NominationStatus.ACCEPTED,
+        counts=nomination.status == NominationStatus.ACCEPTED
+        and nomination.stage != ShelfStage.RETURNED,
         product_is_public=product_is_public(nomination.product),
     )
 
@@ -90,14 +93,14 @@ def record_view(channel: Channel, kind: ViewKind, product: Product | None = None
 
 
 def in_lineup(channel: Channel, product_slug: str) -> Product | None:
-    """A public product of the channel's accepted line-up, by its slug."""
+    """A public product of the channel's line-up, by its slug."""
     return db.session.scalar(
         sa.select(Product)
         .join(Nomination, Nomination.product_id == Product.id)
         .join(Product.business)
         .where(
             Nomination.channel_id == channel.id,
-            Nomination.status == NominationStatus.ACCEPTED,
+            on_show(),
             Product.slug == product_slug,
             Product.status == ProductStatus.PUBLISHED,
             Business.status == BusinessStatus.VERIFIED,

@@ -1,5 +1,6 @@
 """The demo content behind `flask seed-demo`: staff, a buyer from Braunschweig, and verified Bandung
-MSMEs with published, photographed products, so that every page has something real to show.
+MSMEs with published, photographed products, and the channels' line-ups (`demo_lineups`), so
+that every page has something real to show.
 
 The content itself is data, in `demo_content.toml` next to this module. Creating it is
 idempotent: accounts are looked up by e-mail, businesses and products by slug, and what exists
@@ -29,6 +30,7 @@ from marketplace.businesses.models import (
 )
 from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
+from marketplace.main.demo_lineups import create_demo_lineups
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
@@ -135,6 +137,7 @@ class DemoReport:
     businesses: int = 0
     products: int = 0
     photos: int = 0
+    placed: int = 0  # products given a place in a channel's line-up
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -208,6 +211,7 @@ def create_demo_content(storage: Storage) -> DemoReport:
             age = timedelta(hours=rank * len(content.businesses) + index)
             _ensure_product(business, product, storage, now - age, report)
     db.session.flush()
+    report.placed = create_demo_lineups()
     return report
 
 

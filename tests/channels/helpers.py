@@ -32,6 +32,9 @@ from marketplace.slugs import unique_slug
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user
 
+# A browser that asks for English: without one, a channel's page speaks the channel's language.
+ENGLISH = {"Accept-Language": "en"}
+
 
 def harz_und_heide(capacity: int | None = 3, **fields: Any) -> Channel:
     """The seeded Harz und Heide channel (reference data must be loaded), opened with `capacity`."""

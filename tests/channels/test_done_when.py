@@ -1,6 +1,7 @@
 """The issue's end-to-end check on the demo data: after `flask seed-demo` the four channels exist
-with their partner cities; the office opens Harz und Heide with a capacity of 3, four MSMEs
-nominate, and the fourth acceptance is refused for capacity. Everything through HTTP."""
+with their partner cities; the office opens Harz und Heide with room for 3 more products than
+its demo line-up holds, four MSMEs nominate, and the fourth acceptance is refused for capacity.
+Everything through HTTP."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_seeded_channels_and_partner_cities_are_shown(app: Flask, client: FlaskC
     assert [city is not None for _slug, city in rows] == [True, True, False, True]
 
 
-def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login_as: Any) -> None:
+def test_harz_und_heide_with_room_for_three_refuses_the_fourth(app: Flask, login_as: Any) -> None:
     _seed(app)
     with app.app_context():
         officer = _detached(
@@ -66,6 +67,16 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
         )
         channel = db.session.scalar(sa.select(Channel).where(Channel.slug == "harz-und-heide"))
         assert channel is not None and officer is not None
+        in_lineup = set(
+            db.session.scalars(
+                sa.select(Nomination.product_id).where(
+                    Nomination.channel_id == channel.id,
+                    Nomination.status == NominationStatus.ACCEPTED,
+                )
+            )
+        )
+        assert in_lineup, "the demo gives the fair a line-up"
+        capacity = len(in_lineup) + 3
         form = {
             "name": channel.name,
             "series": channel.series or "",
@@ -79,19 +90,21 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
             "ends_on": "2026-05-25",
             "applications_open_on": "",
             "applications_close_on": "",
-            "capacity": "3",
+            "capacity": str(capacity),
             "locale": channel.locale,
             "currency": channel.currency,
             "status": "open",
         }
         channel_id = channel.id
-        # One published product from each of the four demo MSMEs.
+        # One published product from each of the four demo MSMEs, not yet at the fair.
         entries = []
         for business in db.session.scalars(sa.select(Business).order_by(Business.id)):
             product = db.session.scalar(
                 sa.select(Product)
                 .where(
-                    Product.business_id == business.id, Product.status == ProductStatus.PUBLISHED
+                    Product.business_id == business.id,
+                    Product.status == ProductStatus.PUBLISHED,
+                    Product.id.not_in(in_lineup),
                 )
                 .order_by(Product.id)
             )
@@ -113,7 +126,10 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
     with app.app_context():
         ids = db.session.scalars(
             sa.select(Nomination.id)
-            .where(Nomination.channel_id == channel_id)
+            .where(
+                Nomination.channel_id == channel_id,
+                Nomination.status == NominationStatus.NOMINATED,
+            )
             .order_by(Nomination.id)
         ).all()
     review = f"/office/channels/{channel_id}"
@@ -131,12 +147,13 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
         )
         messages.append(response.get_data(as_text=True))
     # The demo officer reads the office in Indonesian.
-    assert "Semua tempat di kanal promosi ini sudah terisi (3 dari 3)" in messages[3]
+    full = f"Semua tempat di kanal promosi ini sudah terisi ({capacity} dari {capacity})"
+    assert full in messages[3]
     with app.app_context():
         statuses = [db.session.get_one(Nomination, i).status for i in ids]
     assert statuses == [NominationStatus.ACCEPTED] * 3 + [NominationStatus.NOMINATED]
 
-    # The printed tags carry exactly the three accepted products.
+    # The printed tags carry exactly the accepted products: the demo's and the three.
     reader = PdfReader(io.BytesIO(office.get(f"{review}/tags.pdf").data))
     codes = [
         barcode.text
@@ -144,4 +161,4 @@ def test_harz_und_heide_with_capacity_three_refuses_the_fourth(app: Flask, login
         for image in page.images
         for barcode in zxingcpp.read_barcodes(image.image)
     ]
-    assert len(codes) == 3 and all("/t/" in code for code in codes)
+    assert len(codes) == capacity and all("/t/" in code for code in codes)

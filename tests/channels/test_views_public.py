@@ -27,6 +27,7 @@ from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (
+    ENGLISH,
     accept,
     add_translation,
     harz_und_heide,
@@ -126,14 +127,14 @@ def test_channels_list_open_and_closed_and_past_editions(app: Flask, client: Fla
     past = html.split("Past editions", 1)[1]
     assert "Harz und Heide 2025" in past
     assert client.get("/channels/secret-draft").status_code == 404
-    archived = client.get("/channels/harz-und-heide-2025")
+    archived = client.get("/channels/harz-und-heide-2025", headers=ENGLISH)
     assert archived.status_code == 200
     assert "This edition has ended" in archived.get_data(as_text=True)
 
 
 def test_channel_page_shows_the_accepted_products_only(app: Flask, client: FlaskClient) -> None:
     data = _fair_with_lineup(app)
-    response = client.get("/channels/harz-und-heide")
+    response = client.get("/channels/harz-und-heide", headers=ENGLISH)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f"/channels/harz-und-heide/products/{data['lamp']}" in html
@@ -150,7 +151,7 @@ def test_channel_page_shows_the_accepted_products_only(app: Flask, client: Flask
         assert scarf is not None
         scarf.business.status = BusinessStatus.SUSPENDED
         db.session.commit()
-    html = client.get("/channels/harz-und-heide").get_data(as_text=True)
+    html = client.get("/channels/harz-und-heide", headers=ENGLISH).get_data(as_text=True)
     assert data["scarf"] not in html
     with app.app_context():
         views = db.session.scalars(

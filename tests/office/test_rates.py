@@ -16,7 +16,7 @@ from marketplace.db import db
 from marketplace.office.models import AuditEntry, ExchangeRate
 from marketplace.office.periods import bandung_today
 from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import make_channel
+from tests.channels.helpers import ENGLISH, make_channel
 from tests.office.helpers import flashes, submit
 
 PAGE = "/office/rates"
@@ -92,10 +92,10 @@ def test_prices_in_a_foreign_currency_name_the_rate_and_its_date(
         curation.decide_nomination(db.session.get_one(User, officer.id), nomination, True, "Yes.")
         slug = channel.slug
         db.session.commit()
-    html = client.get(f"/channels/{slug}").get_data(as_text=True)
+    html = client.get(f"/channels/{slug}", headers=ENGLISH).get_data(as_text=True)
     assert "Rp 450,000" in html and "EUR" not in html.split("Batik silk scarf", 1)[1][:400]
     day = (bandung_today() - timedelta(days=3)).isoformat()
     set_rate(login_as(officer), "EUR", "18000", day)
-    html = client.get(f"/channels/{slug}").get_data(as_text=True)
+    html = client.get(f"/channels/{slug}", headers=ENGLISH).get_data(as_text=True)
     assert f"≈ EUR 25.00 (rate of {day})" in html
     assert f"rate of {day} and are indicative" in html

@@ -1,0 +1,136 @@
+"""The channels' demo line-ups behind `flask seed-demo`: every channel shows accepted demo
+products with shelf or booth codes and QR tokens, so that a newcomer finds channel pages, tag
+sheets, printed catalogs and the catalog's channel and partner-city filters filled.
+
+The line-ups are data, in `demo_lineups.toml` next to this module. Like the rest of the demo,
+creating them is idempotent and never undoes an officer's work: a product gets its place only
+when it has never been nominated to that channel (whatever became of that nomination since),
+the channel is open or closed (not a draft, not archived) and has room, and the product is
+public. Decisions, codes and shelf stages changed later are left exactly as they are. The
+places are created as accepted, as an officer's decision would leave them, without audit
+entries: nobody decided anything in this application.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.businesses.models import BusinessStatus
+from marketplace.channels.curation import code_taken, free_shelf_code, new_qr_token
+from marketplace.channels.models import (
+    Channel,
+    ChannelKind,
+    ChannelStatus,
+    Nomination,
+    NominationStatus,
+    ShelfStage,
+)
+from marketplace.channels.services import accepted_count
+from marketplace.db import db, utcnow
+from marketplace.products.models import Product, ProductStatus
+
+TAKES_PRODUCTS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    product: str  # the product's slug
+    code: str  # shelf or booth code
+    stage: ShelfStage | None = None  # where it is in a showroom's flow (showrooms only)
+    shipped: int | None = None
+    sold: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoLineup:
+    channel: str  # the channel's slug
+    decided_by: str  # the e-mail of the demo officer who accepted the products
+    days_ago: int
+    note: str
+    reason: str
+    places: list[DemoPlace]
+
+
+@cache
+def demo_lineups() -> list[DemoLineup]:
+    """The parsed line-ups; unknown or missing keys fail loudly here, not half-way."""
+    text = resources.files("marketplace.main").joinpath("demo_lineups.toml").read_text("utf-8")
+    return [
+        DemoLineup(**{**item, "places": [_place(place) for place in item["places"]]})
+        for item in tomllib.loads(text)["lineups"]
+    ]
+
+
+def _place(item: dict[str, Any]) -> DemoPlace:
+    stage = item.get("stage")
+    return DemoPlace(**{**item, "stage": ShelfStage(stage) if stage else None})
+
+
+def create_demo_lineups() -> int:
+    """Place whatever demo products are missing from the channels; how many were placed.
+
+    Adds and flushes, never commits. Needs the reference data (channels) and the demo content
+    (products, the officer) first.
+    """
+    placed = 0
+    for lineup in demo_lineups():
+        channel = db.session.scalar(sa.select(Channel).where(Channel.slug == lineup.channel))
+        if channel is None or channel.status not in TAKES_PRODUCTS:
+            continue
+        officer = db.session.scalar(sa.select(User).where(User.email == lineup.decided_by))
+        for place in lineup.places:
+            placed += _place_product(channel, officer, lineup, place)
+    db.session.flush()
+    return placed
+
+
+def _place_product(
+    channel: Channel, officer: User | None, lineup: DemoLineup, place: DemoPlace
+) -> bool:
+    product = db.session.scalar(sa.select(Product).where(Product.slug == place.product))
+    if (
+        product is None
+        or product.status != ProductStatus.PUBLISHED
+        or product.business.status != BusinessStatus.VERIFIED
+    ):
+        return False
+    ever = db.session.scalar(
+        sa.select(Nomination.id).where(
+            Nomination.product_id == product.id, Nomination.channel_id == channel.id
+        )
+    )
+    if ever is not None:
+        return False
+    if channel.capacity is not None and accepted_count(channel.id) >= channel.capacity:
+        return False
+    # An officer may have given the code to another product meanwhile: the channel's next one.
+    code = free_shelf_code(channel, None) if code_taken(channel, place.code) else place.code
+    showroom = channel.kind == ChannelKind.SHOWROOM
+    decided_at = utcnow() - timedelta(days=lineup.days_ago)
+    db.session.add(
+        Nomination(
+            product=product,
+            channel=channel,
+            status=NominationStatus.ACCEPTED,
+            note=lineup.note,
+            decided_by=officer,
+            decided_at=decided_at,
+            decision_reason=lineup.reason,
+            shelf_code=code,
+            qr_token=new_qr_token(),
+            stage=(place.stage or ShelfStage.ACCEPTED) if showroom else None,
+            quantity_shipped=place.shipped if showroom else None,
+            quantity_sold=place.sold if showroom else None,
+            created_at=decided_at - timedelta(days=7),
+        )
+    )
+    db.session.flush()
+    return True
