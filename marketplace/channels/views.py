@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.channels import queries, visits
@@ -25,6 +26,7 @@ from marketplace.channels.prices import ConvertedPrice, format_amount, rate_in_f
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.products.models import Product
+from marketplace.sharing.meta import share_channel, share_page
 
 bp = Blueprint("channels", __name__)
 
@@ -60,6 +62,13 @@ def partners() -> str:
         shown=shown,
         interests=interests,
         public_statuses=queries.PUBLIC_STATUSES,
+        share=share_page(
+            _("Bandung's sister cities"),
+            _(
+                "The partner cities abroad through which Bandung carries the products of its"
+                " creative MSMEs, with the channels each partnership runs and what they show today."
+            ),
+        ),
     )
 
 
@@ -81,6 +90,13 @@ def index() -> str:
         groups=series_groups(list(db.session.scalars(queries.listed_channels()))),
         past=db.session.scalars(queries.past_channels()).all(),
         today=office_today(),
+        share=share_page(
+            _("Promotion channels"),
+            _(
+                "Showrooms, fairs, festivals and business exchanges abroad where the trade office"
+                " shows a curated selection of Bandung's products."
+            ),
+        ),
     )
 
 
@@ -96,6 +112,7 @@ def show(slug: str) -> str:
         cards=lineup_cards(channel, nominations, rate),
         rate=rate,
         open_for_nominations=accepts_nominations(channel, today),
+        share=share_channel(channel, nominations),
     )
     channel_id = channel.id
     count_visit(
