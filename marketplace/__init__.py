@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
     from marketplace.products.views import public_bp as products_bp
+    from marketplace.sharing.views import bp as sharing_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         channels_bp,
         channel_admin_bp,
         nominations_bp,
+        sharing_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

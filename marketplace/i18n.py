@@ -103,11 +103,14 @@ def alternates() -> list[tuple[str, str]]:
     if endpoint in ("channels.tag", "channels.catalog", "channels.product"):
         return []  # redirects and files, not pages
     args = {k: v for k, v in request.args.items() if k != LANG_ARG}
-    base = public_url(endpoint, **(request.view_args or {}))
-    links = []
-    for code in UI_LOCALES:
-        query = urlencode({**args, LANG_ARG: code})
-        links.append((html_lang(code), f"{base}?{query}"))
-    default = urlencode(args)
+    return language_links(public_url(endpoint, **(request.view_args or {})), args)
+
+
+def language_links(base: str, args: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(hreflang, address) of the page at `base` in each language, then x-default (the address
+    without a language); the pages' alternates and the sitemap both say it so."""
+    default = urlencode(args or {})
+    start = f"{base}?{default}&" if default else f"{base}?"
+    links = [(html_lang(code), f"{start}{LANG_ARG}={code}") for code in UI_LOCALES]
     links.append(("x-default", f"{base}?{default}" if default else base))
     return links

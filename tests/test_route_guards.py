@@ -39,6 +39,7 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "accounts": PUBLIC,
     "api": PUBLIC,
     "api-docs": PUBLIC,
+    "sharing": PUBLIC,
     "buyer": frozenset({Role.BUYER}),
     "shortlist": frozenset({Role.BUYER}),
     "interests": SIGNED_IN,

@@ -22,11 +22,13 @@ def with_details(query: sa.Select[Business]) -> sa.Select[Business]:
     )
 
 
-def public_business(slug: str) -> sa.Select[Business]:
+def visible_businesses() -> sa.Select[Business]:
     """Only verified businesses have a public page."""
-    return with_details(
-        sa.select(Business).where(Business.slug == slug, Business.status == BusinessStatus.VERIFIED)
-    )
+    return sa.select(Business).where(Business.status == BusinessStatus.VERIFIED)
+
+
+def public_business(slug: str) -> sa.Select[Business]:
+    return with_details(visible_businesses().where(Business.slug == slug))
 
 
 def pending_businesses() -> sa.Select[Business]:

@@ -53,6 +53,7 @@ from marketplace.media.images import ImageError, ProcessedImage, store_image
 from marketplace.media.references import digest_of, discard_unreferenced
 from marketplace.media.views import send_private
 from marketplace.products import queries as product_queries
+from marketplace.sharing.meta import share_business
 from marketplace.web import writes_late
 
 public_bp = Blueprint("businesses", __name__)
@@ -71,6 +72,7 @@ def public_page(slug: str) -> str:
         business=business,
         products=products,
         show_contact=may_see_contact(business, viewer()),
+        share=share_business(business, products),
     )
 
 

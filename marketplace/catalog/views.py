@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from marketplace.catalog import queries
 from marketplace.catalog.cards import make_cards
@@ -27,6 +28,7 @@ from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.text import Term, query_terms
+from marketplace.sharing.meta import share_page
 
 bp = Blueprint("catalog", __name__)
 # Counting every match of a broad filter costs a scan of the catalog; beyond this many,
@@ -94,6 +96,14 @@ def index() -> str:
         more_than_cap=total > CATALOG_COUNT_CAP,
         next_url=next_url,
         first_url=url_for(".index", **args) if after else None,
+        share=share_page(
+            _("Catalog"),
+            _(
+                "Export-ready products of Bandung's creative MSMEs, with prices, minimum order,"
+                " lead time and certifications."
+            ),
+            keep_args=True,
+        ),
     )
 
 

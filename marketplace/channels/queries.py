@@ -51,12 +51,14 @@ def past_channels() -> sa.Select[Channel]:
     )
 
 
-def public_channel(slug: str) -> sa.Select[Channel]:
+def visible_channels() -> sa.Select[Channel]:
     """Drafts are not public; archived editions keep their page (their address was printed)."""
+    return sa.select(Channel).where(Channel.status.in_(PUBLIC_STATUSES))
+
+
+def public_channel(slug: str) -> sa.Select[Channel]:
     return (
-        sa.select(Channel)
-        .where(Channel.slug == slug, Channel.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Channel.partner_city))
+        visible_channels().where(Channel.slug == slug).options(selectinload(Channel.partner_city))
     )
 
 

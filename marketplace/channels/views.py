@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.channels import queries, visits
@@ -31,6 +32,7 @@ from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.products.models import Product
+from marketplace.sharing.meta import share_channel, share_page
 
 bp = Blueprint("channels", __name__)
 
@@ -66,6 +68,13 @@ def partners() -> str:
         shown=shown,
         interests=interests,
         public_statuses=queries.PUBLIC_STATUSES,
+        share=share_page(
+            _("Bandung's sister cities"),
+            _(
+                "The partner cities abroad through which Bandung carries the products of its"
+                " creative MSMEs, with the channels each partnership runs and what they show today."
+            ),
+        ),
     )
 
 
@@ -95,6 +104,13 @@ def index() -> str:
         "channels/index.html",
         groups=series_groups([channel for channel in listed if channel not in ended]),
         past=past,
+        share=share_page(
+            _("Promotion channels"),
+            _(
+                "Showrooms, fairs, festivals and business exchanges abroad where the trade office"
+                " shows a curated selection of Bandung's products."
+            ),
+        ),
     )
 
 
@@ -115,6 +131,7 @@ def show(slug: str) -> str:
         rate=rate,
         past=past,
         open_for_nominations=not past and accepts_nominations(channel, today),
+        share=share_channel(channel, nominations),
     )
     channel_id = channel.id
     count_visit(

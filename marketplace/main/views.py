@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -15,6 +16,7 @@ from marketplace.i18n import UI_LOCALES
 from marketplace.main import queries
 from marketplace.products.queries import newest_products
 from marketplace.security import is_safe_next
+from marketplace.sharing.meta import share_page
 
 bp = Blueprint("main", __name__)
 
@@ -27,6 +29,14 @@ def home() -> str:
         partners=db.session.scalars(queries.partner_cities()).all(),
         cards=make_cards(
             db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")
+        ),
+        share=share_page(
+            _("Products of Bandung's creative MSMEs"),
+            _(
+                "Crafts, fashion, culinary and design from Bandung, shown through the city's"
+                " promotion channels abroad. Find a product, express your interest and talk"
+                " with the maker."
+            ),
         ),
     )
 

@@ -3,6 +3,7 @@ reader's language with the other translations beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
@@ -43,11 +44,12 @@ def _fit(width: int, height: int, longest: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def picture(image: ProductImage) -> Picture:
-    """Variants exist only for sizes below the original's longest side (never upscaled)."""
+def picture(image: ProductImage, build: Callable[..., str] = url_for) -> Picture:
+    """Variants exist only for sizes below the original's longest side (never upscaled).
+    `build` makes the addresses: `url_for` for the page, `public_url` for links shared outside."""
     sources = [
         Source(
-            url_for("media.file", key=image_key(image.digest, size)),
+            build("media.file", key=image_key(image.digest, size)),
             *_fit(image.width, image.height, size),
         )
         for size in sorted(VARIANT_SIZES)
@@ -55,7 +57,7 @@ def picture(image: ProductImage) -> Picture:
     ]
     sources.append(
         Source(
-            url_for("media.file", key=image_key(image.digest, ORIGINAL)), image.width, image.height
+            build("media.file", key=image_key(image.digest, ORIGINAL)), image.width, image.height
         )
     )
     return Picture(sources)

@@ -40,6 +40,7 @@ from marketplace.products.services import (
     update_product,
 )
 from marketplace.reference.loader import units
+from marketplace.sharing.meta import share_product
 
 public_bp = Blueprint("products", __name__)
 bp = Blueprint("my_products", __name__, url_prefix="/my/products")
@@ -81,7 +82,7 @@ def page(slug: str) -> str:
     person = viewer()
     counts = person is None or not (person.is_staff or person.id == product.business.owner_id)
     product_id, channel_id = product.id, current_visit_channel_id()
-    html = render_product(product)
+    html = render_product(product, share=share_product(product))
     if counts:
         count_visit(
             subject("product", product_id, channel_id),

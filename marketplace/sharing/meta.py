@@ -1,0 +1,223 @@
+"""What a shared link shows: the page's description, its Open Graph and Twitter tags, and its
+canonical address (templates/sharing/_meta.html writes them into the page's head).
+
+WhatsApp, KakaoTalk, Facebook and the like build a link's preview from the page's `og:` tags.
+The rules:
+- Only the views of public pages build a `Share`, from things they have already loaded through
+  the visibility queries; the owner's preview, office and account pages never carry one, so a
+  draft's text never reaches a preview.
+- Every address is absolute under BASE_URL (`public_url`) and carries `?lang=` of the page's
+  language, so the preview and the page a friend opens from it speak the language the link was
+  shared in. The canonical address is the same address.
+- The description is the page's own text in the page's language, cut on a word boundary near
+  160 characters (a Chinese, Korean or Japanese character counts twice: it is twice as wide).
+- The photo is the product's cover in the smallest stored size of at least 1200 px, or the
+  largest stored when the original is smaller (previews show about 1200 x 630).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from marketplace.businesses.models import Business
+from marketplace.channels.models import Channel, Nomination
+from marketplace.i18n import LANG_ARG, UI_LOCALES
+from marketplace.products import display
+from marketplace.products.models import Product, ProductImage
+from marketplace.products.photos import ordered
+from marketplace.urls import public_url
+
+# og:locale of each language: the partner city's country where one language has several.
+OG_LOCALES = {
+    "en": "en_US",
+    "id": "id_ID",
+    "de": "de_DE",
+    "fr": "fr_BE",
+    "ko": "ko_KR",
+    "ms": "ms_MY",
+    "zh": "zh_CN",
+}
+DESCRIPTION_WIDTH = 160
+PREVIEW_SIZE = 1200
+# Below this width a photo is shown as a small square beside the text, not as a banner.
+LARGE_CARD_WIDTH = 600
+_ELLIPSIS = "…"
+# Left at the end of a cut text, they would stand before the ellipsis.
+_TRAILING = " ,;:.-–—、，。；：!?！？"
+# Where a text without spaces (Chinese) may be cut.
+_CJK_BREAKS = "。，、；：！？"
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str
+    alt: str
+    width: int | None = None
+    height: int | None = None
+    mimetype: str = "image/webp"  # stored photos and logos are WebP (media/images.py)
+
+    @property
+    def large(self) -> bool:
+        return (self.width or 0) >= LARGE_CARD_WIDTH
+
+
+@dataclass(frozen=True)
+class Share:
+    og_type: str
+    title: str
+    description: str
+    url: str  # og:url and the canonical address
+    locale: str  # og:locale
+    image: ShareImage | None = None
+    # The language of the description when it is not the page's (a missing translation).
+    description_lang: str | None = None
+    price_idr: int | None = None
+
+    @property
+    def alternate_locales(self) -> list[str]:
+        return [tag for tag in OG_LOCALES.values() if tag != self.locale]
+
+    @property
+    def twitter_card(self) -> str:
+        return "summary_large_image" if self.image and self.image.large else "summary"
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def summary(text: str, limit: int = DESCRIPTION_WIDTH) -> str:
+    """The text on one line, at most `limit` columns wide; a longer text is cut at the last space
+    in its second half (for text without spaces, the last CJK punctuation mark, else at the
+    limit) and ends with an ellipsis."""
+    flat = " ".join(text.split())
+    if sum(_width(c) for c in flat) <= limit:
+        return flat
+    room, end = limit - _width(_ELLIPSIS), 0
+    for char in flat:
+        room -= _width(char)
+        if room < 0:
+            break
+        end += 1
+    head = flat[:end]
+    # The text is longer than the room, so a character follows the head.
+    cut = end if flat[end] == " " else head.rfind(" ")
+    if cut < len(head) // 2:
+        cut = max(head.rfind(mark) + 1 for mark in _CJK_BREAKS)
+    if cut < len(head) // 2:
+        cut = len(head)
+    return head[:cut].rstrip(_TRAILING) + _ELLIPSIS
+
+
+def page_locale() -> str:
+    code = str(get_locale() or "en")
+    return code if code in UI_LOCALES else "en"
+
+
+def shared_url(endpoint: str, locale: str, keep_args: bool = False, **values: Any) -> str:
+    """The page's absolute address in `locale`; `keep_args` keeps the query (the catalog's
+    filters), other pages drop it (tracking arguments must not become the canonical address)."""
+    if keep_args:
+        query = request.args.to_dict(flat=False)
+        query.pop(LANG_ARG, None)
+        values = {**query, **values}
+    return public_url(endpoint, **values, **{LANG_ARG: locale})
+
+
+def cover_image(image: ProductImage, product_name: str) -> ShareImage:
+    source = display.picture(image, build=public_url).at_least(PREVIEW_SIZE)
+    alt = image.alt_text or _("%(name)s, photo %(n)s", name=product_name, n=1)
+    return ShareImage(source.url, alt, source.width, source.height)
+
+
+def _first_cover(products: Sequence[Product], locale: str) -> ShareImage | None:
+    for product in products:
+        images = ordered(product)
+        if images:
+            return cover_image(images[0], display.texts(product, locale)[0].name)
+    return None
+
+
+def share_product(product: Product) -> Share:
+    """The product's name and description in the page's language; where the translation has no
+    description, the English one, marked as English."""
+    locale = page_locale()
+    text, _others = display.texts(product, locale)
+    description, description_locale = text.description, text.locale
+    if not description.strip() and product.description.strip():
+        description, description_locale = product.description, "en"
+    if not description.strip():
+        description = _(
+            "%(product)s by %(business)s, a creative-industry MSME from Bandung.",
+            product=text.name,
+            business=product.business.name,
+        )
+        description_locale = locale
+    return Share(
+        og_type="product",
+        title=text.name,
+        description=summary(description),
+        url=shared_url("products.page", locale, slug=product.slug),
+        locale=OG_LOCALES[locale],
+        image=_first_cover([product], locale),
+        description_lang=description_locale if description_locale != locale else None,
+        price_idr=product.price_idr,
+    )
+
+
+def share_business(business: Business, products: Sequence[Product]) -> Share:
+    """`products` are the business's public products as its page lists them: the preview shows
+    the newest one's cover, else the logo."""
+    locale = page_locale()
+    image = _first_cover(products, locale)
+    if image is None and business.logo_key:
+        logo = public_url("media.file", key=business.logo_key)
+        image = ShareImage(logo, _("Logo of %(name)s", name=business.name))
+    description = business.description.strip() or _(
+        "%(business)s, a creative-industry MSME from Bandung.", business=business.name
+    )
+    return Share(
+        og_type="website",
+        title=business.name,
+        description=summary(description),
+        url=shared_url("businesses.public_page", locale, slug=business.slug),
+        locale=OG_LOCALES[locale],
+        image=image,
+    )
+
+
+def share_channel(channel: Channel, lineup: Sequence[Nomination]) -> Share:
+    """`lineup` is the channel's public line-up: the preview shows its first product's cover."""
+    locale = page_locale()
+    description = channel.description.strip() or _(
+        "Products of Bandung's creative MSMEs at %(channel)s in %(city)s.",
+        channel=channel.name,
+        city=channel.city,
+    )
+    return Share(
+        og_type="website",
+        title=channel.name,
+        description=summary(description),
+        url=shared_url("channels.show", locale, slug=channel.slug),
+        locale=OG_LOCALES[locale],
+        image=_first_cover([nomination.product for nomination in lineup], locale),
+    )
+
+
+def share_page(title: str, description: str, keep_args: bool = False) -> Share:
+    """A page of the site itself (home, catalog, channels, partners), under its own endpoint."""
+    locale = page_locale()
+    return Share(
+        og_type="website",
+        title=title,
+        description=summary(description),
+        url=shared_url(request.endpoint or "main.home", locale, keep_args=keep_args),
+        locale=OG_LOCALES[locale],
+    )
