@@ -10,8 +10,9 @@ Beside it, `search_cjk` holds the words in Han, Hangul or Kana, tripled (see `su
 with a GIN index of pg_trgm's trigrams over `names || ' ' || rest`, searched with LIKE. The
 words of the vocabulary for typo suggestions (`vocabulary.py`) have a trigram index too, so
 that LIKE finds the words that begin with, end with or contain a piece of a misspelt word.
-pg_trgm takes its characters to be letters by the database's LC_CTYPE: a UTF-8 database with
-a C.UTF-8 or a language's locale (not the plain "C" locale, where Han and Hangul are no letters).
+pg_trgm takes characters for letters by the database's LC_CTYPE: in a UTF-8 database with the
+C.UTF-8 locale or a language's, Han and Hangul are letters; in the plain "C" locale they are not,
+the index has nothing to look up for them, and every row is read (the results stay right).
 
 The tables, their GIN indexes and their foreign keys to products (ON DELETE CASCADE) are
 created by the "search index" and "forgiving search" migrations.

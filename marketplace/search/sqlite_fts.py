@@ -108,9 +108,11 @@ def _ranked_substrings(
             .with_only_columns(Product.id.label("product_id"), score)
         )
     if words:
-        matches = matches.join(INDEX, INDEX.c.rowid == CJK.c.rowid).where(
-            _TABLE.op("MATCH")(match_expression(words))
-        )
+        # The rows the words match, read once and looked up as the trigram index is walked.
+        # "+ 0": as a bare rowid, SQLite would hand the list to FTS5 as a constraint and run
+        # the trigram query again for every row the words match.
+        worded = sa.select(INDEX.c.rowid).where(_TABLE.op("MATCH")(match_expression(words)))
+        matches = matches.where((CJK.c.rowid + 0).in_(worded))
     return matches.order_by(CJK.c.rowid).limit(cap).subquery("candidates")
 
 
