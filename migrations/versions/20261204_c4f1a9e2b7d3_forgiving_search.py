@@ -21,7 +21,7 @@ that keeps changing); `flask search-reindex` rebuilds everything with the curren
 
 Revision ID: c4f1a9e2b7d3
 Revises: b5449fa87e92
-Create Date: 2026-12-10 10:00:00.000000
+Create Date: 2026-12-04 21:00:00.000000
 """
 
 import re
