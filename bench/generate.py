@@ -39,7 +39,7 @@ CERTIFICATE_CODES = ["halal", "sni", "pirt", "bpom", "svlk", "haki"]
 GOODS_SUBSECTORS = ["kriya", "fesyen", "kuliner", "desain-produk", "seni-rupa"]
 # Share of each product status; the rest are published.
 OTHER_STATUSES = [("draft", 0.04), ("pending_review", 0.03), ("archived", 0.03), ("rejected", 0.02)]
-TRANSLATION_SHARE = {"id": 0.9, "de": 0.4, "fr": 0.3, "ko": 0.25}
+TRANSLATION_SHARE = {"id": 0.9, "de": 0.4, "fr": 0.3, "ko": 0.25, "zh": 0.2}
 
 
 @dataclass
@@ -121,7 +121,9 @@ def _texts(rng: random.Random) -> tuple[dict[str, tuple[str, str]], str]:
             "id": f"{i.capitalize()} {m} {a}",
             "de": f"{m}{i.lower()}, {a}" if rng.random() < 0.3 else f"{i} aus {m}, {a}",
             "fr": f"{i.capitalize()} {a} en {m}",
-            "ko": f"{a} {m} {i}",
+            # Korean compounds often go without a space, Chinese never has one
+            "ko": f"{a} {m}{i}" if rng.random() < 0.4 else f"{a} {m} {i}",
+            "zh": f"{a}{m}{i}",
         }[language]
         if motif:
             name += f" {motif}"

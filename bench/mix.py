@@ -2,9 +2,11 @@
 
 The search mix is what buyers type: very common words (the slow case of naive full-text
 search), rare words, prefixes, several words, words of the German, Indonesian, French and
-Korean translations, business names, searches with a filter, hostile input and words that
-match nothing. The catalog mix is first pages in every sort order, pages deep in the catalog
-(90% down, by keyset cursor) and every filter alone and combined.
+Korean translations, business names, searches with a filter, hostile input, words that
+match nothing, typos (corrected from the vocabulary) and Korean and Chinese words inside
+longer words (the trigram index), common and rare, of one to three characters. The catalog
+mix is first pages in every sort order, pages deep in the catalog (90% down, by keyset
+cursor) and every filter alone and combined.
 """
 
 from __future__ import annotations
@@ -78,6 +80,26 @@ SEVERAL = [
 FOREIGN = ["Bambus", "handgefertigt", "대나무", "바구니", "écharpe", "keranjang", "geflochten"]
 HOSTILE = ['"', "' OR 1=1 --", "NEAR(", "a:b", "*", "x" * 10_000, "AND OR NOT"]
 NOTHING = ["xylophonez", "quuxbaz"]
+# Misspelt: a letter left out, added, replaced, two swapped; alone and beside a correct word.
+TYPOS = ["angklng", "bambo", "batic", "keranjnag", "handmaed", "ceramc", "woven rattna", "scraf"]
+# Korean and Chinese words inside longer ones: "나무" in 대나무/등나무, "바구니" in 대나무바구니,
+# "万隆" (Bandung) in every Chinese description, one character, two, rare and common; and
+# beside a Latin word, common ("bandung") or not.
+SUBSTRINGS = [
+    "나무",
+    "바구니",
+    "가방",
+    "구니",
+    "공방",
+    "竹",
+    "篮子",
+    "万隆",
+    "工匠",
+    "椰子壳",
+    "手工竹",
+    "bamboo 바구니",
+    "bandung 万隆",
+]
 
 
 def _sample_words(size: int) -> tuple[list[str], list[str]]:
@@ -105,6 +127,8 @@ def search_mix(size: int) -> list[SearchCase]:
     cases += [SearchCase("business", q) for q in businesses]
     cases += [SearchCase("hostile", q) for q in HOSTILE]
     cases += [SearchCase("nothing", q) for q in NOTHING]
+    cases += [SearchCase("typo", q) for q in TYPOS]
+    cases += [SearchCase("substring", q) for q in SUBSTRINGS]
     channel = db.session.scalar(sa.select(Channel.slug).order_by(Channel.id))
     cases += [
         SearchCase(
@@ -115,6 +139,9 @@ def search_mix(size: int) -> list[SearchCase]:
         ),
         SearchCase(
             "filtered", "basket", CatalogFilters(subsector="kriya"), (("subsector", "kriya"),)
+        ),
+        SearchCase(
+            "filtered", "바구니", CatalogFilters(subsector="kriya"), (("subsector", "kriya"),)
         ),
         SearchCase(
             "filtered",

@@ -25,6 +25,7 @@ from marketplace.catalog.views import CATALOG_COUNT_CAP
 from marketplace.db import db, utcnow
 from marketplace.products.models import Product
 from marketplace.search.queries import search_products
+from marketplace.search.suggestions import suggest
 from marketplace.search.text import query_terms
 
 
@@ -51,14 +52,23 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def _search(case: SearchCase) -> Callable[[], object]:
+    """As the page does it: the results, the suggestion for typos, and the corrected results
+    when the words found nothing."""
+
     def run() -> object:
         terms = query_terms(case.q)
         if not terms:
             return None
         where = filter_conditions(case.filters, utcnow().date())
-        return db.session.execute(
+        rows = db.session.execute(
             search_products(terms, where, limit=PAGE + 1).options(*card_options())
         ).all()
+        suggestion = suggest(db.session.connection(), terms)
+        if not rows and suggestion is not None:
+            rows = db.session.execute(
+                search_products(suggestion.terms, where, limit=PAGE + 1).options(*card_options())
+            ).all()
+        return rows
 
     return run
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
@@ -104,6 +105,55 @@ def test_a_database_of_the_last_release_upgrades_with_its_rows(app: Flask) -> No
                 triggers = connection.exec_driver_sql(
                     "SELECT name FROM sqlite_master WHERE type = 'trigger'"
                 ).scalars()
-                assert "search_products_forget_product" in set(triggers)
+                assert {
+                    "search_products_forget_product",
+                    "search_cjk_forget_product",
+                    "search_words_add_grams",
+                    "search_words_drop_grams",
+                } <= set(triggers)
                 assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert counts == [1, 1, 1, 1]
+
+
+FORGIVING_SEARCH = "c4f1a9e2b7d3"
+
+
+def _products_before_forgiving_search() -> None:
+    with db.engine.begin() as connection:
+        owner = _insert(connection, "users", 1, email="owner@example.org")
+        business = _insert(connection, "businesses", 1, owner_id=owner, nib="9120001234567")
+        product = _insert(connection, "products", 1, business_id=business, slug="basket")
+        connection.execute(
+            sa.text("UPDATE products SET name = 'Angklung' WHERE id = :id"), {"id": product}
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO product_translations (product_id, locale, name, description)"
+                " VALUES (:id, 'ko', '대나무바구니', '手工竹编')"
+            ),
+            {"id": product},
+        )
+
+
+def test_the_forgiving_search_migration_indexes_existing_products(app: Flask) -> None:
+    """Products that exist before the trigram index and the vocabulary are found by a Korean
+    word inside their name, and their words are suggested, right after the upgrade."""
+    from marketplace.search.queries import search_products
+    from marketplace.search.suggestions import suggest
+    from marketplace.search.text import query_terms
+
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        before = script.get_revision(FORGIVING_SEARCH).down_revision
+        assert isinstance(before, str)
+        downgrade(revision=before)
+        try:
+            _products_before_forgiving_search()
+        finally:
+            upgrade()
+        found = db.session.execute(search_products(query_terms("바구니"), limit=5)).all()
+        assert [row[0].slug for row in found] == ["basket"]
+        assert len(db.session.execute(search_products(query_terms("竹编"), limit=5)).all()) == 1
+        suggestion = suggest(db.session.connection(), query_terms("angklng"))
+        assert suggestion is not None and suggestion.query == "angklung"
+        db.session.rollback()

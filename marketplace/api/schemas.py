@@ -157,6 +157,18 @@ class ProductList(ma.Schema):
     )
 
 
+class SearchResults(ProductList):
+    suggestion = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": 'The search words with their typos corrected ("angklng" -> '
+            '"angklung"), when a word is in no product and a close one is; else null. The '
+            "results are always for the words given."
+        },
+    )
+
+
 class Text(ma.Schema):
     name = fields.String(required=True)
     description = fields.String(required=True)

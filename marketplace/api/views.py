@@ -30,6 +30,7 @@ from marketplace.db import db, utcnow
 from marketplace.extensions import limiter
 from marketplace.products import queries as product_queries
 from marketplace.search.queries import CANDIDATE_CAP, search_products
+from marketplace.search.suggestions import suggest
 from marketplace.search.text import Term, query_terms
 from marketplace.urls import public_url
 
@@ -125,13 +126,20 @@ def _search_scope(terms: Sequence[Term]) -> str:
 
 @bp.get("/search")
 @bp.arguments(schemas.SearchArgs, location="query")
-@bp.response(200, schemas.ProductList)
+@bp.response(200, schemas.SearchResults)
 def search(args: dict[str, Any]) -> dict[str, Any]:
     """Full-text search over product texts in every language, best match first, with the
-    catalog's filters. Words are matched as prefixes; anything but words is ignored."""
+    catalog's filters. Words are matched as prefixes, Chinese and Korean words also inside
+    longer words; anything but words is ignored. A misspelt word gets a suggestion."""
     terms = query_terms(args["q"])
     if not terms:
-        return {"items": [], "next": None, "count": 0, "more_than_count": False}
+        return {
+            "items": [],
+            "next": None,
+            "count": 0,
+            "more_than_count": False,
+            "suggestion": None,
+        }
     where = catalog.filter_conditions(_filters(args), utcnow().date())
     size = int(args.get("per_page") or DEFAULT_PER_PAGE)
     scope = _search_scope(terms)
@@ -146,11 +154,13 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         next_url = _next_url(".search", args, encode_cursor(_secret(), scope, score, last.id))
     total = rows[0][2] if rows else 0  # every row carries the count of all candidates
     locale = _locale(args)
+    suggestion = suggest(db.session.connection(), terms)
     return {
         "items": [payloads.product_summary(row[0], locale) for row in rows[:size]],
         "next": next_url,
         "count": min(total, CANDIDATE_CAP),
         "more_than_count": total > CANDIDATE_CAP,
+        "suggestion": suggestion.query if suggestion else None,
     }
 
 

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,7 +27,9 @@ from marketplace.catalog.forms import (
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
+from marketplace.products.models import Product
 from marketplace.search.queries import CANDIDATE_CAP, search_products
+from marketplace.search.suggestions import suggest
 from marketplace.search.text import Term, query_terms
 from marketplace.sharing.meta import share_page
 
@@ -113,6 +116,18 @@ def _search_scope(terms: Sequence[Term]) -> str:
     return "search:" + hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
+def _search_rows(
+    terms: Sequence[Term], where: Sequence[sa.ColumnElement[bool]], size: int
+) -> tuple[list[sa.Row[Product, int, int]], tuple[int, int] | None]:
+    """A page of results for `terms` (the cursor counts only if it was made for them)."""
+    cursor = decode_cursor(_secret(), _search_scope(terms), request.args.get("after"))
+    after = (cursor[0], cursor[1]) if cursor and isinstance(cursor[0], int) else None
+    rows = db.session.execute(
+        search_products(terms, where, after=after, limit=size + 1).options(*queries.card_options())
+    ).all()
+    return list(rows), after
+
+
 @bp.get("/search")
 def search() -> str:
     form = SearchForm(formdata=request.args)
@@ -129,26 +144,35 @@ def search() -> str:
             "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[], **folded
         )
     where = queries.filter_conditions(form.to_filters(), utcnow().date())
-    scope = _search_scope(terms)
-    cursor = decode_cursor(_secret(), scope, request.args.get("after"))
-    after = (cursor[0], cursor[1]) if cursor and isinstance(cursor[0], int) else None
-    rows = db.session.execute(
-        search_products(terms, where, after=after, limit=size + 1).options(*queries.card_options())
-    ).all()
+    rows, after = _search_rows(terms, where, size)
+    suggestion = suggest(db.session.connection(), terms)
+    corrected = False
+    if not rows and after is None and suggestion is not None:
+        # Nothing for the words as typed: the results of the corrected words, said so.
+        rows, after = _search_rows(suggestion.terms, where, size)
+        corrected = bool(rows)
+        suggestion = suggestion if corrected else None
+    shown = suggestion.terms if corrected and suggestion else terms
     next_url = None
     if len(rows) > size:
         last, score, _matches = rows[size - 1]
-        next_url = url_for(".search", **args, after=encode_cursor(_secret(), scope, score, last.id))
+        cursor = encode_cursor(_secret(), _search_scope(shown), score, last.id)
+        next_url = url_for(".search", **args, after=cursor)
     total = rows[0][2] if rows else 0  # every row carries the count of all candidates
     return render_template(
         "catalog/search.html",
         form=form,
         ignored=ignored,
-        terms=terms,
-        cards=make_cards([row[0] for row in rows[:size]], _locale(), terms),
+        terms=shown,
+        cards=make_cards([row[0] for row in rows[:size]], _locale(), shown),
         **folded,
         total=min(total, CANDIDATE_CAP),
         more_than_cap=total > CANDIDATE_CAP,
         next_url=next_url,
         first_url=url_for(".search", **args) if after else None,
+        suggestion=suggestion,
+        suggestion_url=url_for(".search", **{**args, "q": suggestion.query})
+        if suggestion
+        else None,
+        corrected=corrected,
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from marketplace.search.text import words
+from marketplace.search.substrings import cjk_text
+from marketplace.search.text import suggestible, words
 
 # A description longer than this adds nothing to finding the product, only to the index size.
 MAX_FIELD_WORDS = 2000
@@ -26,6 +27,21 @@ class Document:
     @property
     def fields(self) -> tuple[list[str], list[str], list[str], list[str]]:
         return self.names, self.business, self.materials, self.body
+
+    @property
+    def cjk_names(self) -> str:
+        """The names' words in Han, Hangul or Kana, as the trigram index holds them."""
+        return cjk_text(self.names)
+
+    @property
+    def cjk_rest(self) -> str:
+        """The other fields' words in Han, Hangul or Kana, as the trigram index holds them."""
+        return cjk_text(self.business + self.materials + self.body)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """The words of this product that typos are corrected against."""
+        return {word for field in self.fields for word in field if suggestible(word)}
 
 
 def _field(texts: Iterable[str | None]) -> list[str]:

@@ -9,14 +9,20 @@ change itself, and a query later in the same transaction already sees the new wo
 works the same on both databases and sees what SQL triggers could not easily see (the
 translations and the business name together).
 
-Changes made with bulk UPDATE or INSERT statements bypass the session's unit of work and
-therefore the index: call `reindex_products` after them, or `rebuild_index` (the
+The same rewrite keeps the trigram index of Chinese and Korean words (`substrings.py`) and
+the vocabulary of typo suggestions (`vocabulary.py`): the words the rows held before are
+counted down, those they hold now counted up. A product deleted through the session is taken
+out of the index before its row goes (the database would otherwise drop its index row first,
+through the foreign key or the trigger, and the vocabulary would never hear of it).
+
+Changes made with bulk UPDATE, INSERT or DELETE statements bypass the session's unit of work
+and therefore the index: call `reindex_products` after them, or `rebuild_index` (the
 `flask search-reindex` command) to rebuild everything.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from types import ModuleType
 from typing import Any
@@ -29,7 +35,7 @@ from marketplace.businesses.models import Business
 from marketplace.interests.models import Interest
 from marketplace.products.models import Product, ProductTranslation
 from marketplace.products.queries import visible_products
-from marketplace.search import popularity, postgres_fts, sqlite_fts
+from marketplace.search import popularity, postgres_fts, sqlite_fts, vocabulary
 from marketplace.search.documents import Document, build_document
 
 BATCH = 500  # ids per statement: well below every database's limit on bound parameters
@@ -96,11 +102,24 @@ def reindex_products(connection: sa.Connection, product_ids: Collection[int]) ->
     """
     engine = engine_for(connection.dialect.name)
     for batch in _batches(product_ids):
+        before = engine.indexed_words(connection, batch)
         engine.delete(connection, batch)
         popularity.delete(connection, batch)
         documents = _documents(connection, batch)
         engine.insert(connection, documents)
         popularity.insert(connection, [document.product_id for document in documents])
+        after = Counter(word for document in documents for word in document.vocabulary)
+        vocabulary.update(connection, before, after)
+
+
+def forget_products(connection: sa.Connection, product_ids: Collection[int]) -> None:
+    """Take these products out of the index (they are about to be deleted)."""
+    engine = engine_for(connection.dialect.name)
+    for batch in _batches(product_ids):
+        before = engine.indexed_words(connection, batch)
+        engine.delete(connection, batch)
+        popularity.delete(connection, batch)
+        vocabulary.update(connection, before, Counter())
 
 
 def reindex_businesses(connection: sa.Connection, business_ids: Collection[int]) -> None:
@@ -118,6 +137,7 @@ def rebuild_index(connection: sa.Connection) -> int:
     engine = engine_for(connection.dialect.name)
     engine.clear(connection)
     popularity.clear(connection)
+    vocabulary.clear(connection)
     written = 0
     last_id: int | None = None
     while True:
@@ -135,6 +155,7 @@ def rebuild_index(connection: sa.Connection) -> int:
             popularity.insert(connection, [document.product_id for document in documents])
             written += len(documents)
         last_id = ids[-1]
+    vocabulary.fill(connection, list(engine.word_counts(connection)))
     engine.optimize(connection)
     return written
 
@@ -197,7 +218,31 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     popularity.recount(connection, interest_ids - product_ids)
 
 
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Products about to be deleted, alone or with their business, leave the index first."""
+    product_ids: set[int] = set()
+    business_ids: list[int] = []
+    for obj in session.deleted:
+        identity = sa.inspect(obj).identity
+        if identity is None:
+            continue
+        if isinstance(obj, Product):
+            product_ids.add(identity[0])
+        elif isinstance(obj, Business):
+            business_ids.append(identity[0])
+    if not (product_ids or business_ids):
+        return
+    connection = session.connection()
+    if business_ids:
+        product_ids.update(
+            connection.scalars(sa.select(Product.id).where(Product.business_id.in_(business_ids)))
+        )
+    forget_products(connection, product_ids)
+
+
 def keep_index_in_sync(session: scoped_session[Any]) -> None:
     """Listen to the flushes of `session` (the application's scoped session); idempotent."""
+    if not event.contains(session, "before_flush", _before_flush):
+        event.listen(session, "before_flush", _before_flush)
     if not event.contains(session, "after_flush", _after_flush):
         event.listen(session, "after_flush", _after_flush)

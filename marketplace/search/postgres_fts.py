@@ -6,26 +6,46 @@ text-search configurations are never involved: the words are exactly those SQLit
 folding diacritics needs no `unaccent` extension. Queries are tsquery literals of the same words,
 each a prefix (`:*`) where `text.py` says so; ranking is `ts_rank` with its default weights.
 
-The table, its GIN index and its foreign key to products (ON DELETE CASCADE) are created by
-the "search index" migration.
+Beside it, `search_cjk` holds the words in Han, Hangul or Kana, tripled (see `substrings.py`),
+with a GIN index of pg_trgm's trigrams over `names || ' ' || rest`, searched with LIKE. The
+words of the vocabulary for typo suggestions (`vocabulary.py`) have a trigram index too, so
+that LIKE finds the words that begin with, end with or contain a piece of a misspelt word.
+pg_trgm takes characters for letters by the database's LC_CTYPE: in a UTF-8 database with the
+C.UTF-8 locale or a language's, Han and Hangul are letters; in the plain "C" locale they are not,
+the index has nothing to look up for them, and every row is read (the results stay right).
+
+The tables, their GIN indexes and their foreign keys to products (ON DELETE CASCADE) are
+created by the "search index" and "forgiving search" migrations.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from marketplace.products.models import Product
 from marketplace.search.documents import Document
-from marketplace.search.text import Term
+from marketplace.search.substrings import NAME_WEIGHT, split_terms, tripled
+from marketplace.search.text import Term, suggestible
+from marketplace.search.vocabulary import WORDS, Lookup
 
 INDEX = sa.table(
     "search_products",
     sa.column("product_id", sa.Integer),
     sa.column("document", TSVECTOR),
+)
+CJK = sa.table(
+    "search_cjk",
+    sa.column("product_id", sa.Integer),
+    sa.column("names", sa.Text),
+    sa.column("rest", sa.Text),
+)
+# Exactly the expression of the trigram index (ix_search_cjk_text), so the planner can use it.
+_CJK_TEXT: sa.ColumnElement[str] = sa.literal_column(
+    "(search_cjk.names || ' ' || search_cjk.rest)", sa.Text
 )
 FIELD_WEIGHTS = ("A", "B", "C", "D")  # names, business, materials, body
 MAX_POSITION = 16383  # PostgreSQL's largest word position
@@ -60,6 +80,45 @@ def restrict(query: sa.Select[int], terms: Sequence[Term]) -> sa.Select[int]:
     )
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern for `text` anywhere (the words hold letters and digits only; the escape
+    is for safety)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _substring_score(terms: Sequence[Term]) -> sa.ColumnElement[int]:
+    score: sa.ColumnElement[int] = sa.literal(0)
+    for term in terms:
+        in_name = sa.func.strpos(CJK.c.names, tripled(term.word)) > 0
+        score = score + sa.case((in_name, NAME_WEIGHT), else_=1)
+    return score
+
+
+def _ranked_substrings(
+    query: sa.Select[int] | None, words: Sequence[Term], substrings: Sequence[Term], cap: int
+) -> sa.Subquery:
+    """Like `ranked`, from the trigram index, newest first; words are matched in the word
+    index of the same product."""
+    score = sa.cast(_substring_score(substrings), sa.BigInteger).label("score")
+    found = [_CJK_TEXT.like(_contains(tripled(term.word))) for term in substrings]
+    if query is None:
+        matches = sa.select(CJK.c.product_id, score).where(*found)
+        newest_first = CJK.c.product_id.desc()
+    else:
+        matches = (
+            query.join(CJK, CJK.c.product_id == Product.id)
+            .where(*found)
+            .with_only_columns(Product.id.label("product_id"), score)
+        )
+        newest_first = Product.id.desc()
+    if words:
+        matches = matches.join(INDEX, INDEX.c.product_id == CJK.c.product_id).where(
+            INDEX.c.document.op("@@")(_query(words))
+        )
+    return matches.order_by(newest_first).limit(cap).subquery("candidates")
+
+
 def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.Subquery:
     """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
     from the products of `query` (over products), or from the whole index when it is None.
@@ -67,8 +126,12 @@ def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.
     The matches are capped before they are ranked: ts_rank reads every document it scores,
     and a common word matches most of the catalog. PostgreSQL picks between the GIN index
     (rare words) and walking the primary key backwards until `cap` matches (common words).
-    The documents are fetched again for the capped ids only, so no sort carries them.
+    The documents are fetched again for the capped ids only, so no sort carries them. A
+    search with substring terms reads the trigram index instead (`substrings.py`).
     """
+    words, substrings = split_terms(terms)
+    if substrings:
+        return _ranked_substrings(query, words, substrings, cap)
     if query is None:
         found = sa.select(INDEX.c.product_id).where(INDEX.c.document.op("@@")(_query(terms)))
         newest_first = INDEX.c.product_id.desc()
@@ -88,6 +151,7 @@ def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.
 def delete(connection: sa.Connection, product_ids: Sequence[int]) -> None:
     if product_ids:
         connection.execute(sa.delete(INDEX).where(INDEX.c.product_id.in_(product_ids)))
+        connection.execute(sa.delete(CJK).where(CJK.c.product_id.in_(product_ids)))
 
 
 def insert(connection: sa.Connection, documents: Sequence[Document]) -> None:
@@ -103,12 +167,70 @@ def insert(connection: sa.Connection, documents: Sequence[Document]) -> None:
             for document in documents
         ],
     )
+    cjk = [(d.product_id, d.cjk_names, d.cjk_rest) for d in documents]
+    rows = [
+        {"product_id": pid, "names": names, "rest": rest}
+        for pid, names, rest in cjk
+        if names or rest
+    ]
+    if rows:
+        connection.execute(sa.insert(CJK), rows)
+
+
+def indexed_words(connection: sa.Connection, product_ids: Sequence[int]) -> Counter[str]:
+    """How many of these products' index rows hold each suggestible word (before a rewrite)."""
+    counts: Counter[str] = Counter()
+    lexemes = sa.func.tsvector_to_array(INDEX.c.document)
+    for (found,) in connection.execute(
+        sa.select(lexemes).where(INDEX.c.product_id.in_(product_ids))
+    ):
+        counts.update(word for word in found if suggestible(word))
+    return counts
+
+
+def word_counts(connection: sa.Connection) -> Iterator[tuple[str, int]]:
+    """Every word of the index with the number of products whose row holds it."""
+    for word, documents in connection.exec_driver_sql(
+        "SELECT word, ndoc FROM ts_stat('SELECT document FROM search_products')"
+    ):
+        yield str(word), int(documents)
+
+
+def _like(piece: str) -> str:
+    """The LIKE pattern of a lookup's piece: a space before it anchors it at the start of the
+    word, a space after it at the end."""
+    core = _contains(piece.strip())[1:-1]
+    return ("" if piece.startswith(" ") else "%") + core + ("" if piece.endswith(" ") else "%")
+
+
+def word_candidates(
+    connection: sa.Connection, lookups: Sequence[Lookup], exact: Sequence[str]
+) -> list[tuple[str, int]]:
+    """(word, documents) of the vocabulary's words that are among `exact`, or that contain one
+    of a lookup's pieces (" bam" begins the word, "bo " ends it) and are of its lengths."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if exact:
+        conditions.append(WORDS.c.word.in_(exact))
+    for lookup in lookups:
+        conditions.append(
+            sa.and_(
+                sa.or_(*(WORDS.c.word.like(_like(piece)) for piece in lookup.pieces)),
+                sa.func.length(WORDS.c.word).between(lookup.shortest, lookup.longest),
+            )
+        )
+    if not conditions:
+        return []
+    query = sa.select(WORDS.c.word, WORDS.c.documents).where(sa.or_(*conditions))
+    return [(word, documents) for word, documents in connection.execute(query)]
 
 
 def clear(connection: sa.Connection) -> None:
     connection.execute(sa.delete(INDEX))
+    connection.execute(sa.delete(CJK))
 
 
 def optimize(connection: sa.Connection) -> None:
     """Refresh the planner's statistics after a bulk rebuild, so it judges common words right."""
     connection.exec_driver_sql("ANALYZE search_products")
+    connection.exec_driver_sql("ANALYZE search_cjk")
+    connection.exec_driver_sql("ANALYZE search_words")

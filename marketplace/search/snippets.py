@@ -2,8 +2,10 @@
 
 Snippets are cut from the texts already loaded for the result cards, in Python, so both
 databases give the same snippets. Matching uses the index's own folding and prefix rule
-(`text.py`), so what is marked is what was found. The text is escaped piece by piece and only
-our own <mark> elements are markup: a description containing "<script>" stays text.
+(`text.py`), so what is marked is what was found: a whole word for a word term, only the
+part of a word a substring term found (in "대나무바구니", "바구니"). The text is escaped
+piece by piece and only our own <mark> elements are markup: a description containing
+"<script>" stays text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -22,6 +25,14 @@ from marketplace.search.text import Term, fold, matches_term
 _WORD = re.compile(r"[^\W_]+")
 CONTEXT_WORDS = 12  # words shown on each side of the first match
 ELLIPSIS = "…"
+
+
+class Hit(NamedTuple):
+    """A part of a text to mark: in its `word`-th word, from `start` to `end`."""
+
+    word: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -37,26 +48,61 @@ def _may_match(text: str, terms: Sequence[Term]) -> bool:
     return any(term.word in folded for term in terms)
 
 
-def _spans(text: str, terms: Sequence[Term]) -> tuple[list[re.Match[str]], list[int]]:
-    """Every word of `text`, and the positions (in that list) of the words that match."""
+def _inside(word: str, offset: int, terms: Sequence[Term]) -> list[tuple[int, int]]:
+    """Where in `word` (which starts at `offset` of the text) the substring terms are, as
+    ranges of the text: the folded word is searched, and each folded character traced back
+    to the character it came from."""
+    folded, origin = "", []
+    for position, char in enumerate(word):
+        piece = fold(char)
+        folded += piece
+        origin += [position] * len(piece)
+    ranges: list[tuple[int, int]] = []
+    for term in terms:
+        start = folded.find(term.word)
+        while start >= 0:
+            end = start + len(term.word)
+            ranges.append((offset + origin[start], offset + origin[end - 1] + 1))
+            start = folded.find(term.word, end)
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _spans(text: str, terms: Sequence[Term]) -> tuple[list[re.Match[str]], list[Hit]]:
+    """Every word of `text`, and what to mark: whole words that match a word term, the part
+    of a word that a substring term found."""
     if not _may_match(text, terms):
         return [], []
     spans = list(_WORD.finditer(text))
-    hits = [n for n, span in enumerate(spans) if matches_term(fold(span.group()), terms)]
+    inside = [term for term in terms if term.substring]
+    hits: list[Hit] = []
+    for n, span in enumerate(spans):
+        folded = fold(span.group())
+        if matches_term(folded, [term for term in terms if not term.substring]):
+            hits.append(Hit(n, span.start(), span.end()))
+        elif inside and any(term.word in folded for term in inside):
+            hits += [
+                Hit(n, start, end) for start, end in _inside(span.group(), span.start(), inside)
+            ]
     return spans, hits
 
 
-def _marked(text: str, spans: list[re.Match[str]], hits: list[int], start: int, end: int) -> Markup:
-    """text[start:end] escaped, with the matching words wrapped in <mark>."""
+def _marked(text: str, hits: list[Hit], start: int, end: int) -> Markup:
+    """text[start:end] escaped, with the found parts wrapped in <mark>."""
     parts: list[Markup] = []
     cursor = start
-    for n in hits:
-        span = spans[n]
-        if span.start() < start or span.end() > end:
+    for hit in hits:
+        if hit.start < start or hit.end > end:
             continue
-        parts.append(escape(text[cursor : span.start()]))
-        parts.append(Markup("<mark>") + escape(span.group()) + Markup("</mark>"))
-        cursor = span.end()
+        parts.append(escape(text[cursor : hit.start]))
+        parts.append(Markup("<mark>") + escape(text[hit.start : hit.end]) + Markup("</mark>"))
+        cursor = hit.end
     parts.append(escape(text[cursor:end]))
     return Markup("").join(parts)
 
@@ -64,8 +110,8 @@ def _marked(text: str, spans: list[re.Match[str]], hits: list[int], start: int, 
 def highlight(text: str, terms: Sequence[Term]) -> Markup:
     """The whole of a short text (a name) with its matching words marked."""
     text = unicodedata.normalize("NFC", text)
-    spans, hits = _spans(text, terms)
-    return _marked(text, spans, hits, 0, len(text))
+    _spans_found, hits = _spans(text, terms)
+    return _marked(text, hits, 0, len(text))
 
 
 def excerpt(text: str | None, terms: Sequence[Term]) -> Markup | None:
@@ -76,10 +122,11 @@ def excerpt(text: str | None, terms: Sequence[Term]) -> Markup | None:
     spans, hits = _spans(text, terms)
     if not hits:
         return None
-    first, last = max(0, hits[0] - CONTEXT_WORDS), min(len(spans) - 1, hits[0] + CONTEXT_WORDS)
+    word = hits[0].word
+    first, last = max(0, word - CONTEXT_WORDS), min(len(spans) - 1, word + CONTEXT_WORDS)
     start = 0 if first == 0 else spans[first].start()
     end = len(text) if last == len(spans) - 1 else spans[last].end()
-    marked = _marked(text, spans, hits, start, end)
+    marked = _marked(text, hits, start, end)
     return (
         (Markup(ELLIPSIS) if start else Markup(""))
         + marked

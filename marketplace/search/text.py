@@ -18,10 +18,15 @@ full before another word is a whole word: "aus" in "korb aus bambus", "en" in "p
 rotin" and "in" in "made in bandung" mean those words, not "ausgezeichnet", "english" or
 "indigo"; matching them as prefixes would only add noise, and make the database read the
 match lists of every word they begin. The last word is always a prefix: it may still be
-being typed. A trigram index would find words inside
-compounds too, but it cannot match anything shorter than three characters, and many Korean
-words are two syllables ("가방", bag): prefix matching on whole words serves our languages better.
-One-character words are matched exactly, since a one-letter prefix matches most of the index.
+being typed.
+
+Chinese is written without spaces and Korean joins nouns into compounds ("대나무바구니",
+bamboo basket), so a "word" of those scripts is often a whole name or clause, and the word
+searched for sits inside it. A query word written in Han, Hangul or Kana is therefore a
+substring term: it finds every indexed word that contains it, through a trigram index beside
+the word index (`substrings.py`). One exception: a single Hangul syllable ("차", tea; "면",
+cotton) is a whole word, as before, since as a substring it is inside a great many unrelated
+words. A single Han character ("竹", bamboo) is a substring term: in Chinese it is a word.
 """
 
 from __future__ import annotations
@@ -38,16 +43,30 @@ MAX_QUERY_TERMS = 8
 MAX_WORD_CHARS = 64  # longer "words" are codes or noise, and bloat the index
 MIN_PREFIX_CHARS = 2
 SHORT_WORD_CHARS = 3  # a word this short, followed by another, is taken whole
+MIN_SUGGESTIBLE_CHARS = 3
+MAX_SUGGESTIBLE_CHARS = 30
+
+
+# Han (unified ideographs with extension A and the compatibility block), Hangul (syllables
+# and jamo), Hiragana and Katakana; the supplementary ideographs of planes 2 and 3.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\U00020000-\U0003134f]"
+)
 
 
 class Term(NamedTuple):
-    """A folded query word, and whether it also finds the longer words it begins."""
+    """A folded query word, and how it matches a word of a text: the same word, a word it
+    begins (`prefix`), or a word it is part of (`substring`, for Han, Hangul and Kana)."""
 
     word: str
     prefix: bool
+    substring: bool = False
 
     def matches(self, word: str) -> bool:
         """Whether a folded word of a text is what this term finds."""
+        if self.substring:
+            return self.word in word
         return word.startswith(self.word) if self.prefix else word == self.word
 
 
@@ -79,14 +98,43 @@ def fold(text: str) -> str:
 
 
 def words(text: str | None) -> list[str]:
-    """The folded words of `text`, in order, with over-long ones left out."""
+    """The folded words of `text`, in order, with over-long ones left out. A long run of
+    Chinese or Japanese is a clause, not noise: it is cut into pieces instead."""
     if not text:
         return []
-    return [word for word in _WORD.findall(fold(text)) if len(word) <= MAX_WORD_CHARS]
+    found: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        if len(word) <= MAX_WORD_CHARS:
+            found.append(word)
+        elif has_cjk(word):
+            found.extend(word[n : n + MAX_WORD_CHARS] for n in range(0, len(word), MAX_WORD_CHARS))
+    return found
+
+
+def suggestible(word: str) -> bool:
+    """Whether a folded word belongs in the vocabulary that typos are corrected against:
+    letters only, of an alphabet with spelling mistakes (not Han, Hangul or Kana), neither
+    too short to be told from its neighbours nor a long code."""
+    return (
+        MIN_SUGGESTIBLE_CHARS <= len(word) <= MAX_SUGGESTIBLE_CHARS
+        and word.isalpha()
+        and not has_cjk(word)
+    )
 
 
 def _is_hangul(word: str) -> bool:
     return any("\uac00" <= char <= "\ud7a3" for char in word)
+
+
+def has_cjk(word: str) -> bool:
+    """Whether `word` holds a Han, Hangul or Kana character (a word searched by substring)."""
+    return _CJK.search(word) is not None
+
+
+def _term(word: str, prefix: bool) -> Term:
+    if has_cjk(word) and not (len(word) == 1 and _is_hangul(word)):
+        return Term(word, prefix=False, substring=True)
+    return Term(word, prefix)
 
 
 def query_terms(query: str | None) -> list[Term]:
@@ -103,7 +151,7 @@ def query_terms(query: str | None) -> list[Term]:
     for position, word in enumerate(found):
         open_ended = position == len(found) - 1 or len(word) > SHORT_WORD_CHARS or _is_hangul(word)
         prefix[word] = prefix.get(word, False) or (len(word) >= MIN_PREFIX_CHARS and open_ended)
-    return [Term(word, is_prefix) for word, is_prefix in prefix.items()][:MAX_QUERY_TERMS]
+    return [_term(word, is_prefix) for word, is_prefix in prefix.items()][:MAX_QUERY_TERMS]
 
 
 def matches_term(word: str, terms: Iterable[Term]) -> bool:

@@ -17,7 +17,8 @@ from tests.catalog.helpers import product
 def test_search_shape_and_filters(app: Flask, client: FlaskClient) -> None:
     make_catalog(app)
     body = get_json(client, "/api/v1/search?q=woven")
-    assert set(body) == {"items", "next", "count", "more_than_count"}
+    assert set(body) == {"items", "next", "count", "more_than_count", "suggestion"}
+    assert body["suggestion"] is None
     assert sorted(names(body)) == ["Bamboo lamp", "Rattan basket"]
     assert body["count"] == 2 and body["next"] is None and body["more_than_count"] is False
     assert body["items"][0]["url"].startswith("http://127.0.0.1:8000/api/v1/products/")
@@ -76,7 +77,8 @@ def test_hostile_words_are_plain_words(
 ) -> None:
     make_catalog(app)
     body = get_json(client, f"/api/v1/search?q={quote(query)}")
-    assert set(body) == {"items", "next", "count", "more_than_count"}
+    assert set(body) == {"items", "next", "count", "more_than_count", "suggestion"}
+    assert body["suggestion"] is None
     assert body["count"] == len(body["items"]) == found
 
 

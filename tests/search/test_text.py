@@ -6,7 +6,8 @@ import pytest
 
 from marketplace.search.documents import build_document
 from marketplace.search.postgres_fts import tsquery_literal, tsvector_literal
-from marketplace.search.sqlite_fts import match_expression
+from marketplace.search.sqlite_fts import match_expression, substring_expression
+from marketplace.search.substrings import split_terms
 from marketplace.search.text import (
     MAX_QUERY_TERMS,
     Term,
@@ -71,7 +72,11 @@ def test_short_words_before_another_word_are_whole_words() -> None:
         Term("in", prefix=False),
         Term("ban", prefix=True),
     ]
-    assert query_terms("대나 바구니") == [Term("대나", prefix=True), Term("바구니", prefix=True)]
+    # Korean words of two syllables or more are substring terms (see test_cjk_terms...)
+    assert query_terms("대나 바구니") == [
+        Term("대나", prefix=False, substring=True),
+        Term("바구니", prefix=False, substring=True),
+    ]
     assert query_terms("in bag in") == [Term("in", prefix=True), Term("bag", prefix=False)]
     terms = query_terms("panier en rotin")
     assert matches_term("en", terms) and not matches_term("english", terms)
@@ -79,8 +84,10 @@ def test_short_words_before_another_word_are_whole_words() -> None:
 
 def test_match_expressions_quote_every_term() -> None:
     terms = query_terms("' OR 1=1 -- bamb 대나무")
-    assert match_expression(terms) == '"or" "1" "bamb"* "대나무"*'
-    assert tsquery_literal(terms) == "'or' & '1' & 'bamb':* & '대나무':*"
+    words, substrings = split_terms(terms)
+    assert match_expression(words) == '"or" "1" "bamb"*'
+    assert tsquery_literal(words) == "'or' & '1' & 'bamb':*"
+    assert substring_expression(substrings) == '"대대대나나나무무무"'
 
 
 def test_tsvector_literal_weights_each_field() -> None:
