@@ -40,6 +40,7 @@ def seed_demo() -> None:
         f"Demo content: {report.accounts} accounts, {report.businesses} businesses, "
         f"{report.products} products and {report.photos} photos created."
     )
+    click.echo(f"Exchange rates: {report.rates} set.")
     click.echo()
     click.echo(f"Demo logins (every account uses the password {DEMO_PASSWORD}):")
     click.echo()

@@ -1,5 +1,6 @@
-"""The demo content behind `flask seed-demo`: staff, a buyer from Braunschweig, and verified Bandung
-MSMEs with published, photographed products, so that every page has something real to show.
+"""The demo content behind `flask seed-demo`: staff, a buyer from Braunschweig, verified Bandung
+MSMEs with published, photographed products, and the office's exchange rates for the channels'
+currencies, so that every page has something real to show.
 
 The content itself is data, in `demo_content.toml` next to this module. Creating it is
 idempotent: accounts are looked up by e-mail, businesses and products by slug, and what exists
@@ -13,6 +14,7 @@ import tomllib
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,6 +33,7 @@ from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
+from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
 from marketplace.reference.models import Subsector
 
@@ -114,10 +117,18 @@ class DemoBusiness:
 
 
 @dataclass(frozen=True)
+class DemoRate:
+    currency: str
+    idr_per_unit: Decimal
+    effective_on: date
+
+
+@dataclass(frozen=True)
 class DemoContent:
     staff: list[DemoAccount]
     buyer: DemoBuyer
     businesses: list[DemoBusiness]
+    rates: list[DemoRate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ class DemoReport:
     businesses: int = 0
     products: int = 0
     photos: int = 0
+    rates: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -154,6 +166,10 @@ def demo_content() -> DemoContent:
             }
         ),
         businesses=[_business(item) for item in raw["businesses"]],
+        rates=[
+            DemoRate(item["currency"], Decimal(item["idr_per_unit"]), item["effective_on"])
+            for item in raw.get("rates", [])
+        ],
     )
 
 
@@ -207,8 +223,26 @@ def create_demo_content(storage: Storage) -> DemoReport:
         for rank, product in enumerate(spec.products):
             age = timedelta(hours=rank * len(content.businesses) + index)
             _ensure_product(business, product, storage, now - age, report)
+    for rate in content.rates:
+        _ensure_rate(rate, report)
     db.session.flush()
     return report
+
+
+def _ensure_rate(spec: DemoRate, report: DemoReport) -> None:
+    """The demo's rate, unless the office has set any rate for the currency already."""
+    known = db.session.scalar(
+        sa.select(ExchangeRate.id).where(ExchangeRate.currency == spec.currency).limit(1)
+    )
+    if known is None:
+        db.session.add(
+            ExchangeRate(
+                currency=spec.currency,
+                idr_per_unit=spec.idr_per_unit,
+                effective_on=spec.effective_on,
+            )
+        )
+        report.rates += 1
 
 
 def _ensure_user(account: DemoAccount, report: DemoReport) -> User:
