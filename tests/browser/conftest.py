@@ -118,9 +118,7 @@ def closing_responses(app: WSGIApplication) -> WSGIApplication:
 
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[LiveServer]:
-    server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, closing_responses(app), threaded=True
-    )
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
