@@ -47,6 +47,7 @@ from marketplace.accounts.services import (
     check_name,
     find_user,
 )
+from marketplace.channels.models import Channel
 from marketplace.channels.visits import product_is_public
 from marketplace.db import db, lock, utcnow
 from marketplace.i18n import UI_LOCALES
@@ -126,6 +127,8 @@ def submit_pending_interest(
         BuyerDetails(data.company, data.buyer_type, "", data.country_code), complete=False
     )
     terms = checked_terms(InterestData(data.message, data.quantity, product.unit))
+    if channel_id is not None and db.session.get(Channel, channel_id) is None:
+        channel_id = None  # a visit's cookie may outlive its channel
     purge_expired()
     repeated = db.session.scalar(
         sa.select(PendingInterest).where(PendingInterest.submission_key == key)

@@ -153,11 +153,18 @@ def test_an_account_without_a_password_is_offered_to_choose_one(
     assert 'name="current_password"' not in settings and "Change your password" not in settings
 
     for data, error in (
-        ({"new_password": NEW_PASSWORD, "confirm_password": "other"}, "not the same"),
+        (
+            {"new_password": NEW_PASSWORD, "confirm_password": "other", "next": "/shortlist/"},
+            "not the same",
+        ),
         ({"new_password": "short", "confirm_password": "short"}, "at least 10"),
     ):
         response = post_form(client, "/auth/settings/password", data, page="/auth/settings")
-        assert response.status_code == 400 and error in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and error in html
+        # The form shown again still leads back where it came from (or to the settings).
+        back = data.get("next", "/auth/settings")
+        assert f'name="next" type="hidden" value="{back}"' in html
     assert not _stored(app).has_password
 
     response = post_form(

@@ -329,3 +329,8 @@ def test_the_purge_command_deletes_what_expired(app: Flask) -> None:
     assert "Deleted 1 pending interest(s) older than 48 hours." in result.output
     with app.app_context():
         assert count(PendingInterest) == 0
+
+
+def test_a_channel_that_is_gone_is_not_credited(ctx: Flask) -> None:
+    """The visit's cookie may outlive its channel: the interest is then direct."""
+    assert submit(make_listing(), channel_id=999_999).channel_id is None
