@@ -67,6 +67,7 @@ class Visitor:
     idr_per_unit: str
     product_name: str
     product_text: str
+    rupiah: str  # the price as the maker set it, in the page's number format
     price: str  # the converted price with the rate's date, as the page writes it
     country: str  # the country the form offers first: the channel's
     words: dict[str, str]
@@ -85,6 +86,7 @@ VISITORS = [
         idr_per_unit="11.75",
         product_name="앙클룽 온음계 세트, 8음(C장조)",
         product_text="C장조 음계 한 옥타브를 이루는 손으로 조율한 앙클룽 8개입니다.",
+        rupiah="Rp 950,000",
         price="≈ KRW 80,851({date} 환율 기준)",
         country="KR",
         words={
@@ -112,6 +114,7 @@ VISITORS = [
         idr_per_unit="17500",
         product_name="Angklung-Satz diatonisch, 8 Töne (C-Dur)",
         product_text="Acht von Hand gestimmte Angklung über eine Oktave der C-Dur-Tonleiter.",
+        rupiah="Rp 950.000",
         price="≈ EUR 54,29 (Kurs vom {date})",
         country="DE",
         words={
@@ -139,6 +142,7 @@ VISITORS = [
         idr_per_unit="3700",
         product_name="Set angklung diatonik, 8 not (C major)",
         product_text="Lapan angklung yang ditala dengan tangan, meliputi satu oktaf C major.",
+        rupiah="Rp 950,000",
         price="≈ MYR 256.76 (kadar pada {date})",
         country="MY",
         words={
@@ -262,6 +266,7 @@ def test_a_scan_becomes_an_interest_without_an_account(
     expect(phone.get_by_role("navigation").get_by_role("link", name=words["menu"])).to_be_visible()
     expect(phone.get_by_text(visitor.product_text)).to_be_visible()
     price = phone.locator(".price-line")
+    expect(price).to_contain_text(visitor.rupiah)
     expect(price).to_contain_text(visitor.price.format(date=tag.rate_date.isoformat()))
     express = phone.get_by_role("link", name=words["express"], exact=True)
     photo = phone.locator(".gallery-cover img")
