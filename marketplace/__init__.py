@@ -95,14 +95,23 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_buyer_side(app: Flask) -> None:
-    """Interests and conversations, the shortlist, notifications, the buyer's profile."""
+    """Interests and conversations (a visitor's too), the shortlist, notifications, the
+    buyer's profile."""
     from marketplace.accounts.buyer_views import bp as buyer_bp
+    from marketplace.interests.quick_views import bp as quick_interest_bp
     from marketplace.interests.shortlist_views import bp as shortlist_bp
     from marketplace.interests.thread_views import bp as conversations_bp
     from marketplace.interests.views import bp as interests_bp
     from marketplace.notifications.views import bp as notifications_bp
 
-    for bp in (interests_bp, conversations_bp, shortlist_bp, notifications_bp, buyer_bp):
+    for bp in (
+        interests_bp,
+        quick_interest_bp,
+        conversations_bp,
+        shortlist_bp,
+        notifications_bp,
+        buyer_bp,
+    ):
         app.register_blueprint(bp)
 
 
@@ -121,7 +130,7 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
     from marketplace.backup.cli import backup_command, restore_command
-    from marketplace.interests.cli import remind_unanswered_command
+    from marketplace.interests.cli import purge_pending_command, remind_unanswered_command
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
     from marketplace.notifications.cli import outbox, send_outbox
@@ -131,6 +140,7 @@ def register_commands(app: Flask) -> None:
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
+    app.cli.add_command(purge_pending_command)
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

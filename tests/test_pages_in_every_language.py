@@ -94,7 +94,13 @@ def test_public_pages_show_no_english_string_that_has_a_translation(
     client: FlaskClient, product_page: str, language: str
 ) -> None:
     translated = _translated(language)
-    for path in [*PUBLIC_PAGES, product_page]:
+    # The product, and the quick interest form and its answer a visitor meets from it.
+    for path in [
+        *PUBLIC_PAGES,
+        product_page,
+        f"{product_page}/interest",
+        f"{product_page}/interest/sent",
+    ]:
         response = client.get(path, headers={"Accept-Language": language})
         left = _english_left(response.get_data(as_text=True), translated)
         assert not left, f"English on {path} in {language}: {left}"

@@ -43,6 +43,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "buyer": frozenset({Role.BUYER}),
     "shortlist": frozenset({Role.BUYER}),
     "interests": SIGNED_IN,
+    # A visitor's interest: the page that says the link is sent, and the link's own page.
+    "quick_interest": PUBLIC,
     "conversations": SIGNED_IN,
     "notifications": SIGNED_IN,
     "my_business": frozenset({Role.MSME}),
@@ -58,7 +60,8 @@ ENDPOINTS: dict[str, frozenset[Any]] = {
     "accounts.resend_verification": SIGNED_IN,
     # Logging out when not logged in just goes home.
     "accounts.logout": PUBLIC,
-    "interests.new": frozenset({Role.BUYER}),
+    # Buyers get the interest form, visitors without an account the quick one.
+    "interests.new": frozenset({ANONYMOUS, Role.BUYER}),
     # Officers read conversations from the office, not from an inbox of their own.
     "interests.index": frozenset({Role.BUYER, Role.MSME}),
 }

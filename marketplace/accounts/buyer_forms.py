@@ -1,4 +1,6 @@
-"""The buyer's profile form: the registration's company fields plus what the buyer looks for."""
+"""The buyer's profile form: the registration's buyer fields plus what the buyer looks for.
+
+A private buyer needs no company or city; a business (every other type) gives both."""
 
 from __future__ import annotations
 
@@ -6,11 +8,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.accounts.buyer_profiles import BuyerProfileData
-from marketplace.accounts.forms import BUYER_TYPE_LABELS, REQUIRED, country_choices
+from marketplace.accounts.forms import (
+    REQUIRED,
+    buyer_type_choices,
+    country_choices,
+    is_business_type,
+)
 from marketplace.accounts.models import BuyerProfile, BuyerType, User
 from marketplace.accounts.services import BuyerDetails
 from marketplace.forms import Form
@@ -24,9 +31,9 @@ class CheckboxListField(SelectMultipleField):
 
 
 class BuyerProfileForm(Form):
-    company = StringField(_l("Company"), validators=[InputRequired(REQUIRED), Length(max=160)])
     buyer_type = SelectField(_l("Type of buyer"))
-    city = StringField(_l("City"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    company = StringField(_l("Company"), validators=[Optional(), Length(max=160)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     country = SelectField(_l("Country"), validators=[InputRequired(REQUIRED)])
     partner_city = SelectField(_l("Partner city"), default="")
     subsectors = CheckboxListField(_l("Subsectors you are interested in"), default=[])
@@ -45,9 +52,7 @@ class BuyerProfileForm(Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.buyer_type.choices = [
-            SelectChoice(kind.value, str(label)) for kind, label in BUYER_TYPE_LABELS.items()
-        ]
+        self.buyer_type.choices = buyer_type_choices(empty=False)
         self.country.choices = country_choices()
         self.partner_city.choices = [
             SelectChoice("", str(_l("None / not a partner city"))),
@@ -58,6 +63,16 @@ class BuyerProfileForm(Form):
             SelectChoice("", str(_l("No preference"))),
             *(SelectChoice(code, code) for code in currencies()),
         ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A business names its company and city; a private buyer leaves them out."""
+        valid = super().validate(extra_validators)
+        if is_business_type(self.buyer_type.data):
+            for field in (self.company, self.city):
+                if not (field.data or "").strip():
+                    field.errors = [*field.errors, str(REQUIRED)]
+                    valid = False
+        return valid
 
     def to_data(self) -> BuyerProfileData:
         return BuyerProfileData(

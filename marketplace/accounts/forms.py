@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     Field,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -58,7 +59,19 @@ def country_choices() -> list[SelectChoice]:
     return [SelectChoice("", str(_l("Choose a country"))), *choices]
 
 
-def _validate_email(form: Form, field: Field) -> None:
+def is_business_type(value: str | None) -> bool:
+    """A chosen type other than a private buyer (an empty choice is no business yet)."""
+    return bool(value) and value in set(BuyerType) and BuyerType(value).is_business
+
+
+def buyer_type_choices(*, empty: bool) -> list[SelectChoice]:
+    """The types in a select, a private buyer first; with `empty`, a "choose" entry first."""
+    kinds = [BuyerType.INDIVIDUAL, *(k for k in BUYER_TYPE_LABELS if k is not BuyerType.INDIVIDUAL)]
+    choices = [SelectChoice(kind.value, str(BUYER_TYPE_LABELS[kind])) for kind in kinds]
+    return ([SelectChoice("", str(_l("Choose a type")))] if empty else []) + choices
+
+
+def email_is_valid(form: Form, field: Field) -> None:
     try:
         field.data = check_email(field.data or "")
     except AccountError as error:
@@ -77,7 +90,7 @@ class RegisterForm(Form):
     name = StringField(_l("Your name"), validators=[InputRequired(REQUIRED), Length(max=120)])
     email = EmailField(
         _l("E-mail address"),
-        validators=[InputRequired(REQUIRED), Length(max=254), _validate_email],
+        validators=[InputRequired(REQUIRED), Length(max=254), email_is_valid],
     )
     password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
     confirm = PasswordField(
@@ -93,9 +106,7 @@ class RegisterForm(Form):
 
     def __init__(self, *args: Any, partner_cities: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.buyer_type.choices = [SelectChoice("", str(_l("Choose a type")))] + [
-            SelectChoice(kind.value, str(label)) for kind, label in BUYER_TYPE_LABELS.items()
-        ]
+        self.buyer_type.choices = buyer_type_choices(empty=True)
         self.country.choices = country_choices()
         self.partner_city.choices = [
             SelectChoice("", str(_l("None / not a partner city"))),
@@ -109,10 +120,14 @@ class RegisterForm(Form):
             raise ValidationError(error.message) from error
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """A buyer must also give company, type, city and country."""
+        """Only what the person's role and type need: an MSME owner nothing more; a buyer the
+        type and country; a business (every type but a private buyer) also its company."""
         valid = super().validate(extra_validators)
         if self.role.data == Role.BUYER.value:
-            for field in (self.company, self.buyer_type, self.city, self.country):
+            needed = [self.buyer_type, self.country]
+            if is_business_type(self.buyer_type.data):
+                needed.append(self.company)
+            for field in needed:
                 if not (field.data or "").strip():
                     field.errors = [*field.errors, str(_l("Buyers need to fill in this field."))]
                     valid = False
@@ -121,12 +136,15 @@ class RegisterForm(Form):
     def buyer_details(self) -> BuyerDetails | None:
         if self.role.data != Role.BUYER.value:
             return None
+        business = is_business_type(self.buyer_type.data)
         return BuyerDetails(
-            company=self.company.data or "",
+            company=(self.company.data or "") if business else "",
             buyer_type=BuyerType(self.buyer_type.data),
-            city=self.city.data or "",
+            city=(self.city.data or "") if business else "",
             country_code=self.country.data or "",
-            partner_city_id=int(self.partner_city.data) if self.partner_city.data else None,
+            partner_city_id=(
+                int(self.partner_city.data) if business and self.partner_city.data else None
+            ),
         )
 
 
@@ -140,7 +158,7 @@ class LoginForm(Form):
 class RequestResetForm(Form):
     email = EmailField(
         _l("E-mail address"),
-        validators=[InputRequired(REQUIRED), Length(max=254), _validate_email],
+        validators=[InputRequired(REQUIRED), Length(max=254), email_is_valid],
     )
     submit = SubmitField(_l("Send me a link"))
 
@@ -160,6 +178,18 @@ class SettingsForm(Form):
         _l("Language"), choices=[SelectChoice(code, name) for code, name in UI_LOCALES.items()]
     )
     submit = SubmitField(_l("Save settings"))
+
+
+class ChoosePasswordForm(Form):
+    """The first password of an account opened by a mailed link (no current one to give)."""
+
+    new_password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
+    confirm_password = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(REQUIRED), EqualTo("new_password", PASSWORDS_DIFFER)],
+    )
+    next = HiddenField()
+    submit = SubmitField(_l("Save the password"))
 
 
 class ChangePasswordForm(Form):

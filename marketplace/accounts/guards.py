@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -39,9 +39,17 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def restrict_blueprint(bp: Blueprint, *roles: Role) -> None:
-    """Every view of `bp` requires one of `roles` (any signed-in person when none are given)."""
+def restrict_blueprint(
+    bp: Blueprint, *roles: Role, visitors_may_open: tuple[str, ...] = ()
+) -> None:
+    """Every view of `bp` requires one of `roles` (any signed-in person when none are given).
+
+    The endpoints in `visitors_may_open` let visitors without an account through; such a view
+    serves them a page of their own and guards the signed-in itself (`check_role`).
+    """
 
     @bp.before_request
     def _guard() -> Response | None:
+        if request.endpoint in visitors_may_open and not current_user.is_authenticated:
+            return None
         return check_role(*roles)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts.passwords import is_usable
 from marketplace.db import Base, created_at, intpk, str_enum
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ class BuyerType(enum.StrEnum):
     RETAILER = "retailer"
     SHOWROOM = "showroom"
     INDIVIDUAL = "individual"
+
+    @property
+    def is_business(self) -> bool:
+        """Every type but a private person buys for a company, whose name it gives."""
+        return self is not BuyerType.INDIVIDUAL
 
 
 def new_session_token() -> str:
@@ -92,6 +98,11 @@ class User(Base):
 
     def end_all_sessions(self) -> None:
         self.session_token = new_session_token()
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account opened by a mailed link whose owner has not chosen one yet."""
+        return is_usable(self.password_hash)
 
     @property
     def is_staff(self) -> bool:

@@ -113,12 +113,15 @@ def _territories() -> frozenset[str]:
 
 
 def check_buyer(details: BuyerDetails, *, complete: bool) -> BuyerDetails:
-    """Validate a buyer's company details; `complete` also requires the city."""
-    company = " ".join(details.company.split())
+    """Validate a buyer's details: every buyer gives a country; a business (any type but a
+    private person) also its company's name, and with `complete` (the profile page) its city.
+    A private buyer needs no company: one given is dropped."""
+    business = BuyerType(details.buyer_type).is_business
+    company = " ".join(details.company.split()) if business else ""
     city = " ".join(details.city.split())
-    if not company or len(company) > 160:
+    if (business and not company) or len(company) > 160:
         raise AccountError(_("Enter your company's name (at most 160 characters)."))
-    if (complete and not city) or len(city) > 120:
+    if (complete and business and not city) or len(city) > 120:
         raise AccountError(_("Enter your city (at most 120 characters)."))
     if not is_country_code(details.country_code):
         raise AccountError(_("Choose your country."))
@@ -213,7 +216,7 @@ def register_account(
     if role == Role.BUYER:
         if buyer is None:
             raise AccountError(_("A buyer account needs the company's details."))
-        buyer = check_buyer(buyer, complete=True)
+        buyer = check_buyer(buyer, complete=False)
     existing = find_user(email)
     if existing is not None:
         # Spend the same work as a real sign-up, so the answer takes as long.

@@ -1,4 +1,5 @@
-"""Signed, expiring, single-use tokens for the links we e-mail: address verification and reset.
+"""Signed, expiring, single-use tokens for the links we e-mail: address verification and reset
+(and, through `sign` and `read_signed`, a visitor's interest waiting for confirmation).
 
 A token carries the user's id and a fingerprint of the state it consumes. Using the token changes
 that state (the address becomes verified; the password hash and session token change), so the
@@ -59,8 +60,13 @@ def _reset_fingerprint(user: User) -> str:
     return _digest(user.password_hash, user.session_token)
 
 
-def _load(purpose: str, token: str, max_age: int) -> tuple[User, str]:
-    """The user a token names and the fingerprint it carries; expired or forged tokens raise."""
+def sign(purpose: str, payload: dict[str, Any]) -> str:
+    """A token for `purpose` carrying `payload` (ids and fingerprints, nothing secret)."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_signed(purpose: str, token: str, max_age: int) -> dict[str, Any]:
+    """The payload of a token made by `sign` for `purpose`; expired or forged tokens raise."""
     try:
         payload: Any = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -69,6 +75,17 @@ def _load(purpose: str, token: str, max_age: int) -> tuple[User, str]:
         raise TokenInvalidError() from exc
     if not isinstance(payload, dict):
         raise TokenInvalidError()
+    return payload
+
+
+def digest(*parts: str) -> str:
+    """A short fingerprint of `parts`, for a token to check against the state it consumes."""
+    return _digest(*parts)
+
+
+def _load(purpose: str, token: str, max_age: int) -> tuple[User, str]:
+    """The user a token names and the fingerprint it carries; expired or forged tokens raise."""
+    payload = read_signed(purpose, token, max_age)
     user_id, fingerprint = payload.get("u"), payload.get("f")
     if not isinstance(user_id, int) or not isinstance(fingerprint, str):
         raise TokenInvalidError()

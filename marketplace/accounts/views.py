@@ -32,6 +32,7 @@ from wtforms import SelectChoice
 from marketplace.accounts import services
 from marketplace.accounts.forms import (
     ChangePasswordForm,
+    ChoosePasswordForm,
     LoginForm,
     RegisterForm,
     RequestResetForm,
@@ -39,6 +40,7 @@ from marketplace.accounts.forms import (
     SettingsForm,
 )
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.passwordless import choose_password
 from marketplace.accounts.tokens import TokenError
 from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
@@ -302,12 +304,14 @@ def reset_password(token: str) -> PageResponse:
 
 def _settings_page(
     settings_form: SettingsForm | None = None,
-    password_form: ChangePasswordForm | None = None,
+    password_form: ChangePasswordForm | ChoosePasswordForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     user = _this_user()
     settings_form = settings_form or SettingsForm(name=user.name, locale=user.locale)
-    password_form = password_form or ChangePasswordForm(formdata=None)
+    if password_form is None:
+        form_class = ChangePasswordForm if user.has_password else ChoosePasswordForm
+        password_form = form_class(formdata=None)
     return render_template(
         "accounts/settings.html",
         user=user,
@@ -342,8 +346,11 @@ def settings() -> PageResponse:
 @login_required
 @limiter.limit("10 per hour", methods=["POST"])
 def change_password() -> PageResponse:
-    """A password change ends every other session; this browser stays logged in."""
+    """A password change ends every other session; this browser stays logged in. An account
+    opened by a mailed link chooses its first password here, without a current one."""
     user = _this_user()
+    if not user.has_password:
+        return _choose_password(user)
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -359,4 +366,26 @@ def change_password() -> PageResponse:
             login_user(user, remember=_has_remember_cookie())
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for(".settings"))
+    return _settings_page(password_form=form, status=400)
+
+
+def _choose_password(user: User) -> PageResponse:
+    """The first password; back to the page the form was on (the conversation, the settings)."""
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            choose_password(user, form.new_password.data or "")
+        except ServiceError as error:
+            form.new_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your password is saved. From now on you can log in with your e-mail "
+                    "address and this password."
+                ),
+                "success",
+            )
+            target = form.next.data or ""
+            return redirect(target if is_safe_next(target) else url_for(".settings"))
     return _settings_page(password_form=form, status=400)

@@ -1,4 +1,5 @@
-"""A buyer's interest in a product, the conversation it opens, and the buyer's shortlist."""
+"""A buyer's interest in a product, the conversation it opens, and the buyer's shortlist; and
+a visitor's interest waiting for the confirmation of their e-mail address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts.models import BuyerType
 from marketplace.db import Base, created_at, intpk, str_enum, updated_at
 
 if TYPE_CHECKING:
@@ -135,3 +137,42 @@ class ConversationRead(Base):
     )
     reader: Mapped[Reader] = mapped_column(str_enum(Reader, "reader"), primary_key=True)
     read_at: Mapped[datetime]
+
+
+class PendingInterest(Base):
+    """What a visitor without an account sent from the quick interest form, kept until they
+    confirm it through the link mailed to them (see `interests.pending`). Nothing here reaches
+    the business: confirming creates the real `Interest`. Rows older than the link's lifetime
+    are deleted, confirmed or not."""
+
+    __tablename__ = "pending_interests"
+    __table_args__ = (
+        sa.CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
+        sa.Index("ix_pending_interests_created_at", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    buyer_type: Mapped[BuyerType] = mapped_column(str_enum(BuyerType, "buyer_type"))
+    company: Mapped[str | None] = mapped_column(sa.String(160))
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    # The channel the visit came through (a scanned tag), credited once the interest is real.
+    channel_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("channels.id", ondelete="SET NULL")
+    )
+    quantity: Mapped[int | None]
+    unit: Mapped[str | None] = mapped_column(sa.String(20))
+    message: Mapped[str] = mapped_column(sa.Text)
+    # The language the visitor wrote in: their mail, and their account if one is created.
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    # The form's one-time key: a double click makes one row, and the confirmed interest keeps it.
+    submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[created_at]
+    confirmed_at: Mapped[datetime | None]
+
+    product: Mapped[Product] = relationship()
+    channel: Mapped[Channel | None] = relationship()

@@ -115,7 +115,7 @@ def _check_buyer(buyer: User) -> None:
         )
 
 
-def _checked_terms(data: InterestData) -> InterestData:
+def checked_terms(data: InterestData) -> InterestData:
     """The terms as they will be stored, or InterestError naming what is wrong."""
     message = _require_text(data.message, MESSAGE_MAX, _("Please write a message to the business."))
     if data.quantity is not None and not 0 < data.quantity <= QUANTITY_MAX:
@@ -144,7 +144,7 @@ def _checked_terms(data: InterestData) -> InterestData:
     )
 
 
-def _check_key(submission_key: str) -> str:
+def check_key(submission_key: str) -> str:
     key = (submission_key or "").strip()
     if not key or len(key) > KEY_MAX or not key.isascii():
         raise InterestError(_("The form has expired. Please reload the page and send it again."))
@@ -209,8 +209,8 @@ def express_interest(
     _check_buyer(buyer)
     if not product_is_public(product):
         raise InterestError(_("This product is not available any more."))
-    key = _check_key(submission_key)
-    terms = _checked_terms(data)
+    key = check_key(submission_key)
+    terms = checked_terms(data)
     db.session.execute(sa.select(User.id).where(User.id == buyer.id).with_for_update())
     repeated = _repeated(buyer, key)
     if repeated is not None:

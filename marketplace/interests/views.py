@@ -13,9 +13,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.accounts.guards import restrict_blueprint, roles_required
+from marketplace.accounts.forms import ChoosePasswordForm
+from marketplace.accounts.guards import check_role, restrict_blueprint
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.ownership import me, own_business_or_none
 from marketplace.businesses.services import may_see_contact
@@ -24,7 +26,7 @@ from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
-from marketplace.interests import limits, queries, reading, services
+from marketplace.interests import limits, queries, quick_views, reading, services
 from marketplace.interests.access import Side, get_interest
 from marketplace.interests.display import register_globals
 from marketplace.interests.forms import (
@@ -44,7 +46,7 @@ from marketplace.products.models import Product
 from marketplace.reference.loader import currencies
 
 bp = Blueprint("interests", __name__)
-restrict_blueprint(bp)
+restrict_blueprint(bp, visitors_may_open=("interests.new",))
 limits.explain_limits(bp)
 register_globals(bp)
 
@@ -81,16 +83,29 @@ def _new_form(product: Product, buyer: User) -> InterestForm:
     return form
 
 
+def _is_visitor() -> bool:
+    return not current_user.is_authenticated
+
+
 @bp.route("/products/<slug>/interest", methods=["GET", "POST"])
-@roles_required(Role.BUYER)
 @limiter.limit(
     limits.INTEREST_LIMIT,
     key_func=limits.per_account,
     methods=["POST"],
     deduct_when=limits.went_through,
     error_message=limits.interest_limit_text,
+    exempt_when=_is_visitor,
 )
+@quick_views.visitor_limit_per_address
+@quick_views.visitor_limit_per_email
 def new(slug: str) -> PageResponse:
+    """A buyer's interest form; a visitor without an account gets the quick one (see
+    `quick_views`), and other signed-in people are refused."""
+    if _is_visitor():
+        return quick_views.visitor_form(slug)
+    denied = check_role(Role.BUYER)
+    if denied is not None:
+        return denied
     product = db.first_or_404(product_queries.public_product(slug))
     buyer = me()
     form = _new_form(product, buyer)
@@ -201,6 +216,9 @@ def render_thread(
         "report_form": ReportForm(formdata=None),
     }
     defaults.update(forms)
+    if side == Side.BUYER and not viewer.has_password:
+        # An account opened by a mailed link: choosing a password is offered, not required.
+        defaults.setdefault("password_form", ChoosePasswordForm(formdata=None))
     return render_template(
         "interests/thread.html",
         interest=interest,

@@ -41,6 +41,7 @@ def seed_demo() -> None:
         f"{report.products} products and {report.photos} photos created."
     )
     click.echo(f"Channel line-ups: {report.placed} products placed.")
+    click.echo(f"Exchange rates: {report.rates} set.")
     click.echo()
     click.echo(f"Demo logins (every account uses the password {DEMO_PASSWORD}):")
     click.echo()

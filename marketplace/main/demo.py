@@ -1,6 +1,7 @@
-"""The demo content behind `flask seed-demo`: staff, a buyer from Braunschweig, and verified Bandung
-MSMEs with published, photographed products, and the channels' line-ups (`demo_lineups`), so
-that every page has something real to show.
+"""The demo content behind `flask seed-demo`: staff, a buyer from Braunschweig, verified Bandung
+MSMEs with published, photographed products, the channels' line-ups (`demo_lineups`) and the
+office's exchange rates for the channels' currencies, so that every page has something real to
+show.
 
 The content itself is data, in `demo_content.toml` next to this module. Creating it is
 idempotent: accounts are looked up by e-mail, businesses and products by slug, and what exists
@@ -14,6 +15,7 @@ import tomllib
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,6 +35,7 @@ from marketplace.db import db, utcnow
 from marketplace.main.demo_lineups import create_demo_lineups
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
+from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
 from marketplace.reference.models import Subsector
 
@@ -116,10 +119,18 @@ class DemoBusiness:
 
 
 @dataclass(frozen=True)
+class DemoRate:
+    currency: str
+    idr_per_unit: Decimal
+    effective_on: date
+
+
+@dataclass(frozen=True)
 class DemoContent:
     staff: list[DemoAccount]
     buyer: DemoBuyer
     businesses: list[DemoBusiness]
+    rates: list[DemoRate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,7 @@ class DemoReport:
     products: int = 0
     photos: int = 0
     placed: int = 0  # products given a place in a channel's line-up
+    rates: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -157,6 +169,10 @@ def demo_content() -> DemoContent:
             }
         ),
         businesses=[_business(item) for item in raw["businesses"]],
+        rates=[
+            DemoRate(item["currency"], Decimal(item["idr_per_unit"]), item["effective_on"])
+            for item in raw.get("rates", [])
+        ],
     )
 
 
@@ -210,9 +226,27 @@ def create_demo_content(storage: Storage) -> DemoReport:
         for rank, product in enumerate(spec.products):
             age = timedelta(hours=rank * len(content.businesses) + index)
             _ensure_product(business, product, storage, now - age, report)
+    for rate in content.rates:
+        _ensure_rate(rate, report)
     db.session.flush()
     report.placed = create_demo_lineups()
     return report
+
+
+def _ensure_rate(spec: DemoRate, report: DemoReport) -> None:
+    """The demo's rate, unless the office has set any rate for the currency already."""
+    known = db.session.scalar(
+        sa.select(ExchangeRate.id).where(ExchangeRate.currency == spec.currency).limit(1)
+    )
+    if known is None:
+        db.session.add(
+            ExchangeRate(
+                currency=spec.currency,
+                idr_per_unit=spec.idr_per_unit,
+                effective_on=spec.effective_on,
+            )
+        )
+        report.rates += 1
 
 
 def _ensure_user(account: DemoAccount, report: DemoReport) -> User:

@@ -19,11 +19,12 @@ from marketplace.businesses.ownership import me, own_business_or_none, viewer
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel
+from marketplace.channels.prices import ConvertedPrice
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
-from marketplace.products import display, queries
+from marketplace.products import display, prices, queries
 from marketplace.products.forms import ProductForm, product_form_values, set_choices
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.ownership import get_own_product
@@ -50,6 +51,12 @@ restrict_blueprint(bp, Role.MSME)
 @public_bp.app_template_global()
 def picture(image: ProductImage) -> display.Picture:
     return display.picture(image)
+
+
+@public_bp.app_template_global()
+def viewer_price(product: Product) -> ConvertedPrice | None:
+    """The price in the viewer's currency (see `products.prices`), for the pages to show."""
+    return prices.viewer_price(product)
 
 
 def _channels(product: Product) -> list[Channel]:

@@ -122,3 +122,32 @@ def test_the_profile_page_is_for_buyers(app: Flask, client: Any, login_as: Any) 
         commit_and_detach(owner)
     assert login_as(owner).get("/buyer/profile").status_code == 403
     assert client.get("/buyer/profile").status_code == 302
+
+
+def test_a_private_buyer_needs_no_company_or_city(ctx: Flask) -> None:
+    buyer = make_buyer()
+    profile = update_buyer_profile(
+        buyer,
+        BuyerProfileData(
+            details=_details(buyer_type=BuyerType.INDIVIDUAL, company="Dropped", city="")
+        ),
+    )
+    assert (profile.buyer_type, profile.company, profile.city) == (BuyerType.INDIVIDUAL, "", "")
+    with pytest.raises(AccountError, match="city"):
+        update_buyer_profile(buyer, BuyerProfileData(details=_details(city="")))
+
+
+def test_the_profile_page_asks_a_business_for_company_and_city(app: Flask, login_as: Any) -> None:
+    with app.app_context():
+        buyer = make_buyer()
+        commit_and_detach(buyer)
+    client = login_as(buyer)
+    values = {"buyer_type": "retailer", "company": "", "city": "", "country": "DE", "locale": "en"}
+    refused = post_form(client, "/buyer/profile", values)
+    assert refused.status_code == 400
+    assert refused.get_data(as_text=True).count("Please fill in this field.") == 2
+    saved = post_form(client, "/buyer/profile", {**values, "buyer_type": "individual"})
+    assert saved.status_code == 302
+    with app.app_context():
+        profile = db.session.get_one(User, buyer.id).buyer_profile
+        assert profile is not None and profile.buyer_type == BuyerType.INDIVIDUAL

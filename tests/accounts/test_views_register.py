@@ -124,14 +124,74 @@ def test_msme_owner_registers_without_buyer_fields(app: Flask, client: FlaskClie
 
 
 def test_buyer_fields_are_required_for_buyers(app: Flask, client: FlaskClient) -> None:
+    """Every buyer gives the type and the country; the company waits for the type."""
     response = post_form(
         client, "/auth/register", _buyer_form(company="", buyer_type="", city="", country="")
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert html.count("Buyers need to fill in this field.") == 4
+    assert html.count("Buyers need to fill in this field.") == 2
     assert _user(app, "anna@example.de") is None
     assert outbox(app) == []
+
+
+def test_a_business_buyer_names_its_company_but_not_its_city(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = post_form(client, "/auth/register", _buyer_form(company="", city=""))
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).count("Buyers need to fill in this field.") == 1
+    assert _user(app, "anna@example.de") is None
+
+    response = post_form(client, "/auth/register", _buyer_form(city=""))
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "anna@example.de"))
+        assert user is not None and user.buyer_profile is not None
+        assert (user.buyer_profile.company, user.buyer_profile.city) == ("Harz Handel GmbH", "")
+
+
+def test_a_private_buyer_gives_only_the_country(app: Flask, client: FlaskClient) -> None:
+    """A private buyer is asked no company, city or partner city; any sent are not kept."""
+    form = _buyer_form(buyer_type="individual", company="", city="")
+    del form["partner_city"]
+    response = post_form(client, "/auth/register", form)
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "anna@example.de"))
+        assert user is not None and user.buyer_profile is not None
+        profile = user.buyer_profile
+        assert (profile.buyer_type, profile.company, profile.city, profile.country_code) == (
+            BuyerType.INDIVIDUAL,
+            "",
+            "",
+            "DE",
+        )
+
+    response = post_form(
+        client,
+        "/auth/register",
+        _buyer_form(email="ben@example.de", buyer_type="individual", company="Typed Anyway"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "ben@example.de"))
+        assert user is not None and user.buyer_profile is not None
+        assert (user.buyer_profile.company, user.buyer_profile.partner_city_id) == ("", None)
+
+
+def test_the_register_page_marks_what_only_buyers_and_businesses_need(
+    client: FlaskClient,
+) -> None:
+    """The fields fold away by CSS as the role and type are chosen; the markup says for whom."""
+    html = client.get("/auth/register?role=buyer").get_data(as_text=True)
+    buyer_part = html[html.index('class="buyer-fields buyer-only"') :]
+    business_part = buyer_part[buyer_part.index('class="business-only"') :]
+    assert 'name="buyer_type"' in buyer_part and 'name="country"' in buyer_part
+    assert 'name="buyer_type"' not in business_part and 'name="country"' not in business_part
+    for name in ("company", "city", "partner_city"):
+        assert f'name="{name}"' in business_part
+    assert html.index('name="password"') < html.index('class="buyer-fields buyer-only"')
 
 
 def test_bad_input_is_refused_field_by_field(app: Flask, client: FlaskClient) -> None:

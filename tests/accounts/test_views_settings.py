@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.passwords import unusable_password
 from marketplace.db import db
-from tests.accounts.helpers import is_logged_in, log_in
+from tests.accounts.helpers import is_logged_in, link_path, log_in, outbox
 from tests.conftest import post_form
 from tests.factories import PASSWORD, make_user
 
@@ -128,3 +131,71 @@ def test_new_password_must_follow_the_rules(app: Flask, client: FlaskClient, ema
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert _stored(app).password_hash == before
+
+
+@pytest.fixture
+def linked(app: Flask) -> str:
+    """An account opened by a mailed link: verified, no password chosen yet."""
+    with app.app_context():
+        user = make_user(Role.BUYER, email="linked@example.kr")
+        user.password_hash = unusable_password()
+        db.session.commit()
+    return "linked@example.kr"
+
+
+def test_an_account_without_a_password_is_offered_to_choose_one(
+    app: Flask, login_as: Any, linked: str
+) -> None:
+    user = _stored(app)
+    client = login_as(user)
+    settings = client.get("/auth/settings").get_data(as_text=True)
+    assert "Choose a password (optional)" in settings
+    assert 'name="current_password"' not in settings and "Change your password" not in settings
+
+    for data, error in (
+        (
+            {"new_password": NEW_PASSWORD, "confirm_password": "other", "next": "/shortlist/"},
+            "not the same",
+        ),
+        ({"new_password": "short", "confirm_password": "short"}, "at least 10"),
+    ):
+        response = post_form(client, "/auth/settings/password", data, page="/auth/settings")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and error in html
+        # The form shown again still leads back where it came from (or to the settings).
+        back = data.get("next", "/auth/settings")
+        assert f'name="next" type="hidden" value="{back}"' in html
+    assert not _stored(app).has_password
+
+    response = post_form(
+        client,
+        "/auth/settings/password",
+        {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD, "next": "//evil.example"},
+        page="/auth/settings",
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/settings"
+    settings = client.get("/auth/settings").get_data(as_text=True)
+    assert "Your password is saved." in settings and "Change your password" in settings
+    # Once chosen, changing it needs it: the form without a current password does nothing.
+    again = post_form(
+        client,
+        "/auth/settings/password",
+        {"new_password": "another one entirely", "confirm_password": "another one entirely"},
+        page="/auth/settings",
+    )
+    assert again.status_code == 400
+    assert (
+        is_logged_in(client) and log_in(app.test_client(), linked, NEW_PASSWORD).status_code == 302
+    )
+
+
+def test_an_account_without_a_password_can_set_one_by_reset(
+    app: Flask, client: FlaskClient, linked: str
+) -> None:
+    assert log_in(client, linked, "").status_code == 400
+    post_form(client, "/auth/reset", {"email": linked})
+    [(_to, _subject, body)] = outbox(app, linked)
+    path = link_path(body, "/auth/reset/")
+    response = post_form(client, path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert log_in(client, linked, NEW_PASSWORD).status_code == 302

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +24,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from marketplace.db import db
 from marketplace.notifications.models import OutboxEmail
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 HERE = Path(__file__).resolve().parent
@@ -91,9 +94,31 @@ class LiveServer:
         raise AssertionError(f"no link with {marker!r} in:\n{body}")
 
 
+def closing_responses(app: WSGIApplication) -> WSGIApplication:
+    """Close every response however its transfer ends. Werkzeug's development server skips
+    `close()` when the browser drops the connection mid-transfer (a phone that picks another
+    photo size from a srcset, or moves on before a photo has loaded): the photo's open file
+    would then be left to the garbage collector, a ResourceWarning that fails a later test."""
+
+    def wrapped(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = app(environ, start_response)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+        return chunks()
+
+    return wrapped
+
+
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[LiveServer]:
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"

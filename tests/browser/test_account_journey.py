@@ -75,3 +75,40 @@ def test_buyer_registers_verifies_logs_in_switches_language_and_logs_out(
     with live_server.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail)) == 1
     assert errors == []
+
+
+def test_registration_shows_only_what_the_role_and_the_buyer_type_need(
+    page: Page, live_server: LiveServer
+) -> None:
+    """No script: the fields fold away by CSS as the person chooses."""
+    page.goto(live_server("/auth/register"))
+    company, country = page.get_by_label("Company"), page.get_by_label("Country")
+
+    page.get_by_label("Bandung MSME owner").check()
+    expect(page.get_by_label("Type of buyer")).to_be_hidden()
+    expect(country).to_be_hidden()
+    expect(company).to_be_hidden()
+
+    page.get_by_label("Buyer abroad").check()
+    page.get_by_label("Type of buyer").select_option(label="Individual buyer")
+    expect(country).to_be_visible()
+    for hidden in (
+        company,
+        page.get_by_label("City", exact=True),
+        page.get_by_label("Partner city"),
+    ):
+        expect(hidden).to_be_hidden()
+
+    page.get_by_label("Type of buyer").select_option(label="Importer")
+    expect(company).to_be_visible()
+    expect(page.get_by_label("City", exact=True)).to_be_visible()
+
+    # A private buyer registers with name, address, password and country only.
+    page.get_by_label("Type of buyer").select_option(label="Individual buyer")
+    page.get_by_label("Your name").fill("Min-jun Kim")
+    page.get_by_label("E-mail address").fill("minjun@example.kr")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    country.select_option(label="South Korea")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")

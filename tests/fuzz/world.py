@@ -17,13 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from marketplace.accounts.models import Role, User, UserStatus
+from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.tokens import make_reset_token, make_verify_token
 from marketplace.businesses.identity import request_identity_change
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import Nomination, ShelfStage
 from marketplace.channels.shelf import advance_stage
 from marketplace.db import db
+from marketplace.interests.pending import (
+    VisitorInterest,
+    make_confirm_token,
+    submit_pending_interest,
+)
 from marketplace.interests.services import post_message
 from marketplace.interests.shortlist import add_to_shortlist
 from marketplace.interests.transitions import report_spam
@@ -112,6 +117,21 @@ def build_world() -> World:
     post_message(interest, owner, "Thank you, we can make 50 by March.")
     report, _ = report_spam(interest, buyer, "The seller asked me to pay outside the site.")
     add_to_shortlist(buyer, published)
+    # A visitor's interest waiting for its mailed link: the link's page shows its button.
+    waiting_interest = submit_pending_interest(
+        published,
+        VisitorInterest(
+            name="Min-jun Kim",
+            email="minjun@example.kr",
+            buyer_type=BuyerType.INDIVIDUAL,
+            country_code="KR",
+            message="Do you ship to Seoul?",
+            quantity=2,
+        ),
+        locale="ko",
+        submission_key="world-visitor-interest",
+        channel_id=fair.id,
+    )
     db.session.flush()
 
     world.users = {
@@ -136,6 +156,7 @@ def build_world() -> World:
     world.add("slug", published.slug, fair.slug, business.slug)
     world.add("product_slug", published.slug)
     world.add("token", make_reset_token(victim), make_verify_token(newcomer))
+    world.add("token", make_confirm_token(waiting_interest))
     world.add("token", _qr_token(accepted))
     world.add("key", image_key(photo.digest, 800), image_key(photo.digest, 0))
 

@@ -67,9 +67,12 @@ def test_the_form_offers_the_reference_lists_and_a_fresh_key(
 
 
 def test_the_form_is_for_buyers(client: Any, login_as: Any, cast: dict[str, Any]) -> None:
+    """A buyer gets the full form, a visitor the quick one (see test_quick_views), and other
+    signed-in people none."""
     url = f"/products/{cast['slug']}/interest"
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/auth/login" in anonymous.location
+    assert anonymous.status_code == 200 and 'name="email"' in anonymous.get_data(as_text=True)
+    assert 'name="email"' not in login_as(cast["buyer"]).get(url).get_data(as_text=True)
     assert login_as(cast["owner"]).get(url).status_code == 403
     assert login_as(cast["buyer"]).get("/products/no-such-thing/interest").status_code == 404
 
@@ -373,6 +376,7 @@ def test_the_product_page_invites_buyers_and_visitors(
 ) -> None:
     url = f"/products/{cast['slug']}"
     visitor = client.get(url).get_data(as_text=True)
+    assert f'href="{url}/interest"' in visitor and "No account needed" in visitor
     assert "Register as a buyer" in visitor and f"next={url}" in visitor
     buyer = login_as(cast["buyer"])
     html = buyer.get(url).get_data(as_text=True)

@@ -4,6 +4,8 @@ changes nothing at all (rows, their contents, media files)."""
 from __future__ import annotations
 
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.main.demo import DEMO_PASSWORD
 from marketplace.media.images import image_key
+from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductStatus
 from tests.factories import make_user
 
@@ -80,6 +83,7 @@ def test_second_run_changes_nothing(app: Flask) -> None:
     assert snapshot(app) == rows
     assert media_files(app) == files
     assert "0 accounts, 0 businesses, 0 products and 0 photos created" in output
+    assert "Exchange rates: 0 set." in output
     sizes = {name: len(table) for name, table in rows.items()}
     assert sizes.items() >= {"users": 7, "businesses": 4, "products": 11}.items()
     assert sizes["product_images"] == 15 and len(files) >= 15
@@ -163,3 +167,29 @@ def test_refuses_a_demo_email_taken_by_another_role(app: Flask) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Channel)) == 0
+
+
+def test_the_channels_currencies_have_dated_rates(app: Flask) -> None:
+    """Won, euro and ringgit (Little Bandung, Harz und Heide, Petaling Jaya) are converted; a
+    rate the office set before is kept."""
+    with app.app_context():
+        db.session.add(
+            ExchangeRate(
+                currency="EUR", idr_per_unit=Decimal("18000"), effective_on=date(2026, 6, 1)
+            )
+        )
+        db.session.commit()
+    assert "Exchange rates: 2 set." in seed(app).output
+    with app.app_context():
+        rates = {
+            rate.currency: (rate.idr_per_unit, rate.effective_on)
+            for rate in db.session.scalars(sa.select(ExchangeRate))
+        }
+        channels = {c.slug: c.currency for c in db.session.scalars(sa.select(Channel))}
+    assert rates == {
+        "KRW": (Decimal("11.75"), date(2026, 12, 1)),
+        "EUR": (Decimal("18000"), date(2026, 6, 1)),
+        "MYR": (Decimal("3700"), date(2026, 12, 1)),
+    }
+    for slug in ("little-bandung", "harz-und-heide", "petaling-jaya-creative-exchange"):
+        assert channels[slug] in rates
