@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.inputs import init_inputs
     from marketplace.office.rollups import keep_reports_in_sync
     from marketplace.search.index import keep_index_in_sync
+    from marketplace.timezones import select_timezone
 
     db.init_app(app)
     keep_index_in_sync(db.session)
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
+        timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "marketplace" / "translations"),
     )
     limiter.init_app(app)

@@ -1,5 +1,6 @@
-"""What every template can use: language choices, money and date formatting, words for stored
-keys (roles, statuses, audit actions), the current page's address, the nav's counts."""
+"""What every template can use: language choices, money and date formatting (`when` for a
+moment, with its zone; `day` for a date), words for stored keys (roles, statuses, audit
+actions), the current page's address, the nav's counts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
+from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, html_lang
 from marketplace.labels import label, status_label
 from marketplace.urls import public_url
@@ -37,6 +39,8 @@ def this_page() -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["this_page"] = this_page

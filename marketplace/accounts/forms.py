@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import get_locale
@@ -18,6 +19,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import Choice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
 
 from marketplace.accounts.models import BuyerType, Role
@@ -30,6 +32,7 @@ from marketplace.accounts.services import (
 )
 from marketplace.forms import Form
 from marketplace.i18n import UI_LOCALES
+from marketplace.timezones import is_known_zone
 
 # Partner cities' countries first in mind, then the markets Bandung's exporters sell to most.
 COUNTRY_CODES = (
@@ -172,12 +175,36 @@ class ResetPasswordForm(Form):
     submit = SubmitField(_l("Set the new password"))
 
 
+class ZoneSelectField(SelectField):
+    """A select whose zone may be offered twice (a partner city's near the top, and again in
+    the list of all zones): only its first option is marked as chosen."""
+
+    def iter_groups(self) -> Iterator[tuple[str | None, list[Choice]]]:
+        chosen = False
+        for group, choices in super().iter_groups():
+            marked = []
+            for choice in choices:
+                selected = bool(choice.selected) and not chosen
+                chosen = chosen or selected
+                marked.append(choice._replace(selected=selected))
+            yield group, marked
+
+
 class SettingsForm(Form):
     name = StringField(_l("Your name"), validators=[InputRequired(REQUIRED), Length(max=120)])
     locale = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in UI_LOCALES.items()]
     )
+    timezone = ZoneSelectField(_l("Time zone"), default="", validate_choice=False)
     submit = SubmitField(_l("Save settings"))
+
+    def __init__(self, *args: Any, zones: list[SelectChoice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zones
+
+    def validate_timezone(self, field: Field) -> None:
+        if field.data and not is_known_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class ChoosePasswordForm(Form):

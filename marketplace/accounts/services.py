@@ -27,6 +27,7 @@ from marketplace.i18n import UI_LOCALES
 from marketplace.notifications.models import OutboxEmail
 from marketplace.notifications.services import queue_template_email
 from marketplace.office.audit import record_audit
+from marketplace.timezones import is_known_zone
 from marketplace.urls import public_url
 
 MIN_PASSWORD_LENGTH = 10
@@ -378,15 +379,25 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 # Settings
 
 
-def update_settings(user: User, name: str, locale: str) -> None:
+def update_settings(user: User, name: str, locale: str, timezone: str | None = None) -> None:
+    """What the settings form holds, all of it; a time zone of None means the automatic one."""
     user.name = check_name(name)
     set_locale(user, locale)
+    set_timezone(user, timezone)
 
 
 def set_locale(user: User, locale: str) -> None:
     if locale not in UI_LOCALES:
         raise AccountError(_("Choose a language from the list."))
     user.locale = locale
+    db.session.flush()
+
+
+def set_timezone(user: User, timezone: str | None) -> None:
+    """An IANA zone that zoneinfo and Babel both know, or None: the automatic zone."""
+    if timezone is not None and not is_known_zone(timezone):
+        raise AccountError(_("Choose a time zone from the list."))
+    user.timezone = timezone
     db.session.flush()
 
 

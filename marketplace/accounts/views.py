@@ -48,6 +48,7 @@ from marketplace.extensions import limiter
 from marketplace.forms import Form
 from marketplace.main.queries import partner_cities
 from marketplace.security import is_safe_next
+from marketplace.timezones import automatic_zone, zone_choices
 from marketplace.web import writes_late
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
@@ -302,13 +303,20 @@ def reset_password(token: str) -> PageResponse:
 # Settings
 
 
+def _settings_form(user: User) -> SettingsForm:
+    zones = zone_choices(db.session.scalars(partner_cities()), automatic_zone(user))
+    return SettingsForm(
+        name=user.name, locale=user.locale, timezone=user.timezone or "", zones=zones
+    )
+
+
 def _settings_page(
     settings_form: SettingsForm | None = None,
     password_form: ChangePasswordForm | ChoosePasswordForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     user = _this_user()
-    settings_form = settings_form or SettingsForm(name=user.name, locale=user.locale)
+    settings_form = settings_form or _settings_form(user)
     if password_form is None:
         form_class = ChangePasswordForm if user.has_password else ChoosePasswordForm
         password_form = form_class(formdata=None)
@@ -324,11 +332,11 @@ def _settings_page(
 @login_required
 def settings() -> PageResponse:
     user = _this_user()
-    form = SettingsForm(name=user.name, locale=user.locale)
+    form = _settings_form(user)
     if form.validate_on_submit():
         locale = form.locale.data or "en"
         try:
-            services.update_settings(user, form.name.data or "", locale)
+            services.update_settings(user, form.name.data or "", locale, form.timezone.data or None)
         except ServiceError as error:
             form.form_errors.append(error.message)
         else:

@@ -27,6 +27,7 @@ from marketplace.forms import Form
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.inputs import DB_INT_MAX
 from marketplace.reference.loader import currencies
+from marketplace.timezones import all_zones
 
 REQUIRED = _l("Please fill in this field.")
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -80,6 +81,8 @@ class PartnerCityForm(Form):
     )
     currency = SelectField(_l("Currency"), validators=[InputRequired(REQUIRED)])
     locale = SelectField(_l("Language"), validators=[InputRequired(REQUIRED)])
+    # Checked by the service, which names the mistake ("Choose a time zone from the list.").
+    timezone = SelectField(_l("Time zone"), default="", validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save partner city"))
 
@@ -88,6 +91,7 @@ class PartnerCityForm(Form):
         self.country_code.choices = country_choices()
         self.currency.choices = _currency_choices()
         self.locale.choices = _locale_choices()
+        self.timezone.choices = [SelectChoice("", "—"), *choices((z, z) for z in all_zones())]
 
     def to_data(self) -> PartnerCityData:
         return PartnerCityData(
@@ -97,6 +101,7 @@ class PartnerCityForm(Form):
             currency=_clean(self.currency.data),
             locale=_clean(self.locale.data),
             since_year=self.since_year.data,
+            timezone=_clean(self.timezone.data) or None,
             notes=_clean(self.notes.data) or None,
         )
 

@@ -65,6 +65,8 @@ class PartnerCity(Base):
     since_year: Mapped[int | None]
     currency: Mapped[str] = mapped_column(sa.String(3))
     locale: Mapped[str] = mapped_column(sa.String(8))
+    # An IANA name: buyers of the city and visits through its channels read times in it.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     notes: Mapped[str | None] = mapped_column(sa.Text)
 
     channels: Mapped[list[Channel]] = relationship(back_populates="partner_city")

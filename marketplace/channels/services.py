@@ -29,6 +29,7 @@ from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.office.audit import record_audit
 from marketplace.slugs import unique_slug
+from marketplace.timezones import is_known_zone
 
 
 class ChannelError(ServiceError):
@@ -43,6 +44,7 @@ class PartnerCityData:
     currency: str
     locale: str
     since_year: int | None = None
+    timezone: str | None = None
     notes: str | None = None
 
 
@@ -97,6 +99,8 @@ def _check_city(data: PartnerCityData, current: PartnerCity | None) -> PartnerCi
         raise ChannelError(_l("The year the tie began must lie between 1900 and 2100."))
     if data.locale not in CONTENT_LOCALES:
         raise ChannelError(_l("Choose a language from the list."))
+    if data.timezone is not None and not is_known_zone(data.timezone):
+        raise ChannelError(_l("Choose a time zone from the list."))
     return PartnerCityData(
         name=name,
         country_code=_check_code(data.country_code, 2, _l("The country code has two letters.")),
@@ -104,6 +108,7 @@ def _check_city(data: PartnerCityData, current: PartnerCity | None) -> PartnerCi
         currency=_check_code(data.currency, 3, _l("The currency code has three letters.")),
         locale=data.locale,
         since_year=data.since_year,
+        timezone=data.timezone,
         notes=(data.notes or "").strip() or None,
     )
 

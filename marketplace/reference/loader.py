@@ -109,7 +109,8 @@ def load_reference_data() -> dict[str, int]:
     Adds and flushes; the caller commits. Subsectors and certifications are fixed lists that
     only the shipped data changes, so they are brought up to date. Partner cities and channels
     are the office's to edit once they exist (dates, status, capacity...): they are created when
-    missing and otherwise left alone, so restarting the app never undoes an officer's edit.
+    missing and otherwise left alone, so restarting the app never undoes an officer's edit; only
+    a partner city's time zone is filled in where none is set.
     """
     tally = _Tally()
     _load_subsectors(tally)
@@ -151,9 +152,14 @@ def _load_partner_cities(tally: _Tally) -> dict[str, PartnerCity]:
             "since_year": item["since_year"],
             "currency": item["currency"],
             "locale": item["locale"],
+            "timezone": item["timezone"],
             "notes": item["notes"],
         }
         row = existing.get(item["name"])
+        if row is not None and row.timezone is None:
+            # A zone nobody has set yet is filled in; one the office chose is kept.
+            row.timezone = item["timezone"]
+            tally.updated += 1
         cities[item["name"]] = _create_missing(tally, row, PartnerCity, values)
     return cities
 
