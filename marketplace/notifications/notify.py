@@ -1,5 +1,6 @@
 """Telling people what happened to their interests: a notification in the app and an e-mail
-through the outbox, both written in the recipient's language and in the caller's transaction.
+through the outbox, both written in the recipient's language (and any time in their zone) and
+in the caller's transaction.
 
 Nobody is told about their own action. A buyer marked as spam is not told (a spammer learns
 nothing); the office hears about reports and about interests left unanswered for long.
@@ -18,12 +19,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import User
+from marketplace.dates import force_timezone
 from marketplace.db import db, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
+from marketplace.timezones import zone_of
 from marketplace.urls import public_url
 
 TEXT_MAX = 400
@@ -56,9 +59,10 @@ def notify(
     email_template: str | None = None,
     **email_context: object,
 ) -> Notification:
-    """A notification for `user`, and an e-mail too when a template is given."""
-    locale = locale_of(user)
-    with force_locale(locale):
+    """A notification for `user`, and an e-mail too when a template is given: in the
+    recipient's language, with times in the recipient's zone."""
+    locale, zone = locale_of(user), zone_of(user)
+    with force_locale(locale), force_timezone(zone):
         rendered = one_line(str(text))
         subject = one_line(str(email_subject)) if email_subject is not None else rendered
     notification = Notification(user_id=user.id, kind=kind, text=rendered[:TEXT_MAX], link=path)
@@ -69,6 +73,7 @@ def notify(
             locale,
             subject[:SUBJECT_MAX],
             email_template,
+            timezone=zone,
             name=user.name,
             **email_context,
         )

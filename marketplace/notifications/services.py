@@ -6,6 +6,7 @@ Nothing here talks to a mail server; `flask send-outbox` delivers what the outbo
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
+from marketplace.dates import force_timezone
 from marketplace.db import db, utcnow
 from marketplace.notifications.models import OutboxEmail
 
@@ -26,10 +28,17 @@ def queue_email(to: str, subject: str, body: str) -> OutboxEmail:
 
 
 def queue_template_email(
-    to: str, locale: str, subject: str | LazyString, template: str, **context: Any
+    to: str,
+    locale: str,
+    subject: str | LazyString,
+    template: str,
+    *,
+    timezone: str | None = None,
+    **context: Any,
 ) -> OutboxEmail:
-    """Render `templates/email/<template>.txt` and its subject in the recipient's language."""
-    with force_locale(locale):
+    """Render `templates/email/<template>.txt` and its subject in the recipient's language,
+    and its times in the recipient's zone when it is known (else the request's)."""
+    with force_locale(locale), force_timezone(timezone) if timezone else nullcontext():
         rendered_subject = str(subject)
         body = render_template(f"email/{template}.txt", **context)
     return queue_email(to, rendered_subject, body)

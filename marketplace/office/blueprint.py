@@ -7,7 +7,6 @@ The pages are split by subject (`queue_views`, `review_views`, `abuse_views`, `a
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +18,6 @@ from flask_login import current_user
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.db import db
-from marketplace.office.periods import bandung_time
 from marketplace.office.queries import QueueCounts, queue_counts
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -40,12 +38,6 @@ def office_queue_counts() -> QueueCounts:
         g.office_queue_counts = counts
     found: QueueCounts = g.office_queue_counts
     return found
-
-
-@bp.app_template_filter("bandung")
-def bandung_filter(moment: datetime | None) -> str:
-    """A moment as the office reads it: Bandung time (WIB), to the minute."""
-    return bandung_time(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @bp.app_template_filter("rate")

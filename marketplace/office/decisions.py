@@ -24,10 +24,10 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.businesses import services as businesses
 from marketplace.businesses.models import Business
+from marketplace.dates import format_when
 from marketplace.db import Base, begin_write, db
 from marketplace.errors import ConflictError, ServiceError
 from marketplace.office.models import AuditEntry
-from marketplace.office.periods import bandung_time
 from marketplace.products import services as products
 from marketplace.products.models import Product
 
@@ -94,7 +94,7 @@ def conflict_message(subject_type: str, subject_id: int) -> str:
     )
     if entry is None:
         return _("This item changed after you opened it. Please look at it again.")
-    when = bandung_time(entry.at).strftime("%Y-%m-%d %H:%M WIB")
+    when = format_when(entry.at)  # the officer's zone (Bandung's unless they chose another)
     what = str(DONE.get(entry.action, entry.action))
     actor = entry.actor
     if actor is not None and actor.is_staff:

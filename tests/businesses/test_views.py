@@ -256,7 +256,7 @@ def test_certification_edit_replace_scan_and_delete(app: Flask, login_as: Any) -
     second = media_files(app)
     assert len(second) == 1 and second != first
     html = owner.get("/my/business").get_data(as_text=True)
-    assert "Halal certificate (BPJPH)" in html and "valid until 2028-08-31" in html
+    assert "Halal certificate (BPJPH)" in html and "valid until Aug 31, 2028" in html
     response = post_form(
         owner, f"/my/business/certifications/{cert_id}/delete", page="/my/business"
     )
