@@ -157,3 +157,39 @@ def test_the_forgiving_search_migration_indexes_existing_products(app: Flask) ->
         suggestion = suggest(db.session.connection(), query_terms("angklng"))
         assert suggestion is not None and suggestion.query == "angklung"
         db.session.rollback()
+
+
+TIME_ZONES = "e3a9c1d4b726"
+
+
+def test_the_time_zone_migration_gives_the_partner_cities_their_zones(app: Flask) -> None:
+    """Partner cities that exist before the migration get their IANA zones; a city it does not
+    know keeps none, and nobody has chosen a zone yet."""
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        before = script.get_revision(TIME_ZONES).down_revision
+        assert isinstance(before, str)
+        downgrade(revision=before)
+        try:
+            with db.engine.begin() as connection:
+                table = sa.table("partner_cities", sa.column("name"))
+                for n, city in enumerate(("Suwon", "Namur", "Hangzhou", "Atlantis"), start=1):
+                    row = _insert(connection, "partner_cities", n)
+                    connection.execute(
+                        table.update().where(sa.column("id") == row).values(name=city)
+                    )
+                _insert(connection, "users", 1, email="buyer@example.kr")
+        finally:
+            upgrade()
+        with db.engine.connect() as connection:
+            zones = dict(
+                connection.execute(sa.text("SELECT name, timezone FROM partner_cities")).all()
+            )
+            chosen = connection.execute(sa.text("SELECT timezone FROM users")).scalars().all()
+        assert zones == {
+            "Suwon": "Asia/Seoul",
+            "Namur": "Europe/Brussels",
+            "Hangzhou": "Asia/Shanghai",
+            "Atlantis": None,
+        }
+        assert chosen == [None]

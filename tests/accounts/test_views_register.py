@@ -106,6 +106,7 @@ def test_buyer_registers_with_partner_city(app: Flask, client: FlaskClient) -> N
             "DE",
         )
         assert profile.partner_city_id == city_id
+        assert user.timezone is None  # the partner city's zone applies until they choose one
     [(to, subject, body)] = outbox(app)
     assert to == "anna@example.de"
     assert subject == "Please verify your e-mail address"

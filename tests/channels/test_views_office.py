@@ -213,6 +213,35 @@ def test_officer_adds_and_edits_a_partner_city(app: Flask, login_as: Any) -> Non
     assert "Cuenca" in client.get("/office/channels/").get_data(as_text=True)
 
 
+def test_a_partner_citys_time_zone_is_one_from_the_list(app: Flask, login_as: Any) -> None:
+    client = login_as(_officer(app))
+    data = {
+        "name": "Cuenca",
+        "country_code": "EC",
+        "country": "Ecuador",
+        "currency": "USD",
+        "locale": "en",
+        "timezone": "America/Cuenca",
+    }
+    refused = post_form(client, "/office/channels/partners/new", data)
+    assert refused.status_code == 400
+    assert "Choose a time zone from the list." in refused.get_data(as_text=True)
+    cuenca = sa.select(PartnerCity).where(PartnerCity.name == "Cuenca")
+    with app.app_context():
+        assert db.session.scalar(cuenca) is None
+
+    saved = post_form(
+        client, "/office/channels/partners/new", {**data, "timezone": "America/Guayaquil"}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        city = db.session.scalars(cuenca).one()
+        assert city.timezone == "America/Guayaquil"
+        city_id = city.id
+    page = client.get(f"/office/channels/partners/{city_id}/edit").get_data(as_text=True)
+    assert '<option selected value="America/Guayaquil">' in page
+
+
 def test_nominations_side_by_side_scores_and_decisions(app: Flask, login_as: Any) -> None:
     officer, channel_id, ids = _curation(app, capacity=3, count=4)
     client = login_as(officer)

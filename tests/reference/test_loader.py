@@ -160,3 +160,18 @@ def test_export_term_lists() -> None:
     assert currencies()[0] == "IDR"
     assert {"EUR", "KRW", "MYR", "USD"} <= set(currencies())
     assert incoterms() is incoterms()  # read once and cached
+
+
+def test_a_city_without_a_zone_gets_the_shipped_one_and_a_chosen_zone_stays(ctx: Flask) -> None:
+    load_reference_data()
+    db.session.commit()
+    city("Namur").timezone = None
+    city("Fort Worth").timezone = "America/Denver"
+    db.session.commit()
+
+    assert load_reference_data() == {"created": 0, "updated": 1}
+    db.session.commit()
+
+    db.session.expire_all()
+    assert city("Namur").timezone == "Europe/Brussels"
+    assert city("Fort Worth").timezone == "America/Denver"
