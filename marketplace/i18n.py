@@ -114,3 +114,16 @@ def language_links(base: str, args: dict[str, str] | None = None) -> list[tuple[
     links = [(html_lang(code), f"{start}{LANG_ARG}={code}") for code in UI_LOCALES]
     links.append(("x-default", f"{base}?{default}" if default else base))
     return links
+
+
+def fallback_notice(wanted: str) -> str:
+    """What a page says above a text shown in English because the owner has not written it in
+    the reader's language `wanted` yet; in the page's language, which is the reader's."""
+    from babel import Locale
+    from flask_babel import gettext
+
+    try:
+        language = Locale.parse(wanted).get_display_name(wanted) or wanted
+    except (ValueError, LookupError):
+        language = wanted
+    return gettext("Shown in English: no %(language)s text yet.", language=language)

@@ -11,7 +11,7 @@ from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from marketplace.dates import format_day, when
-from marketplace.i18n import UI_LOCALES, alternates, html_lang
+from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang
 from marketplace.labels import label, status_label
 from marketplace.urls import public_url
 
@@ -47,6 +47,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["language_alternates"] = alternates
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["fallback_notice"] = fallback_notice
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -74,13 +74,14 @@ def channel_ref(channel: Channel) -> dict[str, Any]:
 
 def product_detail(product: Product, locale: str, channels: Iterable[Channel]) -> dict[str, Any]:
     """Everything the product page shows that a program may use (no contact details)."""
-    text, others = display.texts(product, locale)
+    text, _others = display.texts(product, locale)
     subsector = product.subsector
     return {
         **product_summary(product, locale),
         "description": text.description,
         "translations": {
-            t.locale: {"name": t.name, "description": t.description} for t in [text, *others]
+            t.locale: {"name": t.name, "description": t.description}
+            for t in display.written(product)
         },
         "hs_code": product.hs_code,
         "materials": product.materials,

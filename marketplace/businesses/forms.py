@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -33,10 +34,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from marketplace.businesses.models import ExportExperience
+from marketplace.businesses.models import Business, ExportExperience
 from marketplace.businesses.services import DISTRICTS, CertificationData, ProfileData
+from marketplace.businesses.texts import TRANSLATION_LOCALES, TranslationData, translation_values
 from marketplace.db import db
 from marketplace.forms import Form
+from marketplace.i18n import CONTENT_LOCALES
 from marketplace.reference.models import Certification, Subsector
 
 
@@ -71,6 +74,44 @@ EXPORT_EXPERIENCE_CHOICES = [
 ]
 
 
+def _language_fields(cls: type[Form]) -> type[Form]:
+    """The profile's free text per content language, each input marked with its `lang`."""
+    for code in TRANSLATION_LOCALES:
+        language = CONTENT_LOCALES[code]
+        setattr(
+            cls,
+            f"description_{code}",
+            TextAreaField(
+                _l("About the business (%(language)s)", language=language),
+                validators=[Length(max=5000)],
+                filters=[strip],
+                render_kw={"lang": code},
+            ),
+        )
+        setattr(
+            cls,
+            f"monthly_capacity_{code}",
+            StringField(
+                _l("Monthly production capacity (%(language)s)", language=language),
+                validators=[Length(max=120)],
+                filters=[strip],
+                render_kw={"lang": code},
+            ),
+        )
+        setattr(
+            cls,
+            f"export_markets_{code}",
+            StringField(
+                _l("Export markets (%(language)s)", language=language),
+                validators=[Length(max=255)],
+                filters=[strip],
+                render_kw={"lang": code},
+            ),
+        )
+    return cls
+
+
+@_language_fields
 class BusinessForm(Form):
     name = StringField(
         _l("Business name"), validators=[DataRequired(), Length(max=160)], filters=[strip]
@@ -86,7 +127,10 @@ class BusinessForm(Form):
         choices=[SelectChoice("", _l("Choose a district")), *(SelectChoice(d) for d in DISTRICTS)],
     )
     description = TextAreaField(
-        _l("About the business"), validators=[Length(max=5000)], filters=[strip]
+        _l("About the business"),
+        validators=[Length(max=5000)],
+        filters=[strip],
+        render_kw={"lang": "en"},
     )
     year_founded = IntegerField(
         _l("Year founded"), validators=[Optional(), NumberRange(min=1800), not_in_future]
@@ -95,7 +139,10 @@ class BusinessForm(Form):
         _l("Number of employees"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
     monthly_capacity = StringField(
-        _l("Monthly production capacity"), validators=[Length(max=120)], filters=[strip]
+        _l("Monthly production capacity"),
+        validators=[Length(max=120)],
+        filters=[strip],
+        render_kw={"lang": "en"},
     )
     export_experience = SelectField(
         _l("Export experience"),
@@ -103,7 +150,10 @@ class BusinessForm(Form):
         default=ExportExperience.NONE.value,
     )
     export_markets = StringField(
-        _l("Export markets"), validators=[Length(max=255)], filters=[strip]
+        _l("Export markets"),
+        validators=[Length(max=255)],
+        filters=[strip],
+        render_kw={"lang": "en"},
     )
     logo = FileField(_l("Logo"), render_kw={"accept": LOGO_TYPES})
     remove_logo = BooleanField(_l("Remove the current logo"))
@@ -125,6 +175,32 @@ class BusinessForm(Form):
     contact_phone = TelField(_l("Contact phone"), validators=[Length(max=40)], filters=[strip])
     whatsapp = TelField(_l("WhatsApp"), validators=[Length(max=40)], filters=[strip])
     address = StringField(_l("Address"), validators=[Length(max=255)], filters=[strip])
+
+    def translation_fields(self, code: str) -> tuple[Field, Field, Field]:
+        """About the business, monthly capacity and export markets in the language `code`."""
+        return (
+            getattr(self, f"description_{code}"),
+            getattr(self, f"monthly_capacity_{code}"),
+            getattr(self, f"export_markets_{code}"),
+        )
+
+    def language_open(self, code: str) -> bool:
+        return any(f.data or f.errors for f in self.translation_fields(code))
+
+    def fill_translations(self, business: Business) -> None:
+        """The written translations as the fields' first values (not on a posted form)."""
+        for code, text in translation_values(business).items():
+            for name, value in text.items():
+                getattr(self, f"{name}_{code}").data = value
+
+    def translations(self) -> dict[str, TranslationData]:
+        texts = {}
+        for code in TRANSLATION_LOCALES:
+            description, capacity, markets = self.translation_fields(code)
+            texts[code] = TranslationData(
+                description.data or "", capacity.data or "", markets.data or ""
+            )
+        return texts
 
     def to_data(self) -> ProfileData:
         return ProfileData(

@@ -82,9 +82,29 @@ class Business(Base):
     identity_change: Mapped[BusinessIdentityChange | None] = relationship(
         back_populates="business", cascade="all, delete-orphan"
     )
+    translations: Mapped[list[BusinessTranslation]] = relationship(
+        back_populates="business", cascade="all, delete-orphan", order_by="BusinessTranslation.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Business {self.slug} {self.status}>"
+
+
+class BusinessTranslation(Base):
+    """The profile's free text in one language other than English (the main text is English);
+    a text left empty is shown in English."""
+
+    __tablename__ = "business_translations"
+    __table_args__ = (sa.UniqueConstraint("business_id", "locale"),)
+
+    id: Mapped[intpk]
+    business_id: Mapped[int] = mapped_column(sa.ForeignKey("businesses.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    monthly_capacity: Mapped[str | None] = mapped_column(sa.String(120))
+    export_markets: Mapped[str | None] = mapped_column(sa.String(255))
+
+    business: Mapped[Business] = relationship(back_populates="translations")
 
 
 class BusinessCertification(Base):

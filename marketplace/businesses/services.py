@@ -12,6 +12,7 @@ Who may see the contact details is decided here too, so pages and the API give t
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -37,6 +38,11 @@ from marketplace.businesses.models import (
     BusinessIdentityChange,
     BusinessStatus,
     ExportExperience,
+)
+from marketplace.businesses.texts import (
+    TranslationData,
+    apply_translations,
+    translation_values,
 )
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
@@ -143,7 +149,9 @@ def _audited(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
 
 
-def create_business(owner: User, data: ProfileData) -> Business:
+def create_business(
+    owner: User, data: ProfileData, translations: Mapping[str, TranslationData] | None = None
+) -> Business:
     """An MSME account keeps exactly one business; it starts as a draft."""
     if owner.role != Role.MSME:
         raise BusinessError(_l("Only MSME accounts can have a business profile."))
@@ -153,19 +161,25 @@ def create_business(owner: User, data: ProfileData) -> Business:
     business = Business(owner=owner, status=BusinessStatus.DRAFT)
     for key, value in _values(data).items():
         setattr(business, key, value)
+    if translations is not None:
+        apply_translations(business, translations)
     add_with_slug(business, Business.slug, data.name, fallback="msme")
     record_audit(owner, "business.created", "business", business.id, None, {"status": "draft"})
     return business
 
 
 def update_business(
-    business: Business, data: ProfileData, actor: User
+    business: Business,
+    data: ProfileData,
+    actor: User,
+    translations: Mapping[str, TranslationData] | None = None,
 ) -> BusinessIdentityChange | None:
     """Save the owner's edit; returns the change of identity that waits for the office, if any.
 
     Before verification everything applies at once. Once verified, the identity waits for
     review and the rest applies at once. The slug stays as it was either way: printed
-    addresses must keep working after a rename. Every change is audited."""
+    addresses must keep working after a rename. The text in other languages (`translations`,
+    None to leave it) changes at once, as the English does. Every change is audited."""
     if lock_business(business.id) is None:  # the same object, read again and locked
         raise ConflictError(_l("This item no longer exists."))
     _check_profile(data, business.id)
@@ -178,6 +192,13 @@ def update_business(
     before, after = differences(current, values)
     if after:
         apply_guarding_nib(business, after)
+    if translations is not None:
+        was = translation_values(business)
+        apply_translations(business, translations)
+        now = translation_values(business)
+        if was != now:
+            before["translations"], after["translations"] = was, now
+    if after:
         record_audit(
             actor, "business.updated", "business", business.id, _audited(before), _audited(after)
         )

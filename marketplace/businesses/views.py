@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -45,9 +46,11 @@ from marketplace.businesses.services import (
     update_business,
     update_certification,
 )
+from marketplace.businesses.texts import TRANSLATION_LOCALES, business_text
 from marketplace.channels.models import Channel
 from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
+from marketplace.i18n import CONTENT_LOCALES
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, store_image
 from marketplace.media.references import digest_of, discard_unreferenced
@@ -70,6 +73,7 @@ def public_page(slug: str) -> str:
     return render_template(
         "businesses/public.html",
         business=business,
+        text=business_text(business, str(get_locale() or "en")),
         products=products,
         show_contact=may_see_contact(business, viewer()),
         share=share_business(business, products),
@@ -116,12 +120,20 @@ def edit() -> Response | str:
     # The owner goes on editing the identity they asked for, not the verified one.
     change = pending_change(business) if business is not None else None
     form = BusinessForm(obj=business)
+    if business is not None and not form.is_submitted():
+        form.fill_translations(business)
     if change is not None and not form.is_submitted():
         for key, value in identity_of(change).items():
             form[key].data = value
     form.subsector_code.choices = subsector_choices()
     reviewed = business is not None and is_reviewed(business)
-    page = {"form": form, "business": business, "change": change, "reviewed": reviewed}
+    page = {
+        "form": form,
+        "business": business,
+        "change": change,
+        "reviewed": reviewed,
+        "languages": [(code, CONTENT_LOCALES[code]) for code in TRANSLATION_LOCALES],
+    }
     if form.validate_on_submit():
         try:
             logo = _store_logo(form)
@@ -156,9 +168,9 @@ def _save_profile(
         owner = me()
         waiting = None
         if business is None:
-            business = create_business(owner, form.to_data())
+            business = create_business(owner, form.to_data(), form.translations())
         else:
-            waiting = update_business(business, form.to_data(), owner)
+            waiting = update_business(business, form.to_data(), owner, form.translations())
         old_logo = None
         if logo is not None:
             old_logo = set_logo(business, logo.key_for(LOGO_SIZE), owner)

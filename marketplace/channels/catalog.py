@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 
+from marketplace.channels.content import ProductText
 from marketplace.channels.models import Channel, ChannelKind, Nomination
 from marketplace.channels.pdf import (
     Document,
@@ -116,7 +117,7 @@ def _footer(doc: Document, channel: Channel) -> None:
     doc.set_text_color(0)
 
 
-def _facts(product: Product, price_lines: list[str]) -> list[tuple[str, str]]:
+def _facts(product: Product, text: ProductText, price_lines: list[str]) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
     if price_lines:
         facts.append((_("Price"), price_lines[0]))
@@ -130,8 +131,8 @@ def _facts(product: Product, price_lines: list[str]) -> list[tuple[str, str]]:
         facts.append((_("Capacity"), _("%(quantity)s a month", quantity=amount)))
     if product.hs_code:
         facts.append((_("HS code"), product.hs_code))
-    if product.materials:
-        facts.append((_("Materials"), product.materials))
+    if text.materials:
+        facts.append((_("Materials"), text.materials))
     if product.dimensions:
         facts.append((_("Size"), product.dimensions))
     if product.weight_grams:
@@ -176,7 +177,7 @@ def _entry(
     if price is not None:
         lines = [price.rupiah] + ([rate_note(price)] if price.converted else [])
     y += 3
-    facts = _facts(product, lines)
+    facts = _facts(product, text, lines)
     label_w = doc.label_width([label for label, _value in facts], 8, least=30.0, most=w * 0.45)
     for label, value in facts:
         if y > top + ENTRY_HEIGHT - 4:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -91,11 +91,18 @@ def printable(text: str) -> str:
 
 
 def print_text(product: Product, locale: str) -> ProductText:
-    """The product's text in `locale` when translated and printable, otherwise English."""
+    """The product's texts in `locale` where translated and printable, otherwise English."""
     text = product_text(product, locale)
-    if text.locale != "en" and not renderable(text.name + text.description):
+    written = text.name + text.description + text.materials + text.story
+    if locale != "en" and not renderable(written):
         text = product_text(product, "en")
-    return ProductText(printable(text.name), printable(text.description), text.locale)
+    return replace(
+        text,
+        name=printable(text.name),
+        description=printable(text.description),
+        materials=printable(text.materials),
+        story=printable(text.story),
+    )
 
 
 def label_locale(channel: Channel) -> str:

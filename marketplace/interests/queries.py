@@ -130,7 +130,11 @@ def buyer_interests(buyer_id: int) -> sa.Select[Interest, bool]:
     return (
         sa.select(Interest, unread_by_buyer().label("unread"))
         .where(Interest.buyer_id == buyer_id)
-        .options(selectinload(Interest.product).selectinload(Product.business))
+        .options(
+            selectinload(Interest.product).options(
+                selectinload(Product.business), selectinload(Product.translations)
+            )
+        )
         .order_by(last_activity().desc(), Interest.id.desc())
     )
 
@@ -144,7 +148,7 @@ def business_inbox(
         .join(Interest.product)
         .where(Product.business_id == business_id)
         .options(
-            selectinload(Interest.product),
+            selectinload(Interest.product).selectinload(Product.translations),
             selectinload(Interest.buyer).selectinload(User.buyer_profile),
         )
         .order_by(last_activity().desc(), Interest.id.desc())
@@ -231,7 +235,9 @@ def shortlist_of(user_id: int) -> sa.Select[ShortlistEntry]:
         .where(ShortlistEntry.user_id == user_id)
         .options(
             selectinload(ShortlistEntry.product).options(
-                selectinload(Product.business), selectinload(Product.images)
+                selectinload(Product.business),
+                selectinload(Product.images),
+                selectinload(Product.translations),
             )
         )
         .order_by(ShortlistEntry.created_at.desc(), ShortlistEntry.product_id.desc())

@@ -18,6 +18,7 @@ from marketplace.interests import limits, queries
 from marketplace.interests.shortlist import add_to_shortlist, remove_from_shortlist
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
+from marketplace.products.views import product_text
 from marketplace.security import is_safe_next
 
 bp = Blueprint("shortlist", __name__, url_prefix="/shortlist")
@@ -54,9 +55,14 @@ def add(product_id: int) -> Response:
     else:
         db.session.commit()
         if added:
-            flash(_("%(product)s is on your shortlist.", product=product.name), "success")
+            flash(
+                _("%(product)s is on your shortlist.", product=product_text(product).name),
+                "success",
+            )
         else:
-            flash(_("%(product)s was already on your shortlist.", product=product.name))
+            flash(
+                _("%(product)s was already on your shortlist.", product=product_text(product).name)
+            )
     return _back(url_for("products.page", slug=product.slug))
 
 

@@ -28,11 +28,13 @@ from marketplace.businesses.models import (
     Business,
     BusinessCertification,
     BusinessStatus,
+    BusinessTranslation,
     ExportExperience,
 )
 from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.main.demo_lineups import create_demo_lineups
+from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
 from marketplace.office.models import ExchangeRate
@@ -92,7 +94,7 @@ class DemoProduct:
     dimensions: str
     weight_grams: int
     photos: list[str]  # label drawn on each generated photo (also its alt text), cover first
-    translations: dict[str, dict[str, str]]  # locale -> {"name": ..., "description": ...}
+    translations: Texts  # locale -> {"name", "description", "materials", "story"}
     certifications: list[str] = field(default_factory=list)
 
 
@@ -116,6 +118,7 @@ class DemoBusiness:
     address: str
     certificates: list[DemoCertificate]
     products: list[DemoProduct]
+    translations: Texts  # locale -> {"description", "monthly_capacity", "export_markets"}
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,11 @@ def _business(item: dict[str, Any]) -> DemoBusiness:
             "owner": _account(item["owner"], Role.MSME),
             "export_experience": ExportExperience(item["export_experience"]),
             "certificates": [DemoCertificate(**c) for c in item["certificates"]],
-            "products": [DemoProduct(**p) for p in item["products"]],
+            "products": [
+                DemoProduct(**{**p, "translations": product_texts(p["slug"])})
+                for p in item["products"]
+            ],
+            "translations": business_texts(item["slug"]),
         }
     )
 
@@ -335,6 +342,9 @@ def _ensure_business(owner: User, spec: DemoBusiness, report: DemoReport) -> Bus
             )
             for c in spec.certificates
         ],
+        translations=[
+            BusinessTranslation(locale=locale, **text) for locale, text in spec.translations.items()
+        ],
     )
     db.session.add(business)
     report.businesses += 1
@@ -372,8 +382,7 @@ def _ensure_product(
         submitted_at=published_at - timedelta(days=1),
         published_at=published_at,
         translations=[
-            ProductTranslation(locale=locale, name=text["name"], description=text["description"])
-            for locale, text in spec.translations.items()
+            ProductTranslation(locale=locale, **text) for locale, text in spec.translations.items()
         ],
         certifications=[certificates[code] for code in spec.certifications if code in certificates],
     )

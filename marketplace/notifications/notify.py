@@ -27,6 +27,7 @@ from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
 from marketplace.timezones import zone_of
+from marketplace.products.display import texts
 from marketplace.urls import public_url
 
 TEXT_MAX = 400
@@ -116,9 +117,14 @@ def terms_lines(interest: Interest, locale: str) -> list[str]:
     return lines
 
 
+def product_name_for(interest: Interest, recipient: User) -> str:
+    """The product's name in the recipient's language, where the maker has written it."""
+    return one_line(texts(interest.product, locale_of(recipient))[0].name)
+
+
 def interest_received(interest: Interest) -> Notification:
     owner = owner_of(interest)
-    product, buyer = one_line(interest.product.name), buyer_name(interest)
+    product, buyer = product_name_for(interest, owner), buyer_name(interest)
     return notify(
         owner,
         "interest_new",
@@ -142,7 +148,7 @@ def message_received(message: Message) -> Notification:
         recipient, sender = owner, buyer_name(interest)
     else:
         recipient, sender = interest.buyer, one_line(interest.product.business.name)
-    product = one_line(interest.product.name)
+    product = product_name_for(interest, recipient)
     return notify(
         recipient,
         "interest_message",
@@ -161,13 +167,13 @@ def status_changed(interest: Interest, actor: User) -> Notification | None:
     """The other party hears of a new status; nobody is told that they were marked as spam."""
     if interest.status == InterestStatus.SPAM:
         return None
-    product = one_line(interest.product.name)
     if actor.id == interest.buyer_id:
         recipient, by = owner_of(interest), buyer_name(interest)
     else:
         recipient, by = interest.buyer, one_line(interest.product.business.name)
     if recipient.id == actor.id:
         return None
+    product = product_name_for(interest, recipient)
     with force_locale(locale_of(recipient)):
         label = status_label(interest.status)
     return notify(
@@ -191,7 +197,7 @@ def status_changed(interest: Interest, actor: User) -> Notification | None:
 
 def unanswered_reminder(interest: Interest) -> Notification:
     owner = owner_of(interest)
-    product, buyer = one_line(interest.product.name), buyer_name(interest)
+    product, buyer = product_name_for(interest, owner), buyer_name(interest)
     return notify(
         owner,
         "interest_reminder",

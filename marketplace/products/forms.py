@@ -76,7 +76,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 def _language_fields(cls: type[Form]) -> type[Form]:
-    """A name and a description per content language, each input marked with its `lang`."""
+    """Every text field per content language, each input marked with its `lang`."""
     for code in TRANSLATION_LOCALES:
         language = CONTENT_LOCALES[code]
         setattr(
@@ -94,6 +94,26 @@ def _language_fields(cls: type[Form]) -> type[Form]:
             f"description_{code}",
             TextAreaField(
                 _l("Description (%(language)s)", language=language),
+                validators=[Length(max=5000)],
+                filters=[strip],
+                render_kw={"lang": code},
+            ),
+        )
+        setattr(
+            cls,
+            f"materials_{code}",
+            StringField(
+                _l("Materials (%(language)s)", language=language),
+                validators=[Length(max=255)],
+                filters=[strip],
+                render_kw={"lang": code},
+            ),
+        )
+        setattr(
+            cls,
+            f"story_{code}",
+            TextAreaField(
+                _l("The maker's story (%(language)s)", language=language),
                 validators=[Length(max=5000)],
                 filters=[strip],
                 render_kw={"lang": code},
@@ -162,7 +182,9 @@ class ProductForm(Form):
             NumberRange(min=1, max=10**9, message=_l("The monthly capacity is at least 1.")),
         ],
     )
-    materials = StringField(_l("Materials"), validators=[Length(max=255)], filters=[strip])
+    materials = StringField(
+        _l("Materials"), validators=[Length(max=255)], filters=[strip], render_kw={"lang": "en"}
+    )
     dimensions = StringField(_l("Dimensions"), validators=[Length(max=80)], filters=[strip])
     weight_grams = IntegerField(
         _l("Weight in grams"),
@@ -174,17 +196,37 @@ class ProductForm(Form):
     certification_ids = CheckboxListField(
         _l("Certifications that apply"), choices=[], coerce=int, validate_choice=True
     )
-    story = TextAreaField(_l("The maker's story"), validators=[Length(max=5000)], filters=[strip])
+    story = TextAreaField(
+        _l("The maker's story"),
+        validators=[Length(max=5000)],
+        filters=[strip],
+        render_kw={"lang": "en"},
+    )
 
-    def translation_fields(self, code: str) -> tuple[Field, Field]:
-        return getattr(self, f"name_{code}"), getattr(self, f"description_{code}")
+    def translation_fields(self, code: str) -> tuple[Field, Field, Field, Field]:
+        """Name, description, materials and story in the language `code`."""
+        return (
+            getattr(self, f"name_{code}"),
+            getattr(self, f"description_{code}"),
+            getattr(self, f"materials_{code}"),
+            getattr(self, f"story_{code}"),
+        )
+
+    def language_open(self, code: str) -> bool:
+        """Whether the language's fold starts open: it holds text or a mistake."""
+        return any(f.data or f.errors for f in self.translation_fields(code))
 
     def to_data(self) -> ProductData:
         translations: dict[str, TranslationData] = {}
         for code in TRANSLATION_LOCALES:
-            name, description = self.translation_fields(code)
-            if name.data or description.data:
-                translations[code] = TranslationData(name.data or "", description.data or "")
+            name, description, materials, story = self.translation_fields(code)
+            if name.data or description.data or materials.data or story.data:
+                translations[code] = TranslationData(
+                    name.data or "",
+                    description.data or "",
+                    materials.data or "",
+                    story.data or "",
+                )
         return ProductData(
             name=self.name.data or "",
             description=self.description.data or "",
@@ -210,6 +252,8 @@ def product_form_values(product: Product) -> dict[str, Any]:
     for t in product.translations:
         values[f"name_{t.locale}"] = t.name
         values[f"description_{t.locale}"] = t.description
+        values[f"materials_{t.locale}"] = t.materials or ""
+        values[f"story_{t.locale}"] = t.story or ""
     return values
 
 

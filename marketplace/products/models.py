@@ -122,6 +122,9 @@ class ProductImage(Base):
 
 
 class ProductTranslation(Base):
+    """The product's texts in one language other than English; a text left empty is shown
+    in English (see products.display)."""
+
     __tablename__ = "product_translations"
     __table_args__ = (sa.UniqueConstraint("product_id", "locale"),)
 
@@ -130,5 +133,7 @@ class ProductTranslation(Base):
     locale: Mapped[str] = mapped_column(sa.String(8))
     name: Mapped[str] = mapped_column(sa.String(160))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    materials: Mapped[str | None] = mapped_column(sa.String(255))
+    story: Mapped[str | None] = mapped_column(sa.Text)
 
     product: Mapped[Product] = relationship(back_populates="translations")

@@ -50,6 +50,12 @@ class ProductStateError(ProductError):
 class TranslationData:
     name: str
     description: str = ""
+    materials: str = ""
+    story: str = ""
+
+    @property
+    def any_text(self) -> bool:
+        return any(part.strip() for part in (self.description, self.materials, self.story))
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def _check(business: Business, data: ProductData) -> list[BusinessCertification]
     for locale, text in data.translations.items():
         if locale not in TRANSLATION_LOCALES:
             raise ProductError(_l("Translations are possible in the listed languages only."))
-        if text.description.strip() and not text.name.strip():
+        if text.any_text and not text.name.strip():
             raise ProductError(
                 _l("Give the name in %(language)s too.", language=CONTENT_LOCALES[locale])
             )
@@ -129,14 +135,13 @@ def _apply(
         if text is None or not text.name.strip():
             if row is not None:
                 product.translations.remove(row)
-        elif row is None:
-            product.translations.append(
-                ProductTranslation(
-                    locale=locale, name=text.name.strip(), description=text.description.strip()
-                )
-            )
         else:
+            if row is None:
+                row = ProductTranslation(locale=locale)
+                product.translations.append(row)
             row.name, row.description = text.name.strip(), text.description.strip()
+            row.materials = text.materials.strip() or None
+            row.story = text.story.strip() or None
 
 
 def _change_status(

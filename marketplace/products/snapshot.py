@@ -42,6 +42,19 @@ FIELD_LABELS: dict[str, LazyString] = {
 }
 
 
+def _translation(
+    name: str, description: str | None, materials: str | None, story: str | None
+) -> dict[str, str]:
+    # Materials and story only when written: a snapshot approved before translations held
+    # them still equals the product's as long as none is written.
+    text = {"name": name, "description": description or ""}
+    if materials:
+        text["materials"] = materials
+    if story:
+        text["story"] = story
+    return text
+
+
 def take_snapshot(product: Product) -> dict[str, Any]:
     images = sorted(product.images, key=lambda image: (image.position, image.id or 0))
     return {
@@ -50,7 +63,7 @@ def take_snapshot(product: Product) -> dict[str, Any]:
         "story": product.story or "",
         "materials": product.materials or "",
         "translations": {
-            t.locale: {"name": t.name, "description": t.description or ""}
+            t.locale: _translation(t.name, t.description, t.materials, t.story)
             for t in sorted(product.translations, key=lambda t: t.locale)
         },
         "photos": [{"digest": image.digest, "alt": image.alt_text or ""} for image in images],
@@ -103,6 +116,12 @@ def _flatten(snapshot: dict[str, Any]) -> dict[str, _Field]:
         )
         flat[f"description [{locale}]"] = _Field(
             _("Description (%(language)s)", language=language), text.get("description", "")
+        )
+        flat[f"materials [{locale}]"] = _Field(
+            _("Materials (%(language)s)", language=language), text.get("materials", "")
+        )
+        flat[f"story [{locale}]"] = _Field(
+            _("The maker's story (%(language)s)", language=language), text.get("story", "")
         )
     for n, photo in enumerate(snapshot.get("photos", []), start=1):
         alt = f" ({photo['alt']})" if photo.get("alt") else ""

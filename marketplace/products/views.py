@@ -54,6 +54,12 @@ def picture(image: ProductImage) -> display.Picture:
 
 
 @public_bp.app_template_global()
+def product_text(product: Product) -> display.Text:
+    """The product's texts in the page's language, field by field (see `display.texts`)."""
+    return display.texts(product, str(get_locale() or "en"))[0]
+
+
+@public_bp.app_template_global()
 def viewer_price(product: Product) -> ConvertedPrice | None:
     """The price in the viewer's currency (see `products.prices`), for the pages to show."""
     return prices.viewer_price(product)

@@ -62,13 +62,16 @@ def build_document(
     story: str | None,
     business_name: str,
     translations: Iterable[tuple[str, str | None]] = (),
+    translated_materials: Iterable[str | None] = (),
+    translated_stories: Iterable[str | None] = (),
 ) -> Document:
-    """`translations` are (name, description) pairs in any language."""
+    """`translations` are (name, description) pairs in any language; the materials and
+    stories in other languages weigh as the English ones do."""
     pairs = list(translations)
     return Document(
         product_id=product_id,
         names=_field([name, *(pair[0] for pair in pairs)]),
         business=_field([business_name]),
-        materials=_field([materials]),
-        body=_field([description, *(pair[1] for pair in pairs), story]),
+        materials=_field([materials, *translated_materials]),
+        body=_field([description, *(pair[1] for pair in pairs), story, *translated_stories]),
     )

@@ -73,14 +73,22 @@ def _documents(connection: sa.Connection, product_ids: Sequence[int]) -> list[Do
     if not rows:
         return []
     translations: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    for product_id, name, description in connection.execute(
+    translated_materials: dict[int, list[str | None]] = defaultdict(list)
+    translated_stories: dict[int, list[str | None]] = defaultdict(list)
+    for product_id, name, description, materials, story in connection.execute(
         sa.select(
-            ProductTranslation.product_id, ProductTranslation.name, ProductTranslation.description
+            ProductTranslation.product_id,
+            ProductTranslation.name,
+            ProductTranslation.description,
+            ProductTranslation.materials,
+            ProductTranslation.story,
         )
         .where(ProductTranslation.product_id.in_([row[0] for row in rows]))
         .order_by(ProductTranslation.product_id, ProductTranslation.locale)
     ):
         translations[product_id].append((name, description))
+        translated_materials[product_id].append(materials)
+        translated_stories[product_id].append(story)
     return [
         build_document(
             product_id,
@@ -90,6 +98,8 @@ def _documents(connection: sa.Connection, product_ids: Sequence[int]) -> list[Do
             story=story,
             business_name=business_name,
             translations=translations[product_id],
+            translated_materials=translated_materials[product_id],
+            translated_stories=translated_stories[product_id],
         )
         for product_id, name, description, materials, story, business_name in rows
     ]
@@ -196,7 +206,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         if isinstance(obj, Product) and _changed(obj, PRODUCT_FIELDS):
             product_ids.add(obj.id)
         elif isinstance(obj, ProductTranslation) and _changed(
-            obj, ("name", "description", "product_id", "product")
+            obj, ("name", "description", "materials", "story", "product_id", "product")
         ):
             product_ids.update(_translation_products(obj))
         elif isinstance(obj, Business) and _changed(obj, BUSINESS_FIELDS):

@@ -136,7 +136,8 @@ def excerpt(text: str | None, terms: Sequence[Term]) -> Markup | None:
 
 def best_snippet(product: Product, terms: Sequence[Term], locale: str) -> Snippet | None:
     """The first text that matches, in the order a reader would look: the description in
-    their language, the English one, the other translations, materials, story, maker."""
+    their language, the English one, the other translations, materials and story (in the
+    reader's language first), maker."""
     translations = sorted(product.translations, key=lambda t: (t.locale != locale, t.locale))
     candidates: list[tuple[str | None, str | None]] = [
         (None, t.description) for t in translations if t.locale == locale
@@ -146,7 +147,10 @@ def best_snippet(product: Product, terms: Sequence[Term], locale: str) -> Snippe
         if translation.locale != locale:
             name = CONTENT_LOCALES.get(translation.locale, translation.locale)
             candidates.append((name, f"{translation.name}. {translation.description or ''}"))
-    candidates += [(None, product.materials), (None, product.story), (None, product.business.name)]
+    own = [t for t in translations if t.locale == locale]
+    candidates += [(None, t.materials) for t in own] + [(None, product.materials)]
+    candidates += [(None, t.story) for t in own] + [(None, product.story)]
+    candidates.append((None, product.business.name))
     for language, text in candidates:
         found = excerpt(text, terms)
         if found is not None:

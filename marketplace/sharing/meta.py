@@ -150,9 +150,7 @@ def share_product(product: Product) -> Share:
     description, the English one, marked as English."""
     locale = page_locale()
     text, _others = display.texts(product, locale)
-    description, description_locale = text.description, text.locale
-    if not description.strip() and product.description.strip():
-        description, description_locale = product.description, "en"
+    description, description_locale = text.description, text.lang("description")
     if not description.strip():
         description = _(
             "%(product)s by %(business)s, a creative-industry MSME from Bandung.",

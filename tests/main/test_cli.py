@@ -154,6 +154,44 @@ def test_demo_businesses_are_verified_and_export_ready(app: Flask) -> None:
         assert sum("de" in {t.locale for t in p.translations} for p in products) >= 3
 
 
+def _has_text(value: str | None) -> bool:
+    return bool(value and value.strip())
+
+
+def test_every_demo_text_is_written_in_all_seven_languages(app: Flask) -> None:
+    """Each demo product's name, description, materials and story, and each demo business's
+    description, monthly capacity and export markets: English on the row, and a translation
+    (not a copy of the English) in each of the six other languages."""
+    seed(app)
+    others = {"id", "de", "fr", "ko", "ms", "zh"}
+    with app.app_context():
+        products = db.session.scalars(sa.select(Product)).all()
+        assert len(products) == 11
+        for product in products:
+            english = [product.name, product.description, product.materials, product.story]
+            assert all(_has_text(text) for text in english), product.slug
+            translations = {t.locale: t for t in product.translations}
+            assert set(translations) == others, product.slug
+            for locale, t in translations.items():
+                texts = [t.name, t.description, t.materials, t.story]
+                assert all(_has_text(text) for text in texts), (product.slug, locale)
+                # Same words as English only where nothing is language-bound (e.g. a brand).
+                assert t.description != product.description, (product.slug, locale)
+                assert t.story != product.story, (product.slug, locale)
+        for business in db.session.scalars(sa.select(Business)).all():
+            translations = {t.locale: t for t in business.translations}
+            assert set(translations) == others, business.slug
+            for locale, t in translations.items():
+                texts = [t.description, t.monthly_capacity, t.export_markets]
+                assert all(_has_text(text) for text in texts), (business.slug, locale)
+                assert t.description != business.description, (business.slug, locale)
+        # Korean and Chinese are written in their own scripts.
+        ko = [t for p in products for t in p.translations if t.locale == "ko"]
+        zh = [t for p in products for t in p.translations if t.locale == "zh"]
+        assert all(any("\uac00" <= ch <= "\ud7a3" for ch in t.story or "") for t in ko)
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in t.story or "") for t in zh)
+
+
 def test_refuses_a_demo_email_taken_by_another_role(app: Flask) -> None:
     with app.app_context():
         make_user(Role.BUYER, email="admin@demo.example")

@@ -56,14 +56,15 @@ def _conversation(owner_locale: str = "en") -> tuple[Interest, Any, Any]:
 
 
 def test_a_new_interest_tells_the_owner_in_the_owners_language(ctx: Flask) -> None:
+    """The product is named in the owner's language too (its Indonesian name)."""
     interest, buyer, owner = _conversation(owner_locale="id")
     link = f"/interests/{interest.id}"
     assert _notes(owner.id) == [
-        ("interest_new", "Minat baru pada Batik silk scarf dari Harz Handel GmbH", link)
+        ("interest_new", "Minat baru pada Selendang sutra batik dari Harz Handel GmbH", link)
     ]
     assert _notes(buyer.id) == []  # nobody hears of their own action
     (mail,) = _mails(owner.email)
-    assert mail.subject == "Minat baru pada Batik silk scarf"
+    assert mail.subject == "Minat baru pada Selendang sutra batik"
     # Numbers are written the Indonesian way for an Indonesian reader.
     assert "EUR 1.250,50" in mail.body and "1.500 piece" in mail.body
     assert "Fifty scarves, please." in mail.body and "Harz Handel GmbH" in mail.body
