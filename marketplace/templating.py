@@ -4,22 +4,42 @@ actions), the current page's address, the nav's counts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from marketplace import money
+from marketplace.channels.prices import ConvertedPrice
 from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang
 from marketplace.labels import label, status_label
 from marketplace.urls import public_url
 
 
-def format_idr(amount: int | None) -> str:
-    if amount is None:
+def page_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def format_idr(amount: int | Decimal | None) -> str:
+    """Whole rupiah as the page's language writes them ("Rp 950.000", "950.000 Rp")."""
+    return money.format_rupiah(amount, page_locale())
+
+
+def format_money(value: ConvertedPrice | Decimal | int | None, currency: str | None = None) -> str:
+    """A converted price, or an amount of `currency`, as the page's language writes it."""
+    if value is None:
         return ""
-    return f"Rp {format_decimal(amount, format='#,##0')}"
+    if isinstance(value, ConvertedPrice):
+        return money.format_money(value.amount, value.currency, page_locale())
+    return money.format_money(value, currency or money.RUPIAH, page_locale())
+
+
+def rate_terms(idr_per_unit: Decimal, currency: str) -> tuple[str, str]:
+    """ "1 €" and "17.512 Rp": both sides of an office rate, for the price's disclosure."""
+    return money.rate_terms(idr_per_unit, currency, page_locale())
 
 
 def nl2br(text: str | None) -> Markup:
@@ -37,7 +57,9 @@ def this_page() -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters["idr"] = format_idr
+    app.jinja_env.filters["rupiah"] = format_idr
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.globals["rate_terms"] = rate_terms
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = format_day

@@ -36,11 +36,12 @@ from PIL import Image
 
 from marketplace.channels.content import ProductText, product_text
 from marketplace.channels.models import Channel, Nomination
-from marketplace.channels.prices import ConvertedPrice, convert_with, format_amount, format_rupiah
+from marketplace.channels.prices import ConvertedPrice, convert_with
 from marketplace.channels.qr import qr_png, tag_url
 from marketplace.i18n import UI_LOCALES
 from marketplace.media.backend import current_storage
 from marketplace.media.images import image_key
+from marketplace.money import format_money, format_rupiah
 from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product
 from marketplace.units import unit_label
@@ -123,8 +124,8 @@ def country_name(code: str, fallback: str) -> str:
 
 @dataclass(frozen=True)
 class PrintedPrice:
-    rupiah: str  # "Rp 950,000 / set"
-    converted: str | None  # "EUR 52.34"
+    rupiah: str  # "Rp 950,000 / set", "950.000 Rp / Set"
+    converted: str | None  # "€52.34", "52,34 €"
     rate_date: date | None
 
 
@@ -137,11 +138,12 @@ def printed_price(product: Product, rate: ExchangeRate | None, locale: str) -> P
         converted = convert_with(product.price_idr, rate)
     if converted is None:
         return PrintedPrice(rupiah, None, None)
-    return PrintedPrice(rupiah, format_amount(converted, locale), converted.rate_date)
+    amount = format_money(converted.amount, converted.currency, locale)
+    return PrintedPrice(rupiah, amount, converted.rate_date)
 
 
 def rate_note(price: PrintedPrice) -> str:
-    """ "≈ KRW 80,851(2026. 12. 3. 환율 기준)": a converted figure always says which rate it
+    """ "≈ ₩80,851(2026. 12. 3. 환율 기준)": a converted figure always says which rate it
     used, its date written as the document's language writes dates."""
     if price.converted is None or price.rate_date is None:
         return ""

@@ -2,7 +2,8 @@
 
 There is no live feed: the office sets a rate per currency from a date on, and a price is only
 converted when such a rate is in force. A converted price always names the rate's date, so a
-printed tag or catalog says how old its figure is ("≈ EUR 52.34 (rate of 2026-05-01)").
+printed tag or catalog says how old its figure is ("≈ €52.34 (rate of 1 May 2026)"). The
+figures become text in `marketplace.money`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-from babel.numbers import format_decimal, get_currency_precision
 
 from marketplace.db import db
+from marketplace.money import RUPIAH, minor_digits
 from marketplace.office.models import ExchangeRate
 
-RUPIAH = "IDR"
+__all__ = ["RUPIAH", "ConvertedPrice", "convert", "convert_with", "rate_in_force"]
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,6 @@ def convert(price_idr: int | None, currency: str, on: date) -> ConvertedPrice | 
 
 def convert_with(price_idr: int, rate: ExchangeRate) -> ConvertedPrice:
     """Round half up to the currency's minor unit (cents for EUR, none for KRW)."""
-    exponent = Decimal(1).scaleb(-get_currency_precision(rate.currency))
+    exponent = Decimal(1).scaleb(-minor_digits(rate.currency))
     amount = (Decimal(price_idr) / Decimal(rate.idr_per_unit)).quantize(exponent, ROUND_HALF_UP)
     return ConvertedPrice(amount, rate.currency, Decimal(rate.idr_per_unit), rate.effective_on)
-
-
-def format_amount(price: ConvertedPrice, locale: str = "en") -> str:
-    """ "EUR 52.34": the ISO code (unambiguous across partner cities) and the amount."""
-    digits = get_currency_precision(price.currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return f"{price.currency} {format_decimal(price.amount, format=pattern, locale=locale)}"
-
-
-def format_rupiah(price_idr: int, locale: str = "en") -> str:
-    return f"Rp {format_decimal(price_idr, format='#,##0', locale=locale)}"

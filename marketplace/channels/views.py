@@ -12,7 +12,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -27,22 +26,17 @@ from marketplace.channels.curation import (
 )
 from marketplace.channels.models import Channel, Nomination, ViewKind
 from marketplace.channels.pages import lineup_cards, pdf_response
-from marketplace.channels.prices import ConvertedPrice, format_amount, rate_in_force
+from marketplace.channels.prices import rate_in_force
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.products.models import Product
+from marketplace.products.prices import use_page_channel, viewer_rate
 from marketplace.sharing.meta import share_channel, share_page
 
 bp = Blueprint("channels", __name__)
 
 CATALOG_MAX_AGE = 300  # seconds a printed catalog may be cached: line-ups change slowly
-
-
-@bp.app_template_filter("converted_amount")
-def converted_amount(price: ConvertedPrice) -> str:
-    """ "EUR 52.34" in the page's number format."""
-    return format_amount(price, str(get_locale() or "en"))
 
 
 def _channel(slug: str) -> Channel:
@@ -122,7 +116,8 @@ def show(slug: str) -> str:
     use_channel_language(channel.locale)
     today = office_today()
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
-    rate = db.session.scalar(rate_in_force(channel.currency, today))
+    use_page_channel(channel)
+    rate = viewer_rate().rate
     past = is_past(channel, today)
     html = render_template(
         "channels/show.html",

@@ -34,7 +34,8 @@ from marketplace.interests.services import (
     InterestData,
 )
 from marketplace.interests.transitions import VALUE_MAX_IDR
-from marketplace.products.forms import RupiahField
+from marketplace.money import RUPIAH, parse_amount
+from marketplace.products.forms import strip
 from marketplace.reference.loader import currencies, incoterms, units
 
 REQUIRED = _l("Please fill in this field.")
@@ -148,15 +149,10 @@ class StepForm(Form):
     status = HiddenField()
 
 
-class WonRupiahField(RupiahField):
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter the value in whole rupiah, e.g. 12500000.")) from error
-
-
 class WonForm(Form):
+    """The deal in the currency it was negotiated in; the value is read as the chosen currency
+    is written (whole rupiah, or with cents), the rate is optional (the office's of the day)."""
+
     status = HiddenField(default="won")
     won_quantity = IntegerField(
         _l("Quantity sold"),
@@ -165,16 +161,49 @@ class WonForm(Form):
             NumberRange(min=1, max=QUANTITY_MAX, message=_l("Enter a whole number above zero.")),
         ],
     )
-    won_value = WonRupiahField(
-        _l("Value of the deal in rupiah (IDR)"), validators=[InputRequired(REQUIRED)]
+    won_currency = SelectField(_l("Currency of the deal"), default=RUPIAH)
+    won_value = StringField(
+        _l("Value of the deal"),
+        validators=[InputRequired(REQUIRED), Length(max=40)],
+        filters=[strip],
+    )
+    won_rate = StringField(
+        _l("Rupiah per unit of that currency (optional)"),
+        validators=[Optional(), Length(max=40)],
+        filters=[strip],
     )
     submit = SubmitField(_l("Record won deal"))
 
-    def validate_won_value(self, field: WonRupiahField) -> None:
-        if field.data is None:
-            raise ValidationError(REQUIRED)
-        if not 0 < field.data <= VALUE_MAX_IDR:
-            raise ValidationError(_l("Enter a whole number of rupiah above zero."))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.won_currency.choices = [(code, code) for code in currencies()]
+        self.amount: Decimal | None = None
+        self.rate: Decimal | None = None
+
+    def validate_won_value(self, field: StringField) -> None:
+        currency = self.won_currency.data or RUPIAH
+        try:
+            amount = parse_amount(field.data or "", currency)
+        except ValueError as error:
+            if currency == RUPIAH:
+                raise ValidationError(
+                    _l("Enter the value in whole rupiah, e.g. 12500000.")
+                ) from error
+            raise ValidationError(_l("Enter the value as a number, e.g. 5250.00.")) from error
+        if not 0 < amount <= VALUE_MAX_IDR:
+            raise ValidationError(_l("Enter an amount above zero."))
+        self.amount = amount
+
+    def validate_won_rate(self, field: StringField) -> None:
+        if not field.data:
+            return
+        try:
+            rate = parse_amount(field.data, "XXX")
+        except ValueError as error:
+            raise ValidationError(_l("Enter the rate as a number, e.g. 17512.50.")) from error
+        if rate <= 0:
+            raise ValidationError(_l("Enter an amount above zero."))
+        self.rate = rate
 
 
 class LostForm(Form):

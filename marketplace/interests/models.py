@@ -71,7 +71,12 @@ class Interest(Base):
         str_enum(InterestStatus, "status"), default=InterestStatus.NEW
     )
     won_quantity: Mapped[int | None]
+    # Always in rupiah, so reports sum one currency; a deal negotiated in another currency
+    # keeps its amount, currency and the rupiah per unit it was counted at beside it.
     won_value_idr: Mapped[int | None] = mapped_column(sa.BigInteger)
+    won_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(20, 2))
+    won_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    won_idr_per_unit: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 6))
     lost_reason: Mapped[str | None] = mapped_column(sa.Text)
     first_reply_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

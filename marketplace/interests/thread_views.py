@@ -33,6 +33,7 @@ from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.interests.reading import read_marker
 from marketplace.interests.views import render_thread
+from marketplace.money import RUPIAH
 
 bp = Blueprint("conversations", __name__, url_prefix="/interests/<int:interest_id>")
 restrict_blueprint(bp)
@@ -121,7 +122,12 @@ def _change(form: Form) -> Callable[[Interest], None]:
     owner = me()
     if isinstance(form, WonForm):
         return lambda interest: transitions.record_won(
-            interest, owner, form.won_quantity.data or 0, form.won_value.data or 0
+            interest,
+            owner,
+            form.won_quantity.data or 0,
+            form.amount or 0,
+            form.won_currency.data or RUPIAH,
+            form.rate,
         )
     if isinstance(form, LostForm):
         return lambda interest: transitions.record_lost(

@@ -1,6 +1,6 @@
 """The interest's life cycle, moved by its two parties and watched by the office:
 
-    new -> replied -> negotiating -> won(quantity, value in IDR) | lost(reason)
+    new -> replied -> negotiating -> won(quantity, value and its currency) | lost(reason)
     any open state -> withdrawn (buyer) | spam (owner or officer)
 
 The owner answers (by writing, or by marking an interest answered outside the marketplace),
@@ -14,12 +14,15 @@ clicks on "won" record one deal, and the second is told the interest is closed.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
+from marketplace.channels.curation import office_today
+from marketplace.channels.prices import rate_in_force
 from marketplace.db import db, lock, utcnow
 from marketplace.interests import queries
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
@@ -33,11 +36,14 @@ from marketplace.interests.services import (
     is_owner,
     record_first_reply,
 )
+from marketplace.money import RUPIAH, minor_digits
 from marketplace.notifications import notify
 from marketplace.office.audit import record_audit
 from marketplace.office.models import AbuseReport, ReportStatus
+from marketplace.reference.loader import currencies
 
 VALUE_MAX_IDR = 10**15  # a quadrillion rupiah: beyond any deal, inside a 64-bit integer
+RATE_MAX = Decimal(10**9)  # rupiah per unit: what the rate column holds (Numeric(18, 6))
 CLOSED_STATUSES = (
     InterestStatus.WON,
     InterestStatus.LOST,
@@ -114,8 +120,21 @@ def start_negotiating(interest: Interest, owner: User) -> None:
     _move(interest, owner, InterestStatus.NEGOTIATING)
 
 
-def record_won(interest: Interest, owner: User, quantity: int, value_idr: int) -> None:
-    """A deal: how much was sold and its value in whole rupiah, both above zero."""
+def record_won(
+    interest: Interest,
+    owner: User,
+    quantity: int,
+    value: int | Decimal,
+    currency: str = RUPIAH,
+    idr_per_unit: Decimal | None = None,
+) -> None:
+    """A deal: how much was sold and its value, both above zero, in the currency it was
+    negotiated in (rupiah or a partner city's).
+
+    A value in another currency is counted in rupiah at `idr_per_unit`, by default the office's
+    rate in force that day; without either the deal is refused. The interest keeps the amount,
+    the currency and the rate beside the rupiah value, which reports sum.
+    """
     lock(interest)
     _require_owner(interest, owner)
     _check_step(
@@ -125,16 +144,63 @@ def record_won(interest: Interest, owner: User, quantity: int, value_idr: int) -
     )
     if not 0 < quantity <= QUANTITY_MAX:
         raise InterestError(_("The quantity sold must be a whole number above zero."))
+    amount, rate = deal_terms(value, currency, idr_per_unit)
+    value_idr = int((amount * rate).quantize(Decimal(1), ROUND_HALF_UP))
     if not 0 < value_idr <= VALUE_MAX_IDR:
         raise InterestError(_("The value must be a whole number of rupiah above zero."))
     interest.won_quantity = quantity
     interest.won_value_idr = value_idr
-    _move(
-        interest,
-        owner,
-        InterestStatus.WON,
-        recorded={"won_quantity": quantity, "won_value_idr": value_idr},
-    )
+    interest.won_amount = amount
+    interest.won_currency = currency
+    interest.won_idr_per_unit = rate
+    recorded: dict[str, Any] = {"won_quantity": quantity, "won_value_idr": value_idr}
+    if currency != RUPIAH:
+        recorded |= {
+            "won_amount": str(amount),
+            "won_currency": currency,
+            "won_idr_per_unit": str(rate),
+        }
+    _move(interest, owner, InterestStatus.WON, recorded=recorded)
+
+
+def deal_terms(
+    value: int | Decimal, currency: str, idr_per_unit: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """The deal's amount and the rupiah per unit it counts at, checked."""
+    if currency not in currencies():
+        raise InterestError(
+            _("%(currency)s is not a currency deals can be recorded in.", currency=currency[:8])
+        )
+    amount = Decimal(value)
+    if not amount.is_finite() or not 0 < amount <= VALUE_MAX_IDR:
+        raise InterestError(_("The value must be an amount above zero."))
+    if amount != amount.quantize(Decimal(1).scaleb(-minor_digits(currency)), ROUND_HALF_UP):
+        raise InterestError(
+            _(
+                "%(currency)s amounts have at most %(digits)s decimals.",
+                currency=currency,
+                digits=minor_digits(currency),
+            )
+        )
+    if currency == RUPIAH:
+        return amount, Decimal(1)
+    if idr_per_unit is None:
+        rate = db.session.scalar(rate_in_force(currency, office_today()))
+        if rate is None:
+            raise InterestError(
+                _(
+                    "The trade office has set no exchange rate for %(currency)s yet: enter the"
+                    " rate you agreed on, or the value in rupiah.",
+                    currency=currency,
+                )
+            )
+        return amount, Decimal(rate.idr_per_unit)
+    rate_given = Decimal(idr_per_unit)
+    if rate_given.is_finite() and rate_given <= RATE_MAX:
+        rate_given = rate_given.quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    if not rate_given.is_finite() or not 0 < rate_given <= RATE_MAX:
+        raise InterestError(_("The rate must be a number of rupiah above zero."))
+    return amount, rate_given
 
 
 def record_lost(interest: Interest, owner: User, reason: str) -> None:

@@ -40,6 +40,7 @@ from marketplace.interests.forms import (
 )
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
 from marketplace.interests.transitions import next_owner_steps
+from marketplace.money import RUPIAH
 from marketplace.page_writes import write_after_read
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
@@ -210,7 +211,8 @@ def render_thread(
     defaults: dict[str, Form] = {
         "message_form": MessageForm(formdata=None),
         "step_form": StepForm(formdata=None),
-        "won_form": WonForm(formdata=None),
+        # The deal is most likely in the currency the buyer named.
+        "won_form": WonForm(formdata=None, won_currency=interest.currency or RUPIAH),
         "lost_form": LostForm(formdata=None),
         "withdraw_form": WithdrawForm(formdata=None),
         "report_form": ReportForm(formdata=None),

@@ -233,17 +233,22 @@ def create_demo_content(storage: Storage) -> DemoReport:
         for rank, product in enumerate(spec.products):
             age = timedelta(hours=rank * len(content.businesses) + index)
             _ensure_product(business, product, storage, now - age, report)
+    office_set = set(db.session.scalars(sa.select(ExchangeRate.currency).distinct()))
     for rate in content.rates:
-        _ensure_rate(rate, report)
+        if rate.currency not in office_set:
+            _ensure_rate(rate, report)
     db.session.flush()
     report.placed = create_demo_lineups()
     return report
 
 
 def _ensure_rate(spec: DemoRate, report: DemoReport) -> None:
-    """The demo's rate, unless the office has set any rate for the currency already."""
+    """The demo's rate, unless it is there already (the caller leaves out currencies the
+    office had set rates for before the demo)."""
     known = db.session.scalar(
-        sa.select(ExchangeRate.id).where(ExchangeRate.currency == spec.currency).limit(1)
+        sa.select(ExchangeRate.id).where(
+            ExchangeRate.currency == spec.currency, ExchangeRate.effective_on == spec.effective_on
+        )
     )
     if known is None:
         db.session.add(

@@ -24,6 +24,7 @@ from marketplace.db import db, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus, Message
+from marketplace.money import RUPIAH, format_money
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
 from marketplace.timezones import zone_of
@@ -100,16 +101,10 @@ def terms_lines(interest: Interest, locale: str) -> list[str]:
             quantity = format_decimal(interest.quantity)
             lines.append(str(_l("Quantity: %(n)s %(unit)s", n=quantity, unit=interest.unit or "")))
         if interest.target_price is not None:
-            price = format_decimal(Decimal(interest.target_price), format="#,##0.00")
-            lines.append(
-                str(
-                    _l(
-                        "Target price: %(currency)s %(price)s",
-                        currency=interest.currency or "",
-                        price=price,
-                    )
-                )
+            price = format_money(
+                Decimal(interest.target_price), interest.currency or RUPIAH, locale
             )
+            lines.append(str(_l("Target price: %(price)s", price=price)))
         if interest.incoterm:
             lines.append(str(_l("Incoterm: %(term)s", term=interest.incoterm)))
         if interest.destination:

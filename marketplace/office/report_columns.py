@@ -11,7 +11,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from marketplace.channels.prices import format_amount
+from marketplace.money import format_money, format_rupiah
 from marketplace.office.reports import Month, Report, Row
 
 
@@ -96,9 +96,9 @@ def shown(column: Column, row: Row, locale: str) -> str:
     if value == "" or not column.numeric:
         return "—" if value == "" else str(value)
     if column.name == "export_value_idr":
-        return f"Rp {format_decimal(value, format='#,##0', locale=locale)}"
+        return format_rupiah(value, locale)
     if column.name == "export_value_partner_currency" and row.converted is not None:
-        return format_amount(row.converted, locale)
+        return format_money(row.converted.amount, row.converted.currency, locale)
     if column.name in ("answered_within_48h_percent", "median_first_reply_hours"):
         return format_decimal(Decimal(value), format="#,##0.0", locale=locale)
     if column.name == "rate_idr_per_unit":

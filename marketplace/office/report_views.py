@@ -22,7 +22,6 @@ from marketplace.office.models import Grouping
 from marketplace.office.periods import Period
 from marketplace.office.reports import Report, build_partnership, build_report
 from marketplace.office.reports_svg import Series, bar_chart, funnel, month_chart
-from marketplace.templating import format_idr
 
 GROUPING_NAMES = {
     Grouping.PARTNER: "partner-city",
@@ -141,7 +140,6 @@ def reports() -> str | tuple[str, int]:
         months_csv_url=url_for(".months_csv", **_dates(period)),
         cities=cities,
         dates=_dates(period),
-        idr=format_idr,
     )
 
 
@@ -190,7 +188,6 @@ def partner_summary(city_id: int) -> str | tuple[str, int]:
         locale=_locale(),
         charts=charts(report, "summary"),
         csv_url=url_for(".partner_summary_csv", city_id=city.id, **_dates(period)),
-        idr=format_idr,
     )
 
 

@@ -176,7 +176,10 @@ def test_buyer_finds_a_product_expresses_interest_and_the_owner_wins_the_deal(
         expect(page.get_by_role("link", name="Notifications, 1 unread")).to_have_count(0)
 
         owner.get_by_label("Quantity sold").fill("50")
-        owner.get_by_label("Value of the deal in rupiah (IDR)").fill("11.250.000")
+        # The form offers the buyer's currency (euro) first; this deal was agreed in rupiah.
+        expect(owner.get_by_label("Currency of the deal")).to_have_value("EUR")
+        owner.get_by_label("Currency of the deal").select_option("IDR")
+        owner.get_by_label("Value of the deal", exact=True).fill("11.250.000")
         owner.get_by_role("button", name="Record won deal").click()
         expect(owner.get_by_text("The status is now: Won.")).to_be_visible()
         expect(owner.get_by_text("Deal: 50 piece for Rp 11,250,000")).to_be_visible()

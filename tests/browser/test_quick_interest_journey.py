@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from marketplace.accounts.models import Role, User
@@ -67,8 +68,9 @@ class Visitor:
     idr_per_unit: str
     product_name: str
     product_text: str
-    rupiah: str  # the price as the maker set it, in the page's number format
-    price: str  # the converted price with the rate's date, as the page writes it
+    rupiah: str  # the price as the maker set it, as the page's language writes rupiah
+    price: str  # the converted price, as the page's language writes the currency
+    rate: str  # the office's rate behind it, one tap away
     country: str  # the country the form offers first: the channel's
     words: dict[str, str]
     name: str
@@ -87,7 +89,8 @@ VISITORS = [
         product_name="앙클룽 온음계 세트, 8음(C장조)",
         product_text="C장조 음계 한 옥타브를 이루는 손으로 조율한 앙클룽 8개입니다.",
         rupiah="Rp 950,000",
-        price="≈ KRW 80,851({date} 환율 기준)",
+        price="≈ ₩80,851",
+        rate="₩100 = Rp 1,175",
         country="KR",
         words={
             "menu": "카탈로그",
@@ -114,8 +117,9 @@ VISITORS = [
         idr_per_unit="17500",
         product_name="Angklung-Satz diatonisch, 8 Töne (C-Dur)",
         product_text="Acht von Hand gestimmte Angklung über eine Oktave der C-Dur-Tonleiter.",
-        rupiah="Rp 950.000",
-        price="≈ EUR 54,29 (Kurs vom {date})",
+        rupiah="950.000 Rp",
+        price="≈ 54,29 €",
+        rate="1 € = 17.500 Rp",
         country="DE",
         words={
             "menu": "Katalog",
@@ -143,7 +147,8 @@ VISITORS = [
         product_name="Set angklung diatonik, 8 not (C major)",
         product_text="Lapan angklung yang ditala dengan tangan, meliputi satu oktaf C major.",
         rupiah="Rp 950,000",
-        price="≈ MYR 256.76 (kadar pada {date})",
+        price="≈ RM 256.76",
+        rate="RM 1 = Rp 3,700",
         country="MY",
         words={
             "menu": "Katalog",
@@ -267,7 +272,16 @@ def test_a_scan_becomes_an_interest_without_an_account(
     expect(phone.get_by_text(visitor.product_text)).to_be_visible()
     price = phone.locator(".price-line")
     expect(price).to_contain_text(visitor.rupiah)
-    expect(price).to_contain_text(visitor.price.format(date=tag.rate_date.isoformat()))
+    converted = phone.locator(".price-converted summary")
+    expect(converted).to_have_text(visitor.price)
+    # One tap shows the rate and its date, the date as the page's language writes it.
+    note = phone.locator(".price-converted .rate-note")
+    expect(note).to_be_hidden()
+    converted.tap()
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(visitor.rate)
+    expect(note).to_contain_text(format_date(tag.rate_date, "medium", locale=visitor.html_lang))
+    converted.tap()
     express = phone.get_by_role("link", name=words["express"], exact=True)
     photo = phone.locator(".gallery-cover img")
     # Photo, name, price and the interest button in the first screen; nothing sideways.

@@ -110,8 +110,9 @@ def test_tag_sheet_is_a_pdf_whose_codes_open_the_products(
     assert "B-001" in text
     with app.test_request_context(), force_locale("de"):
         piece = unit_label("piece")
-    assert f"Rp 950.000 / {piece}" in text  # German numbers, the unit in German
-    assert "≈ EUR 52,34 (Kurs vom" in text
+    # German numbers, German placement of the symbol, the unit in German
+    assert f"950.000 Rp / {piece}" in text
+    assert "≈ 52,34 € (Kurs vom" in text
 
     for url in sum(codes, []):
         opened = _follow(app, client, url)
@@ -149,7 +150,7 @@ def test_catalog_is_a_pdf_with_a_cover_and_an_entry_per_product(
     assert "Angklung-Satz diatonisch, 8 Töne (C-Dur)" in body
     assert "Bamboo product 01" in body  # no German text: English
     assert "Mindestbestellmenge" in body and "HS-Code" in body
-    assert "≈ EUR 52,34 (Kurs vom" in body
+    assert "≈ 52,34 € (Kurs vom" in body
 
     for url in sum(codes, []):
         assert _follow(app, client, url).status_code == 302
@@ -252,8 +253,8 @@ def test_little_bandung_prints_tags_and_catalog_in_korean(
         assert "Rattan floor lamp" in text
         # 950,000 / 11.75 = 80,851.06: won have no minor unit; the rate's date as Koreans write it
         assert f"Rp 950,000 / {piece}" in text
-        assert "≈ KRW 80,851(2026. 12. 1. 환율 기준)" in text
-        assert "KRW 80,851." not in text and "2026-12-01" not in text
+        assert "≈ ₩80,851(2026. 12. 1. 환율 기준)" in text
+        assert "₩80,851." not in text and "2026-12-01" not in text
     assert "스캔하여 상세 정보를 확인하고 제조사에 문의하십시오." in _unwrapped(tags, " ")
     assert "진열대 태그입니다" in tags  # the sheet's header
     assert "인도네시아 Bandung의 창조산업 제품" in catalog  # the cover
@@ -303,7 +304,7 @@ def test_a_chinese_channel_prints_tags_and_catalog_in_chinese(
         assert "Batik scarf" in text and "蜡染丝巾" not in text
         # 950,000 / 2,250 = 422.22 yuan, with the rate's date as Chinese writes it
         assert f"Rp 950,000 / {piece}" in text
-        assert "约CNY 422.22（按2026年12月1日汇率）" in text
+        assert "约¥422.22（按2026年12月1日汇率）" in text
     assert "扫码查看详情并向供应商咨询。" in _unwrapped(tags, "")
     assert "来自印度尼西亚万隆的创意产品" in catalog
     assert "中国" in catalog  # the partner country in Chinese, not "China"

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from flask import Flask
 
-from marketplace.channels.prices import convert, format_amount, format_rupiah
+from marketplace.channels.prices import convert
+from marketplace.money import format_money, format_rupiah
 from tests.channels.helpers import set_rate
 
 DAY = date(2026, 5, 21)
@@ -21,8 +22,8 @@ def test_the_latest_rate_in_force_is_used(ctx: Flask) -> None:
     assert price is not None
     assert price.amount == Decimal("52.34")  # 950000 / 18150.50 = 52.340...
     assert price.rate_date == date(2026, 5, 1)
-    assert format_amount(price) == "EUR 52.34"
-    assert format_amount(price, "de") == "EUR 52,34"
+    assert format_money(price.amount, price.currency, "en") == "€52.34"
+    assert format_money(price.amount, price.currency, "de") == "52,34\xa0€"
 
 
 def test_no_rate_or_rupiah_means_rupiah_only(ctx: Flask) -> None:
@@ -31,7 +32,7 @@ def test_no_rate_or_rupiah_means_rupiah_only(ctx: Flask) -> None:
     assert convert(950_000, "EUR", DAY) is None
     assert convert(950_000, "IDR", DAY) is None
     assert convert(None, "EUR", DAY) is None
-    assert format_rupiah(950_000) == "Rp 950,000"
+    assert format_rupiah(950_000, "en") == "Rp\xa0950,000"
 
 
 def test_currencies_without_minor_units_round_to_whole_amounts(ctx: Flask) -> None:
@@ -39,4 +40,4 @@ def test_currencies_without_minor_units_round_to_whole_amounts(ctx: Flask) -> No
     price = convert(950_000, "KRW", DAY)
     assert price is not None
     assert price.amount == Decimal("81897")  # 81896.55... rounded half up
-    assert format_amount(price) == "KRW 81,897"
+    assert format_money(price.amount, price.currency, "ko") == "₩81,897"

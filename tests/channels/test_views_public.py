@@ -141,7 +141,8 @@ def test_channel_page_shows_the_accepted_products_only(app: Flask, client: Flask
     assert f"/channels/harz-und-heide/products/{data['scarf']}" in html
     assert data["waiting"] not in html and data["declined"] not in html
     assert "Products in this channel (2)" in html
-    assert "≈ EUR 69.44 (rate of" in html  # 1,250,000 / 18,000
+    assert "≈ €69.44</summary>" in html  # 1,250,000 / 18,000
+    assert "(trade office), indicative" in html
     assert "/channels/harz-und-heide/catalog.pdf" in html
     assert "May 21, 2026" in html and "May 25, 2026" in html
 

@@ -247,7 +247,7 @@ def test_the_owner_moves_the_status_through_the_page(
         22_500_000,
     )
     html = owner.get(url).get_data(as_text=True)
-    assert "Rp 22,500,000" in html and "The status is now: Won." in html
+    assert "Rp\xa022,500,000" in html and "The status is now: Won." in html
     # A step that is not allowed any more is refused with its reason.
     late = post_form(owner, f"{url}/status", {"status": "lost", "lost_reason": "x"}, page=url)
     assert late.status_code == 400

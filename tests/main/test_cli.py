@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import verify_password
 from marketplace.businesses.models import Business, BusinessStatus
-from marketplace.channels.models import Channel
+from marketplace.channels.models import Channel, PartnerCity
 from marketplace.db import db
 from marketplace.main.demo import DEMO_PASSWORD
 from marketplace.media.images import image_key
@@ -208,8 +208,8 @@ def test_refuses_a_demo_email_taken_by_another_role(app: Flask) -> None:
 
 
 def test_the_channels_currencies_have_dated_rates(app: Flask) -> None:
-    """Won, euro and ringgit (Little Bandung, Harz und Heide, Petaling Jaya) are converted; a
-    rate the office set before is kept."""
+    """Every partner city's currency is converted, some with an older and a newer rate; a
+    currency the office set a rate for before is kept as the office set it."""
     with app.app_context():
         db.session.add(
             ExchangeRate(
@@ -217,17 +217,23 @@ def test_the_channels_currencies_have_dated_rates(app: Flask) -> None:
             )
         )
         db.session.commit()
-    assert "Exchange rates: 2 set." in seed(app).output
+    assert "Exchange rates: 7 set." in seed(app).output
+    assert "Exchange rates: 0 set." in seed(app).output  # a second run adds nothing
     with app.app_context():
-        rates = {
-            rate.currency: (rate.idr_per_unit, rate.effective_on)
-            for rate in db.session.scalars(sa.select(ExchangeRate))
-        }
+        rates: dict[str, list[tuple[Decimal, date]]] = {}
+        for rate in db.session.scalars(sa.select(ExchangeRate).order_by(ExchangeRate.effective_on)):
+            rates.setdefault(rate.currency, []).append((rate.idr_per_unit, rate.effective_on))
         channels = {c.slug: c.currency for c in db.session.scalars(sa.select(Channel))}
-    assert rates == {
-        "KRW": (Decimal("11.75"), date(2026, 12, 1)),
-        "EUR": (Decimal("18000"), date(2026, 6, 1)),
-        "MYR": (Decimal("3700"), date(2026, 12, 1)),
-    }
+        cities = {city.currency for city in db.session.scalars(sa.select(PartnerCity))}
+    assert rates["EUR"] == [(Decimal("18000"), date(2026, 6, 1))]
+    assert rates["KRW"] == [
+        (Decimal("11.92"), date(2026, 9, 1)),
+        (Decimal("11.75"), date(2026, 12, 1)),
+    ]
+    assert rates["MYR"] == [(Decimal("3700"), date(2026, 12, 1))]
+    assert len(rates["USD"]) == 2 and rates["USD"][-1] == (Decimal("16650"), date(2026, 12, 1))
+    assert {"CNY", "AUD"} <= set(rates)
+    assert cities >= {"EUR", "KRW", "MYR", "CNY", "USD", "AUD"}
+    assert cities <= set(rates)
     for slug in ("little-bandung", "harz-und-heide", "petaling-jaya-creative-exchange"):
         assert channels[slug] in rates

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import Flask
 
 from marketplace.accounts.models import User
@@ -93,9 +94,11 @@ def test_prices_in_a_foreign_currency_name_the_rate_and_its_date(
         slug = channel.slug
         db.session.commit()
     html = client.get(f"/channels/{slug}", headers=ENGLISH).get_data(as_text=True)
-    assert "Rp 450,000" in html and "EUR" not in html.split("Batik silk scarf", 1)[1][:400]
+    assert "Rp\xa0450,000" in html and "€" not in html.split("Batik silk scarf", 1)[1][:600]
     day = (bandung_today() - timedelta(days=3)).isoformat()
     set_rate(login_as(officer), "EUR", "18000", day)
     html = client.get(f"/channels/{slug}", headers=ENGLISH).get_data(as_text=True)
-    assert f"≈ EUR 25.00 (rate of {day})" in html
-    assert f"rate of {day} and are indicative" in html
+    shown_day = format_date(date.fromisoformat(day), "medium", locale="en")
+    assert "≈ €25.00</summary>" in html
+    assert f"Rate of {shown_day}: €1 = Rp\xa018,000 (trade office), indicative" in html
+    assert f"rate of {shown_day} and are indicative" in html

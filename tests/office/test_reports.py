@@ -130,9 +130,9 @@ def table_cells(html: str) -> list[list[str]]:
 
 
 def plain(cell: str) -> str:
-    """A page's cell as the CSV writes it: no grouping, no currency code, no "Rp"."""
-    cell = cell.replace("Rp ", "").replace(",", "").replace("—", "")
-    return re.sub(r"^[A-Z]{3} ", "", cell)
+    """A page's cell as the CSV writes it: no grouping, no currency symbol ("Rp", "€", "₩")."""
+    cell = cell.replace(",", "").replace("—", "")
+    return re.sub(r"^[^\d-]+|[^\d.]+$", "", cell) if re.search(r"\d", cell) else cell
 
 
 @pytest.mark.parametrize("grouping", list(Grouping))

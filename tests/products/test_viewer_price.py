@@ -1,12 +1,13 @@
 """The product page's price in the viewer's currency: the buyer's own, else the currency of the
-channel the visit came through, converted with the office's rate and naming its date; rupiah
-only when there is no such currency or rate."""
+channel the visit came through, converted with the office's rate and naming it and its date
+one tap away; rupiah only when there is no such currency or rate."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -15,6 +16,7 @@ from tests.businesses.helpers import commit_and_detach, make_business, make_prod
 from tests.catalog.helpers import channel, city
 from tests.channels.helpers import accept, make_officer, nominate_all, set_rate, yesterday
 from tests.interests.helpers import make_buyer
+from tests.prices import first_price
 
 
 @pytest.fixture
@@ -30,17 +32,16 @@ def shelf(app: Flask) -> dict[str, Any]:
         set_rate("KRW", "11.75", rate_day)
         set_rate("EUR", "17500", rate_day)
         db.session.commit()
-        return {"slug": product.slug, "token": nomination.qr_token, "day": rate_day.isoformat()}
+        return {"slug": product.slug, "token": nomination.qr_token, "day": rate_day}
 
 
 def _price_line(client: FlaskClient, slug: str) -> str:
-    html = client.get(f"/products/{slug}").get_data(as_text=True)
-    return html[html.index('class="price-line"') :].split("</p>", 1)[0]
+    return first_price(client.get(f"/products/{slug}").get_data(as_text=True))
 
 
 def test_a_direct_visit_shows_rupiah_only(client: FlaskClient, shelf: dict[str, Any]) -> None:
     line = _price_line(client, shelf["slug"])
-    assert "Rp 950,000" in line and "≈" not in line
+    assert line == "Rp 950,000 / set"
 
 
 def test_a_scanned_tag_shows_the_channels_currency_with_the_rates_date(
@@ -49,8 +50,10 @@ def test_a_scanned_tag_shows_the_channels_currency_with_the_rates_date(
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.get(f"/t/{shelf['token']}")
     line = _price_line(client, shelf["slug"])
-    assert "Rp 950,000" in line
-    assert f"≈ KRW 80,851 (rate of {shelf['day']})" in line
+    day = format_date(shelf["day"], "medium", locale="en")
+    assert line == (
+        f"Rp 950,000 / set ≈ ₩80,851 Rate of {day}: ₩100 = Rp 1,175 (trade office), indicative"
+    )
 
 
 def test_a_buyers_own_currency_comes_first(
@@ -61,8 +64,8 @@ def test_a_buyers_own_currency_comes_first(
         preferring.buyer_profile.preferred_currency = "KRW"  # type: ignore[union-attr]
         in_braunschweig.buyer_profile.partner_city = city("Braunschweig")  # type: ignore[union-attr]
         commit_and_detach(preferring, in_braunschweig, without)
-    assert "≈ KRW 80,851" in _price_line(login_as(preferring), shelf["slug"])
-    assert "≈ EUR 54.29" in _price_line(login_as(in_braunschweig), shelf["slug"])
+    assert "≈ ₩80,851 " in _price_line(login_as(preferring), shelf["slug"])
+    assert "≈ €54.29 " in _price_line(login_as(in_braunschweig), shelf["slug"])
     assert "≈" not in _price_line(login_as(without), shelf["slug"])
 
 

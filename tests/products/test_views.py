@@ -226,7 +226,7 @@ def test_product_page_shows_photos_badges_and_the_call_to_action(app: Flask, cli
         "HS 621410",
     ):
         assert badge in html
-    assert "Rp 450,000" in html
+    assert "Rp\xa0450,000" in html
     assert f'href="/msmes/{business_slug}"' in html
     assert "Little Bandung Seoul" in html
     assert f'href="/auth/register?role=buyer&amp;next=/products/{slug}"' in html

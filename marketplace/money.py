@@ -1,0 +1,139 @@
+"""Money as the reader's language writes it: the one place amounts become text.
+
+Every page, e-mail, printed catalog and report formats rupiah and other currencies here, with
+Babel's currency patterns for the locale (CLDR): "Rp 950.000" in Indonesian, "950.000 Rp" in
+German, "54,29 €", "₩80,851", "RM 52.10", "¥52.10" in Chinese.
+
+Rules beyond CLDR's data, because Babel leaves them out or the marketplace needs them:
+- rupiah is always "Rp" (the way Bandung writes it, whatever the reader's language) and never
+  shows decimals: prices are whole rupiah;
+- a currency without minor units (won) shows none; the others show theirs (cents);
+- a symbol that is only "$" becomes "US$" for the US dollar: the interface's languages name
+  no country, and readers in Melbourne and Fort Worth both read "$";
+- a symbol made of letters ("Rp", "RM") stands apart from the digits by a no-break space, as
+  CLDR's currency spacing asks ("RM 52.10", but "€52.10").
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+
+RUPIAH = "IDR"
+RUPIAH_SYMBOL = "Rp"
+NBSP = "\xa0"
+_FRACTION = re.compile(r"\.[0#]+")
+
+
+def _locale(locale: str | None) -> Locale:
+    try:
+        return Locale.parse(locale or "en")
+    except (ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def minor_digits(currency: str) -> int:
+    """Decimals an amount in `currency` is written with: none for rupiah and won."""
+    return 0 if currency == RUPIAH else get_currency_precision(currency)
+
+
+def currency_symbol(currency: str, locale: str | None = None) -> str:
+    """ "Rp" for rupiah; otherwise the locale's symbol, "$" made "US$"."""
+    if currency == RUPIAH:
+        return RUPIAH_SYMBOL
+    symbol = get_currency_symbol(currency, _locale(locale))
+    if symbol == "$":
+        return "US$" if currency == "USD" else currency
+    return symbol
+
+
+def _spaced(text: str, symbol: str) -> str:
+    """CLDR currency spacing: a symbol ending (or starting) with a letter next to a digit."""
+    if symbol[-1].isalpha():
+        text = re.sub(re.escape(symbol) + r"(?=[\d-])", symbol + NBSP, text, count=1)
+    if symbol[0].isalpha():
+        text = re.sub(r"(?<=\d)" + re.escape(symbol), NBSP + symbol, text, count=1)
+    return text
+
+
+def format_money(
+    amount: Decimal | int, currency: str, locale: str | None = None, *, whole: bool = False
+) -> str:
+    """`amount` of `currency` as `locale` writes it ("54,29 €", "₩80,851", "950.000 Rp");
+    `whole` leaves the decimals out (the "1 €" of a rate)."""
+    parsed = _locale(locale)
+    pattern = parsed.currency_formats["standard"].pattern.replace("¤", "¤¤")
+    digits = 0 if whole else minor_digits(currency)
+    if digits == 0:
+        pattern = _FRACTION.sub("", pattern)
+    text = format_currency(
+        Decimal(amount),
+        currency,
+        format=pattern,
+        locale=parsed,
+        currency_digits=digits != 0,
+    )
+    symbol = currency_symbol(currency, locale)
+    return _spaced(text.replace(currency, symbol, 1), symbol)
+
+
+def format_rupiah(amount: int | Decimal | None, locale: str | None = None) -> str:
+    """Whole rupiah ("Rp 950.000", "950.000 Rp"); "" when there is no amount."""
+    if amount is None:
+        return ""
+    return format_money(Decimal(amount).quantize(Decimal(1)), RUPIAH, locale)
+
+
+def rate_scale(idr_per_unit: Decimal) -> int:
+    """How many units a rate is quoted for, so the rupiah side keeps four digits: 1 € =
+    17.512 Rp, but ₩1,000 = Rp 11,751 (one won is about 12 rupiah)."""
+    units = 1
+    while Decimal(idr_per_unit) * units < 1000 and units < 10**6:
+        units *= 10
+    return units
+
+
+def rate_terms(idr_per_unit: Decimal, currency: str, locale: str | None = None) -> tuple[str, str]:
+    """Both sides of a rate as `locale` writes them: ("1 €", "17.512 Rp")."""
+    units = rate_scale(idr_per_unit)
+    rupiah = (Decimal(idr_per_unit) * units).quantize(Decimal(1))
+    return format_money(units, currency, locale, whole=True), format_rupiah(rupiah, locale)
+
+
+_SYMBOLS = re.compile(r"[^\d.,'\s-]")
+_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def parse_amount(text: str, currency: str) -> Decimal:
+    """An amount typed as people write it, in any of the seven languages: "5250", "5,250.50",
+    "5.250,50", "5 250,50", "€ 5.250,50", "Rp 12.500.000". Rupiah and other currencies without
+    minor units have no decimals, so every separator groups digits there; elsewhere the last
+    separator is the decimal mark unless exactly three digits follow it once ("5.250" is five
+    thousand). Raises ValueError for anything else, a negative amount included."""
+    cleaned = _SYMBOLS.sub("", text).strip()
+    cleaned = re.sub(r"[\s']", "", cleaned)
+    if not cleaned or "-" in cleaned or not re.fullmatch(r"[\d.,]+", cleaned):
+        raise ValueError(text)
+    if not cleaned[0].isdigit() or not cleaned[-1].isdigit():
+        raise ValueError(text)
+    marks = [ch for ch in cleaned if ch in ".,"]
+    if minor_digits(currency) == 0 or not marks:
+        whole, fraction = re.sub(r"[.,]", "", cleaned), ""
+    else:
+        last = max(cleaned.rfind("."), cleaned.rfind(","))
+        head, tail = cleaned[:last], cleaned[last + 1 :]
+        if len(set(marks)) == 1 and (len(marks) > 1 or len(tail) == 3):
+            whole, fraction = re.sub(r"[.,]", "", cleaned), ""
+        elif cleaned[last] in head:
+            raise ValueError(text)
+        else:
+            whole, fraction = re.sub(r"[.,]", "", head), tail
+    grouped = cleaned[: len(cleaned) - len(fraction) - (1 if fraction else 0)]
+    if any(ch in ".," for ch in grouped) and not _GROUPS.fullmatch(grouped):
+        raise ValueError(text)
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        raise ValueError(text)
+    return Decimal(f"{whole}.{fraction}" if fraction else whole)
