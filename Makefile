@@ -12,7 +12,7 @@ BASE_URL ?= http://$(HOST):$(PORT)
 CHROMIUM ?= /usr/bin/chromium
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test setup deps dev-deps translations migrate seed lint messages clean bench
+.PHONY: run test setup deps dev-deps translations migrate seed lint messages clean bench audit
 
 run: deps translations migrate seed
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -68,6 +68,12 @@ messages: dev-deps
 # e.g. BENCH_ARGS="--db postgresql --sizes 1000,10000".
 bench: dev-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Accessibility (axe-core) and HTML validity (Nu HTML Checker) of the buyer-facing pages in every
+# language, on a throwaway demo database; writes docs/accessibility.md and fails on any finding.
+# Needs Chromium, Node's npm and Java; AUDIT_ARGS="--base-url http://127.0.0.1:8000" for a server.
+audit: dev-deps translations
+	$(BIN)/python scripts/audit_pages.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

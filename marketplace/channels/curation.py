@@ -94,6 +94,16 @@ def is_past(channel: Channel, today: date) -> bool:
     return channel.status == ChannelStatus.ARCHIVED or has_ended(channel, today)
 
 
+def shown_status(channel: Channel, today: date) -> ChannelStatus:
+    """The status a visitor is told: a past edition once it is past, whatever its status still
+    says; "open for nominations" only while nominations are really taken."""
+    if is_past(channel, today):
+        return ChannelStatus.ARCHIVED
+    if channel.status == ChannelStatus.OPEN and not accepts_nominations(channel, today):
+        return ChannelStatus.CLOSED
+    return channel.status
+
+
 def reload_nomination(nomination_id: int) -> Nomination:
     """The nomination as committed now (call after `lock_channel`), not as last seen."""
     found = db.session.execute(

@@ -23,6 +23,7 @@ from marketplace.channels.curation import (
     has_ended,
     is_past,
     office_today,
+    shown_status,
 )
 from marketplace.channels.models import Channel, Nomination, ViewKind
 from marketplace.channels.pages import lineup_cards, pdf_response
@@ -97,6 +98,7 @@ def index() -> str:
     return render_template(
         "channels/index.html",
         groups=series_groups([channel for channel in listed if channel not in ended]),
+        status_of={channel.id: shown_status(channel, today) for channel in listed},
         past=past,
         share=share_page(
             _("Promotion channels"),

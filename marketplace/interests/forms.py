@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from marketplace.forms import Form
 from marketplace.interests.services import (
@@ -67,7 +68,11 @@ def _too_long(limit: int) -> Any:
 
 
 class PriceField(DecimalField):
-    """A price with up to two decimals; "12,50" is read as 12.50, as many buyers write it."""
+    """A price with up to two decimals; "12,50" is read as 12.50, as many buyers write it.
+    Typed as text (a number field refuses the comma), so without a number field's min, max and
+    step, which HTML allows only on numbers; the range is checked on the server."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and isinstance(valuelist[0], str):

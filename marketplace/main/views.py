@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.services import set_locale
 from marketplace.catalog.cards import make_cards
+from marketplace.channels.curation import is_past, office_today
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
 from marketplace.main import queries
@@ -23,9 +24,15 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home() -> str:
+    """Current channels first; one whose dates are over is still listed, after them, marked
+    as a past edition."""
+    today = office_today()
+    channels = db.session.scalars(queries.public_channels()).all()
+    past = {channel.id for channel in channels if is_past(channel, today)}
     return render_template(
         "main/home.html",
-        channels=db.session.scalars(queries.public_channels()).all(),
+        channels=sorted(channels, key=lambda channel: channel.id in past),
+        past=past,
         partners=db.session.scalars(queries.partner_cities()).all(),
         cards=make_cards(
             db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")

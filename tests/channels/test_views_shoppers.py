@@ -247,3 +247,28 @@ def test_the_seeded_harz_und_heide_of_may_2026_is_past_after_its_dates(
     past = curation.office_today() > date(2026, 5, 25)
     assert ("Past edition" in html) is past
     assert ("For Bandung MSMEs" in html) is not past
+
+
+def test_the_channels_index_says_open_for_nominations_only_while_they_are_taken(
+    app: Flask, client: FlaskClient
+) -> None:
+    today = curation.office_today()
+    with app.app_context():
+        harz_und_heide(
+            capacity=None, starts_on=today - timedelta(days=12), ends_on=today - timedelta(days=8)
+        )
+        make_channel("Window closed", applications_close_on=today - timedelta(days=1))
+        make_channel("Window open", applications_close_on=today)
+        db.session.commit()
+
+    html = client.get("/channels", headers=ENGLISH).get_data(as_text=True)
+    current, past = html.split('<h2 id="past-heading">Past editions</h2>', 1)
+    cards = {
+        card.split("</h2>", 1)[0].rsplit(">", 2)[-2].removesuffix("</a"): card
+        for card in current.split('<li class="card">')[1:]
+    }
+    assert "Harz und Heide" not in cards and 'href="/channels/harz-und-heide"' in past
+    assert "Open for nominations" not in past
+    assert "Closed for nominations" in cards["Window closed"]
+    assert "Open for nominations" not in cards["Window closed"]
+    assert "Open for nominations" in cards["Window open"]

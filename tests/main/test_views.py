@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import create_app
+from marketplace.channels.curation import office_today
+from marketplace.channels.models import Channel, ChannelStatus
 from marketplace.db import db
 from marketplace.reference.loader import load_reference_data
 from tests.conftest import post_form
@@ -58,3 +62,28 @@ def test_home_page_links_every_public_channel(app: Flask, client: FlaskClient) -
     ):
         assert f'href="/channels/{slug}"' in html
     assert 'href="/partners"' in html
+
+
+def test_home_page_marks_a_channel_whose_dates_have_passed_and_lists_it_last(
+    app: Flask, client: FlaskClient
+) -> None:
+    today = office_today()
+    with app.app_context():
+        load_reference_data()
+        harz = db.session.scalars(sa.select(Channel).where(Channel.slug == "harz-und-heide")).one()
+        harz.status = ChannelStatus.OPEN  # the office has not archived it yet
+        harz.starts_on, harz.ends_on = today - timedelta(days=12), today - timedelta(days=8)
+        db.session.commit()
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    channels = html.split('id="channels-heading"', 1)[1].split("</section>", 1)[0]
+    cards = channels.split('<li class="card">')[1:]
+    assert len(cards) == 4
+    assert 'href="/channels/harz-und-heide"' in cards[-1] and "Past edition" in cards[-1]
+    assert all("Past edition" not in card for card in cards[:-1])
+
+    with app.app_context():  # its last day is today: not past yet
+        harz = db.session.scalars(sa.select(Channel).where(Channel.slug == "harz-und-heide")).one()
+        harz.ends_on = today
+        db.session.commit()
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Past edition" not in html
