@@ -2,7 +2,7 @@
 profile's free text per language
 
 Revision ID: e3b8d41c7a62
-Revises: 57430601a138
+Revises: e3a9c1d4b726
 Create Date: 2026-12-05 09:00:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3b8d41c7a62'
-down_revision = '57430601a138'
+down_revision = 'e3a9c1d4b726'
 branch_labels = None
 depends_on = None
 

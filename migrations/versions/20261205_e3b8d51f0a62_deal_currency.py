@@ -5,7 +5,7 @@ won_idr_per_unit record the figure the two parties agreed on and the rupiah per 
 counted at. Deals recorded before stay as they are (rupiah only).
 
 Revision ID: e3b8d51f0a62
-Revises: 57430601a138
+Revises: e3b8d41c7a62
 Create Date: 2026-12-05 09:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3b8d51f0a62'
-down_revision = '57430601a138'
+down_revision = 'e3b8d41c7a62'
 branch_labels = None
 depends_on = None
 
