@@ -27,8 +27,8 @@ from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.money import RUPIAH, format_money
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
-from marketplace.timezones import zone_of
 from marketplace.products.display import texts
+from marketplace.timezones import zone_of
 from marketplace.urls import public_url
 
 TEXT_MAX = 400
