@@ -3,6 +3,7 @@ conversation with its escaping and contact details, status changes, limits and l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -416,3 +417,25 @@ def test_the_currency_follows_the_profile_then_the_partner_city(
         profile.preferred_currency = "USD"
         db.session.commit()
     assert '<option selected value="USD">' in client.get(url).get_data(as_text=True)
+
+
+def test_the_conversation_and_the_form_are_valid_html(
+    app: Flask, login_as: Any, cast: dict[str, Any]
+) -> None:
+    """Each of the page's forms has its own button id; times carry whole seconds (HTML allows
+    at most three decimals); the target price, a text field, has no number-only attributes."""
+    buyer, owner = login_as(cast["buyer"]), login_as(cast["owner"])
+    form = buyer.get(f"/products/{cast['slug']}/interest").get_data(as_text=True)
+    price = re.search(r'<input[^>]*name="target_price"[^>]*>', form)
+    assert price is not None and 'type="text"' in price[0]
+    assert not re.search(r"\b(min|max|step)=", price[0])
+    _send(buyer, cast["slug"])
+    url = f"/interests/{_only_interest(app).id}"
+    post_form(owner, f"{url}/messages", {"body": "Thank you, we can."}, page=url)
+    for client in (buyer, owner):
+        html = client.get(url).get_data(as_text=True)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        stamps = re.findall(r'<time datetime="([^"]+)"', html)
+        assert len(stamps) == 2
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", s) for s in stamps)
