@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base
+
+# The subsectors' names in the partner cities' languages: the list is fixed by law, so its words
+# live in the catalogs beside the interface's (the data file holds English and Indonesian).
+SUBSECTOR_NAMES: dict[str, LazyString] = {
+    "kriya": _l("Crafts"),
+    "fesyen": _l("Fashion"),
+    "kuliner": _l("Culinary"),
+    "desain-produk": _l("Product design"),
+    "seni-rupa": _l("Fine arts"),
+    "penerbitan": _l("Publishing"),
+    "musik": _l("Music"),
+    "fotografi": _l("Photography"),
+    "desain-interior": _l("Interior design"),
+    "desain-komunikasi-visual": _l("Visual communication design"),
+    "arsitektur": _l("Architecture"),
+    "film-animasi-video": _l("Film, animation and video"),
+    "pengembang-permainan": _l("Game development"),
+    "aplikasi": _l("Applications"),
+    "periklanan": _l("Advertising"),
+    "seni-pertunjukan": _l("Performing arts"),
+    "televisi-radio": _l("Television and radio"),
+}
 
 
 class Subsector(Base):
@@ -19,7 +44,15 @@ class Subsector(Base):
     goods: Mapped[bool] = mapped_column(default=True)
 
     def name_for(self, locale: str) -> str:
-        return self.name_id if locale == "id" else self.name_en
+        """The name in `locale`: the data's own for Indonesian and English, the catalogs' for
+        the partner cities' languages (English for a subsector added to the data later)."""
+        if locale == "id":
+            return self.name_id
+        words = SUBSECTOR_NAMES.get(self.code)
+        if locale == "en" or words is None:
+            return self.name_en
+        with force_locale(locale):
+            return str(words)
 
 
 class Certification(Base):
