@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from marketplace import money
@@ -16,6 +16,7 @@ from marketplace.channels.prices import ConvertedPrice
 from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang
 from marketplace.labels import label, status_label
+from marketplace.units import quantity, unit_label
 from marketplace.urls import public_url
 
 
@@ -42,6 +43,16 @@ def rate_terms(idr_per_unit: Decimal, currency: str) -> tuple[str, str]:
     return money.rate_terms(idr_per_unit, currency, page_locale())
 
 
+def quantity_of(n: int | None, unit: str | None) -> str:
+    """`n` units with the plural the reader's language needs ("10 pieces", "10개"); a number
+    without a unit is shown grouped alone."""
+    if n is None:
+        return ""
+    if not unit:
+        return format_decimal(n)
+    return quantity(n, unit)
+
+
 def nl2br(text: str | None) -> Markup:
     """Escape first, then keep line breaks: user text never becomes markup."""
     if not text:
@@ -61,6 +72,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["rate_terms"] = rate_terms
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["unit"] = unit_label
+    app.jinja_env.filters["quantity"] = quantity_of
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["label"] = label

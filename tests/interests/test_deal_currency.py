@@ -146,7 +146,7 @@ def test_the_owner_records_a_deal_in_euro_and_both_parties_see_it(
     assert interest.won_value_idr == 91_875_000
     for client in (owner, login_as(talks["buyer"])):
         text = plain(client.get(talks["url"]).get_data(as_text=True))
-        assert "Deal: 50 piece for Rp 91,875,000 (€5,250.00 at €1 = Rp 17,500)" in text
+        assert "Deal: 50 pieces for Rp 91,875,000 (€5,250.00 at €1 = Rp 17,500)" in text
 
 
 @pytest.mark.parametrize(

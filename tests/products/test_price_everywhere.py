@@ -104,8 +104,8 @@ def test_the_quick_form_shows_it_to_a_visitor_in_the_pages_language(
     day = format_date(world["day"], "medium", locale="de")
     # The sentence is German once the catalogs carry it; until then English, with German figures.
     assert first_price(html) in (
-        f"950.000 Rp / set ≈ 54,29 € Kurs vom {day}: 1 € = 17.500 Rp (Handelsamt), unverbindlich",
-        f"950.000 Rp / set ≈ 54,29 € Rate of {day}: 1 € = 17.500 Rp (trade office), indicative",
+        f"950.000 Rp / Set ≈ 54,29 € Kurs vom {day}: 1 € = 17.500 Rp (Handelsamt), unverbindlich",
+        f"950.000 Rp / Set ≈ 54,29 € Rate of {day}: 1 € = 17.500 Rp (trade office), indicative",
     )
 
 
