@@ -61,7 +61,9 @@ def complete_profile(page: Page, scan: Path) -> None:
     page.get_by_label("NIB (Nomor Induk Berusaha)").fill("9120001234567")
     page.get_by_label("Creative subsector").select_option(label="Fashion")
     page.get_by_label("District (kecamatan)").select_option("Coblong")
-    page.get_by_label("About the business", exact=True).fill("Hand-drawn batik (batik tulis) since 1998.")
+    page.get_by_label("About the business", exact=True).fill(
+        "Hand-drawn batik (batik tulis) since 1998."
+    )
     page.get_by_label("Export experience").select_option("indirect")
     page.get_by_label("Contact e-mail").fill("halo@batik-sekar.co.id")
     page.get_by_role("button", name="Save profile").click()
