@@ -29,6 +29,7 @@ from marketplace.notifications.models import Notification
 from marketplace.notifications.services import queue_template_email
 from marketplace.products.display import texts
 from marketplace.timezones import zone_of
+from marketplace.units import quantity
 from marketplace.urls import public_url
 
 TEXT_MAX = 400
@@ -98,8 +99,12 @@ def terms_lines(interest: Interest, locale: str) -> list[str]:
     lines: list[str] = []
     with force_locale(locale):
         if interest.quantity:
-            quantity = format_decimal(interest.quantity)
-            lines.append(str(_l("Quantity: %(n)s %(unit)s", n=quantity, unit=interest.unit or "")))
+            amount = (
+                quantity(interest.quantity, interest.unit)
+                if interest.unit
+                else format_decimal(interest.quantity)
+            )
+            lines.append(str(_l("Quantity: %(quantity)s", quantity=amount)))
         if interest.target_price is not None:
             price = format_money(
                 Decimal(interest.target_price), interest.currency or RUPIAH, locale

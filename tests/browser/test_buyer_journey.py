@@ -182,7 +182,7 @@ def test_buyer_finds_a_product_expresses_interest_and_the_owner_wins_the_deal(
         owner.get_by_label("Value of the deal", exact=True).fill("11.250.000")
         owner.get_by_role("button", name="Record won deal").click()
         expect(owner.get_by_text("The status is now: Won.")).to_be_visible()
-        expect(owner.get_by_text("Deal: 50 piece for Rp 11,250,000")).to_be_visible()
+        expect(owner.get_by_text("Deal: 50 pieces for Rp 11,250,000")).to_be_visible()
     finally:
         office.close()
 

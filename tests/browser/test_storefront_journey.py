@@ -196,7 +196,7 @@ def test_owner_lists_officer_approves_visitor_sees_it_on_a_phone(
         assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
         badges = visitor.get_by_role("list", name="Export facts")
         for badge in (
-            "MOQ 20 piece",
+            "MOQ 20 pieces",
             "Lead time 21 days",
             "Capacity 200 / month",
             "Halal certificate (BPJPH)",

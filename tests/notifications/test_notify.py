@@ -65,8 +65,8 @@ def test_a_new_interest_tells_the_owner_in_the_owners_language(ctx: Flask) -> No
     assert _notes(buyer.id) == []  # nobody hears of their own action
     (mail,) = _mails(owner.email)
     assert mail.subject == "Minat baru pada Selendang sutra batik"
-    # Numbers are written the Indonesian way for an Indonesian reader.
-    assert "Target price: €1.250,50" in mail.body and "1.500 piece" in mail.body
+    # Numbers and units are written the Indonesian way for an Indonesian reader.
+    assert "Harga target: €1.250,50" in mail.body and "Jumlah: 1.500 buah" in mail.body
     assert "Fifty scarves, please." in mail.body and "Harz Handel GmbH" in mail.body
     assert f"{ctx.config['BASE_URL']}{link}" in mail.body
     assert _mails(buyer.email) == []
@@ -75,7 +75,7 @@ def test_a_new_interest_tells_the_owner_in_the_owners_language(ctx: Flask) -> No
 def test_an_english_reader_gets_english_numbers(ctx: Flask) -> None:
     _interest, _buyer, owner = _conversation(owner_locale="en")
     (mail,) = _mails(owner.email)
-    assert "Target price: €1,250.50" in mail.body and "1,500 piece" in mail.body
+    assert "Target price: €1,250.50" in mail.body and "Quantity: 1,500 pieces" in mail.body
 
 
 def test_messages_tell_the_other_party(ctx: Flask) -> None:
