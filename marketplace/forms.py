@@ -25,19 +25,22 @@ Three rules, so that no input reaches the database that it cannot hold (see also
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.support import NullTranslations, Translations
 from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field
+from wtforms import DateField, Field, StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import Length
 
 from marketplace.inputs import DB_BIGINT_MAX, NUL
 
@@ -162,3 +165,45 @@ class Form(FlaskForm):
                 field.process_errors.append(
                     message % {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
                 )
+
+
+F = TypeVar("F", bound=Form)
+
+
+@dataclass(frozen=True)
+class LanguageField:
+    """One free-text field an owner can write in each content language: the form gets
+    `<name>_<code>` per language, its input marked with `lang`. `label` makes the label from the
+    language's own name (a lambda around `_l(...)`, so the words stay in the catalogs)."""
+
+    name: str
+    field: type[StringField]
+    max_length: int
+    label: Callable[[str], Any]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def with_language_fields(
+    locales: Iterable[str], names: Mapping[str, str], fields: Sequence[LanguageField]
+) -> Callable[[type[F]], type[F]]:
+    """A class decorator adding every field of `fields` once per code of `locales`."""
+
+    def decorate(cls: type[F]) -> type[F]:
+        for code in locales:
+            for spec in fields:
+                setattr(
+                    cls,
+                    f"{spec.name}_{code}",
+                    spec.field(
+                        spec.label(names[code]),
+                        validators=[Length(max=spec.max_length)],
+                        filters=[_strip],
+                        render_kw={"lang": code},
+                    ),
+                )
+        return cls
+
+    return decorate

@@ -38,7 +38,7 @@ from marketplace.businesses.models import Business, ExportExperience
 from marketplace.businesses.services import DISTRICTS, CertificationData, ProfileData
 from marketplace.businesses.texts import TRANSLATION_LOCALES, TranslationData, translation_values
 from marketplace.db import db
-from marketplace.forms import Form
+from marketplace.forms import Form, LanguageField, with_language_fields
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.reference.models import Certification, Subsector
 
@@ -74,44 +74,30 @@ EXPORT_EXPERIENCE_CHOICES = [
 ]
 
 
-def _language_fields(cls: type[Form]) -> type[Form]:
-    """The profile's free text per content language, each input marked with its `lang`."""
-    for code in TRANSLATION_LOCALES:
-        language = CONTENT_LOCALES[code]
-        setattr(
-            cls,
-            f"description_{code}",
-            TextAreaField(
-                _l("About the business (%(language)s)", language=language),
-                validators=[Length(max=5000)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-        setattr(
-            cls,
-            f"monthly_capacity_{code}",
-            StringField(
-                _l("Monthly production capacity (%(language)s)", language=language),
-                validators=[Length(max=120)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-        setattr(
-            cls,
-            f"export_markets_{code}",
-            StringField(
-                _l("Export markets (%(language)s)", language=language),
-                validators=[Length(max=255)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-    return cls
+# The profile's free text per content language, each input marked with its `lang`.
+PROFILE_TEXTS = (
+    LanguageField(
+        "description",
+        TextAreaField,
+        5000,
+        lambda lang: _l("About the business (%(language)s)", language=lang),
+    ),
+    LanguageField(
+        "monthly_capacity",
+        StringField,
+        120,
+        lambda lang: _l("Monthly production capacity (%(language)s)", language=lang),
+    ),
+    LanguageField(
+        "export_markets",
+        StringField,
+        255,
+        lambda lang: _l("Export markets (%(language)s)", language=lang),
+    ),
+)
 
 
-@_language_fields
+@with_language_fields(TRANSLATION_LOCALES, CONTENT_LOCALES, PROFILE_TEXTS)
 class BusinessForm(Form):
     name = StringField(
         _l("Business name"), validators=[DataRequired(), Length(max=160)], filters=[strip]

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.forms import Form
+from marketplace.forms import Form, LanguageField, with_language_fields
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.products.models import Product
 from marketplace.products.photos import MAX_ALT
@@ -75,54 +75,28 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _language_fields(cls: type[Form]) -> type[Form]:
-    """Every text field per content language, each input marked with its `lang`."""
-    for code in TRANSLATION_LOCALES:
-        language = CONTENT_LOCALES[code]
-        setattr(
-            cls,
-            f"name_{code}",
-            StringField(
-                _l("Name (%(language)s)", language=language),
-                validators=[Length(max=160)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-        setattr(
-            cls,
-            f"description_{code}",
-            TextAreaField(
-                _l("Description (%(language)s)", language=language),
-                validators=[Length(max=5000)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-        setattr(
-            cls,
-            f"materials_{code}",
-            StringField(
-                _l("Materials (%(language)s)", language=language),
-                validators=[Length(max=255)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-        setattr(
-            cls,
-            f"story_{code}",
-            TextAreaField(
-                _l("The maker's story (%(language)s)", language=language),
-                validators=[Length(max=5000)],
-                filters=[strip],
-                render_kw={"lang": code},
-            ),
-        )
-    return cls
+# Every text field per content language, each input marked with its `lang`.
+PRODUCT_TEXTS = (
+    LanguageField("name", StringField, 160, lambda lang: _l("Name (%(language)s)", language=lang)),
+    LanguageField(
+        "description",
+        TextAreaField,
+        5000,
+        lambda lang: _l("Description (%(language)s)", language=lang),
+    ),
+    LanguageField(
+        "materials", StringField, 255, lambda lang: _l("Materials (%(language)s)", language=lang)
+    ),
+    LanguageField(
+        "story",
+        TextAreaField,
+        5000,
+        lambda lang: _l("The maker's story (%(language)s)", language=lang),
+    ),
+)
 
 
-@_language_fields
+@with_language_fields(TRANSLATION_LOCALES, CONTENT_LOCALES, PRODUCT_TEXTS)
 class ProductForm(Form):
     # Set on the "new product" page; the same key posted twice makes one draft.
     submission_key = HiddenField(validators=[Optional(), Length(max=64)])
