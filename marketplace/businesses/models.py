@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base, created_at, intpk, str_enum, updated_at, utcnow
@@ -85,6 +86,17 @@ class Business(Base):
     translations: Mapped[list[BusinessTranslation]] = relationship(
         back_populates="business", cascade="all, delete-orphan", order_by="BusinessTranslation.id"
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Only a verified business has a public page, and only its products can be public
+        (see `Product.is_public`)."""
+        return self.status == BusinessStatus.VERIFIED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_condition(cls) -> sa.ColumnElement[bool]:
+        return cls.status == BusinessStatus.VERIFIED
 
     def __repr__(self) -> str:
         return f"<Business {self.slug} {self.status}>"

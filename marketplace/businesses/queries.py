@@ -23,8 +23,8 @@ def with_details(query: sa.Select[Business]) -> sa.Select[Business]:
 
 
 def visible_businesses() -> sa.Select[Business]:
-    """Only verified businesses have a public page."""
-    return sa.select(Business).where(Business.status == BusinessStatus.VERIFIED)
+    """Businesses with a public page (the rule is `Business.is_public`)."""
+    return sa.select(Business).where(Business.is_public)
 
 
 def public_business(slug: str) -> sa.Select[Business]:

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
-from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import (
     Channel,
     ChannelKind,
@@ -138,9 +137,10 @@ def nominate(
     today = today or office_today()
     if product.business.owner_id != owner.id:
         raise NominationError(_l("You can only nominate your own products."))
-    if product.status != ProductStatus.PUBLISHED:
-        raise NominationError(_l("Only published products can be nominated."))
-    if product.business.status != BusinessStatus.VERIFIED:
+    if not product.is_public:
+        # Tell the owner which half of the rule is missing.
+        if product.status != ProductStatus.PUBLISHED:
+            raise NominationError(_l("Only published products can be nominated."))
         raise NominationError(_l("Your business must be verified before it nominates products."))
     note = note.strip()
     if len(note) > NOTE_MAX:
@@ -247,10 +247,7 @@ def decide_nomination(
         raise NominationError(_l("Nominations of a draft or archived channel cannot be decided."))
     if accept:
         product = current.product
-        if (
-            product.status != ProductStatus.PUBLISHED
-            or product.business.status != BusinessStatus.VERIFIED
-        ):
+        if not product.is_public:
             raise NominationError(_l("The product is no longer published; it cannot be accepted."))
         if channel.capacity is not None and accepted_count(channel.id) >= channel.capacity:
             raise CapacityError(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.channels.models import (
     Channel,
     ChannelStatus,
@@ -22,7 +22,7 @@ from marketplace.channels.models import (
     ShelfStage,
 )
 from marketplace.interests.models import Interest, InterestStatus
-from marketplace.products.models import Product, ProductStatus
+from marketplace.products.models import Product
 
 PUBLIC_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED, ChannelStatus.ARCHIVED)
 LISTED_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
@@ -82,8 +82,7 @@ def lineup(channel_id: int) -> sa.Select[Nomination]:
         .where(
             Nomination.channel_id == channel_id,
             on_show(),
-            Product.status == ProductStatus.PUBLISHED,
-            Business.status == BusinessStatus.VERIFIED,
+            Product.is_public,
         )
         .options(
             selectinload(Nomination.product).selectinload(Product.images),
@@ -219,8 +218,7 @@ def own_published_products(owner_id: int) -> sa.Select[Product]:
         .join(Product.business)
         .where(
             Business.owner_id == owner_id,
-            Business.status == BusinessStatus.VERIFIED,
-            Product.status == ProductStatus.PUBLISHED,
+            Product.is_public,
         )
         .order_by(Product.name)
     )

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels.models import (
     Channel,
     ChannelView,
@@ -31,7 +30,7 @@ from marketplace.channels.models import (
 )
 from marketplace.channels.queries import on_show
 from marketplace.db import db
-from marketplace.products.models import Product, ProductStatus
+from marketplace.products.models import Product
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,6 @@ class TagVisit:
     product: Product
     counts: bool  # the product is in the channel's line-up: the scan and the visit count
     product_is_public: bool
-
-
-def product_is_public(product: Product) -> bool:
-    return (
-        product.status == ProductStatus.PUBLISHED
-        and product.business.status == BusinessStatus.VERIFIED
-    )
 
 
 def find_tag(token: str) -> TagVisit | None:
@@ -68,7 +60,7 @@ def find_tag(token: str) -> TagVisit | None:
         product=nomination.product,
         counts=nomination.status == NominationStatus.ACCEPTED
         and nomination.stage != ShelfStage.RETURNED,
-        product_is_public=product_is_public(nomination.product),
+        product_is_public=nomination.product.is_public,
     )
 
 
@@ -102,7 +94,6 @@ def in_lineup(channel: Channel, product_slug: str) -> Product | None:
             Nomination.channel_id == channel.id,
             on_show(),
             Product.slug == product_slug,
-            Product.status == ProductStatus.PUBLISHED,
-            Business.status == BusinessStatus.VERIFIED,
+            Product.is_public,
         )
     )

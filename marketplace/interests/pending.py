@@ -48,7 +48,6 @@ from marketplace.accounts.services import (
     find_user,
 )
 from marketplace.channels.models import Channel
-from marketplace.channels.visits import product_is_public
 from marketplace.db import db, lock, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.models import PendingInterest
@@ -118,7 +117,7 @@ def submit_pending_interest(
     Submitting the same form again (the same key) changes nothing and mails nothing more.
     Whether the address has an account is not looked at here: the answer must not tell.
     """
-    if not product_is_public(product):
+    if not product.is_public:
         raise InterestError(_("This product is not available any more."))
     key = check_key(submission_key)
     email = check_email(data.email)

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.channels.models import Channel
-from marketplace.channels.visits import product_is_public
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.interests import queries
@@ -207,7 +206,7 @@ def express_interest(
     one buyer are decided one after the other (on SQLite the write lock does the same).
     """
     _check_buyer(buyer)
-    if not product_is_public(product):
+    if not product.is_public:
         raise InterestError(_("This product is not available any more."))
     key = check_key(submission_key)
     terms = checked_terms(data)

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
-from marketplace.channels.visits import product_is_public
 from marketplace.db import db, lock
 from marketplace.interests import queries
 from marketplace.interests.models import ShortlistEntry
@@ -29,7 +28,7 @@ def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, boo
     existing = db.session.scalar(queries.shortlist_entry(buyer.id, product.id))
     if existing is not None:
         return existing, False
-    if not product_is_public(product):
+    if not product.is_public:
         raise InterestError(_("This product is not available any more."))
     count = db.session.scalar(
         sa.select(sa.func.count())

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.businesses.ownership import me
-from marketplace.channels.visits import product_is_public
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
@@ -40,7 +39,7 @@ def _back(default: str) -> Response:
 @bp.get("/")
 def index() -> str:
     entries = db.session.scalars(queries.shortlist_of(me().id)).all()
-    return render_template("interests/shortlist.html", entries=entries, is_public=product_is_public)
+    return render_template("interests/shortlist.html", entries=entries)
 
 
 @bp.post("/<int:product_id>")

@@ -23,7 +23,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.curation import code_taken, free_shelf_code, new_qr_token
 from marketplace.channels.models import (
     Channel,
@@ -35,7 +34,7 @@ from marketplace.channels.models import (
 )
 from marketplace.channels.services import accepted_count
 from marketplace.db import db, utcnow
-from marketplace.products.models import Product, ProductStatus
+from marketplace.products.models import Product
 
 TAKES_PRODUCTS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
 
@@ -96,11 +95,7 @@ def _place_product(
     channel: Channel, officer: User | None, lineup: DemoLineup, place: DemoPlace
 ) -> bool:
     product = db.session.scalar(sa.select(Product).where(Product.slug == place.product))
-    if (
-        product is None
-        or product.status != ProductStatus.PUBLISHED
-        or product.business.status != BusinessStatus.VERIFIED
-    ):
+    if product is None or not product.is_public:
         return False
     ever = db.session.scalar(
         sa.select(Nomination.id).where(

@@ -67,16 +67,10 @@ def waiting_products() -> sa.Select[Product]:
     )
 
 
-def _nomination_is_live() -> sa.ColumnElement[bool]:
-    """A nomination can be decided only while its product is public; one of a suspended business
-    (or a product back in review) is paused until that changes."""
-    return sa.and_(
-        Product.status == ProductStatus.PUBLISHED, Business.status == BusinessStatus.VERIFIED
-    )
-
-
 def _nominations_waiting(paused: bool) -> sa.Select[Nomination]:
-    live = _nomination_is_live()
+    """A nomination can be decided only while its product is public (`Product.is_public`); one
+    of a suspended business (or a product back in review) is paused until that changes."""
+    live = Product.is_public
     return (
         sa.select(Nomination)
         .join(Nomination.channel)

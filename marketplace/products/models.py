@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.businesses.models import Business
 from marketplace.db import Base, created_at, intpk, str_enum, updated_at
 
 if TYPE_CHECKING:
-    from marketplace.businesses.models import Business, BusinessCertification
+    from marketplace.businesses.models import BusinessCertification
     from marketplace.reference.models import Subsector
 
 
@@ -98,6 +100,24 @@ class Product(Base):
     certifications: Mapped[list[BusinessCertification]] = relationship(
         secondary=product_certification
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Only published products of verified businesses are shown to visitors and buyers:
+        in the catalog, search, product pages, channel line-ups and their PDFs, storefronts, the
+        sitemap and the API, and only they take a buyer's interest or a nomination.
+
+        On an instance it reads `self.business` (loaded with the product, or found in the
+        session). In a query it is a condition on both tables, so the query joins
+        `Product.business` (as `products.queries.visible_products()` does) and no subquery is
+        added per row; a query that forgets the join fails SQLAlchemy's cartesian-product check.
+        """
+        return self.status == ProductStatus.PUBLISHED and self.business.is_public
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_condition(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == ProductStatus.PUBLISHED, Business.is_public)
 
     def __repr__(self) -> str:
         return f"<Product {self.slug} {self.status}>"

@@ -5,21 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.businesses.models import BusinessCertification
 from marketplace.channels.models import Channel, Nomination, NominationStatus
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
 
 
 def visible_products() -> sa.Select[Product]:
-    """Only published products of verified businesses are shown to visitors and buyers."""
-    return (
-        sa.select(Product)
-        .join(Product.business)
-        .where(
-            Product.status == ProductStatus.PUBLISHED, Business.status == BusinessStatus.VERIFIED
-        )
-    )
+    """What visitors and buyers may see (the rule is `Product.is_public`), joined to the
+    business so that callers may filter or sort on it too."""
+    return sa.select(Product).join(Product.business).where(Product.is_public)
 
 
 def newest_products(limit: int) -> sa.Select[Product]:
