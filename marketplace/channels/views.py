@@ -192,7 +192,7 @@ def tag(token: str) -> BaseResponse:
     if visit is None:
         abort(404)
     channel = visit.channel
-    if visit.product_is_public:
+    if visit.product.is_public:
         target = product_address(visit.product, channel.locale)
     elif channel.status in queries.PUBLIC_STATUSES:
         target = url_for("channels.show", slug=channel.slug)

@@ -39,7 +39,6 @@ class TagVisit:
     channel: Channel
     product: Product
     counts: bool  # the product is in the channel's line-up: the scan and the visit count
-    product_is_public: bool
 
 
 def find_tag(token: str) -> TagVisit | None:
@@ -60,7 +59,6 @@ def find_tag(token: str) -> TagVisit | None:
         product=nomination.product,
         counts=nomination.status == NominationStatus.ACCEPTED
         and nomination.stage != ShelfStage.RETURNED,
-        product_is_public=nomination.product.is_public,
     )
 
 
