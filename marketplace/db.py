@@ -111,6 +111,8 @@ def tune_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
 
 
 WRITING = "writing"  # key in session.info: the open transaction was begun as a write
+# Key in session.info, set while `write_now` commits a read: that commit ends no unit of work.
+ENDING_READ = "ending_read"
 
 
 def begin_write() -> None:
@@ -131,11 +133,16 @@ def write_now() -> None:
     writes: the computing happens outside the write lock, and what was read is read again in
     the write transaction (objects loaded before are expired by the commit that ends the read).
     A read transaction is never upgraded to a write: on SQLite the upgrade fails at once when
-    another process wrote in between.
+    another process wrote in between. Listeners that act when a request's work is committed
+    (`media.transaction_files`) see `ENDING_READ` and wait for the write transaction.
     """
     session = db.session()
     if session.in_transaction() and not session.info.get(WRITING):
-        session.commit()
+        session.info[ENDING_READ] = True
+        try:
+            session.commit()
+        finally:
+            session.info.pop(ENDING_READ, None)
     begin_write()
 
 

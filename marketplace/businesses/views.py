@@ -52,8 +52,8 @@ from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.media.backend import current_storage
-from marketplace.media.images import ImageError, ProcessedImage, store_image
-from marketplace.media.references import digest_of, discard_unreferenced
+from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image
+from marketplace.media.transaction_files import discard_after_commit, track_new_files
 from marketplace.media.views import send_private
 from marketplace.products import queries as product_queries
 from marketplace.sharing.meta import share_business
@@ -107,10 +107,12 @@ def _store_logo(form: BusinessForm) -> ProcessedImage | None:
     if not upload or not upload.filename:
         return None
     try:
-        return store_image(current_storage(), upload.read())
+        logo = store_image(current_storage(), upload.read())
     except ImageError as error:
         form.logo.errors.append(str(error.message))
         raise
+    track_new_files(*image_keys(logo.digest))
+    return logo
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -162,7 +164,6 @@ def _save_profile(
     """Create or update, then commit. Returns (saved, a change of identity waits for review);
     not saved when a rule refused the change (the message is on the form, and nothing was
     kept: not even the new logo's files)."""
-    storage = current_storage()
     try:
         write_now()  # the logo was processed before: the write lock is held for the rows only
         owner = me()
@@ -176,16 +177,13 @@ def _save_profile(
             old_logo = set_logo(business, logo.key_for(LOGO_SIZE), owner)
         elif form.remove_logo.data:
             old_logo = set_logo(business, None, owner)
+        if old_logo:
+            discard_after_commit(old_logo)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
-        if logo is not None:
-            discard_unreferenced(storage, [logo.digest])
         form.form_errors.append(str(error.message))
         return False, False
-    digest = digest_of(old_logo) if old_logo else None
-    if digest and old_logo != business.logo_key:
-        discard_unreferenced(storage, [digest])
     return True, waiting is not None
 
 
@@ -207,33 +205,30 @@ def _save_certification(
     form: CertificationForm, business: Business, certification: BusinessCertification | None
 ) -> bool:
     """Store the scan (if any), save the row and commit; False when something was refused."""
-    storage = current_storage()
     scan = None
     upload = form.scan.data
     if upload and upload.filename:
         try:
-            scan = store_scan(storage, upload.read())
+            scan = store_scan(current_storage(), upload.read())
         except ImageError as error:
             form.scan.errors.append(str(error.message))
             return False
+        track_new_files(scan.key)
     try:
         write_now()  # the scan was checked and stored before: the lock is for the rows only
         if certification is None:
             add_certification(business, form.to_data(), me(), scan)
-            unused = None
         else:
             unused = update_certification(
                 certification, form.to_data(), me(), scan, bool(form.remove_scan.data)
             )
+            if unused:
+                discard_after_commit(unused)
         db.session.commit()
     except BusinessError as error:
         db.session.rollback()
-        if scan is not None:
-            discard_unreferenced(storage, scan_keys=[scan.key])
         form.form_errors.append(str(error.message))
         return False
-    if unused:
-        discard_unreferenced(storage, scan_keys=[unused])
     return True
 
 
@@ -267,9 +262,9 @@ def edit_certification(certification_id: int) -> Response | str:
 def delete_certification_view(certification_id: int) -> Response:
     certification = get_own_certification(certification_id)
     key = delete_certification(certification, me())
-    db.session.commit()
     if key:
-        discard_unreferenced(current_storage(), scan_keys=[key])
+        discard_after_commit(key)
+    db.session.commit()
     flash(_("The certification is removed."), "success")
     return redirect(url_for(".dashboard"))
 

@@ -1,8 +1,9 @@
 """`flask media-gc`: remove stored files that no row refers to any more.
 
-Orphans appear when a transaction rolls back after its photos were stored, or a process dies
-between storing and committing. Files younger than --min-age minutes are kept, because an
-upload in flight stores its files before its transaction commits.
+A request's own files are settled when its transaction ends (`media.transaction_files`), so
+orphans appear only when a process dies between storing and committing, or a deletion failed.
+Files younger than --min-age minutes are kept, because an upload in flight stores its files
+before its transaction commits.
 """
 
 from __future__ import annotations

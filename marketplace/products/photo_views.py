@@ -2,7 +2,8 @@
 reorder, choose the cover, write alt text, delete. Works without JavaScript.
 
 Uploads are judged one by one: a refused file gets its own message and stores nothing, the
-others are kept. Files of a batch whose transaction does not commit are removed again.
+others are kept. Files of a batch whose transaction does not commit are removed again, and a
+deleted photo's files once nothing uses them (`media.transaction_files`).
 
 Decoding and resizing take seconds for large photos: the upload runs them before it takes the
 write transaction (`writes_late`), so other people's writes never wait behind them.
@@ -23,8 +24,8 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.ownership import me
 from marketplace.db import db, write_now
 from marketplace.media.backend import current_storage
-from marketplace.media.images import ImageError, ProcessedImage, store_image
-from marketplace.media.references import discard_unreferenced
+from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image
+from marketplace.media.transaction_files import discard_after_commit, track_new_files
 from marketplace.products.forms import AltTextForm, MoveForm, PhotoUploadForm
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.ownership import get_own_photo, get_own_product
@@ -84,7 +85,7 @@ def _store_all(uploads: Iterable[FileStorage]) -> list[ProcessedImage]:
     stored: list[ProcessedImage] = []
     for upload in uploads:
         try:
-            stored.append(store_image(storage, upload.read()))
+            processed = store_image(storage, upload.read())
         except ImageError as error:
             flash(
                 _(
@@ -94,6 +95,9 @@ def _store_all(uploads: Iterable[FileStorage]) -> list[ProcessedImage]:
                 ),
                 "error",
             )
+        else:
+            track_new_files(*image_keys(processed.digest))
+            stored.append(processed)
     return stored
 
 
@@ -120,16 +124,12 @@ def upload(product_id: int) -> Response | str:
 
 
 def _save(product: Product, stored: list[ProcessedImage]) -> None:
-    digests = [p.digest for p in stored]
     try:
         write_now()
         added = add_photos(product, [NewPhoto(p.digest, p.width, p.height) for p in stored], me())
         db.session.commit()
-    except BaseException as error:
+    except ProductError as error:
         db.session.rollback()
-        discard_unreferenced(current_storage(), digests)
-        if not isinstance(error, ProductError):
-            raise
         flash(str(error.message), "error")
         return
     if added:
@@ -188,10 +188,8 @@ def alt_text(product_id: int, image_id: int) -> Response:
 @bp.post("/<int:product_id>/photos/<int:image_id>/delete")
 def delete(product_id: int, image_id: int) -> Response:
     product, image = get_own_photo(product_id, image_id)
-    digest = image.digest
-    response = _change(
-        product_id, lambda: delete_photo(product, image, me()), _("The photo is deleted.")
-    )
-    # Removes the files only if no photo or logo uses them any more (also after a refusal).
-    discard_unreferenced(current_storage(), [digest])
-    return response
+
+    def change() -> None:
+        discard_after_commit(*image_keys(delete_photo(product, image, me())))
+
+    return _change(product_id, change, _("The photo is deleted."))
