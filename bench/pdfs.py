@@ -30,9 +30,9 @@ from marketplace.businesses.models import Business
 from marketplace.channels.catalog import catalog_pdf
 from marketplace.channels.models import Channel, ChannelKind, Nomination
 from marketplace.channels.tag_sheet import tag_sheet
+from marketplace.ledger.models import ExchangeRate
 from marketplace.media.backend import current_storage
 from marketplace.media.images import make_placeholder_photo, store_image
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 
 TODAY = date(2026, 12, 3)

@@ -17,6 +17,7 @@ from marketplace.accounts.models import Role, UserStatus
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import ChannelStatus, NominationStatus, ShelfStage
 from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
+from marketplace.ledger.audit import AuditAction
 from marketplace.office.models import ReportStatus
 from marketplace.products.models import ProductStatus
 
@@ -86,54 +87,9 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "exchange_rate": _l("Exchange rate"),
     "abuse_report": _l("Report of abuse"),
 }
-# Every action the services record (`record_audit`), as a phrase an officer reads in the log.
-ACTION_LABELS: dict[str, LazyString] = {
-    "business.created": _l("Business profile created"),
-    "business.submitted": _l("Business sent for verification"),
-    "business.verified": _l("Business verified"),
-    "business.rejected": _l("Business rejected"),
-    "business.suspended": _l("Business suspended"),
-    "business.reinstated": _l("Business reinstated"),
-    "business.updated": _l("Business profile changed"),
-    "business.logo_changed": _l("Business logo changed"),
-    "business.certification_added": _l("Certification added"),
-    "business.certification_changed": _l("Certification changed"),
-    "business.certification_removed": _l("Certification removed"),
-    "business.identity_requested": _l("Change of name, NIB or district asked for"),
-    "business.identity_withdrawn": _l("Change of name, NIB or district withdrawn"),
-    "business.identity_approved": _l("Change of name, NIB or district approved"),
-    "business.identity_rejected": _l("Change of name, NIB or district rejected"),
-    "product.created": _l("Product created"),
-    "product.submitted": _l("Product sent for review"),
-    "product.returned_to_review": _l("Product back in review after a change"),
-    "product.approved": _l("Product approved and published"),
-    "product.rejected": _l("Product rejected"),
-    "product.archived": _l("Product archived"),
-    "product.restored": _l("Product restored"),
-    "nomination.create": _l("Product nominated to a channel"),
-    "nomination.withdraw": _l("Nomination withdrawn"),
-    "nomination.accept": _l("Nomination accepted"),
-    "nomination.decline": _l("Nomination declined"),
-    "nomination.stage": _l("Shelf stage changed"),
-    "nomination.shelf_code": _l("Shelf or booth code changed"),
-    "nomination.sales": _l("Sales recorded"),
-    "interest.replied": _l("Interest answered"),
-    "interest.negotiating": _l("Interest moved to negotiating"),
-    "interest.won": _l("Interest won as a deal"),
-    "interest.lost": _l("Interest recorded as lost"),
-    "interest.withdrawn": _l("Interest withdrawn by the buyer"),
-    "interest.spam": _l("Interest closed as spam"),
-    "user.suspend": _l("Account suspended"),
-    "user.reactivate": _l("Account reactivated"),
-    "abuse_report.resolved": _l("Report of abuse resolved"),
-    "abuse_report.dismissed": _l("Report of abuse dismissed"),
-    "channel.create": _l("Channel created"),
-    "channel.update": _l("Channel changed"),
-    "partner_city.create": _l("Partner city added"),
-    "partner_city.update": _l("Partner city changed"),
-    "exchange_rate.set": _l("Exchange rate set"),
-    "exchange_rate.changed": _l("Exchange rate corrected"),
-}
+# Every action the services record, in the words an officer reads in the log: the words are
+# the actions' own (`ledger.audit.AuditAction`).
+ACTION_LABELS: dict[str, LazyString] = {action.value: action.label for action in AuditAction}
 
 LABELS: dict[str, Mapping[str, LazyString]] = {
     "role": ROLE_LABELS,

@@ -12,10 +12,10 @@ from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from marketplace import money
-from marketplace.channels.prices import ConvertedPrice
 from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang
 from marketplace.labels import label, status_label
+from marketplace.ledger.rates import ConvertedPrice
 from marketplace.units import quantity, unit_label
 from marketplace.urls import public_url
 

@@ -24,9 +24,9 @@ from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import UI_LOCALES
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.notifications.models import OutboxEmail
 from marketplace.notifications.services import queue_template_email
-from marketplace.office.audit import record_audit
 from marketplace.timezones import is_known_zone
 from marketplace.urls import public_url
 
@@ -427,7 +427,13 @@ def suspend_user(user: User, actor: User, reason: str) -> None:
     user.status_reason = reason
     user.end_all_sessions()
     record_audit(
-        actor, "user.suspend", "user", user.id, before, {"status": user.status.value}, reason
+        actor,
+        AuditAction.USER_SUSPEND,
+        "user",
+        user.id,
+        before,
+        {"status": user.status.value},
+        reason,
     )
 
 
@@ -440,7 +446,7 @@ def reactivate_user(user: User, actor: User, reason: str | None = None) -> None:
     user.status_reason = None
     record_audit(
         actor,
-        "user.reactivate",
+        AuditAction.USER_REACTIVATE,
         "user",
         user.id,
         before,

@@ -40,8 +40,8 @@ from marketplace.businesses.models import (
 )
 from marketplace.db import begin_write, db, utcnow
 from marketplace.errors import ConflictError
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.notifications.notify import notify, one_line
-from marketplace.office.audit import record_audit
 
 IDENTITY_FIELDS = ("name", "nib", "district")
 # A business the office has verified: suspension does not undo the verification.
@@ -138,7 +138,12 @@ def request_identity_change(
             if change.status == IdentityChangeStatus.PENDING:
                 before, after = differences(identity_of(change), verified)
                 record_audit(
-                    actor, "business.identity_withdrawn", "business", business.id, before, after
+                    actor,
+                    AuditAction.BUSINESS_IDENTITY_WITHDRAWN,
+                    "business",
+                    business.id,
+                    before,
+                    after,
                 )
             # A rejected request is removed too: the owner has read the reason and moved on.
             business.identity_change = None
@@ -165,7 +170,9 @@ def request_identity_change(
         setattr(change, key, value)
     db.session.flush()
     before, after = differences(verified, proposed)
-    record_audit(actor, "business.identity_requested", "business", business.id, before, after)
+    record_audit(
+        actor, AuditAction.BUSINESS_IDENTITY_REQUESTED, "business", business.id, before, after
+    )
     return change
 
 
@@ -194,7 +201,9 @@ def approve_identity_change(officer: User, business_id: int, seen: str) -> Busin
     business.identity_change = None
     db.session.flush()
     before, after = differences(verified, proposed)
-    record_audit(officer, "business.identity_approved", "business", business.id, before, after)
+    record_audit(
+        officer, AuditAction.BUSINESS_IDENTITY_APPROVED, "business", business.id, before, after
+    )
     _tell_owner(
         business,
         _l(
@@ -216,7 +225,13 @@ def reject_identity_change(officer: User, business_id: int, seen: str, reason: s
     db.session.flush()
     before, after = differences(identity_of(business), identity_of(change))
     record_audit(
-        officer, "business.identity_rejected", "business", business.id, before, after, reason
+        officer,
+        AuditAction.BUSINESS_IDENTITY_REJECTED,
+        "business",
+        business.id,
+        before,
+        after,
+        reason,
     )
     _tell_owner(
         business,

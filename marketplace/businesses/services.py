@@ -46,7 +46,7 @@ from marketplace.businesses.texts import (
 )
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.reference.models import Certification, Subsector
 from marketplace.slugs import add_with_slug
 
@@ -164,7 +164,9 @@ def create_business(
     if translations is not None:
         apply_translations(business, translations)
     add_with_slug(business, Business.slug, data.name, fallback="msme")
-    record_audit(owner, "business.created", "business", business.id, None, {"status": "draft"})
+    record_audit(
+        owner, AuditAction.BUSINESS_CREATED, "business", business.id, None, {"status": "draft"}
+    )
     return business
 
 
@@ -200,7 +202,12 @@ def update_business(
             before["translations"], after["translations"] = was, now
     if after:
         record_audit(
-            actor, "business.updated", "business", business.id, _audited(before), _audited(after)
+            actor,
+            AuditAction.BUSINESS_UPDATED,
+            "business",
+            business.id,
+            _audited(before),
+            _audited(after),
         )
     return change
 
@@ -212,7 +219,9 @@ def set_logo(business: Business, key: str | None, actor: User) -> str | None:
         business.logo_key = key
         db.session.flush()
         before, after = {"logo": previous}, {"logo": key}
-        record_audit(actor, "business.logo_changed", "business", business.id, before, after)
+        record_audit(
+            actor, AuditAction.BUSINESS_LOGO_CHANGED, "business", business.id, before, after
+        )
     return previous
 
 
@@ -237,7 +246,7 @@ def missing_for_verification(business: Business) -> list[LazyString]:
 def _change_status(
     business: Business,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     status: BusinessStatus,
     reason: str | None = None,
 ) -> None:
@@ -259,7 +268,7 @@ def submit_business(business: Business, actor: User) -> None:
             _l("Please complete: %(fields)s.", fields=", ".join(str(m) for m in missing))
         )
     business.submitted_at = utcnow()
-    _change_status(business, actor, "business.submitted", BusinessStatus.PENDING)
+    _change_status(business, actor, AuditAction.BUSINESS_SUBMITTED, BusinessStatus.PENDING)
 
 
 def _require_reason(reason: str) -> str:
@@ -273,14 +282,18 @@ def verify_business(business: Business, officer: User) -> None:
     if business.status != BusinessStatus.PENDING:
         raise BusinessStateError(_l("Only a business waiting for verification can be verified."))
     business.verified_at = utcnow()
-    _change_status(business, officer, "business.verified", BusinessStatus.VERIFIED)
+    _change_status(business, officer, AuditAction.BUSINESS_VERIFIED, BusinessStatus.VERIFIED)
 
 
 def reject_business(business: Business, officer: User, reason: str) -> None:
     if business.status != BusinessStatus.PENDING:
         raise BusinessStateError(_l("Only a business waiting for verification can be rejected."))
     _change_status(
-        business, officer, "business.rejected", BusinessStatus.REJECTED, _require_reason(reason)
+        business,
+        officer,
+        AuditAction.BUSINESS_REJECTED,
+        BusinessStatus.REJECTED,
+        _require_reason(reason),
     )
 
 
@@ -288,7 +301,11 @@ def suspend_business(business: Business, officer: User, reason: str) -> None:
     if business.status != BusinessStatus.VERIFIED:
         raise BusinessStateError(_l("Only a verified business can be suspended."))
     _change_status(
-        business, officer, "business.suspended", BusinessStatus.SUSPENDED, _require_reason(reason)
+        business,
+        officer,
+        AuditAction.BUSINESS_SUSPENDED,
+        BusinessStatus.SUSPENDED,
+        _require_reason(reason),
     )
 
 
@@ -299,7 +316,7 @@ def reinstate_business(business: Business, officer: User, reason: str | None = N
     _change_status(
         business,
         officer,
-        "business.reinstated",
+        AuditAction.BUSINESS_REINSTATED,
         BusinessStatus.VERIFIED,
         (reason or "").strip() or None,
     )
@@ -354,7 +371,7 @@ def add_certification(
     db.session.flush()
     record_audit(
         actor,
-        "business.certification_added",
+        AuditAction.BUSINESS_CERTIFICATION_ADDED,
         "business",
         business.id,
         None,
@@ -387,7 +404,7 @@ def update_certification(
     if after:
         record_audit(
             actor,
-            "business.certification_changed",
+            AuditAction.BUSINESS_CERTIFICATION_CHANGED,
             "business",
             certification.business_id,
             before,
@@ -402,5 +419,7 @@ def delete_certification(certification: BusinessCertification, actor: User) -> s
     was = _certificate_record(certification)
     db.session.delete(certification)
     db.session.flush()
-    record_audit(actor, "business.certification_removed", "business", business_id, was, None)
+    record_audit(
+        actor, AuditAction.BUSINESS_CERTIFICATION_REMOVED, "business", business_id, was, None
+    )
     return key

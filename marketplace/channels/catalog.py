@@ -28,7 +28,7 @@ from marketplace.channels.pdf import (
     shelf_nominations,
 )
 from marketplace.i18n import CONTENT_LOCALES
-from marketplace.office.models import ExchangeRate
+from marketplace.ledger.models import ExchangeRate
 from marketplace.products.models import Product
 from marketplace.units import quantity
 

@@ -35,7 +35,7 @@ from marketplace.channels.models import (
 from marketplace.channels.services import ChannelError, accepted_count, lock_channel
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.products.models import Product, ProductStatus
 
 OFFICE_TIMEZONE = ZoneInfo("Asia/Jakarta")
@@ -116,7 +116,7 @@ def reload_nomination(nomination_id: int) -> Nomination:
 
 
 def _audit(
-    actor: User, action: str, nomination: Nomination, before: str, reason: str | None
+    actor: User, action: AuditAction, nomination: Nomination, before: str, reason: str | None
 ) -> None:
     after = {
         "status": nomination.status.value,
@@ -165,7 +165,12 @@ def nominate(
     db.session.add(nomination)
     db.session.flush()
     record_audit(
-        owner, "nomination.create", "nomination", nomination.id, None, {"status": "nominated"}
+        owner,
+        AuditAction.NOMINATION_CREATE,
+        "nomination",
+        nomination.id,
+        None,
+        {"status": "nominated"},
     )
     return nomination
 
@@ -188,7 +193,7 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
     before = current.status.value
     current.status = NominationStatus.WITHDRAWN
     db.session.flush()
-    _audit(owner, "nomination.withdraw", current, before, None)
+    _audit(owner, AuditAction.NOMINATION_WITHDRAW, current, before, None)
     return current
 
 
@@ -263,7 +268,7 @@ def decide_nomination(
     current.decided_at = utcnow()
     current.decision_reason = reason
     db.session.flush()
-    action = "nomination.accept" if accept else "nomination.decline"
+    action = AuditAction.NOMINATION_ACCEPT if accept else AuditAction.NOMINATION_DECLINE
     _audit(officer, action, current, NominationStatus.NOMINATED.value, reason)
     return current
 

@@ -36,13 +36,13 @@ from marketplace.channels.models import (
     ShelfStage,
 )
 from marketplace.channels.pages import pdf_response
-from marketplace.channels.prices import rate_in_force
 from marketplace.channels.qr import tag_url
 from marketplace.channels.replies import ReplyRecord, reply_records
 from marketplace.channels.tag_sheet import tag_sheet
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.forms import Form
+from marketplace.ledger.rates import rate_in_force
 
 __all__ = ["bp"]
 

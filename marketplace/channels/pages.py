@@ -9,8 +9,8 @@ from flask_babel import get_locale
 
 from marketplace.channels.content import ProductText, product_text
 from marketplace.channels.models import Channel, Nomination
-from marketplace.channels.prices import ConvertedPrice, convert_with
-from marketplace.office.models import ExchangeRate
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import ConvertedPrice, convert_with
 from marketplace.products.models import Product, ProductImage
 
 

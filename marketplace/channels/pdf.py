@@ -36,13 +36,13 @@ from PIL import Image
 
 from marketplace.channels.content import ProductText, product_text
 from marketplace.channels.models import Channel, Nomination
-from marketplace.channels.prices import ConvertedPrice, convert_with
 from marketplace.channels.qr import qr_png, tag_url
 from marketplace.i18n import UI_LOCALES
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import ConvertedPrice, convert_with
 from marketplace.media.backend import current_storage
 from marketplace.media.images import image_key
 from marketplace.money import format_money, format_rupiah
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product
 from marketplace.units import unit_label
 

@@ -27,7 +27,7 @@ from marketplace.channels.models import (
 from marketplace.db import begin_write, db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.slugs import unique_slug
 from marketplace.timezones import is_known_zone
 
@@ -120,7 +120,12 @@ def create_partner_city(actor: User, data: PartnerCityData) -> PartnerCity:
     db.session.flush()
     names = [f.name for f in fields(clean)]
     record_audit(
-        actor, "partner_city.create", "partner_city", city.id, None, _snapshot(city, names)
+        actor,
+        AuditAction.PARTNER_CITY_CREATE,
+        "partner_city",
+        city.id,
+        None,
+        _snapshot(city, names),
     )
     return city
 
@@ -134,7 +139,7 @@ def update_partner_city(actor: User, city: PartnerCity, data: PartnerCityData) -
     db.session.flush()
     after = _snapshot(city, names)
     if after != before:
-        record_audit(actor, "partner_city.update", "partner_city", city.id, before, after)
+        record_audit(actor, AuditAction.PARTNER_CITY_UPDATE, "partner_city", city.id, before, after)
     return city
 
 
@@ -210,7 +215,7 @@ def create_channel(actor: User, data: ChannelData) -> Channel:
     db.session.add(channel)
     db.session.flush()
     after = _snapshot(channel, ["slug", *values])
-    record_audit(actor, "channel.create", "channel", channel.id, None, after)
+    record_audit(actor, AuditAction.CHANNEL_CREATE, "channel", channel.id, None, after)
     return channel
 
 
@@ -230,7 +235,7 @@ def update_channel(actor: User, channel: Channel, data: ChannelData) -> Channel:
         reason = None
         if before["status"] != after["status"]:
             reason = f"status {before['status']} -> {after['status']}"
-        record_audit(actor, "channel.update", "channel", locked.id, before, after, reason)
+        record_audit(actor, AuditAction.CHANNEL_UPDATE, "channel", locked.id, before, after, reason)
     return locked
 
 

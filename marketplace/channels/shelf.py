@@ -21,7 +21,7 @@ from marketplace.channels.curation import (
 from marketplace.channels.models import ChannelKind, Nomination, NominationStatus, ShelfStage
 from marketplace.channels.services import lock_channel
 from marketplace.db import db
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 
 NEXT_STAGES = {
     ShelfStage.ACCEPTED: (ShelfStage.SHIPPED,),
@@ -43,7 +43,7 @@ def set_shelf_code(officer: User, nomination: Nomination, code: str) -> Nominati
     if before != clean:
         record_audit(
             officer,
-            "nomination.shelf_code",
+            AuditAction.NOMINATION_SHELF_CODE,
             "nomination",
             nomination.id,
             {"shelf_code": before},
@@ -89,7 +89,7 @@ def advance_stage(
     db.session.flush()
     record_audit(
         officer,
-        "nomination.stage",
+        AuditAction.NOMINATION_STAGE,
         "nomination",
         current.id,
         {"stage": before},
@@ -121,7 +121,7 @@ def record_sales(officer: User, nomination: Nomination, quantity_sold: int) -> N
     db.session.flush()
     record_audit(
         officer,
-        "nomination.sales",
+        AuditAction.NOMINATION_SALES,
         "nomination",
         current.id,
         {"quantity_sold": before},

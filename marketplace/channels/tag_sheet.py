@@ -23,7 +23,7 @@ from marketplace.channels.pdf import (
     rate_note,
     shelf_nominations,
 )
-from marketplace.office.models import ExchangeRate
+from marketplace.ledger.models import ExchangeRate
 
 TAG = 60.0  # mm, square
 COLUMNS, ROWS = 3, 4

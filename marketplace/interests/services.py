@@ -25,8 +25,8 @@ from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.interests import queries
 from marketplace.interests.models import Interest, InterestStatus, Message
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.notifications import notify
-from marketplace.office.audit import record_audit
 from marketplace.products.models import Product
 from marketplace.reference.loader import currencies, incoterms, units
 
@@ -319,7 +319,7 @@ def record_first_reply(interest: Interest, owner: User, at: datetime | None = No
         interest.status = InterestStatus.REPLIED
         record_audit(
             owner,
-            "interest.replied",
+            AuditAction.INTEREST_REPLIED,
             "interest",
             interest.id,
             before={"status": InterestStatus.NEW.value},

@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.channels.curation import office_today
-from marketplace.channels.prices import rate_in_force
 from marketplace.db import db, lock, utcnow
 from marketplace.interests import queries
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
@@ -36,9 +35,10 @@ from marketplace.interests.services import (
     is_owner,
     record_first_reply,
 )
+from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.ledger.rates import rate_in_force
 from marketplace.money import RUPIAH, minor_digits
 from marketplace.notifications import notify
-from marketplace.office.audit import record_audit
 from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.reference.loader import currencies
 
@@ -57,6 +57,15 @@ OWNER_STEPS: dict[InterestStatus, tuple[InterestStatus, ...]] = {
     InterestStatus.NEGOTIATING: (InterestStatus.REPLIED,),
     InterestStatus.WON: (InterestStatus.REPLIED, InterestStatus.NEGOTIATING),
     InterestStatus.LOST: OPEN_INTEREST_STATUSES,
+}
+# What the audit log records for each step.
+AUDIT_ACTIONS: dict[InterestStatus, AuditAction] = {
+    InterestStatus.REPLIED: AuditAction.INTEREST_REPLIED,
+    InterestStatus.NEGOTIATING: AuditAction.INTEREST_NEGOTIATING,
+    InterestStatus.WON: AuditAction.INTEREST_WON,
+    InterestStatus.LOST: AuditAction.INTEREST_LOST,
+    InterestStatus.WITHDRAWN: AuditAction.INTEREST_WITHDRAWN,
+    InterestStatus.SPAM: AuditAction.INTEREST_SPAM,
 }
 
 
@@ -85,7 +94,7 @@ def _move(
     db.session.flush()
     record_audit(
         actor,
-        f"interest.{target.value}",
+        AUDIT_ACTIONS[target],
         "interest",
         interest.id,
         before={"status": before.value},

@@ -33,11 +33,11 @@ from marketplace.businesses.models import (
 )
 from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
+from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo_lineups import create_demo_lineups
 from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
 from marketplace.reference.models import Subsector
 

@@ -15,7 +15,7 @@ from marketplace.db import db, utcnow
 from marketplace.errors import ConflictError, ServiceError
 from marketplace.interests import transitions
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.office.decisions import conflict_message, lock
 from marketplace.office.models import AbuseReport, ReportStatus
 
@@ -66,7 +66,7 @@ def resolve_report(
     _close(report, officer, ReportStatus.RESOLVED, text or None)
     record_audit(
         officer,
-        "abuse_report.resolved",
+        AuditAction.ABUSE_REPORT_RESOLVED,
         "abuse_report",
         report.id,
         {"status": ReportStatus.OPEN.value},
@@ -85,7 +85,7 @@ def dismiss_report(officer: User, report_id: int, seen: str, reason: str) -> Abu
     _close(report, officer, ReportStatus.DISMISSED, text)
     record_audit(
         officer,
-        "abuse_report.dismissed",
+        AuditAction.ABUSE_REPORT_DISMISSED,
         "abuse_report",
         report.id,
         {"status": ReportStatus.OPEN.value},

@@ -14,11 +14,11 @@ from wtforms import SelectChoice
 
 from marketplace.db import db
 from marketplace.labels import label, status_label
+from marketplace.ledger.models import AuditEntry
 from marketplace.office import queries
 from marketplace.office.blueprint import bp
 from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import AuditFilterForm
-from marketplace.office.models import AuditEntry
 from marketplace.office.periods import bandung_time
 from marketplace.office.review_views import PageResponse
 

@@ -27,7 +27,8 @@ from marketplace.businesses.models import Business
 from marketplace.dates import format_when
 from marketplace.db import Base, begin_write, db
 from marketplace.errors import ConflictError, ServiceError
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.audit import AuditAction
+from marketplace.ledger.models import AuditEntry
 from marketplace.products import services as products
 from marketplace.products.models import Product
 
@@ -35,31 +36,31 @@ M = TypeVar("M", bound=Base)
 
 # What the conflict message says another person did, by audit action.
 DONE: dict[str, object] = {
-    "business.verified": _l("verified"),
-    "business.rejected": _l("rejected"),
-    "business.suspended": _l("suspended"),
-    "business.reinstated": _l("reinstated"),
-    "business.submitted": _l("submitted again"),
+    AuditAction.BUSINESS_VERIFIED: _l("verified"),
+    AuditAction.BUSINESS_REJECTED: _l("rejected"),
+    AuditAction.BUSINESS_SUSPENDED: _l("suspended"),
+    AuditAction.BUSINESS_REINSTATED: _l("reinstated"),
+    AuditAction.BUSINESS_SUBMITTED: _l("submitted again"),
     # The owner's own edits are audited too; the last entry may be one of them.
-    "business.updated": _l("edited by the owner"),
-    "business.logo_changed": _l("edited by the owner"),
-    "business.certification_added": _l("edited by the owner"),
-    "business.certification_changed": _l("edited by the owner"),
-    "business.certification_removed": _l("edited by the owner"),
-    "business.identity_requested": _l("edited by the owner"),
-    "business.identity_withdrawn": _l("edited by the owner"),
-    "business.identity_approved": _l("change of identity approved"),
-    "business.identity_rejected": _l("change of identity rejected"),
-    "product.approved": _l("approved"),
-    "product.rejected": _l("rejected"),
-    "product.submitted": _l("submitted again"),
-    "product.returned_to_review": _l("changed and sent back to review"),
-    "product.archived": _l("archived"),
-    "product.restored": _l("restored"),
-    "user.suspend": _l("suspended"),
-    "user.reactivate": _l("reactivated"),
-    "abuse_report.resolved": _l("resolved"),
-    "abuse_report.dismissed": _l("dismissed"),
+    AuditAction.BUSINESS_UPDATED: _l("edited by the owner"),
+    AuditAction.BUSINESS_LOGO_CHANGED: _l("edited by the owner"),
+    AuditAction.BUSINESS_CERTIFICATION_ADDED: _l("edited by the owner"),
+    AuditAction.BUSINESS_CERTIFICATION_CHANGED: _l("edited by the owner"),
+    AuditAction.BUSINESS_CERTIFICATION_REMOVED: _l("edited by the owner"),
+    AuditAction.BUSINESS_IDENTITY_REQUESTED: _l("edited by the owner"),
+    AuditAction.BUSINESS_IDENTITY_WITHDRAWN: _l("edited by the owner"),
+    AuditAction.BUSINESS_IDENTITY_APPROVED: _l("change of identity approved"),
+    AuditAction.BUSINESS_IDENTITY_REJECTED: _l("change of identity rejected"),
+    AuditAction.PRODUCT_APPROVED: _l("approved"),
+    AuditAction.PRODUCT_REJECTED: _l("rejected"),
+    AuditAction.PRODUCT_SUBMITTED: _l("submitted again"),
+    AuditAction.PRODUCT_RETURNED_TO_REVIEW: _l("changed and sent back to review"),
+    AuditAction.PRODUCT_ARCHIVED: _l("archived"),
+    AuditAction.PRODUCT_RESTORED: _l("restored"),
+    AuditAction.USER_SUSPEND: _l("suspended"),
+    AuditAction.USER_REACTIVATE: _l("reactivated"),
+    AuditAction.ABUSE_REPORT_RESOLVED: _l("resolved"),
+    AuditAction.ABUSE_REPORT_DISMISSED: _l("dismissed"),
 }
 
 

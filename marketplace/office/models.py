@@ -1,12 +1,12 @@
-"""The trade office's records: the append-only audit log, exchange rates, reports of abuse, and
-the counts its outcome reports read (dated product views, per-interest facts, daily sums)."""
+"""The trade office's records: reports of abuse, and the counts its outcome reports read (dated
+product views, per-interest facts, daily sums). The audit log and the exchange rates are the
+ledger's (`marketplace.ledger.models`)."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,45 +15,6 @@ from marketplace.db import Base, created_at, intpk, str_enum
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
-
-
-class AuditEntry(Base):
-    """Who did what to which record, when and why. Rows are only ever inserted."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (
-        sa.Index("ix_audit_log_subject", "subject_type", "subject_id"),
-        sa.Index("ix_audit_log_actor_at", "actor_id", "at"),
-    )
-
-    id: Mapped[intpk]
-    at: Mapped[created_at]
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(sa.String(60))
-    subject_type: Mapped[str] = mapped_column(sa.String(40))
-    subject_id: Mapped[int | None]
-    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    reason: Mapped[str | None] = mapped_column(sa.Text)
-
-    actor: Mapped[User | None] = relationship()
-
-
-class ExchangeRate(Base):
-    """How many rupiah one unit of a currency is worth, as set by the office from a date on."""
-
-    __tablename__ = "exchange_rates"
-    __table_args__ = (
-        sa.UniqueConstraint("currency", "effective_on"),
-        sa.CheckConstraint("idr_per_unit > 0", name="rate_positive"),
-    )
-
-    id: Mapped[intpk]
-    currency: Mapped[str] = mapped_column(sa.String(3))
-    idr_per_unit: Mapped[Decimal] = mapped_column(sa.Numeric(18, 6))
-    effective_on: Mapped[date]
-    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[created_at]
 
 
 class ReportStatus(enum.StrEnum):

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from marketplace.businesses.ownership import me
-from marketplace.channels.prices import rate_in_force
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import rate_in_force
 from marketplace.office import queries, rates
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import RateForm
-from marketplace.office.models import ExchangeRate
 from marketplace.office.periods import bandung_today
 from marketplace.office.review_views import PageResponse
 

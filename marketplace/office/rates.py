@@ -1,6 +1,6 @@
 """Exchange rates set by the office: how many rupiah one unit of a currency is worth from a date
 on. There is no live feed; every converted price names the rate's date (see
-`channels.prices`). Setting a rate for a currency and date that already has one corrects it;
+`ledger.rates`). Setting a rate for a currency and date that already has one corrects it;
 both are written to the audit log with the value before and after.
 """
 
@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.channels.prices import RUPIAH
 from marketplace.db import begin_write, db
 from marketplace.errors import ConflictError, ServiceError
-from marketplace.office.audit import record_audit
-from marketplace.office.models import ExchangeRate
+from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.ledger.models import ExchangeRate
+from marketplace.money import RUPIAH
 from marketplace.reference.loader import currencies
 
 SCALE = Decimal("0.000001")  # what NUMERIC(18, 6) keeps
@@ -65,7 +65,9 @@ def set_rate(
         existing.idr_per_unit = value
         existing.set_by_id = officer.id
         db.session.flush()
-        record_audit(officer, "exchange_rate.changed", "exchange_rate", existing.id, before, after)
+        record_audit(
+            officer, AuditAction.EXCHANGE_RATE_CHANGED, "exchange_rate", existing.id, before, after
+        )
         return existing
     rate = ExchangeRate(
         currency=currency, idr_per_unit=value, effective_on=effective_on, set_by_id=officer.id
@@ -80,5 +82,5 @@ def set_rate(
                 "Please look again."
             )
         ) from exc
-    record_audit(officer, "exchange_rate.set", "exchange_rate", rate.id, None, after)
+    record_audit(officer, AuditAction.EXCHANGE_RATE_SET, "exchange_rate", rate.id, None, after)
     return rate

@@ -25,10 +25,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.channels.models import Channel, ChannelStatus, PartnerCity
-from marketplace.channels.prices import RUPIAH, ConvertedPrice, convert_with, rate_in_force
 from marketplace.db import db
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
+from marketplace.money import RUPIAH
 from marketplace.office import report_queries as q
-from marketplace.office.models import ExchangeRate, Grouping
+from marketplace.office.models import Grouping
 from marketplace.office.periods import Period
 from marketplace.reference.models import Subsector
 

@@ -20,11 +20,11 @@ from marketplace.businesses.scans import scan_name
 from marketplace.businesses.services import missing_for_verification
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.ledger.models import AuditEntry
 from marketplace.media.views import send_private
 from marketplace.office import decisions
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import DecisionForm, ReasonForm, RecordReasonForm
-from marketplace.office.models import AuditEntry
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
 from marketplace.products.services import missing_for_review

@@ -28,10 +28,10 @@ from marketplace.accounts.models import Role
 from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.curation import office_today
 from marketplace.channels.models import Channel
-from marketplace.channels.prices import ConvertedPrice, convert_with, rate_in_force
 from marketplace.db import db
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
 from marketplace.money import RUPIAH
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product
 
 LOCALE_CURRENCIES = {"de": "EUR", "fr": "EUR", "ko": "KRW", "ms": "MYR", "zh": "CNY"}

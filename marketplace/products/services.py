@@ -24,8 +24,8 @@ from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.office.activity import count_product_view
-from marketplace.office.audit import record_audit
 from marketplace.products.models import Product, ProductStatus, ProductTranslation
 from marketplace.products.snapshot import needs_review, take_snapshot
 from marketplace.reference.loader import units
@@ -147,7 +147,7 @@ def _apply(
 def _change_status(
     product: Product,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     status: ProductStatus,
     reason: str | None = None,
 ) -> None:
@@ -185,7 +185,9 @@ def create_product(
     product = Product(business_id=business.id, status=ProductStatus.DRAFT, submission_key=key)
     _apply(product, data, certifications)
     add_with_slug(product, Product.slug, data.name, fallback="product")
-    record_audit(actor, "product.created", "product", product.id, None, {"status": "draft"})
+    record_audit(
+        actor, AuditAction.PRODUCT_CREATED, "product", product.id, None, {"status": "draft"}
+    )
     return product
 
 
@@ -196,7 +198,9 @@ def return_to_review_if_changed(product: Product, actor: User) -> bool:
         return False
     product.submitted_at = utcnow()
     product.published_at = None
-    _change_status(product, actor, "product.returned_to_review", ProductStatus.PENDING_REVIEW)
+    _change_status(
+        product, actor, AuditAction.PRODUCT_RETURNED_TO_REVIEW, ProductStatus.PENDING_REVIEW
+    )
     return True
 
 
@@ -250,7 +254,7 @@ def submit_product(product: Product, actor: User) -> None:
         raise ProductStateError(_l("This product cannot be submitted for review in its status."))
     _require_complete(product)
     product.submitted_at = utcnow()
-    _change_status(product, actor, "product.submitted", ProductStatus.PENDING_REVIEW)
+    _change_status(product, actor, AuditAction.PRODUCT_SUBMITTED, ProductStatus.PENDING_REVIEW)
 
 
 def approve_product(product: Product, officer: User) -> None:
@@ -260,7 +264,7 @@ def approve_product(product: Product, officer: User) -> None:
     _require_complete(product)
     product.approved_snapshot = take_snapshot(product)
     product.published_at = utcnow()
-    _change_status(product, officer, "product.approved", ProductStatus.PUBLISHED)
+    _change_status(product, officer, AuditAction.PRODUCT_APPROVED, ProductStatus.PUBLISHED)
 
 
 def reject_product(product: Product, officer: User, reason: str) -> None:
@@ -270,14 +274,14 @@ def reject_product(product: Product, officer: User, reason: str) -> None:
     if not reason:
         raise ProductError(_l("Please give the reason, so the owner knows what to fix."))
     product.published_at = None
-    _change_status(product, officer, "product.rejected", ProductStatus.REJECTED, reason)
+    _change_status(product, officer, AuditAction.PRODUCT_REJECTED, ProductStatus.REJECTED, reason)
 
 
 def archive_product(product: Product, actor: User) -> None:
     lock(product)
     if product.status == ProductStatus.ARCHIVED:
         raise ProductStateError(_l("This product is already archived."))
-    _change_status(product, actor, "product.archived", ProductStatus.ARCHIVED)
+    _change_status(product, actor, AuditAction.PRODUCT_ARCHIVED, ProductStatus.ARCHIVED)
 
 
 def restore_product(product: Product, actor: User) -> None:
@@ -287,7 +291,7 @@ def restore_product(product: Product, actor: User) -> None:
     if product.status != ProductStatus.ARCHIVED:
         raise ProductStateError(_l("Only an archived product can be restored."))
     target = ProductStatus.PUBLISHED if product.published_at else ProductStatus.DRAFT
-    _change_status(product, actor, "product.restored", target)
+    _change_status(product, actor, AuditAction.PRODUCT_RESTORED, target)
 
 
 def record_view(product_id: int, channel_id: int | None = None) -> None:

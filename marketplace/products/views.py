@@ -19,11 +19,11 @@ from marketplace.businesses.ownership import me, own_business_or_none, viewer
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel
-from marketplace.channels.prices import ConvertedPrice
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
+from marketplace.ledger.rates import ConvertedPrice
 from marketplace.products import display, prices, queries
 from marketplace.products.forms import ProductForm, product_form_values, set_choices
 from marketplace.products.models import Product, ProductImage

@@ -16,7 +16,7 @@ down_revision = 'dce2da949d34'
 branch_labels = None
 depends_on = None
 
-# The ORM refuses to change audit rows (marketplace.office.audit); on PostgreSQL the database
+# The ORM refuses to change audit rows (marketplace.ledger.audit); on PostgreSQL the database
 # refuses too, so no other client can rewrite history either. SQLite keeps the ORM guard only.
 APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$

@@ -10,8 +10,8 @@ from marketplace.accounts import services, tokens
 from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.passwords import verify_password
 from marketplace.db import db
+from marketplace.ledger.models import AuditEntry
 from marketplace.notifications.models import OutboxEmail
-from marketplace.office.models import AuditEntry
 from tests.accounts.helpers import make_partner_city
 from tests.factories import PASSWORD, make_user
 

@@ -39,8 +39,8 @@ from marketplace.businesses.services import (
 )
 from marketplace.db import begin_write, db
 from marketplace.errors import ConflictError
+from marketplace.ledger.models import AuditEntry
 from marketplace.notifications.models import Notification
-from marketplace.office.models import AuditEntry
 from tests.businesses.helpers import make_business
 from tests.factories import make_user
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessIdentityChange, BusinessStatus
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.catalog.helpers import accept, channel
 from tests.conftest import post_form

@@ -29,7 +29,7 @@ from marketplace.businesses.services import (
 from marketplace.db import db, utcnow
 from marketplace.errors import ConflictError
 from marketplace.interests.models import Interest
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.slugs import add_with_slug, slugify
 from tests.businesses.helpers import NIB, make_business, make_product
 from tests.factories import make_user

@@ -24,9 +24,9 @@ from marketplace.channels.models import (
     PartnerCity,
 )
 from marketplace.db import db
+from marketplace.ledger.models import ExchangeRate
 from marketplace.media.backend import current_storage
 from marketplace.media.images import store_image
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.slugs import unique_slug
 from tests.businesses.helpers import make_business, make_product

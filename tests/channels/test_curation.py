@@ -21,7 +21,7 @@ from marketplace.channels.models import (
 from marketplace.channels.services import accepted_count
 from marketplace.db import db
 from marketplace.errors import ConflictError
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import ProductStatus
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (

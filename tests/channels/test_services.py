@@ -12,7 +12,7 @@ from marketplace.channels import services
 from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, PartnerCity
 from marketplace.channels.services import ChannelData, ChannelError, PartnerCityData
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.channels.helpers import (
     accept,
     harz_und_heide,

@@ -21,7 +21,7 @@ from marketplace.channels.models import (
     ShelfStage,
 )
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import (
     accept,

@@ -16,7 +16,8 @@ from marketplace.db import db
 from marketplace.interests import services, transitions
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.interests.services import InterestError
-from marketplace.office.models import AuditEntry, Grouping, ReportDay
+from marketplace.ledger.models import AuditEntry
+from marketplace.office.models import Grouping, ReportDay
 from marketplace.office.periods import bandung_today
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import set_rate

@@ -13,7 +13,7 @@ from flask import Flask
 
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus, Message
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach
 from tests.concurrency import form_post, run_together
 from tests.interests.helpers import express, make_buyer, make_listing

@@ -24,7 +24,7 @@ from marketplace.interests.services import (
     post_message,
 )
 from marketplace.interests.transitions import withdraw
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import ProductStatus
 from tests.catalog.helpers import channel
 from tests.factories import make_user

@@ -23,7 +23,8 @@ from marketplace.interests.transitions import (
     start_negotiating,
     withdraw,
 )
-from marketplace.office.models import AbuseReport, AuditEntry, ReportStatus
+from marketplace.ledger.models import AuditEntry
+from marketplace.office.models import AbuseReport, ReportStatus
 from tests.factories import make_user
 from tests.interests.helpers import count, express, make_buyer, make_listing
 

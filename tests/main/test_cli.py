@@ -18,9 +18,9 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels.models import Channel, PartnerCity
 from marketplace.db import db
+from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo import DEMO_PASSWORD
 from marketplace.media.images import image_key
-from marketplace.office.models import ExchangeRate
 from marketplace.products.models import Product, ProductStatus
 from tests.factories import make_user
 

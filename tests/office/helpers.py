@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role, User
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach
 from tests.factories import make_user
 

@@ -31,8 +31,9 @@ from marketplace.channels.models import (
 )
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
+from marketplace.ledger.models import ExchangeRate
 from marketplace.office.activity import count_product_view
-from marketplace.office.models import ExchangeRate, Grouping, ProductViewDay
+from marketplace.office.models import Grouping, ProductViewDay
 from marketplace.office.periods import Period
 from marketplace.office.reports import country_currency
 from marketplace.products.models import Product

@@ -12,7 +12,8 @@ from marketplace.accounts.models import User
 from marketplace.db import db
 from marketplace.interests import transitions
 from marketplace.interests.models import Interest, InterestStatus
-from marketplace.office.models import AbuseReport, AuditEntry, ReportStatus
+from marketplace.ledger.models import AuditEntry
+from marketplace.office.models import AbuseReport, ReportStatus
 from tests.interests.helpers import express, make_buyer, make_listing
 from tests.office.helpers import flashes, submit
 

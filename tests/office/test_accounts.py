@@ -14,7 +14,7 @@ from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels import curation
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from tests.accounts.helpers import is_logged_in, log_in
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.channels.helpers import make_channel

@@ -13,7 +13,7 @@ from flask import Flask
 
 from marketplace.accounts.models import User
 from marketplace.db import db
-from marketplace.office.audit import record_audit
+from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.office.csv_files import csv_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,8 +75,10 @@ def test_the_audit_download_is_safe_with_a_semicolon_spreadsheet(
 ) -> None:
     with app.app_context():
         me = db.session.get_one(User, officer.id)
-        record_audit(me, "product.rejected", "product", 9, reason='Blurry; =HYPERLINK("x")')
-        record_audit(me, "product.rejected", "product", 10, reason="  @SUM(1)")
+        record_audit(
+            me, AuditAction.PRODUCT_REJECTED, "product", 9, reason='Blurry; =HYPERLINK("x")'
+        )
+        record_audit(me, AuditAction.PRODUCT_REJECTED, "product", 10, reason="  @SUM(1)")
         db.session.commit()
     text = login_as(officer).get("/office/audit.csv").get_data(as_text=True)
     for separator in SEPARATORS:

@@ -13,7 +13,7 @@ from flask import Flask
 from marketplace.accounts.models import User
 from marketplace.channels.models import PartnerCity
 from marketplace.db import db
-from marketplace.office.models import ExchangeRate
+from marketplace.ledger.models import ExchangeRate
 from tests.conftest import post_form
 from tests.office.helpers import submit
 

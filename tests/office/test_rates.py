@@ -14,7 +14,7 @@ from flask import Flask
 from marketplace.accounts.models import User
 from marketplace.channels import curation
 from marketplace.db import db
-from marketplace.office.models import AuditEntry, ExchangeRate
+from marketplace.ledger.models import AuditEntry, ExchangeRate
 from marketplace.office.periods import bandung_today
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import ENGLISH, make_channel

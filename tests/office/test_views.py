@@ -12,7 +12,7 @@ from flask import Flask
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.factories import make_user

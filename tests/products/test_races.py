@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import Product, ProductImage, ProductStatus
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.concurrency import files_post, form_post, run_together

@@ -9,7 +9,7 @@ from flask import Flask
 from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db
-from marketplace.office.models import AuditEntry
+from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import Product, ProductStatus
 from marketplace.products.photos import (
     NewPhoto,

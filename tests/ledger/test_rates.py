@@ -1,4 +1,4 @@
-"""Prices in a channel's currency, converted with the office's rates, always naming the rate."""
+"""Prices in another currency, converted with the office's rates, always naming the rate."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from marketplace.channels.prices import convert
+from marketplace.ledger.rates import convert
 from marketplace.money import format_money, format_rupiah
 from tests.channels.helpers import set_rate
 

@@ -1,9 +1,10 @@
-"""Prices in a channel's currency, converted from rupiah with the office's own exchange rates.
+"""Prices in another currency (a channel's, a viewer's, a report's), converted from rupiah with
+the office's own exchange rates.
 
 There is no live feed: the office sets a rate per currency from a date on, and a price is only
 converted when such a rate is in force. A converted price always names the rate's date, so a
 printed tag or catalog says how old its figure is ("≈ €52.34 (rate of 1 May 2026)"). The
-figures become text in `marketplace.money`.
+figures become text in `marketplace.money`; the office sets the rates in `office.rates`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 
 from marketplace.db import db
+from marketplace.ledger.models import ExchangeRate
 from marketplace.money import RUPIAH, minor_digits
-from marketplace.office.models import ExchangeRate
-
-__all__ = ["RUPIAH", "ConvertedPrice", "convert", "convert_with", "rate_in_force"]
 
 
 @dataclass(frozen=True)

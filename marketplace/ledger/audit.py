@@ -1,0 +1,160 @@
+"""The audit log's one writer, and the one list of what it records.
+
+Every decision an officer or admin makes, and every change of status, is recorded here as an
+`AuditAction`: the stored key and the words an officer reads in the log, side by side. The keys
+are stored as they have always been (`product.approved` beside `nomination.accept`): rows
+already written keep reading correctly. Callers pass a member, never a string.
+
+The log is append-only. Nothing in the application updates or deletes an entry, and the ORM
+refuses to: changing or deleting a loaded entry, or an UPDATE or DELETE statement aimed at the
+audit table, raises `AuditLogIsAppendOnly` before anything reaches the database. On PostgreSQL a
+trigger refuses the same for every other client (see the migration that added it).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session
+
+from marketplace.db import db
+from marketplace.ledger.models import AuditEntry
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+
+
+class AuditAction(enum.StrEnum):
+    """Every action the services record, with its words for the log (the `label` filter shows
+    them, `labels.LABELS["action"]`). A stored key is never renamed: old rows keep it."""
+
+    _value_: str
+    label: LazyString
+
+    def __new__(cls, value: str, label: LazyString) -> AuditAction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    BUSINESS_CREATED = "business.created", _l("Business profile created")
+    BUSINESS_SUBMITTED = "business.submitted", _l("Business sent for verification")
+    BUSINESS_VERIFIED = "business.verified", _l("Business verified")
+    BUSINESS_REJECTED = "business.rejected", _l("Business rejected")
+    BUSINESS_SUSPENDED = "business.suspended", _l("Business suspended")
+    BUSINESS_REINSTATED = "business.reinstated", _l("Business reinstated")
+    BUSINESS_UPDATED = "business.updated", _l("Business profile changed")
+    BUSINESS_LOGO_CHANGED = "business.logo_changed", _l("Business logo changed")
+    BUSINESS_CERTIFICATION_ADDED = "business.certification_added", _l("Certification added")
+    BUSINESS_CERTIFICATION_CHANGED = "business.certification_changed", _l("Certification changed")
+    BUSINESS_CERTIFICATION_REMOVED = "business.certification_removed", _l("Certification removed")
+    BUSINESS_IDENTITY_REQUESTED = (
+        "business.identity_requested",
+        _l("Change of name, NIB or district asked for"),
+    )
+    BUSINESS_IDENTITY_WITHDRAWN = (
+        "business.identity_withdrawn",
+        _l("Change of name, NIB or district withdrawn"),
+    )
+    BUSINESS_IDENTITY_APPROVED = (
+        "business.identity_approved",
+        _l("Change of name, NIB or district approved"),
+    )
+    BUSINESS_IDENTITY_REJECTED = (
+        "business.identity_rejected",
+        _l("Change of name, NIB or district rejected"),
+    )
+
+    PRODUCT_CREATED = "product.created", _l("Product created")
+    PRODUCT_SUBMITTED = "product.submitted", _l("Product sent for review")
+    PRODUCT_RETURNED_TO_REVIEW = (
+        "product.returned_to_review",
+        _l("Product back in review after a change"),
+    )
+    PRODUCT_APPROVED = "product.approved", _l("Product approved and published")
+    PRODUCT_REJECTED = "product.rejected", _l("Product rejected")
+    PRODUCT_ARCHIVED = "product.archived", _l("Product archived")
+    PRODUCT_RESTORED = "product.restored", _l("Product restored")
+
+    NOMINATION_CREATE = "nomination.create", _l("Product nominated to a channel")
+    NOMINATION_WITHDRAW = "nomination.withdraw", _l("Nomination withdrawn")
+    NOMINATION_ACCEPT = "nomination.accept", _l("Nomination accepted")
+    NOMINATION_DECLINE = "nomination.decline", _l("Nomination declined")
+    NOMINATION_STAGE = "nomination.stage", _l("Shelf stage changed")
+    NOMINATION_SHELF_CODE = "nomination.shelf_code", _l("Shelf or booth code changed")
+    NOMINATION_SALES = "nomination.sales", _l("Sales recorded")
+
+    INTEREST_REPLIED = "interest.replied", _l("Interest answered")
+    INTEREST_NEGOTIATING = "interest.negotiating", _l("Interest moved to negotiating")
+    INTEREST_WON = "interest.won", _l("Interest won as a deal")
+    INTEREST_LOST = "interest.lost", _l("Interest recorded as lost")
+    INTEREST_WITHDRAWN = "interest.withdrawn", _l("Interest withdrawn by the buyer")
+    INTEREST_SPAM = "interest.spam", _l("Interest closed as spam")
+
+    USER_SUSPEND = "user.suspend", _l("Account suspended")
+    USER_REACTIVATE = "user.reactivate", _l("Account reactivated")
+
+    ABUSE_REPORT_RESOLVED = "abuse_report.resolved", _l("Report of abuse resolved")
+    ABUSE_REPORT_DISMISSED = "abuse_report.dismissed", _l("Report of abuse dismissed")
+
+    CHANNEL_CREATE = "channel.create", _l("Channel created")
+    CHANNEL_UPDATE = "channel.update", _l("Channel changed")
+
+    PARTNER_CITY_CREATE = "partner_city.create", _l("Partner city added")
+    PARTNER_CITY_UPDATE = "partner_city.update", _l("Partner city changed")
+
+    EXCHANGE_RATE_SET = "exchange_rate.set", _l("Exchange rate set")
+    EXCHANGE_RATE_CHANGED = "exchange_rate.changed", _l("Exchange rate corrected")
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Something tried to change or delete what the audit log has recorded."""
+
+
+def record_audit(
+    actor: User | None,
+    action: AuditAction,
+    subject_type: str,
+    subject_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Append who did what to which record, and why, in the caller's transaction."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action.value,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper: Mapper[Any], _connection: Any, entry: AuditEntry) -> None:
+    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper: Mapper[Any], _connection: Any, entry: AuditEntry) -> None:
+    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEntry)...)` and `delete(...)` bypass the mapper events."""
+    if not (state.is_update or state.is_delete):
+        return
+    target = getattr(state.statement, "table", None)
+    mapper = state.bind_mapper
+    if target is AuditEntry.__table__ or (mapper is not None and mapper.class_ is AuditEntry):
+        raise AuditLogIsAppendOnly("the audit log cannot be updated or deleted")
