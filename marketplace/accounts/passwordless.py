@@ -9,16 +9,16 @@ or through "forgot your password". Adds and flushes; the caller commits.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from marketplace.accounts.models import BuyerProfile, Role, User
+from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import hash_password, unusable_password
 from marketplace.accounts.services import (
     AccountError,
     BuyerDetails,
     EmailTakenError,
+    add_new_user,
     check_buyer,
     check_email,
     check_name,
@@ -45,21 +45,8 @@ def open_buyer_account(*, email: str, name: str, locale: str, buyer: BuyerDetail
         role=Role.BUYER,
         locale=locale,
         email_verified_at=utcnow(),
-        buyer_profile=BuyerProfile(
-            company=details.company,
-            buyer_type=details.buyer_type,
-            city=details.city,
-            country_code=details.country_code,
-            partner_city_id=details.partner_city_id,
-        ),
     )
-    try:
-        # Two confirmations at once for one new address: the second loses here, not with a 500.
-        with db.session.begin_nested():
-            db.session.add(user)
-    except sa.exc.IntegrityError as exc:
-        raise EmailTakenError(_("An account with this e-mail address already exists.")) from exc
-    return user
+    return add_new_user(user, details)
 
 
 def choose_password(user: User, password: str) -> None:

@@ -177,7 +177,13 @@ def create_account(
         locale=locale,
         email_verified_at=utcnow() if verified else None,
     )
-    if role == Role.BUYER and buyer is not None:
+    return add_new_user(user, buyer if role == Role.BUYER else None)
+
+
+def add_new_user(user: User, buyer: BuyerDetails | None) -> User:
+    """Add `user` (with a buyer profile from checked `buyer` details, if any) in a savepoint: a
+    concurrent registration of the same address loses here with EmailTakenError, not a 500."""
+    if buyer is not None:
         user.buyer_profile = BuyerProfile(
             company=buyer.company,
             buyer_type=buyer.buyer_type,
@@ -186,7 +192,6 @@ def create_account(
             partner_city_id=buyer.partner_city_id,
         )
     try:
-        # A concurrent registration of the same address loses here rather than with a 500.
         with db.session.begin_nested():
             db.session.add(user)
     except sa.exc.IntegrityError as exc:
