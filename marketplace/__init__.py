@@ -28,6 +28,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def register_receivers() -> None:
+    """Features tell the ones above them through named signals (see docs/architecture.md)."""
+    from marketplace.extensions import db
+    from marketplace.interests.events import watch_interests
+    from marketplace.notifications import receivers as notifications
+    from marketplace.office import receivers as office
+    from marketplace.search import receivers as search
+
+    watch_interests(db.session)
+    notifications.connect()
+    office.connect()
+    search.connect()
+
+
 def register_extensions(app: Flask) -> None:
     from marketplace import models  # noqa: F401  (every model must be known to the metadata)
     from marketplace.accounts.login import init_login
@@ -35,13 +49,12 @@ def register_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
     from marketplace.inputs import init_inputs
-    from marketplace.office.rollups import keep_reports_in_sync
     from marketplace.search.index import keep_index_in_sync
     from marketplace.timezones import select_timezone
 
     db.init_app(app)
     keep_index_in_sync(db.session)
-    keep_reports_in_sync(db.session)
+    register_receivers()
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

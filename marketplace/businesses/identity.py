@@ -25,12 +25,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.businesses import events
 from marketplace.businesses.errors import BusinessError
 from marketplace.businesses.models import (
     Business,
@@ -41,7 +40,6 @@ from marketplace.businesses.models import (
 from marketplace.db import begin_write, db, utcnow
 from marketplace.errors import ConflictError
 from marketplace.ledger.audit import AuditAction, record_audit
-from marketplace.notifications.notify import notify, one_line
 
 IDENTITY_FIELDS = ("name", "nib", "district")
 # A business the office has verified: suspension does not undo the verification.
@@ -204,13 +202,7 @@ def approve_identity_change(officer: User, business_id: int, seen: str) -> Busin
     record_audit(
         officer, AuditAction.BUSINESS_IDENTITY_APPROVED, "business", business.id, before, after
     )
-    _tell_owner(
-        business,
-        _l(
-            "The trade office approved the new details of your business: %(name)s.",
-            name=one_line(business.name),
-        ),
-    )
+    events.identity_change_approved.send(business)
     return business
 
 
@@ -233,22 +225,5 @@ def reject_identity_change(officer: User, business_id: int, seen: str, reason: s
         after,
         reason,
     )
-    _tell_owner(
-        business,
-        _l(
-            "The trade office did not accept the change of your business details: %(reason)s",
-            reason=one_line(reason),
-        ),
-    )
+    events.identity_change_rejected.send(business, reason=reason)
     return business
-
-
-def _tell_owner(business: Business, text: LazyString) -> None:
-    notify(business.owner, "business_identity", text, _dashboard_path())
-
-
-def _dashboard_path() -> str:
-    """The owner's dashboard as a path inside the site (the form notifications keep links in)."""
-    if has_request_context():
-        return url_for("my_business.dashboard")
-    return current_app.url_map.bind("").build("my_business.dashboard")

@@ -24,10 +24,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.accounts.models import User
 from marketplace.db import db, utcnow
+from marketplace.interests import events
 from marketplace.interests.access import Side
 from marketplace.interests.models import ConversationRead, Interest, Reader
 from marketplace.interests.services import is_buyer, is_owner
-from marketplace.notifications import notify
 
 READS = cast(sa.Table, ConversationRead.__table__)
 
@@ -71,4 +71,4 @@ def mark_read(interest: Interest, user: User) -> None:
             set_={"read_at": statement.excluded.read_at},
         )
     )
-    notify.mark_link_read(user, notify.thread_path(interest))
+    events.thread_read.send(interest, reader=user)

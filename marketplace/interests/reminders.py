@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.db import db, utcnow
-from marketplace.interests import queries
+from marketplace.interests import events, queries
 from marketplace.interests.models import Interest
-from marketplace.notifications import notify
 
 REMIND_AFTER = timedelta(hours=48)
 ESCALATE_AFTER = timedelta(days=5)
@@ -33,7 +32,7 @@ def remind_unanswered(now: datetime | None = None) -> ReminderRun:
     for interest in db.session.scalars(
         queries.unanswered_since(now - REMIND_AFTER, Interest.reminder_sent_at)
     ):
-        notify.unanswered_reminder(interest)
+        events.reply_overdue.send(interest)
         interest.reminder_sent_at = now
         reminded += 1
     officers = db.session.scalars(queries.active_officers()).all()
@@ -45,7 +44,7 @@ def remind_unanswered(now: datetime | None = None) -> ReminderRun:
     for interest in db.session.scalars(
         queries.unanswered_since(now - ESCALATE_AFTER, Interest.escalated_at)
     ):
-        notify.unanswered_escalation(interest, officers)
+        events.reply_escalated.send(interest, officers=officers)
         interest.escalated_at = now
         escalated += 1
     db.session.flush()

@@ -23,10 +23,9 @@ from marketplace.accounts.models import Role, User
 from marketplace.channels.models import Channel
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
-from marketplace.interests import queries
+from marketplace.interests import events, queries
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.audit import AuditAction, record_audit
-from marketplace.notifications import notify
 from marketplace.products.models import Product
 from marketplace.reference.loader import currencies, incoterms, units
 
@@ -227,7 +226,7 @@ def express_interest(
             if found is None:
                 raise
             return found
-        notify.message_received(message)
+        events.message_posted.send(message)
         return Submission(conversation, created=False, joined=True, repeated=False)
 
     interest = Interest(
@@ -254,7 +253,7 @@ def express_interest(
         if found is None:
             raise
         return found
-    notify.interest_received(interest)
+    events.interest_expressed.send(interest)
     return Submission(interest, created=True, joined=False, repeated=False)
 
 
@@ -304,7 +303,7 @@ def post_message(interest: Interest, sender: User, body: str) -> Message:
     message = _add_message(interest, sender, text)
     if is_owner(interest, sender):
         record_first_reply(interest, sender, message.created_at)
-    notify.message_received(message)
+    events.message_posted.send(message)
     return message
 
 
@@ -337,5 +336,5 @@ def mark_read(interest: Interest, reader: User) -> None:
         interest.owner_read_at = now
     else:
         return
-    notify.mark_link_read(reader, notify.thread_path(interest))
+    events.thread_read.send(interest, reader=reader)
     db.session.flush()

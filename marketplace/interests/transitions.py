@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.models import User
 from marketplace.channels.curation import office_today
 from marketplace.db import db, lock, utcnow
-from marketplace.interests import queries
+from marketplace.interests import events, queries
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
 from marketplace.interests.services import (
     QUANTITY_MAX,
@@ -38,7 +38,6 @@ from marketplace.interests.services import (
 from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.ledger.rates import rate_in_force
 from marketplace.money import RUPIAH, minor_digits
-from marketplace.notifications import notify
 from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.reference.loader import currencies
 
@@ -101,7 +100,7 @@ def _move(
         after={"status": target.value, **(recorded or {})},
         reason=reason,
     )
-    notify.status_changed(interest, actor)
+    events.status_changed.send(interest, actor=actor)
 
 
 def _check_step(interest: Interest, target: InterestStatus, refusal: str) -> None:
@@ -115,7 +114,7 @@ def mark_replied(interest: Interest, owner: User) -> None:
     _require_owner(interest, owner)
     _check_step(interest, InterestStatus.REPLIED, _("Only a new interest can be marked answered."))
     record_first_reply(interest, owner)
-    notify.status_changed(interest, owner)
+    events.status_changed.send(interest, actor=owner)
 
 
 def start_negotiating(interest: Interest, owner: User) -> None:
@@ -273,5 +272,7 @@ def report_spam(interest: Interest, reporter: User, reason: str) -> tuple[AbuseR
     db.session.flush()
     if is_owner(interest, reporter) and interest.status in OPEN_INTEREST_STATUSES:
         mark_spam(interest, reporter, text)
-    notify.report_filed(interest, reporter, db.session.scalars(queries.active_officers()).all())
+    events.conversation_reported.send(
+        interest, reporter=reporter, officers=db.session.scalars(queries.active_officers()).all()
+    )
     return report, True

@@ -23,9 +23,8 @@ from datetime import date
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, UOWTransaction, scoped_session
+from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import BuyerProfile
 from marketplace.channels.models import Channel
@@ -317,7 +316,7 @@ def rebuild(connection: sa.Connection) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Listening to the session
+# Following the interests (receivers of `marketplace.interests.events`)
 
 
 def _changed(obj: Any) -> bool:
@@ -325,23 +324,15 @@ def _changed(obj: Any) -> bool:
     return any(state.attrs[name].history.has_changes() for name in COUNTED_FIELDS)
 
 
-def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
-    # Deleted interests take their facts with them (ON DELETE CASCADE): count them out first.
-    doomed = [obj.id for obj in session.deleted if isinstance(obj, Interest) and obj.id]
-    if doomed:
-        forget_facts(session.connection(), doomed)
+def forget_deleted_interests(session: Session, ids: list[int]) -> None:
+    """Deleted interests take their facts with them (ON DELETE CASCADE): count them out first."""
+    forget_facts(session.connection(), ids)
 
 
-def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    ids = [obj.id for obj in session.new if isinstance(obj, Interest)]
-    ids += [obj.id for obj in session.dirty if isinstance(obj, Interest) and _changed(obj)]
+def refresh_flushed_interests(
+    session: Session, added: list[Interest], changed: list[Interest], deleted: list[Interest]
+) -> None:
+    """Deleted interests were counted out before the flush (`forget_deleted_interests`)."""
+    ids = [obj.id for obj in added] + [obj.id for obj in changed if _changed(obj)]
     if ids:
         refresh_facts(session.connection(), ids)
-
-
-def keep_reports_in_sync(session: scoped_session[Any]) -> None:
-    """Listen to the flushes of `session` (the application's scoped session); idempotent."""
-    if not event.contains(session, "before_flush", _before_flush):
-        event.listen(session, "before_flush", _before_flush)
-    if not event.contains(session, "after_flush", _after_flush):
-        event.listen(session, "after_flush", _after_flush)

@@ -32,7 +32,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction, scoped_session
 
 from marketplace.businesses.models import Business
-from marketplace.interests.models import Interest
 from marketplace.products.models import Product, ProductTranslation
 from marketplace.products.queries import visible_products
 from marketplace.search import popularity, postgres_fts, sqlite_fts, vocabulary
@@ -186,22 +185,14 @@ def _translation_products(translation: ProductTranslation) -> set[int]:
     return ids
 
 
-def _interest_products(interest: Interest) -> set[int]:
-    state = sa.inspect(interest)
-    return {value for value in state.attrs.product_id.history.sum() if value is not None}
-
-
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     product_ids: set[int] = set()
     business_ids: set[int] = set()
-    interest_ids: set[int] = set()  # products whose interests changed
     for obj in session.new:
         if isinstance(obj, Product):
             product_ids.add(obj.id)
         elif isinstance(obj, ProductTranslation):
             product_ids.update(_translation_products(obj))
-        elif isinstance(obj, Interest):
-            interest_ids.update(_interest_products(obj))
     for obj in session.dirty:
         if isinstance(obj, Product) and _changed(obj, PRODUCT_FIELDS):
             product_ids.add(obj.id)
@@ -211,21 +202,16 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
             product_ids.update(_translation_products(obj))
         elif isinstance(obj, Business) and _changed(obj, BUSINESS_FIELDS):
             business_ids.add(obj.id)
-        elif isinstance(obj, Interest) and _changed(obj, ("status", "product_id")):
-            interest_ids.update(_interest_products(obj))
     for obj in session.deleted:
         if isinstance(obj, Product):
             product_ids.add(obj.id)
         elif isinstance(obj, ProductTranslation):
             product_ids.update(_translation_products(obj))
-        elif isinstance(obj, Interest):
-            interest_ids.update(_interest_products(obj))
-    if not (product_ids or business_ids or interest_ids):
+    if not (product_ids or business_ids):
         return
     connection = session.connection()
     reindex_products(connection, product_ids)
     reindex_businesses(connection, business_ids)
-    popularity.recount(connection, interest_ids - product_ids)
 
 
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:

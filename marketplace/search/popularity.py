@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from marketplace.interests.models import Interest, InterestStatus
 
@@ -61,3 +62,23 @@ def recount(connection: sa.Connection, product_ids: Collection[int]) -> None:
 
 def clear(connection: sa.Connection) -> None:
     connection.execute(sa.delete(POPULARITY))
+
+
+def _product_ids(interest: Interest) -> set[int]:
+    state = sa.inspect(interest)
+    return {value for value in state.attrs.product_id.history.sum() if value is not None}
+
+
+def recount_flushed_interests(
+    session: Session, added: list[Interest], changed: list[Interest], deleted: list[Interest]
+) -> None:
+    """Receiver of `interests_flushed`: an interest added or deleted, or one whose status or
+    product changed, changes the counts of the products it names (before and after)."""
+    product_ids: set[int] = set()
+    for interest in added + deleted:
+        product_ids |= _product_ids(interest)
+    for interest in changed:
+        state = sa.inspect(interest)
+        if state.attrs.status.history.has_changes() or state.attrs.product_id.history.has_changes():
+            product_ids |= _product_ids(interest)
+    recount(session.connection(), product_ids)

@@ -1,0 +1,91 @@
+"""How notifications follow the features below them: receivers of their signals.
+
+`connect()` subscribes them when the app is built; each receiver runs in the sender's
+transaction, so a notification exists exactly when the change it tells of was committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts.models import User
+from marketplace.businesses import events as business_events
+from marketplace.businesses.models import Business
+from marketplace.interests import events as interest_events
+from marketplace.interests.models import Interest, Message
+from marketplace.notifications import notify
+
+
+def _dashboard_path() -> str:
+    """The owner's dashboard as a path inside the site (the form notifications keep links in)."""
+    if has_request_context():
+        return url_for("my_business.dashboard")
+    return current_app.url_map.bind("").build("my_business.dashboard")
+
+
+def identity_change_approved(business: Business) -> None:
+    notify.notify(
+        business.owner,
+        "business_identity",
+        _l(
+            "The trade office approved the new details of your business: %(name)s.",
+            name=notify.one_line(business.name),
+        ),
+        _dashboard_path(),
+    )
+
+
+def identity_change_rejected(business: Business, *, reason: str) -> None:
+    notify.notify(
+        business.owner,
+        "business_identity",
+        _l(
+            "The trade office did not accept the change of your business details: %(reason)s",
+            reason=notify.one_line(reason),
+        ),
+        _dashboard_path(),
+    )
+
+
+def interest_expressed(interest: Interest) -> None:
+    notify.interest_received(interest)
+
+
+def message_posted(message: Message) -> None:
+    notify.message_received(message)
+
+
+def status_changed(interest: Interest, *, actor: User) -> None:
+    notify.status_changed(interest, actor)
+
+
+def thread_read(interest: Interest, *, reader: User) -> None:
+    notify.mark_link_read(reader, notify.thread_path(interest))
+
+
+def conversation_reported(interest: Interest, *, reporter: User, officers: Iterable[User]) -> None:
+    notify.report_filed(interest, reporter, officers)
+
+
+def reply_overdue(interest: Interest) -> None:
+    notify.unanswered_reminder(interest)
+
+
+def reply_escalated(interest: Interest, *, officers: Iterable[User]) -> None:
+    notify.unanswered_escalation(interest, officers)
+
+
+def connect() -> None:
+    """Subscribe the receivers (connecting the same function twice is a no-op in blinker)."""
+    business_events.identity_change_approved.connect(identity_change_approved)
+    business_events.identity_change_rejected.connect(identity_change_rejected)
+    interest_events.interest_expressed.connect(interest_expressed)
+    interest_events.message_posted.connect(message_posted)
+    interest_events.status_changed.connect(status_changed)
+    interest_events.thread_read.connect(thread_read)
+    interest_events.conversation_reported.connect(conversation_reported)
+    interest_events.reply_overdue.connect(reply_overdue)
+    interest_events.reply_escalated.connect(reply_escalated)
