@@ -28,6 +28,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def track_stored_files() -> None:
+    """The columns that name stored files, so media knows when a file is no longer used."""
+    from marketplace.businesses.models import Business, BusinessCertification
+    from marketplace.media import references
+    from marketplace.products.models import ProductImage
+
+    references.track(
+        digests=[ProductImage.digest],
+        image_keys=[Business.logo_key],
+        file_keys=[BusinessCertification.scan_key],
+    )
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
     from marketplace.extensions import db
@@ -37,6 +50,7 @@ def register_receivers() -> None:
     from marketplace.search import receivers as search
 
     watch_interests(db.session)
+    track_stored_files()
     notifications.connect()
     office.connect()
     search.connect()

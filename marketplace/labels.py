@@ -18,7 +18,7 @@ from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import ChannelStatus, NominationStatus, ShelfStage
 from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
 from marketplace.ledger.audit import AuditAction
-from marketplace.office.models import ReportStatus
+from marketplace.ledger.models import ReportStatus
 from marketplace.products.models import ProductStatus
 
 ROLE_LABELS: dict[str, LazyString] = {

@@ -12,9 +12,9 @@ from marketplace.channels.models import (
 )
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import ConversationRead, Interest, Message, ShortlistEntry
-from marketplace.ledger.models import AuditEntry, ExchangeRate
+from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.notifications.models import Notification, OutboxEmail
-from marketplace.office.models import AbuseReport, InterestFact, ProductViewDay, ReportDay
+from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, Subsector
 

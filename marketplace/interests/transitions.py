@@ -6,7 +6,8 @@
 The owner answers (by writing, or by marking an interest answered outside the marketplace),
 negotiates, and records the outcome; a deal can be won once the buyer has been answered, and
 lost at any open step. Every change of status is written to the audit log with who and why,
-and the other party is told. Reports of spam go to the office's queue as an AbuseReport.
+and the other party is told. Reports of spam go to the office's queue as an AbuseReport
+(a ledger record).
 
 Each step locks the interest's row first (`db.lock`) and checks the status committed then: two
 clicks on "won" record one deal, and the second is told the interest is closed.
@@ -36,9 +37,9 @@ from marketplace.interests.services import (
     record_first_reply,
 )
 from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.ledger.models import AbuseReport, ReportStatus
 from marketplace.ledger.rates import rate_in_force
 from marketplace.money import RUPIAH, minor_digits
-from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.reference.loader import currencies
 
 VALUE_MAX_IDR = 10**15  # a quadrillion rupiah: beyond any deal, inside a 64-bit integer

@@ -1,15 +1,17 @@
-"""The ledger's tables: the append-only audit log and the office's exchange rates."""
+"""The ledger's tables: the append-only audit log, the office's exchange rates and the reports of
+abuse the office handles."""
 
 from __future__ import annotations
 
-from datetime import date
+import enum
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, created_at, intpk
+from marketplace.db import Base, created_at, intpk, str_enum
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -56,3 +58,31 @@ class ExchangeRate(Base):
     effective_on: Mapped[date]
     set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[created_at]
+
+
+class ReportStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class AbuseReport(Base):
+    """A report of spam or abuse, handled in the office's queue."""
+
+    __tablename__ = "abuse_reports"
+
+    id: Mapped[intpk]
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[ReportStatus] = mapped_column(
+        str_enum(ReportStatus, "status"), default=ReportStatus.OPEN, index=True
+    )
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])

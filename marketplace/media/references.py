@@ -3,23 +3,56 @@
 Files are content-addressed and may be shared: the same photo on two products, or a logo that
 is also a product photo. A file is only deleted when no row refers to it any more: after a
 request's transaction, `media.transaction_files` asks `unreferenced`; `flask media-gc` collects
-what no row names from `referenced_keys`.
+what no row names from `referenced_keys`. The features that keep files in their rows declare
+those columns with `track` when the app is built, so media imports none of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
-from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.db import db
 from marketplace.media.images import ORIGINAL, image_key, image_keys
 from marketplace.media.storage import Storage
-from marketplace.products.models import ProductImage
+
+Column = InstrumentedAttribute[Any]  # a mapped column holding a digest or a storage key
 
 _IMAGE_KEY = re.compile(r"img/[0-9a-f]{2}/([0-9a-f]{64})-(?:orig|\d+)\.webp")
+
+
+@dataclass
+class _Columns:
+    """The columns that name stored files, declared by the features that own them."""
+
+    digests: list[Column] = field(default_factory=list)
+    image_keys: list[Column] = field(default_factory=list)
+    file_keys: list[Column] = field(default_factory=list)
+
+
+_columns = _Columns()
+
+
+def track(
+    *,
+    digests: Iterable[Column] = (),
+    image_keys: Iterable[Column] = (),
+    file_keys: Iterable[Column] = (),
+) -> None:
+    """Declare columns that name stored files (when the app is built; idempotent): `digests`
+    hold an image's content hash (a photo), `image_keys` the key of one of an image's variants
+    (a logo), `file_keys` the key of any other file (a scan)."""
+    for known, new in (
+        (_columns.digests, digests),
+        (_columns.image_keys, image_keys),
+        (_columns.file_keys, file_keys),
+    ):
+        known.extend(column for column in new if column not in known)
 
 
 def digest_of(key: str) -> str | None:
@@ -29,35 +62,41 @@ def digest_of(key: str) -> str | None:
 
 
 def referenced_keys() -> set[str]:
-    """Every key some row needs: all variants of each photo and logo, and each scan."""
-    digests = set(db.session.scalars(sa.select(ProductImage.digest).distinct()))
-    for logo in db.session.scalars(
-        sa.select(Business.logo_key).where(Business.logo_key.is_not(None))
-    ):
-        digest = digest_of(logo) if logo else None
-        if digest:
-            digests.add(digest)
+    """Every key some row needs: all variants of each photo and logo, and each other file."""
+    digests: set[str] = set()
+    for column in _columns.digests:
+        digests.update(db.session.scalars(sa.select(column).distinct()))
+    for column in _columns.image_keys:
+        for key in db.session.scalars(sa.select(column).where(column.is_not(None)).distinct()):
+            digest = digest_of(key) if key else None
+            if digest:
+                digests.add(digest)
     keys = {key for digest in digests for key in image_keys(digest)}
-    keys.update(
-        db.session.scalars(
-            sa.select(BusinessCertification.scan_key).where(
-                BusinessCertification.scan_key.is_not(None)
-            )
+    for column in _columns.file_keys:
+        keys.update(
+            key
+            for key in db.session.scalars(sa.select(column).where(column.is_not(None)).distinct())
+            if key
         )
-    )
     return keys
 
 
+def _any(conditions: Sequence[sa.Exists]) -> sa.ColumnElement[bool]:
+    return sa.or_(sa.false(), *conditions)
+
+
 def _image_in_use(reader: sa.Connection | sa.orm.Session, digest: str) -> bool:
-    photo = sa.exists().where(ProductImage.digest == digest)
-    logo = sa.exists().where(Business.logo_key.like(f"img/{digest[:2]}/{digest}-%"))
-    return bool(reader.scalar(sa.select(sa.or_(photo, logo))))
+    uses = [sa.exists().where(column == digest) for column in _columns.digests]
+    uses += [
+        sa.exists().where(column.like(f"img/{digest[:2]}/{digest}-%"))
+        for column in _columns.image_keys
+    ]
+    return bool(reader.scalar(sa.select(_any(uses))))
 
 
 def _key_in_use(reader: sa.Connection | sa.orm.Session, key: str) -> bool:
-    scan = sa.exists().where(BusinessCertification.scan_key == key)
-    logo = sa.exists().where(Business.logo_key == key)
-    return bool(reader.scalar(sa.select(sa.or_(scan, logo))))
+    uses = [sa.exists().where(column == key) for column in _columns.file_keys + _columns.image_keys]
+    return bool(reader.scalar(sa.select(_any(uses))))
 
 
 def unreferenced(reader: sa.Connection | sa.orm.Session, keys: Iterable[str]) -> list[str]:

@@ -16,8 +16,8 @@ from marketplace.errors import ConflictError, ServiceError
 from marketplace.interests import transitions
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest
 from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.ledger.models import AbuseReport, ReportStatus
 from marketplace.office.decisions import conflict_message, lock
-from marketplace.office.models import AbuseReport, ReportStatus
 
 NOTE_MAX = 2000
 

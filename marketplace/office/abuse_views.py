@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 
 from marketplace.businesses.ownership import me
 from marketplace.db import db
+from marketplace.ledger.models import AbuseReport, ReportStatus
 from marketplace.office import abuse
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import NoteForm, RecordReasonForm
-from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.office.queries import interests_by_id
 from marketplace.office.review_views import PageResponse, decide, history
 

@@ -1,48 +1,20 @@
-"""The trade office's records: reports of abuse, and the counts its outcome reports read (dated
-product views, per-interest facts, daily sums). The audit log and the exchange rates are the
-ledger's (`marketplace.ledger.models`)."""
+"""The counts the trade office's outcome reports read: dated product views, per-interest facts,
+daily sums. The audit log, the exchange rates and the reports of abuse are the ledger's
+(`marketplace.ledger.models`)."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, created_at, intpk, str_enum
+from marketplace.db import Base, intpk, str_enum
 
 if TYPE_CHECKING:
-    from marketplace.accounts.models import User
-
-
-class ReportStatus(enum.StrEnum):
-    OPEN = "open"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
-
-
-class AbuseReport(Base):
-    """A report of spam or abuse, handled in the office's queue."""
-
-    __tablename__ = "abuse_reports"
-
-    id: Mapped[intpk]
-    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    subject_type: Mapped[str] = mapped_column(sa.String(40))
-    subject_id: Mapped[int]
-    reason: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[ReportStatus] = mapped_column(
-        str_enum(ReportStatus, "status"), default=ReportStatus.OPEN, index=True
-    )
-    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    handled_at: Mapped[datetime | None]
-    resolution: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
-
-    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
-    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+    pass
 
 
 class ProductViewDay(Base):

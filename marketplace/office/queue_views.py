@@ -17,10 +17,10 @@ from marketplace.businesses.ownership import me
 from marketplace.channels.models import Channel, Nomination
 from marketplace.db import db
 from marketplace.interests.models import Interest
+from marketplace.ledger.models import AbuseReport
 from marketplace.office import decisions, queries
 from marketplace.office.blueprint import bp, office_queue_counts
 from marketplace.office.forms import BulkForm
-from marketplace.office.models import AbuseReport
 from marketplace.products.models import Product
 
 PageResponse = Response | str | tuple[str, int]

@@ -25,7 +25,7 @@ from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.ledger.audit import AuditAction, record_audit
-from marketplace.office.activity import count_product_view
+from marketplace.products import events
 from marketplace.products.models import Product, ProductStatus, ProductTranslation
 from marketplace.products.snapshot import needs_review, take_snapshot
 from marketplace.reference.loader import units
@@ -297,12 +297,12 @@ def restore_product(product: Product, actor: User) -> None:
 def record_view(product_id: int, channel_id: int | None = None) -> None:
     """One atomic increment, so concurrent views are all counted; updated_at is left as is.
 
-    The day's count for the office's reports goes up with it, credited to `channel_id` (the
-    channel the visit came through) or to a direct visit.
+    The day's count for the office's reports goes up with it (`events.product_viewed`),
+    credited to `channel_id` (the channel the visit came through) or to a direct visit.
     """
     db.session.execute(
         sa.update(Product)
         .where(Product.id == product_id)
         .values(view_count=Product.view_count + 1, updated_at=Product.updated_at)
     )
-    count_product_view(product_id, channel_id)
+    events.product_viewed.send(product_id, channel_id=channel_id)

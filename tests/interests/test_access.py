@@ -11,7 +11,7 @@ from flask import Flask
 from marketplace.accounts.models import Role
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus, Message
-from marketplace.office.models import AbuseReport
+from marketplace.ledger.models import AbuseReport
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
 from tests.factories import make_user

@@ -23,8 +23,7 @@ from marketplace.interests.transitions import (
     start_negotiating,
     withdraw,
 )
-from marketplace.ledger.models import AuditEntry
-from marketplace.office.models import AbuseReport, ReportStatus
+from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from tests.factories import make_user
 from tests.interests.helpers import count, express, make_buyer, make_listing
 

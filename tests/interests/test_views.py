@@ -293,7 +293,7 @@ def test_reports_reach_the_office(app: Flask, login_as: Any, cast: dict[str, Any
     owner = login_as(cast["owner"])
     post_form(owner, f"{url}/report", {"reason": "Not a real buyer."}, page=url)
     with app.app_context():
-        from marketplace.office.models import AbuseReport
+        from marketplace.ledger.models import AbuseReport
 
         reasons = db.session.scalars(sa.select(AbuseReport.reason).order_by(AbuseReport.id)).all()
     assert reasons == ["Asks me to pay in gift cards.", "Not a real buyer."]

@@ -12,8 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.db import db
 from marketplace.interests import transitions
 from marketplace.interests.models import Interest, InterestStatus
-from marketplace.ledger.models import AuditEntry
-from marketplace.office.models import AbuseReport, ReportStatus
+from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from tests.interests.helpers import express, make_buyer, make_listing
 from tests.office.helpers import flashes, submit
 

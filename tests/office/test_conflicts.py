@@ -16,9 +16,8 @@ from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.db import begin_write, db
 from marketplace.errors import ConflictError
-from marketplace.ledger.models import AuditEntry
+from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from marketplace.office import abuse, decisions
-from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user

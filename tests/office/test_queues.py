@@ -13,8 +13,7 @@ from flask import Flask
 from marketplace.accounts.models import User
 from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db, utcnow
-from marketplace.ledger.models import AuditEntry
-from marketplace.office.models import AbuseReport, ReportStatus
+from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import make_channel
