@@ -56,7 +56,7 @@ from marketplace.media.images import ImageError, ProcessedImage, image_keys, sto
 from marketplace.media.transaction_files import discard_after_commit, track_new_files
 from marketplace.media.views import send_private
 from marketplace.products import queries as product_queries
-from marketplace.sharing.meta import share_business
+from marketplace.products.sharing import share_business
 from marketplace.web import writes_late
 
 public_bp = Blueprint("businesses", __name__)

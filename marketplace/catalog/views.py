@@ -27,11 +27,11 @@ from marketplace.catalog.forms import (
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
+from marketplace.link_preview import share_page
 from marketplace.products.models import Product
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.suggestions import suggest
 from marketplace.search.text import Term, query_terms
-from marketplace.sharing.meta import share_page
 
 bp = Blueprint("catalog", __name__)
 # Counting every match of a broad filter costs a scan of the catalog; beyond this many,

@@ -27,13 +27,14 @@ from marketplace.channels.curation import (
 )
 from marketplace.channels.models import Channel, Nomination, ViewKind
 from marketplace.channels.pages import lineup_cards, pdf_response
+from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.ledger.rates import rate_in_force
+from marketplace.link_preview import share_page
 from marketplace.products.models import Product
 from marketplace.products.prices import use_page_channel, viewer_rate
-from marketplace.sharing.meta import share_channel, share_page
 
 bp = Blueprint("channels", __name__)
 

@@ -14,10 +14,10 @@ from marketplace.catalog.cards import make_cards
 from marketplace.channels.curation import is_past, office_today
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
+from marketplace.link_preview import share_page
 from marketplace.main import queries
 from marketplace.products.queries import newest_products
 from marketplace.security import is_safe_next
-from marketplace.sharing.meta import share_page
 
 bp = Blueprint("main", __name__)
 

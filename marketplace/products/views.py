@@ -40,8 +40,8 @@ from marketplace.products.services import (
     submit_product,
     update_product,
 )
+from marketplace.products.sharing import share_product
 from marketplace.reference.loader import units
-from marketplace.sharing.meta import share_product
 
 public_bp = Blueprint("products", __name__)
 bp = Blueprint("my_products", __name__, url_prefix="/my/products")

@@ -16,8 +16,8 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import ChannelStatus
 from marketplace.db import db
+from marketplace.link_preview import OG_LOCALES
 from marketplace.products.models import ProductStatus
-from marketplace.sharing.meta import OG_LOCALES
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (
     accept,

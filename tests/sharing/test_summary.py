@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from marketplace.i18n import UI_LOCALES
-from marketplace.sharing.meta import OG_LOCALES, summary
+from marketplace.link_preview import OG_LOCALES, summary
 
 
 def _width(text: str) -> int:

@@ -1,5 +1,7 @@
 """What a shared link shows: the page's description, its Open Graph and Twitter tags, and its
-canonical address (templates/sharing/_meta.html writes them into the page's head).
+canonical address (templates/sharing/_meta.html writes them into the page's head). The
+features build the `Share` of their own pages (`products/sharing.py`, `channels/sharing.py`)
+with the helpers here.
 
 WhatsApp, KakaoTalk, Facebook and the like build a link's preview from the page's `og:` tags.
 The rules:
@@ -18,20 +20,13 @@ The rules:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
-from marketplace.businesses.models import Business
-from marketplace.channels.models import Channel, Nomination
 from marketplace.i18n import LANG_ARG, UI_LOCALES
-from marketplace.products import display
-from marketplace.products.models import Product, ProductImage
-from marketplace.products.photos import ordered
 from marketplace.urls import public_url
 
 # og:locale of each language: the partner city's country where one language has several.
@@ -129,84 +124,6 @@ def shared_url(endpoint: str, locale: str, keep_args: bool = False, **values: An
         query.pop(LANG_ARG, None)
         values = {**query, **values}
     return public_url(endpoint, **values, **{LANG_ARG: locale})
-
-
-def cover_image(image: ProductImage, product_name: str) -> ShareImage:
-    source = display.picture(image, build=public_url).at_least(PREVIEW_SIZE)
-    alt = image.alt_text or _("%(name)s, photo %(n)s", name=product_name, n=1)
-    return ShareImage(source.url, alt, source.width, source.height)
-
-
-def _first_cover(products: Sequence[Product], locale: str) -> ShareImage | None:
-    for product in products:
-        images = ordered(product)
-        if images:
-            return cover_image(images[0], display.texts(product, locale)[0].name)
-    return None
-
-
-def share_product(product: Product) -> Share:
-    """The product's name and description in the page's language; where the translation has no
-    description, the English one, marked as English."""
-    locale = page_locale()
-    text, _others = display.texts(product, locale)
-    description, description_locale = text.description, text.lang("description")
-    if not description.strip():
-        description = _(
-            "%(product)s by %(business)s, a creative-industry MSME from Bandung.",
-            product=text.name,
-            business=product.business.name,
-        )
-        description_locale = locale
-    return Share(
-        og_type="product",
-        title=text.name,
-        description=summary(description),
-        url=shared_url("products.page", locale, slug=product.slug),
-        locale=OG_LOCALES[locale],
-        image=_first_cover([product], locale),
-        description_lang=description_locale if description_locale != locale else None,
-        price_idr=product.price_idr,
-    )
-
-
-def share_business(business: Business, products: Sequence[Product]) -> Share:
-    """`products` are the business's public products as its page lists them: the preview shows
-    the newest one's cover, else the logo."""
-    locale = page_locale()
-    image = _first_cover(products, locale)
-    if image is None and business.logo_key:
-        logo = public_url("media.file", key=business.logo_key)
-        image = ShareImage(logo, _("Logo of %(name)s", name=business.name))
-    description = business.description.strip() or _(
-        "%(business)s, a creative-industry MSME from Bandung.", business=business.name
-    )
-    return Share(
-        og_type="website",
-        title=business.name,
-        description=summary(description),
-        url=shared_url("businesses.public_page", locale, slug=business.slug),
-        locale=OG_LOCALES[locale],
-        image=image,
-    )
-
-
-def share_channel(channel: Channel, lineup: Sequence[Nomination]) -> Share:
-    """`lineup` is the channel's public line-up: the preview shows its first product's cover."""
-    locale = page_locale()
-    description = channel.description.strip() or _(
-        "Products of Bandung's creative MSMEs at %(channel)s in %(city)s.",
-        channel=channel.name,
-        city=channel.city,
-    )
-    return Share(
-        og_type="website",
-        title=channel.name,
-        description=summary(description),
-        url=shared_url("channels.show", locale, slug=channel.slug),
-        locale=OG_LOCALES[locale],
-        image=_first_cover([nomination.product for nomination in lineup], locale),
-    )
 
 
 def share_page(title: str, description: str, keep_args: bool = False) -> Share:
