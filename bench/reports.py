@@ -33,7 +33,7 @@ from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 
 from bench.report_data import EPOCH, MONTHS, Counts, generate
-from marketplace.office.periods import Period, add_months
+from marketplace.periods import Period, add_months
 
 GOAL_SECONDS = 2.0
 

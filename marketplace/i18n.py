@@ -54,6 +54,11 @@ def html_lang(code: str) -> str:
     return HTML_LANG.get(code, code)
 
 
+def page_locale() -> str:
+    """The language this page (or e-mail) is written in, as a code."""
+    return str(flask_babel.get_locale() or "en")
+
+
 def channel_locale() -> str | None:
     """The channel's language for this request: `?lang=`, then the visit's channel's."""
     printed = request.args.get(LANG_ARG, "")

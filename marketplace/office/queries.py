@@ -23,7 +23,7 @@ from marketplace.channels.models import Channel, ChannelStatus, Nomination, Nomi
 from marketplace.interests.models import Interest
 from marketplace.ledger.models import AuditEntry, ExchangeRate
 from marketplace.office.models import AbuseReport, ReportStatus
-from marketplace.office.periods import start_of_day
+from marketplace.periods import start_of_day
 from marketplace.products.models import Product, ProductStatus
 
 # Nominations of these channels wait for a decision (see channels.curation.decide_nomination).

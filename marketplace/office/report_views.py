@@ -19,9 +19,9 @@ from marketplace.office.blueprint import bp
 from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import ReportForm
 from marketplace.office.models import Grouping
-from marketplace.office.periods import Period
 from marketplace.office.reports import Report, build_partnership, build_report
 from marketplace.office.reports_svg import Series, bar_chart, funnel, month_chart
+from marketplace.periods import Period
 
 GROUPING_NAMES = {
     Grouping.PARTNER: "partner-city",

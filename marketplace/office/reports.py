@@ -31,7 +31,7 @@ from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
 from marketplace.money import RUPIAH
 from marketplace.office import report_queries as q
 from marketplace.office.models import Grouping
-from marketplace.office.periods import Period
+from marketplace.periods import Period
 from marketplace.reference.models import Subsector
 
 Key = int | str | None

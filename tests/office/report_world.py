@@ -34,8 +34,8 @@ from marketplace.interests.models import Interest, InterestStatus
 from marketplace.ledger.models import ExchangeRate
 from marketplace.office.activity import count_product_view
 from marketplace.office.models import Grouping, ProductViewDay
-from marketplace.office.periods import Period
 from marketplace.office.reports import country_currency
+from marketplace.periods import Period
 from marketplace.products.models import Product
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user
