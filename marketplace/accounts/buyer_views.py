@@ -10,10 +10,10 @@ from wtforms import SelectChoice
 
 from marketplace.accounts.buyer_forms import BuyerProfileForm, profile_values
 from marketplace.accounts.buyer_profiles import update_buyer_profile
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.businesses.forms import subsector_choices
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.main.queries import partner_cities

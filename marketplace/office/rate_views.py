@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from marketplace.businesses.ownership import me
+from marketplace.accounts.current import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.ledger.models import ExchangeRate
