@@ -36,7 +36,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import db
 
 if TYPE_CHECKING:
-    from marketplace.channels.models import PartnerCity
+    from marketplace.reference.models import PartnerCity
 
 OFFICE_ZONE = "Asia/Jakarta"
 OFFICE_CITY = "Bandung"
@@ -80,7 +80,8 @@ def zone_of(user: User) -> str:
 
 def channel_zone(channel_id: int) -> str | None:
     """The zone of a channel's partner city, else the one zone of its country's partner cities."""
-    from marketplace.channels.models import Channel, PartnerCity
+    from marketplace.channels.models import Channel
+    from marketplace.reference.models import PartnerCity
 
     channel = db.session.get(Channel, channel_id)
     if channel is None:

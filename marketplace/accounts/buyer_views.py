@@ -16,7 +16,7 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.forms import subsector_choices
 from marketplace.db import db
 from marketplace.errors import ServiceError
-from marketplace.main.queries import partner_cities
+from marketplace.reference.queries import partner_cities
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
 restrict_blueprint(bp, Role.BUYER)

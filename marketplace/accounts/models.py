@@ -14,8 +14,7 @@ from marketplace.accounts.passwords import is_usable
 from marketplace.db import Base, created_at, intpk, str_enum
 
 if TYPE_CHECKING:
-    from marketplace.channels.models import PartnerCity
-    from marketplace.reference.models import Subsector
+    from marketplace.reference.models import PartnerCity, Subsector
 
 
 class Role(enum.StrEnum):

@@ -46,7 +46,7 @@ from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
-from marketplace.main.queries import partner_cities
+from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
 from marketplace.timezones import automatic_zone, zone_choices
 from marketplace.web import writes_late

@@ -14,9 +14,10 @@ from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.channels import queries, services
 from marketplace.channels.forms import ChannelForm, PartnerCityForm
-from marketplace.channels.models import Channel, NominationStatus, PartnerCity
+from marketplace.channels.models import Channel, NominationStatus
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.reference.models import PartnerCity
 
 bp = Blueprint("channel_admin", __name__, url_prefix="/office/channels")
 restrict_blueprint(bp, Role.OFFICER, Role.ADMIN)

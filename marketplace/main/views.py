@@ -16,6 +16,7 @@ from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
 from marketplace.main import queries
 from marketplace.products.queries import newest_products
+from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
 from marketplace.sharing.meta import share_page
 
@@ -33,7 +34,7 @@ def home() -> str:
         "main/home.html",
         channels=sorted(channels, key=lambda channel: channel.id in past),
         past=past,
-        partners=db.session.scalars(queries.partner_cities()).all(),
+        partners=db.session.scalars(partner_cities()).all(),
         cards=make_cards(
             db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")
         ),
