@@ -133,9 +133,9 @@ def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
     from marketplace.backup.cli import backup_command, restore_command
     from marketplace.interests.cli import purge_pending_command, remind_unanswered_command
+    from marketplace.mail.cli import outbox, send_outbox
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
-    from marketplace.notifications.cli import outbox, send_outbox
     from marketplace.office.cli import rebuild_reports
     from marketplace.search.cli import search_reindex
 

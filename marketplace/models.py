@@ -6,7 +6,8 @@ from marketplace.channels.models import Channel, ChannelView, Nomination, Nomina
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import ConversationRead, Interest, Message, ShortlistEntry
 from marketplace.ledger.models import AuditEntry, ExchangeRate
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from marketplace.office.models import AbuseReport, InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, PartnerCity, Subsector

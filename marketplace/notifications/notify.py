@@ -24,9 +24,9 @@ from marketplace.db import db, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus, Message
+from marketplace.mail.services import queue_template_email
 from marketplace.money import RUPIAH, format_money
 from marketplace.notifications.models import Notification
-from marketplace.notifications.services import queue_template_email
 from marketplace.products.display import texts
 from marketplace.timezones import zone_of
 from marketplace.units import quantity

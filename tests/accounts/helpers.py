@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 from marketplace.reference.models import PartnerCity
 from tests.conftest import post_form
 from tests.factories import PASSWORD

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 from marketplace.reference.models import PartnerCity
 from tests.browser.conftest import LiveServer
 
