@@ -31,13 +31,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from marketplace import models  # noqa: F401  (every model must be known to the metadata)
     from marketplace.accounts.login import init_login
+    from marketplace.accounts.zones import select_timezone
+    from marketplace.channels.attribution import init_attribution
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
     from marketplace.inputs import init_inputs
     from marketplace.office.rollups import keep_reports_in_sync
     from marketplace.search.index import keep_index_in_sync
-    from marketplace.timezones import select_timezone
 
     db.init_app(app)
     keep_index_in_sync(db.session)
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "marketplace" / "translations"),
     )
+    init_attribution(app)  # the selectors above ask the channels for the visit's channel
     limiter.init_app(app)
     init_login(app)
 
