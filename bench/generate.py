@@ -23,10 +23,10 @@ from bench import words
 from marketplace.accounts.models import User
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.channels.models import Channel, Nomination
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
 from marketplace.interests.models import Interest
 from marketplace.products.models import product_certification
-from marketplace.reference.loader import load_reference_data
 from marketplace.search.index import rebuild_index
 
 SEED = 20260521

@@ -26,10 +26,11 @@ from marketplace.catalog.queries import (
     catalog_count,
     sorted_ids,
 )
-from marketplace.channels.models import Channel, PartnerCity
+from marketplace.channels.models import Channel
 from marketplace.db import db, utcnow
 from marketplace.products.models import Product
 from marketplace.products.queries import visible_products
+from marketplace.reference.models import PartnerCity
 
 PAGE = 24
 

@@ -24,10 +24,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.generate import analyze, table_of, write
-from marketplace.channels.models import Channel, PartnerCity
+from marketplace.channels.models import Channel
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
 from marketplace.office.rollups import rebuild
-from marketplace.reference.loader import load_reference_data
+from marketplace.reference.models import PartnerCity
 
 SEED = 20260521
 # The last moment of generated activity; the period runs back MONTHS months from here.

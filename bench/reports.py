@@ -33,7 +33,7 @@ from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 
 from bench.report_data import EPOCH, MONTHS, Counts, generate
-from marketplace.office.periods import Period, add_months
+from marketplace.periods import Period, add_months
 
 GOAL_SECONDS = 2.0
 
@@ -107,10 +107,10 @@ def _time(action: Callable[[], object], repeat: int) -> list[float]:
 
 def measure(app: Flask, repeat: int) -> list[Timing]:
     from marketplace.accounts.models import Role, User
-    from marketplace.channels.models import PartnerCity
     from marketplace.db import db
     from marketplace.office.report_queries import Grouping
     from marketplace.office.reports import build_report
+    from marketplace.reference.models import PartnerCity
 
     with app.app_context():
         officer = db.session.scalar(sa.select(User).where(User.role == Role.OFFICER))

@@ -59,12 +59,13 @@ def register_receivers() -> None:
 def register_extensions(app: Flask) -> None:
     from marketplace import models  # noqa: F401  (every model must be known to the metadata)
     from marketplace.accounts.login import init_login
+    from marketplace.accounts.zones import select_timezone
+    from marketplace.channels.attribution import init_attribution
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
     from marketplace.inputs import init_inputs
     from marketplace.search.index import keep_index_in_sync
-    from marketplace.timezones import select_timezone
 
     db.init_app(app)
     keep_index_in_sync(db.session)
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "marketplace" / "translations"),
     )
+    init_attribution(app)  # the selectors above ask the channels for the visit's channel
     limiter.init_app(app)
     init_login(app)
 
@@ -160,9 +162,9 @@ def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
     from marketplace.backup.cli import backup_command, restore_command
     from marketplace.interests.cli import purge_pending_command, remind_unanswered_command
+    from marketplace.mail.cli import outbox, send_outbox
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
-    from marketplace.notifications.cli import outbox, send_outbox
     from marketplace.office.cli import rebuild_reports
     from marketplace.search.cli import search_reindex
 

@@ -3,7 +3,7 @@ their time zone with the zone's name ("4 Dec 2026, 21:15 GMT+9", "04.12.2026, 14
 
 Every moment shown to a person goes through `format_when` (the `when` filter wraps it in a
 `<time>` element carrying the UTC instant); every date shown alone through `format_day` (the
-`day` filter). The zone is the request's (`marketplace.timezones`), or the one forced by
+`day` filter). The zone is the request's (`marketplace.accounts.zones`), or the one forced by
 `force_timezone` while a message for somebody else is written.
 """
 

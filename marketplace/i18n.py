@@ -20,10 +20,11 @@ scans a tag printed for Seoul reads German.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 # Each language in its own name, as the switch lists them.
@@ -44,6 +45,7 @@ HTML_LANG = {"zh": "zh-Hans"}
 CHOSEN_KEY = "locale"  # the visitor's choice in the switch
 CHANNEL_LOCALE_KEY = "content_locale"  # the language of the channel a visit came through
 PAGE_CHANNEL_KEY = "page_channel_locale"  # on `g`: the language of the channel this page shows
+VISIT_LOCALE = "marketplace.visit_locale"  # in `app.extensions`: finds the visit's language
 LANG_ARG = "lang"
 
 # Pages anyone may open, which exist in every language (hreflang alternates).
@@ -54,6 +56,11 @@ def html_lang(code: str) -> str:
     return HTML_LANG.get(code, code)
 
 
+def page_locale() -> str:
+    """The language this page (or e-mail) is written in, as a code."""
+    return str(flask_babel.get_locale() or "en")
+
+
 def channel_locale() -> str | None:
     """The channel's language for this request: `?lang=`, then the visit's channel's."""
     printed = request.args.get(LANG_ARG, "")
@@ -62,12 +69,14 @@ def channel_locale() -> str | None:
     page = g.get(PAGE_CHANNEL_KEY)
     if page in UI_LOCALES:
         return str(page)
-    from marketplace.channels.attribution import current_visit_channel_id
+    find = current_app.extensions.get(VISIT_LOCALE)
+    return find() if find is not None else None
 
-    kept = session.get(CHANNEL_LOCALE_KEY)
-    if isinstance(kept, str) and kept in UI_LOCALES and current_visit_channel_id():
-        return kept
-    return None
+
+def init_visit_locale(app: Flask, find: Callable[[], str | None]) -> None:
+    """Let `channel_locale` ask `find` for the language of the channel this visit came through
+    (the channels know it; they sit above this module)."""
+    app.extensions[VISIT_LOCALE] = find
 
 
 def use_channel_language(locale: str) -> None:

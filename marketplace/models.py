@@ -2,21 +2,15 @@
 
 from marketplace.accounts.models import BuyerProfile, User
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.channels.models import (
-    Channel,
-    ChannelView,
-    Nomination,
-    NominationScore,
-    PartnerCity,
-    Scan,
-)
+from marketplace.channels.models import Channel, ChannelView, Nomination, NominationScore, Scan
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import ConversationRead, Interest, Message, ShortlistEntry
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
-from marketplace.reference.models import Certification, Subsector
+from marketplace.reference.models import Certification, PartnerCity, Subsector
 
 __all__ = [
     "AbuseReport",

@@ -13,15 +13,11 @@ from markupsafe import Markup, escape
 
 from marketplace import money
 from marketplace.dates import format_day, when
-from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang
+from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
 from marketplace.ledger.rates import ConvertedPrice
 from marketplace.units import quantity, unit_label
 from marketplace.urls import public_url
-
-
-def page_locale() -> str:
-    return str(get_locale() or "en")
 
 
 def format_idr(amount: int | Decimal | None) -> str:

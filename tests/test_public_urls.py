@@ -13,7 +13,7 @@ from flask import Flask
 from config import ConfigError, load_config
 from marketplace.accounts.models import Role
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 from marketplace.urls import public_url
 from tests.accounts.helpers import LINK
 from tests.conftest import csrf_token

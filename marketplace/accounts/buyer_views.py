@@ -10,13 +10,13 @@ from wtforms import SelectChoice
 
 from marketplace.accounts.buyer_forms import BuyerProfileForm, profile_values
 from marketplace.accounts.buyer_profiles import update_buyer_profile
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses.forms import subsector_choices
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
-from marketplace.main.queries import partner_cities
+from marketplace.reference.choices import subsector_choices
+from marketplace.reference.queries import partner_cities
 
 bp = Blueprint("buyer", __name__, url_prefix="/buyer")
 restrict_blueprint(bp, Role.BUYER)
@@ -28,8 +28,7 @@ def _form() -> BuyerProfileForm:
     return BuyerProfileForm(
         data=profile_values(user, user.buyer_profile),
         partner_cities=[SelectChoice(str(c.id), f"{c.name} ({c.country})") for c in cities],
-        # The empty "choose" entry of the business form has no place in a list of checkboxes.
-        subsectors=[choice for choice in subsector_choices() if choice.value],
+        subsectors=subsector_choices(),
     )
 
 

@@ -14,8 +14,7 @@ from marketplace.accounts.passwords import is_usable
 from marketplace.db import Base, created_at, intpk, str_enum
 
 if TYPE_CHECKING:
-    from marketplace.channels.models import PartnerCity
-    from marketplace.reference.models import Subsector
+    from marketplace.reference.models import PartnerCity, Subsector
 
 
 class Role(enum.StrEnum):
@@ -71,7 +70,7 @@ class User(Base):
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     email_verified_at: Mapped[datetime | None]
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
-    # An IANA name chosen in the settings; none: the automatic zone (marketplace.timezones).
+    # An IANA name chosen in the settings; none: the automatic zone (marketplace.accounts.zones).
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     # Changes on logout, password change and suspension: every older session cookie stops working.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)

@@ -20,13 +20,13 @@ from marketplace.accounts import tokens
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User, UserStatus
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
 from marketplace.accounts.queries import user_by_email
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import UI_LOCALES
 from marketplace.ledger.audit import AuditAction, record_audit
-from marketplace.notifications.models import OutboxEmail
-from marketplace.notifications.services import queue_template_email
+from marketplace.mail.models import OutboxEmail
+from marketplace.mail.services import queue_template_email
+from marketplace.reference.models import PartnerCity
 from marketplace.timezones import is_known_zone
 from marketplace.urls import public_url
 

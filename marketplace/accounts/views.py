@@ -42,13 +42,14 @@ from marketplace.accounts.forms import (
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwordless import choose_password
 from marketplace.accounts.tokens import TokenError
+from marketplace.accounts.zones import automatic_zone
 from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
-from marketplace.main.queries import partner_cities
+from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
-from marketplace.timezones import automatic_zone, zone_choices
+from marketplace.timezones import zone_choices
 from marketplace.web import writes_late
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")

@@ -14,10 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
-from marketplace.channels.models import Channel, Nomination, PartnerCity
+from marketplace.channels.models import Channel, Nomination
 from marketplace.products import display
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.photos import ordered
+from marketplace.reference.models import PartnerCity
 from marketplace.urls import public_url
 
 COVER_SIZE = 320  # the card's cover, as on the catalog page

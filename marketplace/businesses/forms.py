@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -40,7 +39,8 @@ from marketplace.businesses.texts import TRANSLATION_LOCALES, TranslationData, t
 from marketplace.db import db
 from marketplace.forms import Form, LanguageField, with_language_fields
 from marketplace.i18n import CONTENT_LOCALES
-from marketplace.reference.models import Certification, Subsector
+from marketplace.reference import choices
+from marketplace.reference.models import Certification
 
 
 def strip(value: Any) -> Any:
@@ -229,14 +229,8 @@ class CertificationForm(Form):
 
 
 def subsector_choices() -> list[SelectChoice]:
-    """Subsectors in the reader's language, those that make exportable goods first."""
-    locale = str(get_locale() or "en")
-    rows = db.session.scalars(sa.select(Subsector)).all()
-    rows = sorted(rows, key=lambda s: (not s.goods, s.name_for(locale)))
-    return [
-        SelectChoice("", _l("Choose a subsector")),
-        *(SelectChoice(s.code, s.name_for(locale)) for s in rows),
-    ]
+    """The subsectors (`reference.choices`) after an empty "choose" entry."""
+    return [SelectChoice("", _l("Choose a subsector")), *choices.subsector_choices()]
 
 
 def certification_choices() -> list[SelectChoice]:

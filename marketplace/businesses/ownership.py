@@ -7,23 +7,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
-from flask_login import current_user
 
-from marketplace.accounts.models import User
+from marketplace.accounts.current import me
 from marketplace.businesses import queries
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.db import db
-
-
-def me() -> User:
-    """The signed-in person as a model (services take models, not the proxy)."""
-    user: User = current_user._get_current_object()
-    return user
-
-
-def viewer() -> User | None:
-    """The signed-in person, or None for an anonymous visitor."""
-    return me() if current_user.is_authenticated else None
 
 
 def own_business_or_none() -> Business | None:

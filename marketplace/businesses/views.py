@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me, viewer
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
 from marketplace.businesses import queries
@@ -29,9 +30,7 @@ from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.businesses.ownership import (
     get_own_business,
     get_own_certification,
-    me,
     own_business_or_none,
-    viewer,
 )
 from marketplace.businesses.scans import scan_name, store_scan
 from marketplace.businesses.services import (

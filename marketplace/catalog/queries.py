@@ -16,11 +16,11 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
 from marketplace.catalog.pagination import KeyValue, Sort, keyset_after
-from marketplace.channels.models import Channel, ChannelStatus, Nomination, PartnerCity
+from marketplace.channels.models import Channel, ChannelStatus, Nomination
 from marketplace.channels.queries import on_show
 from marketplace.products.models import Product, product_certification
 from marketplace.products.queries import visible_products
-from marketplace.reference.models import Certification, Subsector
+from marketplace.reference.models import Certification, PartnerCity, Subsector
 from marketplace.search.popularity import POPULARITY
 
 # "At least" this much export experience.

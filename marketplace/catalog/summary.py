@@ -12,7 +12,8 @@ from flask_babel import format_decimal
 from wtforms import Field, SelectField
 
 from marketplace.catalog.forms import FilterForm
-from marketplace.templating import format_idr
+from marketplace.i18n import page_locale
+from marketplace.money import format_rupiah
 
 PRICE_FIELDS = ("min_price", "max_price")
 SORT_FIELD = "sort"
@@ -36,7 +37,7 @@ def _words(field: Field) -> str:
         chosen = (choice.label for choice in field.iter_choices() if choice.selected)
         return str(next(chosen, field.data))
     if field.name in PRICE_FIELDS:
-        return format_idr(field.data)
+        return format_rupiah(field.data, page_locale())
     return str(format_decimal(field.data))
 
 

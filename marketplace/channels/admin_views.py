@@ -9,14 +9,15 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses.ownership import me
 from marketplace.channels import queries, services
 from marketplace.channels.forms import ChannelForm, PartnerCityForm
-from marketplace.channels.models import Channel, NominationStatus, PartnerCity
+from marketplace.channels.models import Channel, NominationStatus
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.reference.models import PartnerCity
 
 bp = Blueprint("channel_admin", __name__, url_prefix="/office/channels")
 restrict_blueprint(bp, Role.OFFICER, Role.ADMIN)

@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from marketplace.businesses.ownership import me
+from marketplace.accounts.current import me
 from marketplace.channels import curation, queries, services
 from marketplace.channels import shelf as shelf_flow
 from marketplace.channels.admin_views import bp, get_channel

@@ -1,4 +1,4 @@
-"""Sister cities, the promotion channels that grew out of them, and products nominated to them."""
+"""The promotion channels that grew out of the sister cities, and products nominated to them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from marketplace.db import Base, created_at, intpk, str_enum, updated_at
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
     from marketplace.products.models import Product
+    from marketplace.reference.models import PartnerCity
 
 
 class ChannelKind(enum.StrEnum):
@@ -53,23 +54,6 @@ class ViewKind(enum.StrEnum):
     PAGE = "page"
     CATALOG = "catalog"
     PRODUCT = "product"
-
-
-class PartnerCity(Base):
-    __tablename__ = "partner_cities"
-
-    id: Mapped[intpk]
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    country_code: Mapped[str] = mapped_column(sa.String(2))
-    country: Mapped[str] = mapped_column(sa.String(80))
-    since_year: Mapped[int | None]
-    currency: Mapped[str] = mapped_column(sa.String(3))
-    locale: Mapped[str] = mapped_column(sa.String(8))
-    # An IANA name: buyers of the city and visits through its channels read times in it.
-    timezone: Mapped[str | None] = mapped_column(sa.String(64))
-    notes: Mapped[str | None] = mapped_column(sa.Text)
-
-    channels: Mapped[list[Channel]] = relationship(back_populates="partner_city")
 
 
 class Channel(Base):

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses.ownership import me
 from marketplace.channels import curation, queries
 from marketplace.channels.forms import NominationForm, WithdrawForm
 from marketplace.channels.models import Channel, Nomination

@@ -18,11 +18,11 @@ from marketplace.channels.models import (
     Nomination,
     NominationScore,
     NominationStatus,
-    PartnerCity,
     ShelfStage,
 )
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product
+from marketplace.reference.models import PartnerCity
 
 PUBLIC_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED, ChannelStatus.ARCHIVED)
 LISTED_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED)

@@ -22,12 +22,12 @@ from marketplace.channels.models import (
     ChannelStatus,
     Nomination,
     NominationStatus,
-    PartnerCity,
 )
 from marketplace.db import begin_write, db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.reference.models import PartnerCity
 from marketplace.slugs import unique_slug
 from marketplace.timezones import is_known_zone
 

@@ -22,8 +22,8 @@ from crawlerdetect import CrawlerDetect
 from flask import current_app, request
 
 from marketplace.counting.services import first_visit
-from marketplace.office.periods import bandung_today
 from marketplace.page_writes import write_after_read
+from marketplace.periods import bandung_today
 
 _crawlers = CrawlerDetect()
 

@@ -7,8 +7,8 @@ import enum
 
 from flask import abort
 
+from marketplace.accounts.current import me
 from marketplace.accounts.models import User
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.interests import queries
 from marketplace.interests.models import Interest

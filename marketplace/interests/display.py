@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from flask import Blueprint
 from flask_babel import get_locale
 
+from marketplace.accounts.current import viewer
 from marketplace.accounts.forms import BUYER_TYPE_LABELS
 from marketplace.accounts.models import BuyerType
-from marketplace.businesses.ownership import viewer
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests import queries

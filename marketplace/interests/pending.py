@@ -59,8 +59,8 @@ from marketplace.interests.services import (
     checked_terms,
     express_interest,
 )
-from marketplace.notifications.models import OutboxEmail
-from marketplace.notifications.services import queue_template_email
+from marketplace.mail.models import OutboxEmail
+from marketplace.mail.services import queue_template_email
 from marketplace.products.display import texts
 from marketplace.products.models import Product
 from marketplace.urls import public_url

@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter

@@ -13,8 +13,8 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.forms import ChoosePasswordForm
 from marketplace.accounts.guards import check_role, restrict_blueprint
 from marketplace.accounts.models import Role, User
-from marketplace.businesses.ownership import me, own_business_or_none
+from marketplace.businesses.ownership import own_business_or_none
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.db import db

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import begin_write, db
 from marketplace.main.demo import (
     DEMO_PASSWORD,
@@ -14,7 +15,6 @@ from marketplace.main.demo import (
     create_demo_content,
 )
 from marketplace.media.storage import LocalStorage
-from marketplace.reference.loader import load_reference_data
 
 
 @click.command("seed-demo")

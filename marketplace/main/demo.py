@@ -31,7 +31,6 @@ from marketplace.businesses.models import (
     BusinessTranslation,
     ExportExperience,
 )
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo_lineups import create_demo_lineups
@@ -39,7 +38,7 @@ from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
-from marketplace.reference.models import Subsector
+from marketplace.reference.models import PartnerCity, Subsector
 
 # One password for every demo account, printed with the logins; never use it for real data.
 DEMO_PASSWORD = "bandung-demo-2026"

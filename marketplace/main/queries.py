@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.channels.models import Channel, ChannelStatus, PartnerCity
+from marketplace.channels.models import Channel, ChannelStatus
 
 
 def public_channels() -> sa.Select[Channel]:
@@ -15,11 +15,4 @@ def public_channels() -> sa.Select[Channel]:
         .where(Channel.status.in_([ChannelStatus.OPEN, ChannelStatus.CLOSED]))
         .options(selectinload(Channel.partner_city))
         .order_by(Channel.name)
-    )
-
-
-def partner_cities() -> sa.Select[PartnerCity]:
-    """Oldest ties first; cities whose year is unknown after them, by name."""
-    return sa.select(PartnerCity).order_by(
-        PartnerCity.since_year.is_(None), PartnerCity.since_year, PartnerCity.name
     )

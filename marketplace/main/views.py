@@ -17,6 +17,7 @@ from marketplace.i18n import UI_LOCALES
 from marketplace.link_preview import share_page
 from marketplace.main import queries
 from marketplace.products.queries import newest_products
+from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
 
 bp = Blueprint("main", __name__)
@@ -33,7 +34,7 @@ def home() -> str:
         "main/home.html",
         channels=sorted(channels, key=lambda channel: channel.id in past),
         past=past,
-        partners=db.session.scalars(queries.partner_cities()).all(),
+        partners=db.session.scalars(partner_cities()).all(),
         cards=make_cards(
             db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")
         ),

@@ -1,4 +1,5 @@
-"""What the marketplace tells people: in-app notifications and the outbox of e-mails."""
+"""What the marketplace tells people in the app: notifications. E-mail goes through the outbox
+(`marketplace.mail`)."""
 
 from __future__ import annotations
 
@@ -21,19 +22,3 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(sa.String(255))
     read_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
-
-
-class OutboxEmail(Base):
-    """An e-mail written in the same transaction as the change it reports; a worker sends it."""
-
-    __tablename__ = "outbox_emails"
-    __table_args__ = (sa.Index("ix_outbox_emails_pending", "sent_at", "id"),)
-
-    id: Mapped[intpk]
-    to_address: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
-    sent_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -19,16 +19,16 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import User
+from marketplace.accounts.zones import zone_of
 from marketplace.dates import force_timezone
 from marketplace.db import db, utcnow
 from marketplace.i18n import UI_LOCALES
 from marketplace.interests.labels import status_label
 from marketplace.interests.models import Interest, InterestStatus, Message
+from marketplace.mail.services import queue_template_email
 from marketplace.money import RUPIAH, format_money
 from marketplace.notifications.models import Notification
-from marketplace.notifications.services import queue_template_email
 from marketplace.products.display import texts
-from marketplace.timezones import zone_of
 from marketplace.units import quantity
 from marketplace.urls import public_url
 

@@ -22,8 +22,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.notifications import notify, queries
 

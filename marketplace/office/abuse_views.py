@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from flask_babel import gettext as _
 
-from marketplace.businesses.ownership import me
+from marketplace.accounts.current import me
 from marketplace.db import db
 from marketplace.ledger.models import AbuseReport, ReportStatus
 from marketplace.office import abuse

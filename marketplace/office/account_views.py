@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
+from marketplace.accounts.current import me
 from marketplace.accounts.models import Role, User, UserStatus
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.inputs import page_number
 from marketplace.office import decisions, queries

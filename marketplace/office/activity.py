@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.office.models import ProductViewDay
-from marketplace.office.periods import bandung_today
 from marketplace.office.rollups import add_views
+from marketplace.periods import bandung_today
 
 
 def count_product_view(product_id: int, channel_id: int | None, day: date | None = None) -> None:

@@ -19,8 +19,8 @@ from marketplace.office import queries
 from marketplace.office.blueprint import bp
 from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import AuditFilterForm
-from marketplace.office.periods import bandung_time
 from marketplace.office.review_views import PageResponse
+from marketplace.periods import bandung_time
 
 PER_PAGE = 50
 CSV_HEADER = [

@@ -22,7 +22,7 @@ from marketplace.businesses.models import (
 from marketplace.channels.models import Channel, ChannelStatus, Nomination, NominationStatus
 from marketplace.interests.models import Interest
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate, ReportStatus
-from marketplace.office.periods import start_of_day
+from marketplace.periods import start_of_day
 from marketplace.products.models import Product, ProductStatus
 
 # Nominations of these channels wait for a decision (see channels.curation.decide_nomination).

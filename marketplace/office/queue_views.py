@@ -12,8 +12,8 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from marketplace.accounts.current import me
 from marketplace.businesses.identity import IDENTITY_FIELDS
-from marketplace.businesses.ownership import me
 from marketplace.channels.models import Channel, Nomination
 from marketplace.db import db
 from marketplace.interests.models import Interest

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from marketplace.businesses.ownership import me
+from marketplace.accounts.current import me
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.ledger.models import ExchangeRate
@@ -17,8 +17,8 @@ from marketplace.ledger.rates import rate_in_force
 from marketplace.office import queries, rates
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import RateForm
-from marketplace.office.periods import bandung_today
 from marketplace.office.review_views import PageResponse
+from marketplace.periods import bandung_today
 
 
 def _page(form: RateForm) -> str:

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from marketplace.channels.models import Channel, Nomination, NominationStatus, Scan
 from marketplace.db import db
 from marketplace.office.models import Grouping, InterestFact, ReportDay
-from marketplace.office.periods import Period
+from marketplace.periods import Period
 from marketplace.products.models import Product
 
 # A select of any number of columns of any type.

@@ -11,7 +11,6 @@ from flask import Response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from marketplace.channels.models import PartnerCity
 from marketplace.channels.queries import partner_cities
 from marketplace.db import db
 from marketplace.office import report_columns as columns
@@ -19,9 +18,10 @@ from marketplace.office.blueprint import bp
 from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import ReportForm
 from marketplace.office.models import Grouping
-from marketplace.office.periods import Period
 from marketplace.office.reports import Report, build_partnership, build_report
 from marketplace.office.reports_svg import Series, bar_chart, funnel, month_chart
+from marketplace.periods import Period
+from marketplace.reference.models import PartnerCity
 
 GROUPING_NAMES = {
     Grouping.PARTNER: "partner-city",

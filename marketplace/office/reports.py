@@ -24,15 +24,15 @@ from babel.numbers import get_territory_currencies
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.channels.models import Channel, ChannelStatus, PartnerCity
+from marketplace.channels.models import Channel, ChannelStatus
 from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
 from marketplace.money import RUPIAH
 from marketplace.office import report_queries as q
 from marketplace.office.models import Grouping
-from marketplace.office.periods import Period
-from marketplace.reference.models import Subsector
+from marketplace.periods import Period
+from marketplace.reference.models import PartnerCity, Subsector
 
 Key = int | str | None
 NONE_LABELS = {

@@ -12,10 +12,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.businesses import identity
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
-from marketplace.businesses.ownership import me
 from marketplace.businesses.scans import scan_name
 from marketplace.businesses.services import missing_for_verification
 from marketplace.db import db

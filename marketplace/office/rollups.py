@@ -30,7 +30,7 @@ from marketplace.accounts.models import BuyerProfile
 from marketplace.channels.models import Channel
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.office.models import Grouping, InterestFact, ProductViewDay, ReportDay
-from marketplace.office.periods import OFFICE_TIMEZONE, OFFICE_UTC_OFFSET_HOURS
+from marketplace.periods import OFFICE_TIMEZONE, OFFICE_UTC_OFFSET_HOURS
 from marketplace.products.models import Product
 
 MICROSECONDS = 1_000_000

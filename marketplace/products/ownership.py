@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
+from marketplace.accounts.current import me
 from marketplace.businesses.models import Business
-from marketplace.businesses.ownership import me
 from marketplace.db import db
 from marketplace.products import queries
 from marketplace.products.models import Product, ProductImage

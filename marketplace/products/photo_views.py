@@ -19,9 +19,9 @@ from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses.ownership import me
 from marketplace.db import db, write_now
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image

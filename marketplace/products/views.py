@@ -11,11 +11,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.current import me, viewer
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.forms import subsector_choices
 from marketplace.businesses.models import Business
-from marketplace.businesses.ownership import me, own_business_or_none, viewer
+from marketplace.businesses.ownership import own_business_or_none
 from marketplace.businesses.services import may_see_contact
 from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel

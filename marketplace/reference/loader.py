@@ -1,5 +1,6 @@
-"""Loads the city's reference facts into the database: subsectors, certifications, partner
-cities and promotion channels, from the JSON files in ``marketplace/reference/data``.
+"""Loads the city's reference facts into the database: subsectors, certifications and partner
+cities, from the JSON files in ``marketplace/reference/data`` (the promotion channels listed
+there are loaded by `marketplace.channels.seed`, which calls this first).
 
 Loading is an upsert by natural key (subsector and certification code, city name, channel
 slug): a missing row is added, a row whose facts drifted is put back, nothing is duplicated,
@@ -11,37 +12,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
-from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, PartnerCity
 from marketplace.db import db
-from marketplace.reference.models import Certification, Subsector
-
-# What the channel list does not say: the language and currency a channel's printed catalog
-# and prices are shown in (the partner city's, or the host country's where there is none),
-# and the dated edition of a recurring fair.
-CHANNEL_FACTS: dict[str, dict[str, Any]] = {
-    "little-bandung": {"locale": "ko", "currency": "KRW"},
-    "harz-und-heide": {
-        "locale": "de",
-        "currency": "EUR",
-        "series": "Harz und Heide",
-        "starts_on": date(2026, 5, 21),
-        "ends_on": date(2026, 5, 25),
-    },
-    "europalia": {"locale": "fr", "currency": "EUR"},
-    "petaling-jaya-creative-exchange": {"locale": "ms", "currency": "MYR"},
-}
+from marketplace.reference.models import Certification, PartnerCity, Subsector
 
 
 @cache
-def _read(name: str) -> dict[str, Any]:
+def read_data(name: str) -> dict[str, Any]:
     """One data file, parsed once per process (callers must not mutate the result)."""
     text = resources.files("marketplace.reference").joinpath("data", name).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
@@ -51,23 +33,23 @@ def _read(name: str) -> dict[str, Any]:
 @cache
 def incoterms() -> tuple[str, ...]:
     """The Incoterms 2020 rules, in the ICC's order."""
-    return tuple(_read("export_terms.json")["incoterms_2020"])
+    return tuple(read_data("export_terms.json")["incoterms_2020"])
 
 
 @cache
 def units() -> tuple[str, ...]:
     """Units a price, a minimum order or a quantity may be given in."""
-    return tuple(_read("export_terms.json")["units"])
+    return tuple(read_data("export_terms.json")["units"])
 
 
 @cache
 def currencies() -> tuple[str, ...]:
     """ISO 4217 codes a buyer may state a target price in; rupiah first."""
-    return tuple(_read("export_terms.json")["currencies"])
+    return tuple(read_data("export_terms.json")["currencies"])
 
 
 @dataclass
-class _Tally:
+class Tally:
     created: int = 0
     updated: int = 0
 
@@ -85,7 +67,7 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert(tally: _Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
+def _upsert(tally: Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
     if row is None:
         row = make(**values)
         db.session.add(row)
@@ -95,7 +77,7 @@ def _upsert(tally: _Tally, row: Any | None, make: type[Any], values: dict[str, A
     return row
 
 
-def _create_missing(tally: _Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
+def create_missing(tally: Tally, row: Any | None, make: type[Any], values: dict[str, Any]) -> Any:
     if row is None:
         row = make(**values)
         db.session.add(row)
@@ -103,27 +85,26 @@ def _create_missing(tally: _Tally, row: Any | None, make: type[Any], values: dic
     return row
 
 
-def load_reference_data() -> dict[str, int]:
-    """Load the seed facts; return how many rows were created and updated.
+def load_reference_lists(tally: Tally) -> dict[str, PartnerCity]:
+    """Load the subsectors, certifications and partner cities; return the cities by name.
 
     Adds and flushes; the caller commits. Subsectors and certifications are fixed lists that
-    only the shipped data changes, so they are brought up to date. Partner cities and channels
-    are the office's to edit once they exist (dates, status, capacity...): they are created when
-    missing and otherwise left alone, so restarting the app never undoes an officer's edit; only
-    a partner city's time zone is filled in where none is set.
+    only the shipped data changes, so they are brought up to date. Partner cities are the
+    office's to edit once they exist: they are created when missing and otherwise left alone,
+    so restarting the app never undoes an officer's edit; only a partner city's time zone is
+    filled in where none is set. The channels they name are loaded by
+    `marketplace.channels.seed`.
     """
-    tally = _Tally()
     _load_subsectors(tally)
     _load_certifications(tally)
     cities = _load_partner_cities(tally)
-    _load_channels(tally, cities)
     db.session.flush()
-    return tally.as_dict()
+    return cities
 
 
-def _load_subsectors(tally: _Tally) -> None:
+def _load_subsectors(tally: Tally) -> None:
     existing = {row.code: row for row in db.session.scalars(sa.select(Subsector))}
-    for item in _read("subsectors.json")["subsectors"]:
+    for item in read_data("subsectors.json")["subsectors"]:
         values = {
             "code": item["code"],
             "name_id": item["id"],
@@ -133,17 +114,17 @@ def _load_subsectors(tally: _Tally) -> None:
         _upsert(tally, existing.get(item["code"]), Subsector, values)
 
 
-def _load_certifications(tally: _Tally) -> None:
+def _load_certifications(tally: Tally) -> None:
     existing = {row.code: row for row in db.session.scalars(sa.select(Certification))}
-    for item in _read("export_terms.json")["certifications"]:
+    for item in read_data("export_terms.json")["certifications"]:
         values = {"code": item["code"], "name": item["name"], "description": item["what"]}
         _upsert(tally, existing.get(item["code"]), Certification, values)
 
 
-def _load_partner_cities(tally: _Tally) -> dict[str, PartnerCity]:
+def _load_partner_cities(tally: Tally) -> dict[str, PartnerCity]:
     existing = {row.name: row for row in db.session.scalars(sa.select(PartnerCity))}
     cities: dict[str, PartnerCity] = {}
-    for item in _read("partner_cities.json")["partner_cities"]:
+    for item in read_data("partner_cities.json")["partner_cities"]:
         values = {
             "name": item["name"],
             "country_code": item["country_code"],
@@ -160,27 +141,5 @@ def _load_partner_cities(tally: _Tally) -> dict[str, PartnerCity]:
             # A zone nobody has set yet is filled in; one the office chose is kept.
             row.timezone = item["timezone"]
             tally.updated += 1
-        cities[item["name"]] = _create_missing(tally, row, PartnerCity, values)
+        cities[item["name"]] = create_missing(tally, row, PartnerCity, values)
     return cities
-
-
-def _load_channels(tally: _Tally, cities: dict[str, PartnerCity]) -> None:
-    query = sa.select(Channel).options(selectinload(Channel.partner_city))
-    existing = {row.slug: row for row in db.session.scalars(query)}
-    for item in _read("channels.json")["channels"]:
-        partnership = item["partnership"]
-        if partnership is not None and partnership not in cities:
-            raise LookupError(f"Channel {item['slug']!r} names an unknown partner city")
-        values = {
-            "slug": item["slug"],
-            "name": item["name"],
-            "kind": ChannelKind(item["kind"]),
-            "city": item["city"],
-            "country_code": item["country_code"],
-            "venue": item["venue"],
-            "partner_city": cities[partnership] if partnership is not None else None,
-            "description": item["description"],
-            **CHANNEL_FACTS.get(item["slug"], {}),
-            "status": ChannelStatus.OPEN,
-        }
-        _create_missing(tally, existing.get(item["slug"]), Channel, values)

@@ -1,14 +1,20 @@
-"""Reference lists seeded from the city's data: creative-economy subsectors and certifications."""
+"""Reference facts seeded from the city's data: creative-economy subsectors, certifications and
+the partner (sister) cities with their country, currency, language and time zone."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base
+from marketplace.db import Base, intpk
+
+if TYPE_CHECKING:
+    from marketplace.channels.models import Channel
 
 # The subsectors' names in the partner cities' languages: the list is fixed by law, so its words
 # live in the catalogs beside the interface's (the data file holds English and Indonesian).
@@ -63,3 +69,23 @@ class Certification(Base):
     code: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.String(255), default="")
+
+
+class PartnerCity(Base):
+    """A sister city of Bandung: its country, and the currency, language and time zone its buyers
+    and the visits through its channels are served in."""
+
+    __tablename__ = "partner_cities"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    country: Mapped[str] = mapped_column(sa.String(80))
+    since_year: Mapped[int | None]
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    # An IANA name: buyers of the city and visits through its channels read times in it.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    channels: Mapped[list[Channel]] = relationship(back_populates="partner_city")

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.reference.models import PartnerCity
 from tests.conftest import post_form
 from tests.factories import PASSWORD
 

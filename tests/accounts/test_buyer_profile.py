@@ -12,8 +12,8 @@ from flask import Flask
 from marketplace.accounts.buyer_profiles import BuyerProfileData, update_buyer_profile
 from marketplace.accounts.models import BuyerType, Role, User
 from marketplace.accounts.services import AccountError, BuyerDetails
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import commit_and_detach, storefront  # noqa: F401
 from tests.conftest import post_form
 from tests.factories import make_user

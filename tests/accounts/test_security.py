@@ -14,7 +14,7 @@ from marketplace import create_app
 from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 from tests.factories import PASSWORD, make_user
 
 NEW = "a brand new passphrase"

@@ -11,7 +11,7 @@ from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.passwords import verify_password
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 from tests.accounts.helpers import make_partner_city
 from tests.factories import PASSWORD, make_user
 

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from marketplace.accounts import services
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User
 from marketplace.accounts.services import AccountError
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
+from marketplace.reference.models import PartnerCity
 from tests.accounts.helpers import log_in
 from tests.businesses.helpers import seed_reference
 from tests.conftest import post_form

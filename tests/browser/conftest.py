@@ -23,7 +23,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -8,9 +8,9 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.reference.models import PartnerCity
 from tests.browser.conftest import LiveServer
 
 EMAIL = "anna.schmidt@harz-handel.example.com"

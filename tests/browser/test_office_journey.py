@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
+from marketplace.reference.models import PartnerCity
 from tests.browser.conftest import LiveServer
 from tests.browser.test_storefront_journey import log_in
 from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401

@@ -29,7 +29,8 @@ from marketplace.accounts.models import Role, User
 from marketplace.channels.models import Channel, ChannelStatus
 from marketplace.db import db
 from marketplace.interests.models import Interest, PendingInterest
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from tests.browser.conftest import LiveServer
 from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
 from tests.channels.helpers import (

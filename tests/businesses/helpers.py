@@ -22,6 +22,7 @@ from werkzeug.test import encode_multipart
 
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db, utcnow
 from marketplace.products.models import (
     Product,
@@ -30,7 +31,6 @@ from marketplace.products.models import (
     ProductTranslation,
 )
 from marketplace.products.snapshot import take_snapshot
-from marketplace.reference.loader import load_reference_data
 from marketplace.slugs import unique_slug
 from tests.conftest import csrf_token
 from tests.factories import make_user

@@ -12,10 +12,11 @@ from sqlalchemy import event
 
 from marketplace.accounts.models import Role
 from marketplace.businesses.models import Business
-from marketplace.channels.models import Channel, Nomination, NominationStatus, PartnerCity
+from marketplace.channels.models import Channel, Nomination, NominationStatus
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductTranslation
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user
 

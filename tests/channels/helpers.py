@@ -16,18 +16,13 @@ from PIL import Image
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business
 from marketplace.channels import curation
-from marketplace.channels.models import (
-    Channel,
-    ChannelKind,
-    ChannelStatus,
-    Nomination,
-    PartnerCity,
-)
+from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Nomination
 from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.media.backend import current_storage
 from marketplace.media.images import store_image
 from marketplace.products.models import Product, ProductImage, ProductTranslation
+from marketplace.reference.models import PartnerCity
 from marketplace.slugs import unique_slug
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user

@@ -20,9 +20,10 @@ from pypdf import PdfReader
 
 from marketplace.accounts.models import User
 from marketplace.channels import curation
-from marketplace.channels.models import Channel, Nomination, PartnerCity, Scan
+from marketplace.channels.models import Channel, Nomination, Scan
 from marketplace.channels.tag_sheet import TAGS_PER_PAGE
 from marketplace.db import db
+from marketplace.reference.models import PartnerCity
 from marketplace.units import quantity, unit_label
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
 from tests.channels.helpers import (

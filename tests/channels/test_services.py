@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.channels import services
-from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, PartnerCity
+from marketplace.channels.models import Channel, ChannelKind, ChannelStatus
 from marketplace.channels.services import ChannelData, ChannelError, PartnerCityData
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
+from marketplace.reference.models import PartnerCity
 from tests.channels.helpers import (
     accept,
     harz_und_heide,

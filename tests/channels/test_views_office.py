@@ -17,11 +17,11 @@ from marketplace.channels.models import (
     Nomination,
     NominationScore,
     NominationStatus,
-    PartnerCity,
     ShelfStage,
 )
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import (
     accept,

@@ -13,18 +13,12 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels import curation
 from marketplace.channels.attribution import VISIT_KEY
-from marketplace.channels.models import (
-    ChannelStatus,
-    ChannelView,
-    Nomination,
-    PartnerCity,
-    Scan,
-    ViewKind,
-)
+from marketplace.channels.models import ChannelStatus, ChannelView, Nomination, Scan, ViewKind
 from marketplace.channels.queries import partner_figures, partner_interests
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (
     ENGLISH,

@@ -18,7 +18,7 @@ from marketplace.interests.models import Interest, InterestStatus
 from marketplace.interests.services import InterestError
 from marketplace.ledger.models import AuditEntry
 from marketplace.office.models import Grouping, ReportDay
-from marketplace.office.periods import bandung_today
+from marketplace.periods import bandung_today
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import set_rate
 from tests.conftest import post_form

@@ -29,7 +29,8 @@ from marketplace.interests.pending import (
     submit_pending_interest,
 )
 from marketplace.interests.services import InterestError
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from marketplace.products.models import Product, ProductStatus
 from tests.catalog.helpers import channel
 from tests.channels.helpers import add_translation

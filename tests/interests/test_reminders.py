@@ -13,7 +13,8 @@ from marketplace.db import db, utcnow
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.interests.reminders import remind_unanswered
 from marketplace.interests.services import post_message
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from tests.factories import make_user
 from tests.interests.helpers import count, express, make_buyer, make_listing
 

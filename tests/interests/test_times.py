@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.accounts.models import BuyerProfile, BuyerType
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
 from marketplace.interests.models import Interest, Message
 from marketplace.interests.services import post_message
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import commit_and_detach
 from tests.factories import make_user
 from tests.interests.helpers import express, make_listing

@@ -16,12 +16,13 @@ from flask.testing import FlaskClient
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import verify_password
 from marketplace.businesses.models import Business, BusinessStatus
-from marketplace.channels.models import Channel, PartnerCity
+from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo import DEMO_PASSWORD
 from marketplace.media.images import image_key
 from marketplace.products.models import Product, ProductStatus
+from marketplace.reference.models import PartnerCity
 from tests.factories import make_user
 
 DEMO_EMAILS = (

@@ -21,9 +21,9 @@ from marketplace.channels.models import (
     NominationStatus,
     ShelfStage,
 )
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
 from marketplace.main.demo_lineups import demo_lineups
-from marketplace.reference.loader import load_reference_data
 from tests.main.test_cli import seed, snapshot
 
 COUNT = re.compile(r'<h2 id="results-heading">\s*(\d+) products?(?: found)?\s*</h2>')

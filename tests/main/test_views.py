@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from marketplace import create_app
 from marketplace.channels.curation import office_today
 from marketplace.channels.models import Channel, ChannelStatus
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
-from marketplace.reference.loader import load_reference_data
 from tests.conftest import post_form
 
 

@@ -16,7 +16,8 @@ from marketplace.db import db
 from marketplace.interests.models import Interest
 from marketplace.interests.services import post_message
 from marketplace.interests.transitions import mark_spam, start_negotiating, withdraw
-from marketplace.notifications.models import Notification, OutboxEmail
+from marketplace.mail.models import OutboxEmail
+from marketplace.notifications.models import Notification
 from tests.businesses.helpers import commit_and_detach, storefront  # noqa: F401
 from tests.conftest import post_form
 from tests.interests.helpers import express, make_buyer, make_listing

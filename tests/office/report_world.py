@@ -21,22 +21,16 @@ import sqlalchemy as sa
 from babel.numbers import get_currency_precision
 
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User
-from marketplace.channels.models import (
-    Channel,
-    ChannelKind,
-    Nomination,
-    NominationStatus,
-    PartnerCity,
-    Scan,
-)
+from marketplace.channels.models import Channel, ChannelKind, Nomination, NominationStatus, Scan
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.ledger.models import ExchangeRate
 from marketplace.office.activity import count_product_view
 from marketplace.office.models import Grouping, ProductViewDay
-from marketplace.office.periods import Period
 from marketplace.office.reports import country_currency
+from marketplace.periods import Period
 from marketplace.products.models import Product
+from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import make_business, make_product
 from tests.factories import make_user
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.accounts.models import User
-from marketplace.channels.models import PartnerCity
 from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
+from marketplace.reference.models import PartnerCity
 from tests.conftest import post_form
 from tests.office.helpers import submit
 

@@ -15,7 +15,7 @@ from marketplace.accounts.models import User
 from marketplace.channels import curation
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry, ExchangeRate
-from marketplace.office.periods import bandung_today
+from marketplace.periods import bandung_today
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import ENGLISH, make_channel
 from tests.office.helpers import flashes, submit

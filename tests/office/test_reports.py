@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.accounts.models import User
-from marketplace.channels.models import Channel, PartnerCity
+from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.office import rollups
 from marketplace.office.models import Grouping
 from marketplace.office.reports import Figures, Report, build_partnership, build_report
+from marketplace.reference.models import PartnerCity
 from tests.office import report_world as world
 
 SVG = "{http://www.w3.org/2000/svg}"

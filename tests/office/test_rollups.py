@@ -17,7 +17,7 @@ from marketplace.interests.models import Interest
 from marketplace.office import rollups
 from marketplace.office.activity import count_product_view
 from marketplace.office.models import Grouping, InterestFact, ProductViewDay, ReportDay
-from marketplace.office.periods import bandung_today
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 from tests.channels.helpers import make_channel, make_officer
 from tests.interests.helpers import express, make_buyer, make_listing

@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, PartnerCity
+from marketplace.channels.models import Channel, ChannelKind, ChannelStatus
+from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
-from marketplace.reference.loader import currencies, incoterms, load_reference_data, units
-from marketplace.reference.models import Certification, Subsector
+from marketplace.reference.loader import currencies, incoterms, units
+from marketplace.reference.models import Certification, PartnerCity, Subsector
 
 MODELS = (Subsector, Certification, PartnerCity, Channel)
 

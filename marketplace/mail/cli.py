@@ -11,9 +11,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from marketplace.db import begin_write, db
-from marketplace.notifications.mail import deliver
-from marketplace.notifications.models import OutboxEmail
-from marketplace.notifications.services import (
+from marketplace.mail.delivery import deliver
+from marketplace.mail.models import OutboxEmail
+from marketplace.mail.services import (
     all_emails,
     mark_failed,
     mark_sent,

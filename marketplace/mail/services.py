@@ -1,7 +1,7 @@
 """The outbox: e-mails are written in the same transaction as the change they report.
 
 Nothing here talks to a mail server; `flask send-outbox` delivers what the outbox holds (see
-`marketplace.notifications.mail`). A rolled-back change therefore never sends a message.
+`marketplace.mail.delivery`). A rolled-back change therefore never sends a message.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask_babel.speaklater import LazyString
 
 from marketplace.dates import force_timezone
 from marketplace.db import db, utcnow
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 
 
 def queue_email(to: str, subject: str, body: str) -> OutboxEmail:

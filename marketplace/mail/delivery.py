@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail.models import OutboxEmail
 
 SMTP_TIMEOUT_SECONDS = 30
 

@@ -7,8 +7,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from marketplace.db import db
-from marketplace.notifications import services
-from marketplace.notifications.models import OutboxEmail
+from marketplace.mail import services
+from marketplace.mail.models import OutboxEmail
 
 
 def test_queue_email_adds_a_pending_message(ctx: Flask) -> None:

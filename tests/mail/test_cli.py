@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
-from marketplace.notifications.models import OutboxEmail
-from marketplace.notifications.services import queue_email
+from marketplace.mail.models import OutboxEmail
+from marketplace.mail.services import queue_email
 from tests.conftest import post_form
-from tests.notifications.smtp_server import smtp_server
+from tests.mail.smtp_server import smtp_server
 
 PASSWORD = "lembang strawberries 7"
 
