@@ -13,12 +13,12 @@ from flask_login import login_user
 
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User
 from marketplace.accounts.zones import select_timezone, zone_of
-from marketplace.channels.attribution import start_channel_visit
 from marketplace.channels.models import Channel
 from marketplace.dates import force_timezone, format_day, format_when, when
 from marketplace.db import db
 from marketplace.reference.models import PartnerCity
 from marketplace.timezones import OFFICE_ZONE
+from marketplace.visits import start_channel_visit
 from tests.businesses.helpers import seed_reference
 from tests.factories import make_user
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -36,9 +35,9 @@ from marketplace.channels.services import ChannelError, accepted_count, lock_cha
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ConflictError
 from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductStatus
 
-OFFICE_TIMEZONE = ZoneInfo("Asia/Jakarta")
 NOTE_MAX = 2000
 REASON_MAX = 2000
 OPEN_STATUSES = (NominationStatus.NOMINATED, NominationStatus.ACCEPTED)
@@ -58,11 +57,6 @@ class NominationError(ChannelError):
 
 class CapacityError(NominationError):
     """Every place of the channel is taken."""
-
-
-def office_today() -> date:
-    """Application windows are calendar dates in Bandung."""
-    return datetime.now(OFFICE_TIMEZONE).date()
 
 
 def window_is_open(channel: Channel, today: date) -> bool:
@@ -134,7 +128,7 @@ def _audit(
 def nominate(
     owner: User, product: Product, channel: Channel, note: str = "", today: date | None = None
 ) -> Nomination:
-    today = today or office_today()
+    today = today or bandung_today()
     if product.business.owner_id != owner.id:
         raise NominationError(_l("You can only nominate your own products."))
     if not product.is_public:

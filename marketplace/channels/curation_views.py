@@ -43,6 +43,7 @@ from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.forms import Form
 from marketplace.ledger.rates import rate_in_force
+from marketplace.periods import bandung_today
 
 __all__ = ["bp"]
 
@@ -281,7 +282,7 @@ def tags(channel_id: int) -> Response:
     """Tags for every product on show, public or not: the shelf needs one for each (a product
     returned from the showroom has left it)."""
     channel = get_channel(channel_id)
-    today = curation.office_today()
+    today = bandung_today()
     nominations = list(
         db.session.scalars(
             queries.nominations_for_review(channel.id).where(queries.on_show())

@@ -18,6 +18,7 @@ from marketplace.channels.forms import NominationForm, WithdrawForm
 from marketplace.channels.models import Channel, Nomination
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.periods import bandung_today
 
 bp = Blueprint("nominations", __name__, url_prefix="/my/nominations")
 restrict_blueprint(bp, Role.MSME)
@@ -43,7 +44,7 @@ def index() -> str:
 
 
 def _open_channels() -> list[Channel]:
-    today = curation.office_today()
+    today = bandung_today()
     channels = db.session.scalars(queries.channels_taking_nominations()).all()
     return [channel for channel in channels if curation.window_is_open(channel, today)]
 

@@ -16,13 +16,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.channels import queries, visits
-from marketplace.channels.attribution import start_channel_visit
 from marketplace.channels.catalog import catalog_pdf
 from marketplace.channels.curation import (
     accepts_nominations,
     has_ended,
     is_past,
-    office_today,
     shown_status,
 )
 from marketplace.channels.models import Channel, Nomination, ViewKind
@@ -33,8 +31,10 @@ from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product
-from marketplace.products.prices import use_page_channel, viewer_rate
+from marketplace.products.prices import use_page_currency, viewer_rate
+from marketplace.visits import start_channel_visit
 
 bp = Blueprint("channels", __name__)
 
@@ -89,7 +89,7 @@ def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channe
 def index() -> str:
     """Current channels, editions of a series together; then the past ones, newest first:
     archived by the office, or open or closed but with their dates over."""
-    today = office_today()
+    today = bandung_today()
     listed = list(db.session.scalars(queries.listed_channels()))
     ended = [channel for channel in listed if has_ended(channel, today)]
     past = sorted(
@@ -117,9 +117,9 @@ def show(slug: str) -> str:
     choice or browser says otherwise; the call to MSMEs after it, only while it applies."""
     channel = _channel(slug)
     use_channel_language(channel.locale)
-    today = office_today()
+    today = bandung_today()
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
-    use_page_channel(channel)
+    use_page_currency(channel.currency)
     rate = viewer_rate().rate
     past = is_past(channel, today)
     html = render_template(
@@ -142,7 +142,7 @@ def show(slug: str) -> str:
 @bp.get("/channels/<slug>/catalog.pdf")
 def catalog(slug: str) -> Response:
     channel = _channel(slug)
-    today = office_today()
+    today = bandung_today()
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
     rate = db.session.scalar(rate_in_force(channel.currency, today))
     data = catalog_pdf(channel, nominations, rate, today)

@@ -29,7 +29,6 @@ from werkzeug.wrappers import Response
 
 from marketplace.accounts.services import normalise_email
 from marketplace.accounts.views import MAIL_LIMIT_PER_EMAIL
-from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.errors import ServiceError
@@ -42,6 +41,7 @@ from marketplace.interests.quick_forms import QuickInterestForm, likely_country
 from marketplace.products import queries as product_queries
 from marketplace.products.display import texts
 from marketplace.products.models import Product
+from marketplace.visits import current_visit_channel_id
 
 bp = Blueprint("quick_interest", __name__)
 

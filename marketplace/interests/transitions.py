@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.channels.curation import office_today
 from marketplace.db import db, lock, utcnow
 from marketplace.interests import events, queries
 from marketplace.interests.models import OPEN_INTEREST_STATUSES, Interest, InterestStatus
@@ -40,6 +39,7 @@ from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.ledger.models import AbuseReport, ReportStatus
 from marketplace.ledger.rates import rate_in_force
 from marketplace.money import RUPIAH, minor_digits
+from marketplace.periods import bandung_today
 from marketplace.reference.loader import currencies
 
 VALUE_MAX_IDR = 10**15  # a quadrillion rupiah: beyond any deal, inside a 64-bit integer
@@ -194,7 +194,7 @@ def deal_terms(
     if currency == RUPIAH:
         return amount, Decimal(1)
     if idr_per_unit is None:
-        rate = db.session.scalar(rate_in_force(currency, office_today()))
+        rate = db.session.scalar(rate_in_force(currency, bandung_today()))
         if rate is None:
             raise InterestError(
                 _(

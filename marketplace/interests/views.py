@@ -22,7 +22,6 @@ from marketplace.accounts.guards import check_role, restrict_blueprint
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.ownership import own_business_or_none
 from marketplace.businesses.services import may_see_contact
-from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
@@ -46,6 +45,7 @@ from marketplace.page_writes import write_after_read
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
 from marketplace.reference.loader import currencies
+from marketplace.visits import current_visit_channel_id
 
 bp = Blueprint("interests", __name__)
 restrict_blueprint(bp, visitors_may_open=("interests.new",))

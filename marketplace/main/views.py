@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.services import set_locale
 from marketplace.catalog.cards import make_cards
-from marketplace.channels.curation import is_past, office_today
+from marketplace.channels.curation import is_past
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
 from marketplace.link_preview import share_page
 from marketplace.main import queries
+from marketplace.periods import bandung_today
 from marketplace.products.queries import newest_products
 from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
@@ -27,7 +28,7 @@ bp = Blueprint("main", __name__)
 def home() -> str:
     """Current channels first; one whose dates are over is still listed, after them, marked
     as a past edition."""
-    today = office_today()
+    today = bandung_today()
     channels = db.session.scalars(queries.public_channels()).all()
     past = {channel.id for channel in channels if is_past(channel, today)}
     return render_template(

@@ -17,26 +17,26 @@ page shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.numbers import get_territory_currencies
-from flask import g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
-from marketplace.channels.attribution import current_visit_channel_id
-from marketplace.channels.curation import office_today
-from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
 from marketplace.money import RUPIAH
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 
 LOCALE_CURRENCIES = {"de": "EUR", "fr": "EUR", "ko": "KRW", "ms": "MYR", "zh": "CNY"}
 _CACHE_KEY = "viewer_rate"
 _PAGE_CHANNEL_KEY = "price_page_channel"
+VISIT_CURRENCY = "marketplace.visit_currency"  # in `app.extensions`: finds the visit's currency
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,17 @@ class ViewerRate:
     rate: ExchangeRate | None
 
 
-def use_page_channel(channel: Channel) -> None:
-    """This page shows `channel`: its currency comes before the visit's (step 3)."""
-    g.setdefault(_PAGE_CHANNEL_KEY, channel.currency)
+def use_page_currency(currency: str) -> None:
+    """This page shows a channel whose currency is `currency`: it comes before the visit's
+    (step 3)."""
+    g.setdefault(_PAGE_CHANNEL_KEY, currency)
     g.pop(_CACHE_KEY, None)
+
+
+def init_visit_currency(app: Flask, find: Callable[[], str | None]) -> None:
+    """Let step 3 ask `find` for the currency of the channel this visit came through (the
+    channels know it; they sit above this module)."""
+    app.extensions[VISIT_CURRENCY] = find
 
 
 def _buyer_currency() -> str | None:
@@ -68,9 +75,8 @@ def _channel_currency() -> str | None:
     page = g.get(_PAGE_CHANNEL_KEY)
     if page:
         return str(page)
-    channel_id = current_visit_channel_id()
-    channel = db.session.get(Channel, channel_id) if channel_id is not None else None
-    return channel.currency if channel is not None else None
+    find = current_app.extensions.get(VISIT_CURRENCY)
+    return find() if find is not None else None
 
 
 def english_region_currency() -> str | None:
@@ -106,7 +112,7 @@ def viewer_rate() -> ViewerRate:
         cached: ViewerRate = g.get(_CACHE_KEY)
         return cached
     currency = viewer_currency()
-    rate = db.session.scalar(rate_in_force(currency, office_today())) if currency else None
+    rate = db.session.scalar(rate_in_force(currency, bandung_today())) if currency else None
     found = ViewerRate(currency, rate)
     g.setdefault(_CACHE_KEY, found)
     return found

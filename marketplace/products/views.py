@@ -18,7 +18,6 @@ from marketplace.businesses.forms import subsector_choices
 from marketplace.businesses.models import Business
 from marketplace.businesses.ownership import own_business_or_none
 from marketplace.businesses.services import may_see_contact
-from marketplace.channels.attribution import current_visit_channel_id
 from marketplace.channels.models import Channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
@@ -43,6 +42,7 @@ from marketplace.products.services import (
 )
 from marketplace.products.sharing import share_product
 from marketplace.reference.loader import units
+from marketplace.visits import current_visit_channel_id
 
 public_bp = Blueprint("products", __name__)
 bp = Blueprint("my_products", __name__, url_prefix="/my/products")

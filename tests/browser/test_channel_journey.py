@@ -12,10 +12,10 @@ from flask import session as flask_session
 from playwright.sync_api import Browser, Page, expect
 
 from marketplace.accounts.models import Role
-from marketplace.channels.attribution import VISIT_KEY, current_visit_channel_id
 from marketplace.channels.models import Scan
 from marketplace.db import db
 from marketplace.interests.models import Interest
+from marketplace.visits import VISIT_KEY, current_visit_channel_id
 from tests.browser.conftest import LiveServer
 from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
 from tests.channels.helpers import (

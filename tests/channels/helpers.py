@@ -21,6 +21,7 @@ from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.media.backend import current_storage
 from marketplace.media.images import store_image
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import PartnerCity
 from marketplace.slugs import unique_slug
@@ -135,4 +136,4 @@ def real_photo(product: Product, seed: int = 1) -> ProductImage:
 
 
 def yesterday() -> date:
-    return curation.office_today() - timedelta(days=1)
+    return bandung_today() - timedelta(days=1)

@@ -6,13 +6,9 @@ from datetime import timedelta
 
 from flask import Flask, session
 
-from marketplace.channels.attribution import (
-    VISIT_KEY,
-    current_visit_channel_id,
-    start_channel_visit,
-)
 from marketplace.db import utcnow
 from marketplace.i18n import CHANNEL_LOCALE_KEY, channel_locale
+from marketplace.visits import VISIT_KEY, current_visit_channel_id, start_channel_visit
 
 
 def test_a_visit_counts_for_24_hours(app: Flask) -> None:

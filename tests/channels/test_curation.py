@@ -22,6 +22,7 @@ from marketplace.channels.services import accepted_count
 from marketplace.db import db
 from marketplace.errors import ConflictError
 from marketplace.ledger.models import AuditEntry
+from marketplace.periods import bandung_today
 from marketplace.products.models import ProductStatus
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (
@@ -84,7 +85,7 @@ def test_only_published_products_of_verified_businesses(ctx: Flask) -> None:
 def test_only_open_channels_inside_their_window(ctx: Flask) -> None:
     (product,) = owner_with_products(1)
     owner = product.business.owner
-    today = curation.office_today()
+    today = bandung_today()
 
     closed = make_channel("Closed fair", status=ChannelStatus.CLOSED)
     with pytest.raises(NominationError, match="not taking"):

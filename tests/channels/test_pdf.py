@@ -19,10 +19,10 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 
 from marketplace.accounts.models import User
-from marketplace.channels import curation
 from marketplace.channels.models import Channel, Nomination, Scan
 from marketplace.channels.tag_sheet import TAGS_PER_PAGE
 from marketplace.db import db
+from marketplace.periods import bandung_today
 from marketplace.reference.models import PartnerCity
 from marketplace.units import quantity, unit_label
 from tests.businesses.helpers import commit_and_detach, make_business, make_product
@@ -58,7 +58,7 @@ def _lineup(app: Flask, count: int = PRODUCTS) -> tuple[User, int, dict[str, str
         nominations = nominate_all(products, channel)
         for nomination in nominations:
             accept(officer, nomination)
-        set_rate("EUR", "18150.50", curation.office_today() - timedelta(days=2))
+        set_rate("EUR", "18150.50", bandung_today() - timedelta(days=2))
         tokens = {str(n.qr_token): n.product.slug for n in nominations}
         channel_id = channel.id
         commit_and_detach(officer)

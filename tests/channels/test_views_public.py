@@ -12,13 +12,14 @@ from flask.testing import FlaskClient
 from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels import curation
-from marketplace.channels.attribution import VISIT_KEY
 from marketplace.channels.models import ChannelStatus, ChannelView, Nomination, Scan, ViewKind
 from marketplace.channels.queries import partner_figures, partner_interests
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity
+from marketplace.visits import VISIT_KEY
 from tests.businesses.helpers import make_business, make_product
 from tests.channels.helpers import (
     ENGLISH,
@@ -49,7 +50,7 @@ def _fair_with_lineup(app: Flask) -> dict[str, object]:
         accept(officer, noms[0])
         accept(officer, noms[1])
         curation.decide_nomination(officer, noms[3], False, "Not for a consumer fair.")
-        set_rate("EUR", "18000", curation.office_today() - timedelta(days=3))
+        set_rate("EUR", "18000", bandung_today() - timedelta(days=3))
         db.session.commit()
         return {
             "channel_id": channel.id,

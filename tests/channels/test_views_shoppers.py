@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from marketplace.channels import curation, shelf
 from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Scan, ShelfStage
 from marketplace.db import db
+from marketplace.periods import bandung_today
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import (
     ENGLISH,
@@ -103,7 +104,7 @@ def test_a_closed_channel_makes_no_call_to_msmes(app: Flask, client: FlaskClient
 def test_a_channel_whose_dates_have_passed_is_shown_as_past(
     app: Flask, client: FlaskClient
 ) -> None:
-    today = curation.office_today()
+    today = bandung_today()
     with app.app_context():
         channel = harz_und_heide(
             capacity=None, starts_on=today - timedelta(days=12), ends_on=today - timedelta(days=8)
@@ -134,7 +135,7 @@ def test_a_channel_whose_dates_have_passed_is_shown_as_past(
 
 
 def test_past_means_the_last_day_of_an_event_not_the_opening_of_a_showroom(ctx: Flask) -> None:
-    today = curation.office_today()
+    today = bandung_today()
     long_ago = today - timedelta(days=3000)
     fair = make_channel("One-day fair", kind=ChannelKind.TRADE_FAIR, starts_on=long_ago)
     showroom = make_channel("Old showroom", kind=ChannelKind.SHOWROOM, starts_on=long_ago)
@@ -244,7 +245,7 @@ def test_the_seeded_harz_und_heide_of_may_2026_is_past_after_its_dates(
     app: Flask, client: FlaskClient
 ) -> None:
     html = _page(client, "harz-und-heide")
-    past = curation.office_today() > date(2026, 5, 25)
+    past = bandung_today() > date(2026, 5, 25)
     assert ("Past edition" in html) is past
     assert ("For Bandung MSMEs" in html) is not past
 
@@ -252,7 +253,7 @@ def test_the_seeded_harz_und_heide_of_may_2026_is_past_after_its_dates(
 def test_the_channels_index_says_open_for_nominations_only_while_they_are_taken(
     app: Flask, client: FlaskClient
 ) -> None:
-    today = curation.office_today()
+    today = bandung_today()
     with app.app_context():
         harz_und_heide(
             capacity=None, starts_on=today - timedelta(days=12), ends_on=today - timedelta(days=8)

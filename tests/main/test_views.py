@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import create_app
-from marketplace.channels.curation import office_today
 from marketplace.channels.models import Channel, ChannelStatus
 from marketplace.channels.seed import load_reference_data
 from marketplace.db import db
+from marketplace.periods import bandung_today
 from tests.conftest import post_form
 
 
@@ -67,7 +67,7 @@ def test_home_page_links_every_public_channel(app: Flask, client: FlaskClient) -
 def test_home_page_marks_a_channel_whose_dates_have_passed_and_lists_it_last(
     app: Flask, client: FlaskClient
 ) -> None:
-    today = office_today()
+    today = bandung_today()
     with app.app_context():
         load_reference_data()
         harz = db.session.scalars(sa.select(Channel).where(Channel.slug == "harz-und-heide")).one()
