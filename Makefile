@@ -54,10 +54,12 @@ migrate: deps
 seed: migrate
 	$(FLASK) seed-demo
 
+# Style, types, the layers' import contract (pyproject.toml) and dead code.
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	PYTHONPATH=. $(BIN)/lint-imports
 
 # Extract strings into the catalog template and merge them into every language.
 messages: dev-deps
