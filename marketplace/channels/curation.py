@@ -111,7 +111,7 @@ def reload_nomination(nomination_id: int) -> Nomination:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
-        raise ConflictError(str(_l("This nomination no longer exists.")))
+        raise ConflictError(_l("This nomination no longer exists."))
     return found
 
 
@@ -187,7 +187,7 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
     lock_channel(nomination.channel_id)
     current = reload_nomination(nomination.id)
     if current.status not in OPEN_STATUSES:
-        raise ConflictError(str(_l("This nomination is no longer open.")))
+        raise ConflictError(_l("This nomination is no longer open."))
     if current.stage not in NOT_YET_SHIPPED:
         raise NominationError(_l("The product has been shipped and can no longer be withdrawn."))
     before = current.status.value
@@ -247,7 +247,7 @@ def decide_nomination(
     channel = lock_channel(nomination.channel_id)
     current = reload_nomination(nomination.id)
     if current.status != NominationStatus.NOMINATED:
-        raise ConflictError(str(_l("Someone else has already decided this nomination.")))
+        raise ConflictError(_l("Someone else has already decided this nomination."))
     if channel.status not in (ChannelStatus.OPEN, ChannelStatus.CLOSED):
         raise NominationError(_l("Nominations of a draft or archived channel cannot be decided."))
     if accept:

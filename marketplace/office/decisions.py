@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
@@ -81,11 +81,11 @@ def lock(model: type[M], row_id: int) -> M:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
-        raise ConflictError(_("This item no longer exists."))
+        raise ConflictError(_l("This item no longer exists."))
     return found
 
 
-def conflict_message(subject_type: str, subject_id: int) -> str:
+def conflict_message(subject_type: str, subject_id: int) -> LazyString:
     """Who changed the item last, and when, in words for the officer."""
     entry = db.session.scalar(
         sa.select(AuditEntry)
@@ -94,18 +94,18 @@ def conflict_message(subject_type: str, subject_id: int) -> str:
         .limit(1)
     )
     if entry is None:
-        return _("This item changed after you opened it. Please look at it again.")
+        return _l("This item changed after you opened it. Please look at it again.")
     when = format_when(entry.at)  # the officer's zone (Bandung's unless they chose another)
-    what = str(DONE.get(entry.action, entry.action))
+    what = DONE.get(entry.action, entry.action)  # translated with the message, when shown
     actor = entry.actor
     if actor is not None and actor.is_staff:
-        return _(
+        return _l(
             "Another officer already decided this item (%(what)s by %(who)s at %(when)s).",
             what=what,
             who=actor.name,
             when=when,
         )
-    return _(
+    return _l(
         "This item changed after you opened it (%(what)s at %(when)s). Please look at it again.",
         what=what,
         when=when,
@@ -201,7 +201,7 @@ def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
 
 def reactivate_user(officer: User, user_id: int, seen: str, reason: str) -> User:
     if not reason.strip():
-        raise accounts.AccountError(_("Give a reason for the reactivation."))
+        raise accounts.AccountError(_l("Give a reason for the reactivation."))
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
     accounts.reactivate_user(user, officer, reason)
