@@ -132,7 +132,7 @@ def _audit(
 
 
 def nominate(
-    owner: User, product: Product, channel: Channel, note: str = "", today: date | None = None
+    product: Product, owner: User, channel: Channel, note: str = "", today: date | None = None
 ) -> Nomination:
     today = today or office_today()
     if product.business.owner_id != owner.id:
@@ -179,7 +179,7 @@ def can_withdraw(nomination: Nomination) -> bool:
     return nomination.status in OPEN_STATUSES and nomination.stage in NOT_YET_SHIPPED
 
 
-def withdraw(owner: User, nomination: Nomination) -> Nomination:
+def withdraw(nomination: Nomination, owner: User) -> Nomination:
     """The owner takes a product back, until it has been shipped. A QR token already issued
     stays with the withdrawn nomination (printed tags keep working, see `visits`)."""
     if nomination.product.business.owner_id != owner.id:
@@ -202,7 +202,7 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
 
 
 def score_nomination(
-    officer: User, nomination: Nomination, score: int, comment: str = ""
+    nomination: Nomination, officer: User, score: int, comment: str = ""
 ) -> NominationScore:
     """One score per officer: scoring again replaces the earlier score. The nomination's row
     is locked first, so the same officer's two clicks at once make one score, not an error."""
@@ -228,8 +228,8 @@ def score_nomination(
 
 
 def decide_nomination(
-    officer: User,
     nomination: Nomination,
+    officer: User,
     accept: bool,
     reason: str,
     shelf_code: str | None = None,

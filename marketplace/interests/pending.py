@@ -304,8 +304,8 @@ def confirm_pending_interest(token: str) -> Confirmation:
         raise tokens.TokenUsedError()
     buyer, new_account = _buyer_for(pending)
     submission = express_interest(
-        buyer,
         pending.product,
+        buyer,
         InterestData(message=pending.message, quantity=pending.quantity, unit=pending.unit),
         submission_key=pending.submission_key,
         channel_id=pending.channel_id,

@@ -194,8 +194,8 @@ def _existing_channel(channel_id: int | None) -> int | None:
 
 
 def express_interest(
-    buyer: User,
     product: Product,
+    buyer: User,
     data: InterestData,
     *,
     submission_key: str,

@@ -19,7 +19,7 @@ from marketplace.products.models import Product
 SHORTLIST_MAX = 500
 
 
-def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, bool]:
+def add_to_shortlist(product: Product, buyer: User) -> tuple[ShortlistEntry, bool]:
     """The entry, and whether it was added now."""
     if buyer.role != Role.BUYER:
         raise InterestError(_l("Only buyers keep a shortlist."))
@@ -51,7 +51,7 @@ def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, boo
     return entry, True
 
 
-def remove_from_shortlist(buyer: User, product_id: int) -> bool:
+def remove_from_shortlist(product_id: int, buyer: User) -> bool:
     """Whether an entry was removed."""
     entry = db.session.scalar(queries.shortlist_entry(buyer.id, product_id))
     if entry is None:

@@ -113,8 +113,8 @@ def new(slug: str) -> PageResponse:
     if form.validate_on_submit():
         try:
             result = services.express_interest(
-                buyer,
                 product,
+                buyer,
                 form.to_data(),
                 submission_key=form.submission_key.data or "",
                 channel_id=current_visit_channel_id(),

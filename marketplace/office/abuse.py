@@ -49,7 +49,7 @@ def _clean(note: str) -> str:
 
 
 def resolve_report(
-    officer: User, report_id: int, seen: str, note: str = "", mark_spam: bool = False
+    report_id: int, officer: User, seen: str, note: str = "", mark_spam: bool = False
 ) -> AbuseReport:
     """Close the report as dealt with; with `mark_spam`, an open reported conversation is closed
     as spam too (its buyer is not told, see `interests.transitions.mark_spam`)."""
@@ -76,7 +76,7 @@ def resolve_report(
     return report
 
 
-def dismiss_report(officer: User, report_id: int, seen: str, reason: str) -> AbuseReport:
+def dismiss_report(report_id: int, officer: User, seen: str, reason: str) -> AbuseReport:
     """Nothing to act on: the reason says why, for the record."""
     text = _clean(reason)
     if not text:

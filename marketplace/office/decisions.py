@@ -124,17 +124,17 @@ def _decide_business(business_id: int, seen: str, action: Callable[[Business], N
     return business
 
 
-def verify_business(officer: User, business_id: int, seen: str) -> Business:
+def verify_business(business_id: int, officer: User, seen: str) -> Business:
     return _decide_business(business_id, seen, lambda b: businesses.verify_business(b, officer))
 
 
-def reject_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def reject_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     return _decide_business(
         business_id, seen, lambda b: businesses.reject_business(b, officer, reason)
     )
 
 
-def suspend_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def suspend_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """The business's products leave the catalog, its channel line-ups and search at once:
     every public list shows only products of verified businesses."""
     return _decide_business(
@@ -142,7 +142,7 @@ def suspend_business(officer: User, business_id: int, seen: str, reason: str) ->
     )
 
 
-def reinstate_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def reinstate_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """Back to verified; the reason is kept in the audit log."""
     return _decide_business(
         business_id,
@@ -158,11 +158,11 @@ def _decide_product(product_id: int, seen: str, action: Callable[[Product], None
     return product
 
 
-def approve_product(officer: User, product_id: int, seen: str) -> Product:
+def approve_product(product_id: int, officer: User, seen: str) -> Product:
     return _decide_product(product_id, seen, lambda p: products.approve_product(p, officer))
 
 
-def reject_product(officer: User, product_id: int, seen: str, reason: str) -> Product:
+def reject_product(product_id: int, officer: User, seen: str, reason: str) -> Product:
     return _decide_product(product_id, seen, lambda p: products.reject_product(p, officer, reason))
 
 
@@ -173,7 +173,7 @@ class BulkResult:
     skipped: list[tuple[int, str | None, str]] = field(default_factory=list)
 
 
-def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkResult:
+def approve_products(selection: list[tuple[int, str]], officer: User) -> BulkResult:
     """Approve each selected (product id, seen token); one that changed meanwhile or cannot be
     approved is left as it is and reported, the others are approved."""
     result = BulkResult()
@@ -181,7 +181,7 @@ def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkRes
     for product_id, seen in selection:
         try:
             with db.session.begin_nested():
-                result.approved.append(approve_product(officer, product_id, seen))
+                result.approved.append(approve_product(product_id, officer, seen))
         except ServiceError as error:
             product = db.session.get(Product, product_id)
             result.skipped.append(
@@ -190,7 +190,7 @@ def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkRes
     return result
 
 
-def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+def suspend_user(user_id: int, officer: User, seen: str, reason: str) -> User:
     """A suspended person cannot log in, and every session of theirs ends at once."""
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
@@ -199,7 +199,7 @@ def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
     return user
 
 
-def reactivate_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+def reactivate_user(user_id: int, officer: User, seen: str, reason: str) -> User:
     if not reason.strip():
         raise accounts.AccountError(_l("Give a reason for the reactivation."))
     user = lock(User, user_id)
