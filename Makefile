@@ -58,6 +58,7 @@ lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/vulture marketplace vulture_whitelist.py --min-confidence 60
 
 # Extract strings into the catalog template and merge them into every language.
 messages: dev-deps

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 OFFICE_ZONE = "Asia/Jakarta"
 OFFICE_CITY = "Bandung"
-ZONE_MAX = 64  # the longest IANA name has 32 characters
 
 
 @cache

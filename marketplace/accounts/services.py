@@ -354,13 +354,6 @@ def record_login(user: User, password: str) -> None:
     db.session.flush()
 
 
-def authenticate(email: str, password: str) -> User:
-    """`check_credentials`, then `record_login`, in one transaction."""
-    user = check_credentials(email, password)
-    record_login(user, password)
-    return user
-
-
 def end_sessions(user: User) -> None:
     """Every session and remember-me cookie of the user stops working."""
     user.end_all_sessions()
