@@ -213,12 +213,12 @@ def test_read_markers_drive_the_unread_flags(ctx: Flask) -> None:
     business_id = product.business_id
 
     def owner_unread() -> bool:
-        return {row[0]: row[1] for row in db.session.execute(queries.business_inbox(business_id))}[
+        return {row: row.unread for row in db.session.scalars(queries.business_inbox(business_id))}[
             interest
         ]
 
     def buyer_unread() -> bool:
-        return {row[0]: row[1] for row in db.session.execute(queries.buyer_interests(buyer.id))}[
+        return {row: row.unread for row in db.session.scalars(queries.buyer_interests(buyer.id))}[
             interest
         ]
 
