@@ -60,6 +60,7 @@ lint: dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	PYTHONPATH=. $(BIN)/lint-imports
+	$(BIN)/vulture marketplace vulture_whitelist.py --min-confidence 60
 
 # Extract strings into the catalog template and merge them into every language.
 messages: dev-deps

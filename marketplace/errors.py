@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response as BaseResponse
@@ -12,9 +13,13 @@ from marketplace.db import db
 
 
 class ServiceError(Exception):
-    """A rule of the marketplace was not met; `message` is safe to show to the person."""
+    """A rule of the marketplace was not met; `message` is safe to show to the person.
 
-    def __init__(self, message: str) -> None:
+    The message is lazy (`lazy_gettext`): a service may run before the reader's language is
+    known, or outside a request, and the text is translated when it is shown.
+    """
+
+    def __init__(self, message: LazyString) -> None:
         super().__init__(message)
         self.message = message
 

@@ -12,15 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
-from marketplace.db import db
-
 OFFICE_TIMEZONE = ZoneInfo("Asia/Jakarta")
 # Bandung has kept UTC+7 all year since 1964; SQLite shifts timestamps by this fixed offset.
 OFFICE_UTC_OFFSET_HOURS = 7
 DEFAULT_MONTHS = 12
-MAX_DAYS = 366 * 10
 
 
 def bandung_today() -> date:
@@ -74,10 +69,3 @@ class Period:
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
-
-
-def month_of(column: sa.ColumnElement[datetime]) -> sa.ColumnElement[str]:
-    """The Bandung month of a UTC timestamp column, as "YYYY-MM", computed by the database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone(OFFICE_TIMEZONE.key, column), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column, f"+{OFFICE_UTC_OFFSET_HOURS} hours")

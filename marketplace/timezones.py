@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 OFFICE_ZONE = "Asia/Jakarta"
 OFFICE_CITY = "Bandung"
-ZONE_MAX = 64  # the longest IANA name has 32 characters
 VISIT_ZONE = "marketplace.visit_zone"  # in `app.extensions`: finds the zone of the visit
 
 

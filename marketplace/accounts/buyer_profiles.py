@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import BuyerProfile, Role, User
 from marketplace.accounts.services import AccountError, BuyerDetails, check_buyer, set_locale
@@ -30,7 +30,7 @@ class BuyerProfileData:
 def update_buyer_profile(user: User, data: BuyerProfileData) -> BuyerProfile:
     """Save the profile (creating it for a buyer who has none yet)."""
     if user.role != Role.BUYER:
-        raise AccountError(_("Only buyers have a buyer profile."))
+        raise AccountError(_l("Only buyers have a buyer profile."))
     details = check_buyer(data.details, complete=True)
     codes = sorted(set(data.subsector_codes))
     subsectors = (
@@ -39,10 +39,10 @@ def update_buyer_profile(user: User, data: BuyerProfileData) -> BuyerProfile:
         else []
     )
     if len(subsectors) != len(codes):
-        raise AccountError(_("Choose subsectors from the list."))
+        raise AccountError(_l("Choose subsectors from the list."))
     currency = data.preferred_currency or None
     if currency is not None and currency not in currencies():
-        raise AccountError(_("Choose a currency from the list."))
+        raise AccountError(_l("Choose a currency from the list."))
     set_locale(user, data.locale)
     profile = user.buyer_profile
     if profile is None:

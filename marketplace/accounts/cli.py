@@ -81,6 +81,6 @@ def create_user(
         )
     except ServiceError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from error
+        raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {role} {user.email}")

@@ -78,7 +78,7 @@ def email_is_valid(form: Form, field: Field) -> None:
     try:
         field.data = check_email(field.data or "")
     except AccountError as error:
-        raise ValidationError(error.message) from error
+        raise ValidationError(str(error.message)) from error
 
 
 class RegisterForm(Form):
@@ -120,7 +120,7 @@ class RegisterForm(Form):
         try:
             check_password_rules(field.data or "", normalise_email(self.email.data or ""))
         except AccountError as error:
-            raise ValidationError(error.message) from error
+            raise ValidationError(str(error.message)) from error
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Only what the person's role and type need: an MSME owner nothing more; a buyer the

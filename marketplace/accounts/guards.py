@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
 from flask import Blueprint, abort, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.models import Role
 from marketplace.extensions import login_manager
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def check_role(*roles: Role) -> Response | None:
@@ -23,20 +17,6 @@ def check_role(*roles: Role) -> Response | None:
     if roles and current_user.role not in roles:
         abort(403)
     return None
-
-
-def roles_required(*roles: Role) -> Callable[[F], F]:
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            denied = check_role(*roles)
-            if denied is not None:
-                return denied
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorator
 
 
 def restrict_blueprint(

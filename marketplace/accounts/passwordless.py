@@ -10,7 +10,7 @@ or through "forgot your password". Adds and flushes; the caller commits.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import hash_password, unusable_password
@@ -37,7 +37,7 @@ def open_buyer_account(*, email: str, name: str, locale: str, buyer: BuyerDetail
     if locale not in UI_LOCALES:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if find_user(email) is not None:
-        raise EmailTakenError(_("An account with this e-mail address already exists."))
+        raise EmailTakenError(_l("An account with this e-mail address already exists."))
     user = User(
         email=email,
         name=name,
@@ -53,7 +53,7 @@ def choose_password(user: User, password: str) -> None:
     """The first password of an account opened by a link; a password once chosen is changed
     with the current one (`services.change_password`)."""
     if user.has_password:
-        raise AccountError(_("Your account already has a password."))
+        raise AccountError(_l("Your account already has a password."))
     check_password_rules(password, user.email)
     user.password_hash = hash_password(password)
     db.session.flush()

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import tokens
@@ -55,7 +54,7 @@ class LoginFailedError(AccountError):
     """One message for every failure, so a login never reveals whether an address is known."""
 
     def __init__(self) -> None:
-        super().__init__(_("E-mail or password is incorrect."))
+        super().__init__(_l("E-mail or password is incorrect."))
 
 
 @dataclass(frozen=True)
@@ -82,24 +81,24 @@ def check_email(raw: str) -> str:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise AccountError(_("Enter a valid e-mail address.")) from exc
+        raise AccountError(_l("Enter a valid e-mail address.")) from exc
     return email
 
 
 def check_password_rules(password: str, email: str) -> None:
     """At least ten characters, not one character repeated, not the e-mail address itself."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(_("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        raise WeakPasswordError(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
     if len(set(password)) == 1:
-        raise WeakPasswordError(_("Use more than one different character."))
+        raise WeakPasswordError(_l("Use more than one different character."))
     if password.strip().lower() == normalise_email(email):
-        raise WeakPasswordError(_("Your password must not be your e-mail address."))
+        raise WeakPasswordError(_l("Your password must not be your e-mail address."))
 
 
 def check_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name or len(name) > 120:
-        raise AccountError(_("Enter your name (at most 120 characters)."))
+        raise AccountError(_l("Enter your name (at most 120 characters)."))
     return name
 
 
@@ -121,14 +120,14 @@ def check_buyer(details: BuyerDetails, *, complete: bool) -> BuyerDetails:
     company = " ".join(details.company.split()) if business else ""
     city = " ".join(details.city.split())
     if (business and not company) or len(company) > 160:
-        raise AccountError(_("Enter your company's name (at most 160 characters)."))
+        raise AccountError(_l("Enter your company's name (at most 160 characters)."))
     if (complete and business and not city) or len(city) > 120:
-        raise AccountError(_("Enter your city (at most 120 characters)."))
+        raise AccountError(_l("Enter your city (at most 120 characters)."))
     if not is_country_code(details.country_code):
-        raise AccountError(_("Choose your country."))
+        raise AccountError(_l("Choose your country."))
     if details.partner_city_id is not None:
         if db.session.get(PartnerCity, details.partner_city_id) is None:
-            raise AccountError(_("Choose a partner city from the list."))
+            raise AccountError(_l("Choose a partner city from the list."))
     return BuyerDetails(
         company=company,
         buyer_type=BuyerType(details.buyer_type),
@@ -164,10 +163,10 @@ def create_account(
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if role == Role.BUYER:
         if buyer is None:
-            raise AccountError(_("A buyer account needs the company's details."))
+            raise AccountError(_l("A buyer account needs the company's details."))
         buyer = check_buyer(buyer, complete=False)
     if find_user(email) is not None:
-        raise EmailTakenError(_("An account with this e-mail address already exists."))
+        raise EmailTakenError(_l("An account with this e-mail address already exists."))
 
     user = User(
         email=email,
@@ -195,7 +194,7 @@ def add_new_user(user: User, buyer: BuyerDetails | None) -> User:
         with db.session.begin_nested():
             db.session.add(user)
     except sa.exc.IntegrityError as exc:
-        raise EmailTakenError(_("An account with this e-mail address already exists.")) from exc
+        raise EmailTakenError(_l("An account with this e-mail address already exists.")) from exc
     return user
 
 
@@ -217,11 +216,11 @@ def register_account(
     reveals who has an account. Returns the new user, or None when the address was taken.
     """
     if role not in SELF_SERVICE_ROLES:
-        raise AccountError(_("Choose whether you are an MSME owner or a buyer."))
+        raise AccountError(_l("Choose whether you are an MSME owner or a buyer."))
     email = check_email(email)
     if role == Role.BUYER:
         if buyer is None:
-            raise AccountError(_("A buyer account needs the company's details."))
+            raise AccountError(_l("A buyer account needs the company's details."))
         buyer = check_buyer(buyer, complete=False)
     existing = find_user(email)
     if existing is not None:
@@ -245,7 +244,7 @@ def register_account(
 
 def send_verification(user: User, next_url: str | None = None) -> OutboxEmail:
     if user.email_verified_at is not None:
-        raise AccountError(_("Your e-mail address is already verified."))
+        raise AccountError(_l("Your e-mail address is already verified."))
     hours = current_app.config["TOKEN_MAX_AGE"] // 3600
     return queue_template_email(
         user.email,
@@ -355,13 +354,6 @@ def record_login(user: User, password: str) -> None:
     db.session.flush()
 
 
-def authenticate(email: str, password: str) -> User:
-    """`check_credentials`, then `record_login`, in one transaction."""
-    user = check_credentials(email, password)
-    record_login(user, password)
-    return user
-
-
 def end_sessions(user: User) -> None:
     """Every session and remember-me cookie of the user stops working."""
     user.end_all_sessions()
@@ -371,10 +363,10 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """The current password must be given; other sessions of the account end."""
     if not verify_password(user.password_hash, current_password):
-        raise WrongPasswordError(_("Your current password is not correct."))
+        raise WrongPasswordError(_l("Your current password is not correct."))
     check_password_rules(new_password, user.email)
     if new_password == current_password:
-        raise WeakPasswordError(_("Choose a password different from the current one."))
+        raise WeakPasswordError(_l("Choose a password different from the current one."))
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
     db.session.flush()
@@ -393,7 +385,7 @@ def update_settings(user: User, name: str, locale: str, timezone: str | None = N
 
 def set_locale(user: User, locale: str) -> None:
     if locale not in UI_LOCALES:
-        raise AccountError(_("Choose a language from the list."))
+        raise AccountError(_l("Choose a language from the list."))
     user.locale = locale
     db.session.flush()
 
@@ -401,7 +393,7 @@ def set_locale(user: User, locale: str) -> None:
 def set_timezone(user: User, timezone: str | None) -> None:
     """An IANA zone that zoneinfo and Babel both know, or None: the automatic zone."""
     if timezone is not None and not is_known_zone(timezone):
-        raise AccountError(_("Choose a time zone from the list."))
+        raise AccountError(_l("Choose a time zone from the list."))
     user.timezone = timezone
     db.session.flush()
 
@@ -412,11 +404,11 @@ def set_timezone(user: User, timezone: str | None) -> None:
 
 def _check_may_moderate(user: User, actor: User) -> None:
     if not actor.is_staff:
-        raise AccountError(_("Only the trade office may suspend or reactivate accounts."))
+        raise AccountError(_l("Only the trade office may suspend or reactivate accounts."))
     if actor.id == user.id:
-        raise AccountError(_("You cannot suspend or reactivate your own account."))
+        raise AccountError(_l("You cannot suspend or reactivate your own account."))
     if user.is_staff and actor.role != Role.ADMIN:
-        raise AccountError(_("Only an admin may suspend or reactivate staff accounts."))
+        raise AccountError(_l("Only an admin may suspend or reactivate staff accounts."))
 
 
 def suspend_user(user: User, actor: User, reason: str) -> None:
@@ -424,9 +416,9 @@ def suspend_user(user: User, actor: User, reason: str) -> None:
     _check_may_moderate(user, actor)
     reason = reason.strip()
     if not reason:
-        raise AccountError(_("Give a reason for the suspension."))
+        raise AccountError(_l("Give a reason for the suspension."))
     if user.status == UserStatus.SUSPENDED:
-        raise AccountError(_("This account is already suspended."))
+        raise AccountError(_l("This account is already suspended."))
     before = {"status": user.status.value}
     user.status = UserStatus.SUSPENDED
     user.status_reason = reason
@@ -445,7 +437,7 @@ def suspend_user(user: User, actor: User, reason: str) -> None:
 def reactivate_user(user: User, actor: User, reason: str | None = None) -> None:
     _check_may_moderate(user, actor)
     if user.status != UserStatus.SUSPENDED:
-        raise AccountError(_("This account is not suspended."))
+        raise AccountError(_l("This account is not suspended."))
     before = {"status": user.status.value, "status_reason": user.status_reason}
     user.status = UserStatus.ACTIVE
     user.status_reason = None

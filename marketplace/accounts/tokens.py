@@ -29,19 +29,17 @@ class TokenError(ServiceError):
 
 class TokenExpiredError(TokenError):
     def __init__(self) -> None:
-        super().__init__(str(_l("This link has expired. Please ask for a new one.")))
+        super().__init__(_l("This link has expired. Please ask for a new one."))
 
 
 class TokenInvalidError(TokenError):
     def __init__(self) -> None:
-        super().__init__(
-            str(_l("This link is not valid. Please copy the whole link from the e-mail."))
-        )
+        super().__init__(_l("This link is not valid. Please copy the whole link from the e-mail."))
 
 
 class TokenUsedError(TokenError):
     def __init__(self) -> None:
-        super().__init__(str(_l("This link has already been used.")))
+        super().__init__(_l("This link has already been used."))
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

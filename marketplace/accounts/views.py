@@ -145,7 +145,7 @@ def register() -> PageResponse:
                 next_url=next_url,
             )
         except ServiceError as error:
-            form.form_errors.append(error.message)
+            form.form_errors.append(str(error.message))
         else:
             db.session.commit()
             return redirect(url_for(".check_inbox", purpose="register", next=next_url))
@@ -195,7 +195,7 @@ def resend_verification() -> Response:
     try:
         services.send_verification(_this_user())
     except ServiceError as error:
-        flash(error.message, "info")
+        flash(str(error.message), "info")
     else:
         db.session.commit()
         flash(_("We have sent you a new link. Please check your inbox."), "success")
@@ -223,7 +223,7 @@ def login() -> PageResponse:
             user = services.check_credentials(form.email.data or "", password)
         except services.LoginFailedError as error:
             g.login_failed = True
-            form.form_errors.append(error.message)
+            form.form_errors.append(str(error.message))
         else:
             write_now()  # the password was checked outside the write lock
             services.record_login(user, password)
@@ -288,7 +288,7 @@ def reset_password(token: str) -> PageResponse:
                 "accounts/verify_result.html", ok=False, purpose="reset", message=error.message
             ), 400
         except ServiceError as error:
-            form.password.errors.append(error.message)
+            form.password.errors.append(str(error.message))
         else:
             db.session.commit()
             if current_user.is_authenticated:
@@ -339,7 +339,7 @@ def settings() -> PageResponse:
         try:
             services.update_settings(user, form.name.data or "", locale, form.timezone.data or None)
         except ServiceError as error:
-            form.form_errors.append(error.message)
+            form.form_errors.append(str(error.message))
         else:
             db.session.commit()
             session["locale"] = locale
@@ -367,9 +367,9 @@ def change_password() -> PageResponse:
                 user, form.current_password.data or "", form.new_password.data or ""
             )
         except services.WrongPasswordError as error:
-            form.current_password.errors.append(error.message)
+            form.current_password.errors.append(str(error.message))
         except ServiceError as error:
-            form.new_password.errors.append(error.message)
+            form.new_password.errors.append(str(error.message))
         else:
             db.session.commit()
             login_user(user, remember=_has_remember_cookie())
@@ -385,7 +385,7 @@ def _choose_password(user: User) -> PageResponse:
         try:
             choose_password(user, form.new_password.data or "")
         except ServiceError as error:
-            form.new_password.errors.append(error.message)
+            form.new_password.errors.append(str(error.message))
         else:
             db.session.commit()
             flash(

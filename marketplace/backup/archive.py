@@ -31,7 +31,6 @@ from typing import IO, Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from marketplace.errors import ServiceError
 from marketplace.media.storage import validate_key
 
 FORMAT = "bandung-export-marketplace-backup"
@@ -44,8 +43,15 @@ MANIFEST_MAX_BYTES = 256 * 2**20
 CHUNK = 2**20
 
 
-class BackupError(ServiceError):
-    """A backup cannot be written, or an archive must not be restored; nothing was changed."""
+class BackupError(Exception):
+    """A backup cannot be written, or an archive must not be restored; nothing was changed.
+
+    Only the command line shows these messages, to the operator, in English.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,7 @@ def _decidable(business_id: int, seen: str) -> tuple[Business, BusinessIdentityC
     return business, change
 
 
-def approve_identity_change(officer: User, business_id: int, seen: str) -> Business:
+def approve_identity_change(business_id: int, officer: User, seen: str) -> Business:
     """The requested values become the business's; the slug stays (printed addresses)."""
     business, change = _decidable(business_id, seen)
     verified, proposed = identity_of(business), identity_of(change)
@@ -206,7 +206,7 @@ def approve_identity_change(officer: User, business_id: int, seen: str) -> Busin
     return business
 
 
-def reject_identity_change(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def reject_identity_change(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """The business keeps its verified identity; the owner reads why on the dashboard."""
     reason = reason.strip()
     if not reason:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.interests.models import Interest
 from marketplace.products.models import Product
 
@@ -29,16 +29,6 @@ def visible_businesses() -> sa.Select[Business]:
 
 def public_business(slug: str) -> sa.Select[Business]:
     return with_details(visible_businesses().where(Business.slug == slug))
-
-
-def pending_businesses() -> sa.Select[Business]:
-    """Waiting for the office, oldest submission first."""
-    return (
-        sa.select(Business)
-        .where(Business.status == BusinessStatus.PENDING)
-        .options(selectinload(Business.owner), selectinload(Business.subsector))
-        .order_by(Business.submitted_at, Business.id)
-    )
 
 
 def replied_to_buyer(business_id: int, buyer_id: int) -> sa.Select[bool]:

@@ -172,8 +172,8 @@ def create_business(
 
 def update_business(
     business: Business,
-    data: ProfileData,
     actor: User,
+    data: ProfileData,
     translations: Mapping[str, TranslationData] | None = None,
 ) -> BusinessIdentityChange | None:
     """Save the owner's edit; returns the change of identity that waits for the office, if any.
@@ -212,7 +212,7 @@ def update_business(
     return change
 
 
-def set_logo(business: Business, key: str | None, actor: User) -> str | None:
+def set_logo(business: Business, actor: User, key: str | None) -> str | None:
     """Replace (or remove, with None) the logo; returns the key it had before."""
     previous = business.logo_key
     if key != previous:
@@ -355,7 +355,7 @@ def _certificate_record(certification: BusinessCertification) -> dict[str, Any]:
 
 
 def add_certification(
-    business: Business, data: CertificationData, actor: User, scan: StoredScan | None = None
+    business: Business, actor: User, data: CertificationData, scan: StoredScan | None = None
 ) -> BusinessCertification:
     _check_certification(data)
     certification = BusinessCertification(
@@ -382,8 +382,8 @@ def add_certification(
 
 def update_certification(
     certification: BusinessCertification,
-    data: CertificationData,
     actor: User,
+    data: CertificationData,
     scan: StoredScan | None = None,
     remove_scan: bool = False,
 ) -> str | None:

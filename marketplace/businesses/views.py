@@ -170,12 +170,12 @@ def _save_profile(
         if business is None:
             business = create_business(owner, form.to_data(), form.translations())
         else:
-            waiting = update_business(business, form.to_data(), owner, form.translations())
+            waiting = update_business(business, owner, form.to_data(), form.translations())
         old_logo = None
         if logo is not None:
-            old_logo = set_logo(business, logo.key_for(LOGO_SIZE), owner)
+            old_logo = set_logo(business, owner, logo.key_for(LOGO_SIZE))
         elif form.remove_logo.data:
-            old_logo = set_logo(business, None, owner)
+            old_logo = set_logo(business, owner, None)
         if old_logo:
             discard_after_commit(old_logo)
         db.session.commit()
@@ -216,10 +216,10 @@ def _save_certification(
     try:
         write_now()  # the scan was checked and stored before: the lock is for the rows only
         if certification is None:
-            add_certification(business, form.to_data(), me(), scan)
+            add_certification(business, me(), form.to_data(), scan)
         else:
             unused = update_certification(
-                certification, form.to_data(), me(), scan, bool(form.remove_scan.data)
+                certification, me(), form.to_data(), scan, bool(form.remove_scan.data)
             )
             if unused:
                 discard_after_commit(unused)

@@ -84,7 +84,7 @@ def edit_channel(channel_id: int) -> PageResponse:
     form = _channel_form(channel)
     if form.validate_on_submit():
         try:
-            services.update_channel(me(), channel, form.to_data())
+            services.update_channel(channel, me(), form.to_data())
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -122,7 +122,7 @@ def edit_partner(city_id: int) -> PageResponse:
     form = PartnerCityForm(obj=city)
     if form.validate_on_submit():
         try:
-            services.update_partner_city(me(), city, form.to_data())
+            services.update_partner_city(city, me(), form.to_data())
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()

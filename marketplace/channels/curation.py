@@ -105,7 +105,7 @@ def reload_nomination(nomination_id: int) -> Nomination:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
-        raise ConflictError(str(_l("This nomination no longer exists.")))
+        raise ConflictError(_l("This nomination no longer exists."))
     return found
 
 
@@ -126,7 +126,7 @@ def _audit(
 
 
 def nominate(
-    owner: User, product: Product, channel: Channel, note: str = "", today: date | None = None
+    product: Product, owner: User, channel: Channel, note: str = "", today: date | None = None
 ) -> Nomination:
     today = today or bandung_today()
     if product.business.owner_id != owner.id:
@@ -173,7 +173,7 @@ def can_withdraw(nomination: Nomination) -> bool:
     return nomination.status in OPEN_STATUSES and nomination.stage in NOT_YET_SHIPPED
 
 
-def withdraw(owner: User, nomination: Nomination) -> Nomination:
+def withdraw(nomination: Nomination, owner: User) -> Nomination:
     """The owner takes a product back, until it has been shipped. A QR token already issued
     stays with the withdrawn nomination (printed tags keep working, see `visits`)."""
     if nomination.product.business.owner_id != owner.id:
@@ -181,7 +181,7 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
     lock_channel(nomination.channel_id)
     current = reload_nomination(nomination.id)
     if current.status not in OPEN_STATUSES:
-        raise ConflictError(str(_l("This nomination is no longer open.")))
+        raise ConflictError(_l("This nomination is no longer open."))
     if current.stage not in NOT_YET_SHIPPED:
         raise NominationError(_l("The product has been shipped and can no longer be withdrawn."))
     before = current.status.value
@@ -196,7 +196,7 @@ def withdraw(owner: User, nomination: Nomination) -> Nomination:
 
 
 def score_nomination(
-    officer: User, nomination: Nomination, score: int, comment: str = ""
+    nomination: Nomination, officer: User, score: int, comment: str = ""
 ) -> NominationScore:
     """One score per officer: scoring again replaces the earlier score. The nomination's row
     is locked first, so the same officer's two clicks at once make one score, not an error."""
@@ -222,8 +222,8 @@ def score_nomination(
 
 
 def decide_nomination(
-    officer: User,
     nomination: Nomination,
+    officer: User,
     accept: bool,
     reason: str,
     shelf_code: str | None = None,
@@ -241,7 +241,7 @@ def decide_nomination(
     channel = lock_channel(nomination.channel_id)
     current = reload_nomination(nomination.id)
     if current.status != NominationStatus.NOMINATED:
-        raise ConflictError(str(_l("Someone else has already decided this nomination.")))
+        raise ConflictError(_l("Someone else has already decided this nomination."))
     if channel.status not in (ChannelStatus.OPEN, ChannelStatus.CLOSED):
         raise NominationError(_l("Nominations of a draft or archived channel cannot be decided."))
     if accept:

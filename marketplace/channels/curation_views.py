@@ -129,7 +129,7 @@ def score(channel_id: int, nomination_id: int) -> PageResponse:
     if form.validate_on_submit():
         try:
             curation.score_nomination(
-                me(), nomination, int(form.score.data), form.comment.data or ""
+                nomination, me(), int(form.score.data), form.comment.data or ""
             )
             db.session.commit()
         except ServiceError as error:
@@ -150,7 +150,7 @@ def decide(channel_id: int, nomination_id: int) -> PageResponse:
         accept = form.decision.data == "accept"
         try:
             curation.decide_nomination(
-                me(), nomination, accept, form.reason.data or "", form.shelf_code.data or None
+                nomination, me(), accept, form.reason.data or "", form.shelf_code.data or None
             )
             db.session.commit()
         except ServiceError as error:
@@ -237,7 +237,7 @@ def shelf(channel_id: int, nomination_id: int) -> PageResponse:
         return _lineup_page(channel, {("shelf", nomination.id): form}), 400
     return _after(
         channel,
-        lambda: shelf_flow.set_shelf_code(me(), nomination, form.shelf_code.data or ""),
+        lambda: shelf_flow.set_shelf_code(nomination, me(), form.shelf_code.data or ""),
         _("The shelf or booth code is saved."),
     )
 
@@ -253,8 +253,8 @@ def stage(channel_id: int, nomination_id: int) -> PageResponse:
     return _after(
         channel,
         lambda: shelf_flow.advance_stage(
-            me(),
             nomination,
+            me(),
             ShelfStage(form.stage.data),
             form.quantity_shipped.data,
             form.quantity_sold.data,
@@ -272,7 +272,7 @@ def sales(channel_id: int, nomination_id: int) -> PageResponse:
         return _lineup_page(channel, {("sales", nomination.id): form}), 400
     return _after(
         channel,
-        lambda: shelf_flow.record_sales(me(), nomination, form.quantity_sold.data or 0),
+        lambda: shelf_flow.record_sales(nomination, me(), form.quantity_sold.data or 0),
         _("The sales are saved."),
     )
 

@@ -66,7 +66,7 @@ def new() -> PageResponse:
         if product is None or channel is None:
             abort(404)
         try:
-            nomination = curation.nominate(me(), product, channel, form.note.data or "")
+            nomination = curation.nominate(product, me(), channel, form.note.data or "")
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -106,7 +106,7 @@ def withdraw(nomination_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        curation.withdraw(me(), nomination)
+        curation.withdraw(nomination, me())
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()

@@ -130,7 +130,7 @@ def create_partner_city(actor: User, data: PartnerCityData) -> PartnerCity:
     return city
 
 
-def update_partner_city(actor: User, city: PartnerCity, data: PartnerCityData) -> PartnerCity:
+def update_partner_city(city: PartnerCity, actor: User, data: PartnerCityData) -> PartnerCity:
     clean = _check_city(data, city)
     names = [f.name for f in fields(clean)]
     before = _snapshot(city, names)
@@ -219,7 +219,7 @@ def create_channel(actor: User, data: ChannelData) -> Channel:
     return channel
 
 
-def update_channel(actor: User, channel: Channel, data: ChannelData) -> Channel:
+def update_channel(channel: Channel, actor: User, data: ChannelData) -> Channel:
     """Edit everything but the slug. Lowering the capacity below the accepted count is refused:
     accepted MSMEs have been told they are in."""
     # Hold the channel while checking the capacity against the accepted count, as acceptances do.

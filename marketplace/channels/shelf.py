@@ -30,7 +30,7 @@ NEXT_STAGES = {
 }
 
 
-def set_shelf_code(officer: User, nomination: Nomination, code: str) -> Nomination:
+def set_shelf_code(nomination: Nomination, officer: User, code: str) -> Nomination:
     if nomination.status != NominationStatus.ACCEPTED:
         raise NominationError(_l("Only accepted products have a shelf or booth code."))
     lock_channel(nomination.channel_id)
@@ -53,8 +53,8 @@ def set_shelf_code(officer: User, nomination: Nomination, code: str) -> Nominati
 
 
 def advance_stage(
-    officer: User,
     nomination: Nomination,
+    officer: User,
     stage: ShelfStage,
     quantity_shipped: int | None = None,
     quantity_sold: int | None = None,
@@ -109,7 +109,7 @@ def _check_sold(sold: int, shipped: int) -> None:
         )
 
 
-def record_sales(officer: User, nomination: Nomination, quantity_sold: int) -> Nomination:
+def record_sales(nomination: Nomination, officer: User, quantity_sold: int) -> Nomination:
     """How many of the shipped pieces have sold so far, while the product is on the shelf."""
     lock_channel(nomination.channel_id)
     current = reload_nomination(nomination.id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from marketplace.accounts.models import BuyerType
 from marketplace.db import Base, created_at, intpk, str_enum, updated_at
@@ -91,6 +91,9 @@ class Interest(Base):
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+    # Not stored: whether the reader has news in it, loaded by the lists of conversations
+    # (`queries.buyer_interests`, `queries.business_inbox`); None when loaded otherwise.
+    unread: Mapped[bool | None] = query_expression()
 
     buyer: Mapped[User] = relationship()
     product: Mapped[Product] = relationship()

@@ -32,7 +32,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import tokens
@@ -118,7 +117,7 @@ def submit_pending_interest(
     Whether the address has an account is not looked at here: the answer must not tell.
     """
     if not product.is_public:
-        raise InterestError(_("This product is not available any more."))
+        raise InterestError(_l("This product is not available any more."))
     key = check_key(submission_key)
     email = check_email(data.email)
     name = check_name(data.name)
@@ -229,7 +228,7 @@ def check_account(pending: PendingInterest) -> User | None:
         return None
     if user.role != Role.BUYER:
         raise PendingInterestError(
-            _(
+            _l(
                 "The address %(email)s belongs to an account of an MSME owner or of the trade "
                 "office, which cannot express interest as a buyer. Please send the form again "
                 "with another e-mail address.",
@@ -238,7 +237,7 @@ def check_account(pending: PendingInterest) -> User | None:
         )
     if user.status != UserStatus.ACTIVE:
         raise PendingInterestError(
-            _("The account of this address is suspended. Please write to the trade office.")
+            _l("The account of this address is suspended. Please write to the trade office.")
         )
     return user
 
@@ -305,8 +304,8 @@ def confirm_pending_interest(token: str) -> Confirmation:
         raise tokens.TokenUsedError()
     buyer, new_account = _buyer_for(pending)
     submission = express_interest(
-        buyer,
         pending.product,
+        buyer,
         InterestData(message=pending.message, quantity=pending.quantity, unit=pending.unit),
         submission_key=pending.submission_key,
         channel_id=pending.channel_id,

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_expression
 
 from marketplace.accounts.models import BuyerProfile, Role, User, UserStatus
 from marketplace.businesses.models import Business
@@ -125,33 +125,36 @@ def unread_by_owner() -> sa.ColumnElement[bool]:
     )
 
 
-def buyer_interests(buyer_id: int) -> sa.Select[Interest, bool]:
+def buyer_interests(buyer_id: int) -> sa.Select[Interest]:
     """A buyer's conversations, the most recently active first, each with its unread flag."""
     return (
-        sa.select(Interest, unread_by_buyer().label("unread"))
+        sa.select(Interest)
         .where(Interest.buyer_id == buyer_id)
         .options(
+            with_expression(Interest.unread, unread_by_buyer()),
             selectinload(Interest.product).options(
                 selectinload(Product.business), selectinload(Product.translations)
-            )
+            ),
         )
         .order_by(last_activity().desc(), Interest.id.desc())
+        # An interest already in the session gets its flag for this reader too.
+        .execution_options(populate_existing=True)
     )
 
 
-def business_inbox(
-    business_id: int, status: InterestStatus | None = None
-) -> sa.Select[Interest, bool]:
+def business_inbox(business_id: int, status: InterestStatus | None = None) -> sa.Select[Interest]:
     """Interests in a business's products, the most recently active first, with unread flags."""
     query = (
-        sa.select(Interest, unread_by_owner().label("unread"))
+        sa.select(Interest)
         .join(Interest.product)
         .where(Product.business_id == business_id)
         .options(
+            with_expression(Interest.unread, unread_by_owner()),
             selectinload(Interest.product).selectinload(Product.translations),
             selectinload(Interest.buyer).selectinload(User.buyer_profile),
         )
         .order_by(last_activity().desc(), Interest.id.desc())
+        .execution_options(populate_existing=True)
     )
     if status is not None:
         query = query.where(Interest.status == status)

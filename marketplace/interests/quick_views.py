@@ -162,7 +162,7 @@ def confirm(token: str) -> PageResponse:
         item = pending.read_confirm_token(token, repeat_grace=request.method == "POST")
         pending.check_account(item)
     except ServiceError as error:  # a TokenError, or an address that cannot take it
-        return _cannot_use(error.message)
+        return _cannot_use(str(error.message))
     form = Form()
     if not form.validate_on_submit():
         return _confirm_page(item, token, form)
@@ -170,7 +170,7 @@ def confirm(token: str) -> PageResponse:
         done = pending.confirm_pending_interest(token)
     except ServiceError as error:  # used meanwhile, or the product is gone
         db.session.rollback()
-        return _cannot_use(error.message)
+        return _cannot_use(str(error.message))
     interest_id = done.submission.interest.id
     business = done.submission.interest.product.business.name
     db.session.commit()

@@ -17,7 +17,8 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import Role, User
 from marketplace.channels.models import Channel
@@ -86,11 +87,11 @@ def clean_text(raw: str | None, limit: int, *, multiline: bool = True) -> str:
         kept = " ".join(kept.split())
     kept = kept.strip()
     if len(kept) > limit:
-        raise InterestError(_("Please keep the text to %(n)d characters or fewer.", n=limit))
+        raise InterestError(_l("Please keep the text to %(n)d characters or fewer.", n=limit))
     return kept
 
 
-def _require_text(raw: str | None, limit: int, missing: str) -> str:
+def _require_text(raw: str | None, limit: int, missing: LazyString) -> str:
     text = clean_text(raw, limit)
     if not text:
         raise InterestError(missing)
@@ -103,10 +104,10 @@ def _require_text(raw: str | None, limit: int, missing: str) -> str:
 
 def _check_buyer(buyer: User) -> None:
     if buyer.role != Role.BUYER:
-        raise InterestError(_("Only buyers can express interest in a product."))
+        raise InterestError(_l("Only buyers can express interest in a product."))
     if buyer.email_verified_at is None:
         raise InterestError(
-            _(
+            _l(
                 "Please verify your e-mail address first, with the link we sent you. "
                 "You can ask for a new link in your account settings."
             )
@@ -115,21 +116,23 @@ def _check_buyer(buyer: User) -> None:
 
 def checked_terms(data: InterestData) -> InterestData:
     """The terms as they will be stored, or InterestError naming what is wrong."""
-    message = _require_text(data.message, MESSAGE_MAX, _("Please write a message to the business."))
+    message = _require_text(
+        data.message, MESSAGE_MAX, _l("Please write a message to the business.")
+    )
     if data.quantity is not None and not 0 < data.quantity <= QUANTITY_MAX:
-        raise InterestError(_("The quantity must be a whole number above zero."))
+        raise InterestError(_l("The quantity must be a whole number above zero."))
     if data.unit is not None and data.unit not in units():
-        raise InterestError(_("Choose a unit from the list."))
+        raise InterestError(_l("Choose a unit from the list."))
     if data.incoterm and data.incoterm not in incoterms():
-        raise InterestError(_("Choose an Incoterm from the list."))
+        raise InterestError(_l("Choose an Incoterm from the list."))
     price, currency = data.target_price, data.currency or None
     if price is not None:
         if not Decimal(0) < price <= TARGET_PRICE_MAX or price != price.quantize(Decimal("0.01")):
-            raise InterestError(_("The target price must be above zero, with at most 2 decimals."))
+            raise InterestError(_l("The target price must be above zero, with at most 2 decimals."))
         if currency not in currencies():
-            raise InterestError(_("Choose the currency of the target price."))
+            raise InterestError(_l("Choose the currency of the target price."))
     elif currency is not None and currency not in currencies():
-        raise InterestError(_("Choose a currency from the list."))
+        raise InterestError(_l("Choose a currency from the list."))
     destination = clean_text(data.destination, DESTINATION_MAX, multiline=False) or None
     return InterestData(
         message=message,
@@ -145,7 +148,7 @@ def checked_terms(data: InterestData) -> InterestData:
 def check_key(submission_key: str) -> str:
     key = (submission_key or "").strip()
     if not key or len(key) > KEY_MAX or not key.isascii():
-        raise InterestError(_("The form has expired. Please reload the page and send it again."))
+        raise InterestError(_l("The form has expired. Please reload the page and send it again."))
     return key
 
 
@@ -155,14 +158,14 @@ def _repeated(buyer: User, key: str) -> Submission | None:
     if interest is not None:
         if interest.buyer_id != buyer.id:
             raise InterestError(
-                _("The form has expired. Please reload the page and send it again.")
+                _l("The form has expired. Please reload the page and send it again.")
             )
         return Submission(interest, created=False, joined=False, repeated=True)
     message = db.session.scalar(queries.message_by_key(key))
     if message is not None:
         if message.sender_id != buyer.id:
             raise InterestError(
-                _("The form has expired. Please reload the page and send it again.")
+                _l("The form has expired. Please reload the page and send it again.")
             )
         return Submission(message.interest, created=False, joined=True, repeated=True)
     return None
@@ -190,8 +193,8 @@ def _existing_channel(channel_id: int | None) -> int | None:
 
 
 def express_interest(
-    buyer: User,
     product: Product,
+    buyer: User,
     data: InterestData,
     *,
     submission_key: str,
@@ -206,7 +209,7 @@ def express_interest(
     """
     _check_buyer(buyer)
     if not product.is_public:
-        raise InterestError(_("This product is not available any more."))
+        raise InterestError(_l("This product is not available any more."))
     key = check_key(submission_key)
     terms = checked_terms(data)
     db.session.execute(sa.select(User.id).where(User.id == buyer.id).with_for_update())
@@ -296,10 +299,10 @@ def post_message(interest: Interest, sender: User, body: str) -> Message:
     The interest's row is locked first: two first answers at once make one "replied" step."""
     lock(interest)
     if not (is_buyer(interest, sender) or is_owner(interest, sender)):
-        raise InterestError(_("Only the buyer and the business can write in this conversation."))
+        raise InterestError(_l("Only the buyer and the business can write in this conversation."))
     if interest.status in SILENT_STATUSES:
-        raise InterestStateError(_("This conversation is closed."))
-    text = _require_text(body, MESSAGE_MAX, _("Please write a message."))
+        raise InterestStateError(_l("This conversation is closed."))
+    text = _require_text(body, MESSAGE_MAX, _l("Please write a message."))
     message = _add_message(interest, sender, text)
     if is_owner(interest, sender):
         record_first_reply(interest, sender, message.created_at)

@@ -7,7 +7,7 @@ error. Only buyers keep a shortlist, and only public products can be added.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import Role, User
 from marketplace.db import db, lock
@@ -19,17 +19,17 @@ from marketplace.products.models import Product
 SHORTLIST_MAX = 500
 
 
-def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, bool]:
+def add_to_shortlist(product: Product, buyer: User) -> tuple[ShortlistEntry, bool]:
     """The entry, and whether it was added now."""
     if buyer.role != Role.BUYER:
-        raise InterestError(_("Only buyers keep a shortlist."))
+        raise InterestError(_l("Only buyers keep a shortlist."))
     # The buyer's row is locked so that two additions at once cannot pass the size check together.
     lock(buyer)
     existing = db.session.scalar(queries.shortlist_entry(buyer.id, product.id))
     if existing is not None:
         return existing, False
     if not product.is_public:
-        raise InterestError(_("This product is not available any more."))
+        raise InterestError(_l("This product is not available any more."))
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ShortlistEntry)
@@ -37,7 +37,7 @@ def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, boo
     )
     if (count or 0) >= SHORTLIST_MAX:
         raise InterestError(
-            _("Your shortlist is full (%(n)d products). Remove some first.", n=SHORTLIST_MAX)
+            _l("Your shortlist is full (%(n)d products). Remove some first.", n=SHORTLIST_MAX)
         )
     entry = ShortlistEntry(user_id=buyer.id, product_id=product.id)
     try:
@@ -51,7 +51,7 @@ def add_to_shortlist(buyer: User, product: Product) -> tuple[ShortlistEntry, boo
     return entry, True
 
 
-def remove_from_shortlist(buyer: User, product_id: int) -> bool:
+def remove_from_shortlist(product_id: int, buyer: User) -> bool:
     """Whether an entry was removed."""
     entry = db.session.scalar(queries.shortlist_entry(buyer.id, product_id))
     if entry is None:

@@ -47,7 +47,7 @@ def index() -> str:
 def add(product_id: int) -> Response:
     product = db.first_or_404(product_queries.visible_products().where(Product.id == product_id))
     try:
-        _entry, added = add_to_shortlist(me(), product)
+        _entry, added = add_to_shortlist(product, me())
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -68,7 +68,7 @@ def add(product_id: int) -> Response:
 @bp.post("/<int:product_id>/remove")
 @change_limit
 def remove(product_id: int) -> Response:
-    if remove_from_shortlist(me(), product_id):
+    if remove_from_shortlist(product_id, me()):
         db.session.commit()
         flash(_("The product is removed from your shortlist."), "success")
     return _back(url_for(".index"))

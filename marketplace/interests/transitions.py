@@ -19,7 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import User
 from marketplace.db import db, lock, utcnow
@@ -76,7 +77,7 @@ def next_owner_steps(interest: Interest) -> list[InterestStatus]:
 
 def _require_owner(interest: Interest, owner: User) -> None:
     if not is_owner(interest, owner):
-        raise InterestError(_("Only the business can change the status of this interest."))
+        raise InterestError(_l("Only the business can change the status of this interest."))
 
 
 def _move(
@@ -104,7 +105,7 @@ def _move(
     events.status_changed.send(interest, actor=actor)
 
 
-def _check_step(interest: Interest, target: InterestStatus, refusal: str) -> None:
+def _check_step(interest: Interest, target: InterestStatus, refusal: LazyString) -> None:
     if interest.status not in OWNER_STEPS[target]:
         raise InterestStateError(refusal)
 
@@ -113,7 +114,7 @@ def mark_replied(interest: Interest, owner: User) -> None:
     """For an answer given outside the marketplace (a call, a meeting at the fair)."""
     lock(interest)
     _require_owner(interest, owner)
-    _check_step(interest, InterestStatus.REPLIED, _("Only a new interest can be marked answered."))
+    _check_step(interest, InterestStatus.REPLIED, _l("Only a new interest can be marked answered."))
     record_first_reply(interest, owner)
     events.status_changed.send(interest, actor=owner)
 
@@ -124,7 +125,7 @@ def start_negotiating(interest: Interest, owner: User) -> None:
     _check_step(
         interest,
         InterestStatus.NEGOTIATING,
-        _("Negotiation can start once the buyer has been answered, and only once."),
+        _l("Negotiation can start once the buyer has been answered, and only once."),
     )
     _move(interest, owner, InterestStatus.NEGOTIATING)
 
@@ -149,14 +150,14 @@ def record_won(
     _check_step(
         interest,
         InterestStatus.WON,
-        _("A deal can be recorded once the buyer has been answered, while the interest is open."),
+        _l("A deal can be recorded once the buyer has been answered, while the interest is open."),
     )
     if not 0 < quantity <= QUANTITY_MAX:
-        raise InterestError(_("The quantity sold must be a whole number above zero."))
+        raise InterestError(_l("The quantity sold must be a whole number above zero."))
     amount, rate = deal_terms(value, currency, idr_per_unit)
     value_idr = int((amount * rate).quantize(Decimal(1), ROUND_HALF_UP))
     if not 0 < value_idr <= VALUE_MAX_IDR:
-        raise InterestError(_("The value must be a whole number of rupiah above zero."))
+        raise InterestError(_l("The value must be a whole number of rupiah above zero."))
     interest.won_quantity = quantity
     interest.won_value_idr = value_idr
     interest.won_amount = amount
@@ -178,14 +179,14 @@ def deal_terms(
     """The deal's amount and the rupiah per unit it counts at, checked."""
     if currency not in currencies():
         raise InterestError(
-            _("%(currency)s is not a currency deals can be recorded in.", currency=currency[:8])
+            _l("%(currency)s is not a currency deals can be recorded in.", currency=currency[:8])
         )
     amount = Decimal(value)
     if not amount.is_finite() or not 0 < amount <= VALUE_MAX_IDR:
-        raise InterestError(_("The value must be an amount above zero."))
+        raise InterestError(_l("The value must be an amount above zero."))
     if amount != amount.quantize(Decimal(1).scaleb(-minor_digits(currency)), ROUND_HALF_UP):
         raise InterestError(
-            _(
+            _l(
                 "%(currency)s amounts have at most %(digits)s decimals.",
                 currency=currency,
                 digits=minor_digits(currency),
@@ -197,7 +198,7 @@ def deal_terms(
         rate = db.session.scalar(rate_in_force(currency, bandung_today()))
         if rate is None:
             raise InterestError(
-                _(
+                _l(
                     "The trade office has set no exchange rate for %(currency)s yet: enter the"
                     " rate you agreed on, or the value in rupiah.",
                     currency=currency,
@@ -208,17 +209,17 @@ def deal_terms(
     if rate_given.is_finite() and rate_given <= RATE_MAX:
         rate_given = rate_given.quantize(Decimal("0.000001"), ROUND_HALF_UP)
     if not rate_given.is_finite() or not 0 < rate_given <= RATE_MAX:
-        raise InterestError(_("The rate must be a number of rupiah above zero."))
+        raise InterestError(_l("The rate must be a number of rupiah above zero."))
     return amount, rate_given
 
 
 def record_lost(interest: Interest, owner: User, reason: str) -> None:
     lock(interest)
     _require_owner(interest, owner)
-    _check_step(interest, InterestStatus.LOST, _("Only an open interest can be recorded as lost."))
+    _check_step(interest, InterestStatus.LOST, _l("Only an open interest can be recorded as lost."))
     text = clean_text(reason, REASON_MAX)
     if not text:
-        raise InterestError(_("Please say why the deal did not happen."))
+        raise InterestError(_l("Please say why the deal did not happen."))
     interest.lost_reason = text
     _move(interest, owner, InterestStatus.LOST, reason=text)
 
@@ -227,9 +228,9 @@ def withdraw(interest: Interest, buyer: User) -> None:
     """The buyer ends an open conversation; the business is told."""
     lock(interest)
     if not is_buyer(interest, buyer):
-        raise InterestError(_("Only the buyer can withdraw this interest."))
+        raise InterestError(_l("Only the buyer can withdraw this interest."))
     if interest.status not in OPEN_INTEREST_STATUSES:
-        raise InterestStateError(_("Only an open interest can be withdrawn."))
+        raise InterestStateError(_l("Only an open interest can be withdrawn."))
     _move(interest, buyer, InterestStatus.WITHDRAWN)
 
 
@@ -237,9 +238,9 @@ def mark_spam(interest: Interest, actor: User, reason: str | None = None) -> Non
     """The owner or an officer closes an open interest as spam; the buyer is not told."""
     lock(interest)
     if not (is_owner(interest, actor) or actor.is_staff):
-        raise InterestError(_("Only the business or the trade office can mark this as spam."))
+        raise InterestError(_l("Only the business or the trade office can mark this as spam."))
     if interest.status not in OPEN_INTEREST_STATUSES:
-        raise InterestStateError(_("Only an open interest can be marked as spam."))
+        raise InterestStateError(_l("Only an open interest can be marked as spam."))
     _move(interest, actor, InterestStatus.SPAM, reason=clean_text(reason, REASON_MAX) or None)
 
 
@@ -252,10 +253,10 @@ def report_spam(interest: Interest, reporter: User, reason: str) -> tuple[AbuseR
     """
     lock(interest)
     if not (is_buyer(interest, reporter) or is_owner(interest, reporter)):
-        raise InterestError(_("Only the buyer and the business can report this conversation."))
+        raise InterestError(_l("Only the buyer and the business can report this conversation."))
     text = clean_text(reason, REASON_MAX)
     if not text:
-        raise InterestError(_("Please tell the trade office what is wrong."))
+        raise InterestError(_l("Please tell the trade office what is wrong."))
     existing = db.session.scalar(
         sa.select(AbuseReport).where(
             AbuseReport.reporter_id == reporter.id,

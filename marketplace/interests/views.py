@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.current import me
@@ -26,6 +27,7 @@ from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
+from marketplace.inputs import page_number
 from marketplace.interests import limits, queries, quick_views, reading, services
 from marketplace.interests.access import Side, get_interest
 from marketplace.interests.display import register_globals
@@ -54,11 +56,6 @@ register_globals(bp)
 
 PER_PAGE = 20
 PageResponse = str | Response | tuple[str, int]
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,8 +111,8 @@ def new(slug: str) -> PageResponse:
     if form.validate_on_submit():
         try:
             result = services.express_interest(
-                buyer,
                 product,
+                buyer,
                 form.to_data(),
                 submission_key=form.submission_key.data or "",
                 channel_id=current_visit_channel_id(),
@@ -152,38 +149,38 @@ def new(slug: str) -> PageResponse:
 # Lists
 
 
-def _page(query: Any) -> tuple[list[Any], bool]:
-    """One page of rows, and whether there is a next one."""
-    page = _page_number()
-    rows = list(db.session.execute(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)))
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
+def _page(query: sa.Select[Interest]) -> Pagination:
+    return db.paginate(
+        query,
+        page=page_number(request.args.get("page")),
+        per_page=PER_PAGE,
+        error_out=False,
+        count=True,
+    )
 
 
 @bp.get("/interests")
 def index() -> PageResponse:
     user = me()
     if user.role == Role.BUYER:
-        rows, more = _page(queries.buyer_interests(user.id))
         return render_template(
-            "interests/buyer_index.html", rows=rows, more=more, page=_page_number()
+            "interests/buyer_index.html", page=_page(queries.buyer_interests(user.id))
         )
     if user.role != Role.MSME:
         abort(403)
     business = own_business_or_none()
     if business is None:
-        return render_template("interests/inbox.html", business=None, rows=[], counts={})
+        return render_template("interests/inbox.html", business=None, counts={})
     chosen = request.args.get("status", "")
     status = InterestStatus(chosen) if chosen in set(InterestStatus) else None
-    rows, more = _page(queries.business_inbox(business.id, status))
+    page = _page(queries.business_inbox(business.id, status))
     counts: dict[InterestStatus, int] = {
         row[0]: row[1] for row in db.session.execute(queries.inbox_status_counts(business.id))
     }
     return render_template(
         "interests/inbox.html",
         business=business,
-        rows=rows,
-        more=more,
-        page=_page_number(),
+        page=page,
         status=status,
         counts=counts,
         statuses=list(InterestStatus),

@@ -23,9 +23,3 @@ def unread_count(user_id: int) -> sa.Select[int]:
         .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     )
-
-
-def own_notification(user_id: int, notification_id: int) -> sa.Select[Notification]:
-    return sa.select(Notification).where(
-        Notification.id == notification_id, Notification.user_id == user_id
-    )

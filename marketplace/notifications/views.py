@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.db import db
+from marketplace.inputs import page_number
 from marketplace.notifications import notify, queries
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -35,17 +36,14 @@ PER_PAGE = 30
 
 @bp.get("/")
 def index() -> str:
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
-    rows = db.session.scalars(
-        queries.notifications_of(me().id).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
-    ).all()
-    return render_template(
-        "notifications/index.html",
-        notifications=rows[:PER_PAGE],
-        more=len(rows) > PER_PAGE,
-        page=page,
+    page = db.paginate(
+        queries.notifications_of(me().id),
+        page=page_number(request.args.get("page")),
+        per_page=PER_PAGE,
+        error_out=False,
+        count=True,
     )
+    return render_template("notifications/index.html", page=page)
 
 
 @bp.post("/read")

@@ -8,7 +8,7 @@ decision. Each decision is written to the audit log.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.db import db, utcnow
@@ -44,12 +44,12 @@ def _close(report: AbuseReport, officer: User, status: ReportStatus, note: str |
 def _clean(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise AbuseReportError(_("Please keep the note under %(n)d characters.", n=NOTE_MAX))
+        raise AbuseReportError(_l("Please keep the note under %(n)d characters.", n=NOTE_MAX))
     return note
 
 
 def resolve_report(
-    officer: User, report_id: int, seen: str, note: str = "", mark_spam: bool = False
+    report_id: int, officer: User, seen: str, note: str = "", mark_spam: bool = False
 ) -> AbuseReport:
     """Close the report as dealt with; with `mark_spam`, an open reported conversation is closed
     as spam too (its buyer is not told, see `interests.transitions.mark_spam`)."""
@@ -58,7 +58,7 @@ def resolve_report(
     marked = False
     if mark_spam:
         if report.subject_type != "interest":
-            raise AbuseReportError(_("Only a reported conversation can be marked as spam."))
+            raise AbuseReportError(_l("Only a reported conversation can be marked as spam."))
         interest = db.session.get(Interest, report.subject_id)
         if interest is not None and interest.status in OPEN_INTEREST_STATUSES:
             transitions.mark_spam(interest, officer, text or report.reason)
@@ -76,11 +76,11 @@ def resolve_report(
     return report
 
 
-def dismiss_report(officer: User, report_id: int, seen: str, reason: str) -> AbuseReport:
+def dismiss_report(report_id: int, officer: User, seen: str, reason: str) -> AbuseReport:
     """Nothing to act on: the reason says why, for the record."""
     text = _clean(reason)
     if not text:
-        raise AbuseReportError(_("Please give the reason."))
+        raise AbuseReportError(_l("Please give the reason."))
     report = _open_report(report_id, seen)
     _close(report, officer, ReportStatus.DISMISSED, text)
     record_audit(

@@ -49,7 +49,7 @@ def resolve_report(report_id: int) -> PageResponse:
         return _report_page(report, resolve=form), 400
     seen, note, spam = form.seen.data or "", form.note.data or "", bool(form.mark_spam.data)
     return decide(
-        lambda: abuse.resolve_report(me(), report_id, seen, note, spam),
+        lambda: abuse.resolve_report(report_id, me(), seen, note, spam),
         _("The report is resolved."),
         url_for(".abuse_report", report_id=report_id),
         url_for(".report_queue"),
@@ -64,7 +64,7 @@ def dismiss_report(report_id: int) -> PageResponse:
         return _report_page(report, dismiss=form), 400
     seen, reason = form.seen.data or "", form.reason.data or ""
     return decide(
-        lambda: abuse.dismiss_report(me(), report_id, seen, reason),
+        lambda: abuse.dismiss_report(report_id, me(), seen, reason),
         _("The report is dismissed."),
         url_for(".abuse_report", report_id=report_id),
         url_for(".report_queue"),

@@ -77,7 +77,7 @@ def suspend_account(user_id: int) -> PageResponse:
     seen, reason, name = form.seen.data or "", form.reason.data or "", user.name
     back = url_for(".account", user_id=user_id)
     return decide(
-        lambda: decisions.suspend_user(me(), user_id, seen, reason),
+        lambda: decisions.suspend_user(user_id, me(), seen, reason),
         _("%(name)s is suspended and can no longer log in.", name=name),
         back,
         back,
@@ -93,7 +93,7 @@ def reactivate_account(user_id: int) -> PageResponse:
     seen, reason, name = form.seen.data or "", form.reason.data or "", user.name
     back = url_for(".account", user_id=user_id)
     return decide(
-        lambda: decisions.reactivate_user(me(), user_id, seen, reason),
+        lambda: decisions.reactivate_user(user_id, me(), seen, reason),
         _("%(name)s can log in again.", name=name),
         back,
         back,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
@@ -81,11 +81,11 @@ def lock(model: type[M], row_id: int) -> M:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
-        raise ConflictError(_("This item no longer exists."))
+        raise ConflictError(_l("This item no longer exists."))
     return found
 
 
-def conflict_message(subject_type: str, subject_id: int) -> str:
+def conflict_message(subject_type: str, subject_id: int) -> LazyString:
     """Who changed the item last, and when, in words for the officer."""
     entry = db.session.scalar(
         sa.select(AuditEntry)
@@ -94,18 +94,18 @@ def conflict_message(subject_type: str, subject_id: int) -> str:
         .limit(1)
     )
     if entry is None:
-        return _("This item changed after you opened it. Please look at it again.")
+        return _l("This item changed after you opened it. Please look at it again.")
     when = format_when(entry.at)  # the officer's zone (Bandung's unless they chose another)
-    what = str(DONE.get(entry.action, entry.action))
+    what = DONE.get(entry.action, entry.action)  # translated with the message, when shown
     actor = entry.actor
     if actor is not None and actor.is_staff:
-        return _(
+        return _l(
             "Another officer already decided this item (%(what)s by %(who)s at %(when)s).",
             what=what,
             who=actor.name,
             when=when,
         )
-    return _(
+    return _l(
         "This item changed after you opened it (%(what)s at %(when)s). Please look at it again.",
         what=what,
         when=when,
@@ -124,17 +124,17 @@ def _decide_business(business_id: int, seen: str, action: Callable[[Business], N
     return business
 
 
-def verify_business(officer: User, business_id: int, seen: str) -> Business:
+def verify_business(business_id: int, officer: User, seen: str) -> Business:
     return _decide_business(business_id, seen, lambda b: businesses.verify_business(b, officer))
 
 
-def reject_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def reject_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     return _decide_business(
         business_id, seen, lambda b: businesses.reject_business(b, officer, reason)
     )
 
 
-def suspend_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def suspend_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """The business's products leave the catalog, its channel line-ups and search at once:
     every public list shows only products of verified businesses."""
     return _decide_business(
@@ -142,7 +142,7 @@ def suspend_business(officer: User, business_id: int, seen: str, reason: str) ->
     )
 
 
-def reinstate_business(officer: User, business_id: int, seen: str, reason: str) -> Business:
+def reinstate_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """Back to verified; the reason is kept in the audit log."""
     return _decide_business(
         business_id,
@@ -158,11 +158,11 @@ def _decide_product(product_id: int, seen: str, action: Callable[[Product], None
     return product
 
 
-def approve_product(officer: User, product_id: int, seen: str) -> Product:
+def approve_product(product_id: int, officer: User, seen: str) -> Product:
     return _decide_product(product_id, seen, lambda p: products.approve_product(p, officer))
 
 
-def reject_product(officer: User, product_id: int, seen: str, reason: str) -> Product:
+def reject_product(product_id: int, officer: User, seen: str, reason: str) -> Product:
     return _decide_product(product_id, seen, lambda p: products.reject_product(p, officer, reason))
 
 
@@ -173,7 +173,7 @@ class BulkResult:
     skipped: list[tuple[int, str | None, str]] = field(default_factory=list)
 
 
-def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkResult:
+def approve_products(selection: list[tuple[int, str]], officer: User) -> BulkResult:
     """Approve each selected (product id, seen token); one that changed meanwhile or cannot be
     approved is left as it is and reported, the others are approved."""
     result = BulkResult()
@@ -181,7 +181,7 @@ def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkRes
     for product_id, seen in selection:
         try:
             with db.session.begin_nested():
-                result.approved.append(approve_product(officer, product_id, seen))
+                result.approved.append(approve_product(product_id, officer, seen))
         except ServiceError as error:
             product = db.session.get(Product, product_id)
             result.skipped.append(
@@ -190,7 +190,7 @@ def approve_products(officer: User, selection: list[tuple[int, str]]) -> BulkRes
     return result
 
 
-def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+def suspend_user(user_id: int, officer: User, seen: str, reason: str) -> User:
     """A suspended person cannot log in, and every session of theirs ends at once."""
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
@@ -199,9 +199,9 @@ def suspend_user(officer: User, user_id: int, seen: str, reason: str) -> User:
     return user
 
 
-def reactivate_user(officer: User, user_id: int, seen: str, reason: str) -> User:
+def reactivate_user(user_id: int, officer: User, seen: str, reason: str) -> User:
     if not reason.strip():
-        raise accounts.AccountError(_("Give a reason for the reactivation."))
+        raise accounts.AccountError(_l("Give a reason for the reactivation."))
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
     accounts.reactivate_user(user, officer, reason)

@@ -119,7 +119,7 @@ def bulk_approve_confirm() -> PageResponse:
     form = BulkForm()
     if not form.validate_on_submit():
         return _product_queue(form), 400
-    result = decisions.approve_products(me(), form.selection())
+    result = decisions.approve_products(form.selection(), me())
     db.session.commit()
     if result.approved:
         flash(

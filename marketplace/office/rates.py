@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.db import begin_write, db
@@ -34,13 +34,13 @@ def foreign_currencies() -> tuple[str, ...]:
 
 def _check(currency: str, idr_per_unit: Decimal) -> Decimal:
     if currency not in foreign_currencies():
-        raise RateError(_("Choose a currency from the list."))
+        raise RateError(_l("Choose a currency from the list."))
     try:
         value = idr_per_unit.quantize(SCALE)
     except InvalidOperation as exc:
-        raise RateError(_("The rate must be a number of rupiah above zero.")) from exc
+        raise RateError(_l("The rate must be a number of rupiah above zero.")) from exc
     if not (Decimal(0) < value <= MAX_RATE):
-        raise RateError(_("The rate must be a number of rupiah above zero."))
+        raise RateError(_l("The rate must be a number of rupiah above zero."))
     return value
 
 
@@ -77,7 +77,7 @@ def set_rate(
             db.session.add(rate)
     except sa.exc.IntegrityError as exc:
         raise ConflictError(
-            _(
+            _l(
                 "Another officer set a rate for this currency and date a moment ago. "
                 "Please look again."
             )

@@ -89,11 +89,6 @@ class Row:
     figures: Figures
     converted: ConvertedPrice | None = None
 
-    @property
-    def rate_missing(self) -> bool:
-        """A partner currency without a rate from the office (the value shows in IDR only)."""
-        return self.group.currency is not None and self.converted is None
-
 
 @dataclass
 class Month:

@@ -129,7 +129,7 @@ def verify_business_view(business_id: int) -> PageResponse:
         abort(400)
     name, seen = business.name, form.seen.data or ""
     return decide(
-        lambda: decisions.verify_business(me(), business_id, seen),
+        lambda: decisions.verify_business(business_id, me(), seen),
         _("%(name)s is verified.", name=name),
         _business_back(business_id),
         url_for(".index"),
@@ -162,7 +162,7 @@ def reject_business_view(business_id: int) -> PageResponse:
     return _business_reason_view(
         business_id,
         "reject",
-        lambda i, seen, reason: decisions.reject_business(me(), i, seen, reason),
+        lambda i, seen, reason: decisions.reject_business(i, me(), seen, reason),
         _("%(name)s is rejected; the owner sees your reason.", name=name),
     )
 
@@ -173,7 +173,7 @@ def suspend_business_view(business_id: int) -> PageResponse:
     return _business_reason_view(
         business_id,
         "suspend",
-        lambda i, seen, reason: decisions.suspend_business(me(), i, seen, reason),
+        lambda i, seen, reason: decisions.suspend_business(i, me(), seen, reason),
         _("%(name)s is suspended: its products are no longer shown.", name=name),
         _business_back(business_id),
     )
@@ -185,7 +185,7 @@ def reinstate_business_view(business_id: int) -> PageResponse:
     return _business_reason_view(
         business_id,
         "reinstate",
-        lambda i, seen, reason: decisions.reinstate_business(me(), i, seen, reason),
+        lambda i, seen, reason: decisions.reinstate_business(i, me(), seen, reason),
         _("%(name)s is verified again: its products are shown again.", name=name),
         _business_back(business_id),
     )
@@ -199,7 +199,7 @@ def approve_identity_view(business_id: int) -> PageResponse:
         abort(400)
     seen = form.seen.data or ""
     return decide(
-        lambda: identity.approve_identity_change(me(), business_id, seen),
+        lambda: identity.approve_identity_change(business_id, me(), seen),
         _("The new name, NIB and district are approved and shown publicly."),
         _business_back(business_id),
         url_for(".business_queue"),
@@ -214,7 +214,7 @@ def reject_identity_view(business_id: int) -> PageResponse:
         return _business_page(business, {IDENTITY_REJECT: form}), 400
     seen, reason = form.seen.data or "", form.reason.data or ""
     return decide(
-        lambda: identity.reject_identity_change(me(), business_id, seen, reason),
+        lambda: identity.reject_identity_change(business_id, me(), seen, reason),
         _(
             "The change is rejected: the business keeps its verified details, and the owner "
             "sees your reason."
@@ -271,7 +271,7 @@ def approve_product_view(product_id: int) -> PageResponse:
         abort(400)
     name, seen = product.name, form.seen.data or ""
     return decide(
-        lambda: decisions.approve_product(me(), product_id, seen),
+        lambda: decisions.approve_product(product_id, me(), seen),
         _("%(name)s is published.", name=name),
         url_for(".product", product_id=product_id),
         url_for(".index"),
@@ -286,7 +286,7 @@ def reject_product_view(product_id: int) -> PageResponse:
         return _product_page(product, form), 400
     name, seen, reason = product.name, form.seen.data or "", form.reason.data or ""
     return decide(
-        lambda: decisions.reject_product(me(), product_id, seen, reason),
+        lambda: decisions.reject_product(product_id, me(), seen, reason),
         _("%(name)s is rejected; the owner sees your reason.", name=name),
         url_for(".product", product_id=product_id),
         url_for(".index"),

@@ -126,7 +126,7 @@ def upload(product_id: int) -> Response | str:
 def _save(product: Product, stored: list[ProcessedImage]) -> None:
     try:
         write_now()
-        added = add_photos(product, [NewPhoto(p.digest, p.width, p.height) for p in stored], me())
+        added = add_photos(product, me(), [NewPhoto(p.digest, p.width, p.height) for p in stored])
         db.session.commit()
     except ProductError as error:
         db.session.rollback()
@@ -160,7 +160,7 @@ def move(product_id: int, image_id: int) -> Response:
         return redirect(url_for(".manage", product_id=product_id))
     offset = -1 if form.direction.data == "up" else 1
     return _change(
-        product_id, lambda: move_photo(product, image, offset, me()), _("The photo is moved.")
+        product_id, lambda: move_photo(product, me(), image, offset), _("The photo is moved.")
     )
 
 
@@ -168,7 +168,7 @@ def move(product_id: int, image_id: int) -> Response:
 def cover(product_id: int, image_id: int) -> Response:
     product, image = get_own_photo(product_id, image_id)
     return _change(
-        product_id, lambda: make_cover(product, image, me()), _("The photo is now the cover.")
+        product_id, lambda: make_cover(product, me(), image), _("The photo is now the cover.")
     )
 
 
@@ -181,7 +181,7 @@ def alt_text(product_id: int, image_id: int) -> Response:
         return redirect(url_for(".manage", product_id=product_id))
     text = form.alt_text.data or ""
     return _change(
-        product_id, lambda: set_alt_text(product, image, text, me()), _("The alt text is saved.")
+        product_id, lambda: set_alt_text(product, me(), image, text), _("The alt text is saved.")
     )
 
 
@@ -190,6 +190,6 @@ def delete(product_id: int, image_id: int) -> Response:
     product, image = get_own_photo(product_id, image_id)
 
     def change() -> None:
-        discard_after_commit(*image_keys(delete_photo(product, image, me())))
+        discard_after_commit(*image_keys(delete_photo(product, me(), image)))
 
     return _change(product_id, change, _("The photo is deleted."))

@@ -56,7 +56,7 @@ def check_room(product: Product, count: int) -> None:
         )
 
 
-def add_photos(product: Product, photos: list[NewPhoto], actor: User) -> list[ProductImage]:
+def add_photos(product: Product, actor: User, photos: list[NewPhoto]) -> list[ProductImage]:
     """Append the photos in the given order; one already on the product is skipped."""
     lock(product)
     present = {image.digest for image in product.images}
@@ -81,7 +81,7 @@ def _owned(product: Product, image: ProductImage) -> None:
         raise ProductError(_l("This photo belongs to another product."))
 
 
-def move_photo(product: Product, image: ProductImage, offset: int, actor: User) -> None:
+def move_photo(product: Product, actor: User, image: ProductImage, offset: int) -> None:
     """Move one place earlier (-1) or later (+1); at either end nothing changes."""
     lock(product)
     require_editable(product)
@@ -94,7 +94,7 @@ def move_photo(product: Product, image: ProductImage, offset: int, actor: User) 
     return_to_review_if_changed(product, actor)
 
 
-def make_cover(product: Product, image: ProductImage, actor: User) -> None:
+def make_cover(product: Product, actor: User, image: ProductImage) -> None:
     """The cover is the first photo."""
     lock(product)
     require_editable(product)
@@ -105,7 +105,7 @@ def make_cover(product: Product, image: ProductImage, actor: User) -> None:
     return_to_review_if_changed(product, actor)
 
 
-def set_alt_text(product: Product, image: ProductImage, alt_text: str, actor: User) -> None:
+def set_alt_text(product: Product, actor: User, image: ProductImage, alt_text: str) -> None:
     lock(product)
     require_editable(product)
     _owned(product, image)
@@ -116,7 +116,7 @@ def set_alt_text(product: Product, image: ProductImage, alt_text: str, actor: Us
     return_to_review_if_changed(product, actor)
 
 
-def delete_photo(product: Product, image: ProductImage, actor: User) -> str:
+def delete_photo(product: Product, actor: User, image: ProductImage) -> str:
     """Returns the digest, so the caller can remove the files once nothing uses them."""
     lock(product)
     require_editable(product)

@@ -86,13 +86,3 @@ def accepted_channels(product_ids: list[int]) -> sa.Select[int, Channel]:
         )
         .order_by(Channel.name)
     )
-
-
-def pending_products() -> sa.Select[Product]:
-    """Waiting for review, oldest submission first."""
-    return (
-        sa.select(Product)
-        .where(Product.status == ProductStatus.PENDING_REVIEW)
-        .options(selectinload(Product.business), selectinload(Product.images))
-        .order_by(Product.submitted_at, Product.id)
-    )

@@ -164,7 +164,7 @@ def require_editable(product: Product) -> None:
 
 
 def create_product(
-    business: Business, data: ProductData, actor: User, submission_key: str | None = None
+    business: Business, actor: User, data: ProductData, submission_key: str | None = None
 ) -> Product:
     """A new draft; the form's `submission_key` makes a repeated post (a double click, a form
     sent again) answer with the draft the first one made. The business's row is locked first,
@@ -204,7 +204,7 @@ def return_to_review_if_changed(product: Product, actor: User) -> bool:
     return True
 
 
-def update_product(product: Product, data: ProductData, actor: User) -> bool:
+def update_product(product: Product, actor: User, data: ProductData) -> bool:
     """Save the edit; returns True when it sent a published product back to review.
 
     The slug is not changed: printed QR tags carry it.

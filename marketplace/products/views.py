@@ -140,7 +140,7 @@ def new() -> Response | str:
     if form.validate_on_submit():
         try:
             product = create_product(
-                business, form.to_data(), me(), submission_key=form.submission_key.data
+                business, me(), form.to_data(), submission_key=form.submission_key.data
             )
             db.session.commit()
         except ServiceError as error:
@@ -158,7 +158,7 @@ def edit(product_id: int) -> Response | str:
     form = _form(product.business, product)
     if form.validate_on_submit():
         try:
-            back_to_review = update_product(product, form.to_data(), me())
+            back_to_review = update_product(product, me(), form.to_data())
             db.session.commit()
         except ProductError as error:
             db.session.rollback()

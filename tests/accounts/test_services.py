@@ -166,10 +166,12 @@ def test_authenticate_fails_the_same_way_for_every_reason(ctx: Flask) -> None:
         ("suspended@example.org", PASSWORD),
     ]:
         with pytest.raises(services.LoginFailedError) as caught:
-            services.authenticate(email, password)
+            services.check_credentials(email, password)
         messages.add(caught.value.message)
     assert messages == {"E-mail or password is incorrect."}
-    assert services.authenticate("ACTIVE@example.org ", PASSWORD).last_login_at is not None
+    user = services.check_credentials("ACTIVE@example.org ", PASSWORD)
+    services.record_login(user, PASSWORD)
+    assert user.last_login_at is not None
 
 
 def test_suspension_ends_sessions_and_is_audited(ctx: Flask) -> None:

@@ -84,8 +84,8 @@ def test_a_verified_rename_waits_for_the_office_and_nothing_public_changes(ctx: 
     slug, nib = business.slug, business.nib
     change = update_business(
         business,
-        profile_of(business, name="Kopi Aroma Priangan", nib=OTHER_NIB, district="Andir"),
         business.owner,
+        profile_of(business, name="Kopi Aroma Priangan", nib=OTHER_NIB, district="Andir"),
     )
     assert change is not None and change.status == IdentityChangeStatus.PENDING
     assert (change.name, change.nib, change.district) == ("Kopi Aroma Priangan", OTHER_NIB, "Andir")
@@ -110,7 +110,7 @@ def test_an_nib_another_business_holds_is_refused(ctx: Flask, status: BusinessSt
     business = make_business(status=status)
     before = len(entries(business.id))
     with pytest.raises(BusinessError, match="This NIB belongs to another business"):
-        update_business(business, profile_of(business, nib=OTHER_NIB), business.owner)
+        update_business(business, business.owner, profile_of(business, nib=OTHER_NIB))
     with pytest.raises(BusinessError, match="This NIB belongs to another business"):
         create_business(make_user(Role.MSME), ProfileData(name="Copycat", nib=OTHER_NIB))
     assert db.session.scalar(sa.select(sa.func.count(BusinessIdentityChange.id))) == 0
@@ -120,10 +120,10 @@ def test_an_nib_another_business_holds_is_refused(ctx: Flask, status: BusinessSt
 
 def test_an_nib_asked_for_by_another_business_is_refused(ctx: Flask) -> None:
     asking = make_business(name="Kopi Aroma Priangan")
-    update_business(asking, profile_of(asking, nib=OTHER_NIB), asking.owner)
+    update_business(asking, asking.owner, profile_of(asking, nib=OTHER_NIB))
     draft = make_business(name="Draft", status=BusinessStatus.DRAFT)
     with pytest.raises(BusinessError, match="This NIB belongs to another business"):
-        update_business(draft, profile_of(draft, nib=OTHER_NIB), draft.owner)
+        update_business(draft, draft.owner, profile_of(draft, nib=OTHER_NIB))
 
 
 def test_the_database_refuses_a_second_holder_of_an_nib(ctx: Flask) -> None:
@@ -154,7 +154,7 @@ def test_two_businesses_taking_one_nib_at_once_one_wins(app: Flask) -> None:
                 barrier.wait(timeout=10)
                 begin_write()  # as every POST does before anything else
                 business = db.session.get_one(Business, business_id)
-                update_business(business, profile_of(business, nib=OTHER_NIB), business.owner)
+                update_business(business, business.owner, profile_of(business, nib=OTHER_NIB))
                 db.session.commit()
                 outcome["saved"].append(business.name)
             except BusinessError as error:
@@ -182,6 +182,7 @@ def test_other_edits_of_a_verified_business_apply_at_once_and_are_audited(ctx: F
     business = make_business()
     change = update_business(
         business,
+        business.owner,
         profile_of(
             business,
             description="Batik tulis and cap.",
@@ -189,7 +190,6 @@ def test_other_edits_of_a_verified_business_apply_at_once_and_are_audited(ctx: F
             monthly_capacity="300 pieces",
             export_experience=ExportExperience.DIRECT,
         ),
-        business.owner,
     )
     assert change is None
     assert (business.description, business.monthly_capacity) == (
@@ -212,7 +212,7 @@ def test_other_edits_of_a_verified_business_apply_at_once_and_are_audited(ctx: F
     }
     # Saving the same values again changes nothing and records nothing.
     count = len(entries(business.id))
-    update_business(business, profile_of(business), business.owner)
+    update_business(business, business.owner, profile_of(business))
     assert len(entries(business.id)) == count
 
 
@@ -223,7 +223,7 @@ def test_a_business_not_verified_yet_edits_its_identity_freely(
     ctx: Flask, status: BusinessStatus
 ) -> None:
     business = make_business(status=status)
-    change = update_business(business, profile_of(business, name="Batik Baru"), business.owner)
+    change = update_business(business, business.owner, profile_of(business, name="Batik Baru"))
     assert change is None
     assert business.name == "Batik Baru"
     entry = last_entry(business.id)
@@ -236,7 +236,7 @@ def test_a_business_not_verified_yet_edits_its_identity_freely(
 
 def test_a_suspended_business_also_waits_for_the_office(ctx: Flask) -> None:
     business = make_business(status=BusinessStatus.SUSPENDED)
-    change = update_business(business, profile_of(business, name="Batik Baru"), business.owner)
+    change = update_business(business, business.owner, profile_of(business, name="Batik Baru"))
     assert change is not None
     assert business.name == "Batik Sekar Jagad"
 
@@ -245,18 +245,18 @@ def test_editing_the_request_replaces_it_and_asking_for_the_verified_values_with
     ctx: Flask,
 ) -> None:
     business = make_business()
-    first = update_business(business, profile_of(business, name="Batik A"), business.owner)
+    first = update_business(business, business.owner, profile_of(business, name="Batik A"))
     assert first is not None
     requested_at, token = first.requested_at, seen_token(first)
-    second = update_business(business, profile_of(business, name="Batik B"), business.owner)
+    second = update_business(business, business.owner, profile_of(business, name="Batik B"))
     assert second is first and second.name == "Batik B"
     assert second.requested_at == requested_at  # still waiting since the first request
     assert seen_token(second) != token  # an officer's open page is now out of date
     # The same request again is no new request.
     count = len(entries(business.id))
-    update_business(business, profile_of(business, name="Batik B"), business.owner)
+    update_business(business, business.owner, profile_of(business, name="Batik B"))
     assert len(entries(business.id)) == count
-    assert update_business(business, profile_of(business), business.owner) is None
+    assert update_business(business, business.owner, profile_of(business)) is None
     assert db.session.scalar(sa.select(sa.func.count(BusinessIdentityChange.id))) == 0
     entry = last_entry(business.id)
     assert (entry.action, entry.before, entry.after) == (
@@ -271,10 +271,10 @@ def test_an_approval_applies_the_change_keeps_the_slug_and_tells_the_owner(ctx: 
     officer = make_user(Role.OFFICER)
     slug, nib = business.slug, business.nib
     change = update_business(
-        business, profile_of(business, name="Batik Nusantara", nib=OTHER_NIB), business.owner
+        business, business.owner, profile_of(business, name="Batik Nusantara", nib=OTHER_NIB)
     )
     assert change is not None
-    approve_identity_change(officer, business.id, seen_token(change))
+    approve_identity_change(business.id, officer, seen_token(change))
     assert (business.name, business.nib, business.slug) == ("Batik Nusantara", OTHER_NIB, slug)
     assert business.status == BusinessStatus.VERIFIED
     assert db.session.scalar(sa.select(sa.func.count(BusinessIdentityChange.id))) == 0
@@ -293,12 +293,12 @@ def test_a_rejection_keeps_the_verified_identity_and_gives_the_owner_the_reason(
     business = make_business()
     officer = make_user(Role.OFFICER)
     change = update_business(
-        business, profile_of(business, name="Kopi Aroma Priangan"), business.owner
+        business, business.owner, profile_of(business, name="Kopi Aroma Priangan")
     )
     assert change is not None
     with pytest.raises(BusinessError, match="reason"):
-        reject_identity_change(officer, business.id, seen_token(change), "  ")
-    reject_identity_change(officer, business.id, seen_token(change), "Not the name in OSS.")
+        reject_identity_change(business.id, officer, seen_token(change), "  ")
+    reject_identity_change(business.id, officer, seen_token(change), "Not the name in OSS.")
     assert business.name == "Batik Sekar Jagad"
     assert (change.status, change.reason) == (IdentityChangeStatus.REJECTED, "Not the name in OSS.")
     entry = last_entry(business.id)
@@ -316,9 +316,9 @@ def test_a_rejection_keeps_the_verified_identity_and_gives_the_owner_the_reason(
     ]
     # A rejected request cannot be approved afterwards.
     with pytest.raises(ConflictError):
-        approve_identity_change(officer, business.id, seen_token(change))
+        approve_identity_change(business.id, officer, seen_token(change))
     # The owner's next save clears the rejection; asking again starts a new request.
-    again = update_business(business, profile_of(business, name="Batik SJ"), business.owner)
+    again = update_business(business, business.owner, profile_of(business, name="Batik SJ"))
     assert again is not None and again.status == IdentityChangeStatus.PENDING
     assert again.reason is None
 
@@ -326,23 +326,23 @@ def test_a_rejection_keeps_the_verified_identity_and_gives_the_owner_the_reason(
 def test_a_decision_on_an_out_of_date_request_is_a_conflict(ctx: Flask) -> None:
     business = make_business()
     officer = make_user(Role.OFFICER)
-    change = update_business(business, profile_of(business, name="Batik A"), business.owner)
+    change = update_business(business, business.owner, profile_of(business, name="Batik A"))
     assert change is not None
     seen = seen_token(change)
-    update_business(business, profile_of(business, name="Batik B"), business.owner)
+    update_business(business, business.owner, profile_of(business, name="Batik B"))
     with pytest.raises(ConflictError, match="edited or decided after you opened it"):
-        approve_identity_change(officer, business.id, seen)
+        approve_identity_change(business.id, officer, seen)
     assert business.name == "Batik Sekar Jagad"
 
 
 def test_an_nib_taken_meanwhile_cannot_be_approved(ctx: Flask) -> None:
     business = make_business()
-    change = update_business(business, profile_of(business, nib=OTHER_NIB), business.owner)
+    change = update_business(business, business.owner, profile_of(business, nib=OTHER_NIB))
     assert change is not None
     # Another business was given the NIB since (bypassing the check, as a race would).
     make_business(name="Holder", status=BusinessStatus.DRAFT, nib=OTHER_NIB)
     with pytest.raises(BusinessError, match="This NIB belongs to another business"):
-        approve_identity_change(make_user(Role.OFFICER), business.id, seen_token(change))
+        approve_identity_change(business.id, make_user(Role.OFFICER), seen_token(change))
     assert business.nib != OTHER_NIB
     assert change.status == IdentityChangeStatus.PENDING
 
@@ -350,11 +350,11 @@ def test_an_nib_taken_meanwhile_cannot_be_approved(ctx: Flask) -> None:
 def test_logo_and_certificates_changes_are_audited(ctx: Flask) -> None:
     business = make_business()
     owner = business.owner
-    set_logo(business, "logos/abc.webp", owner)
+    set_logo(business, owner, "logos/abc.webp")
     certification = add_certification(
-        business, CertificationData("halal", "ID-1", "BPJPH", date(2029, 1, 31)), owner
+        business, owner, CertificationData("halal", "ID-1", "BPJPH", date(2029, 1, 31))
     )
-    update_certification(certification, replace_data(certification, number="ID-2"), owner)
+    update_certification(certification, owner, replace_data(certification, number="ID-2"))
     delete_certification(certification, owner)
     found = [(e.action, e.actor_id, e.before, e.after) for e in entries(business.id)]
     record = {

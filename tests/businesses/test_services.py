@@ -66,7 +66,7 @@ def test_slug_is_unique_and_stable_on_rename(ctx: Flask) -> None:
     first = create_business(make_user(Role.MSME), ProfileData(name="Batik Sekar"))
     second = create_business(make_user(Role.MSME), ProfileData(name="Batik  Sekar!"))
     assert (first.slug, second.slug) == ("batik-sekar", "batik-sekar-2")
-    update_business(first, ProfileData(name="Batik Sekar Jagad"), first.owner)
+    update_business(first, first.owner, ProfileData(name="Batik Sekar Jagad"))
     assert first.slug == "batik-sekar"
 
 
@@ -123,7 +123,7 @@ def test_full_life_cycle_is_audited(ctx: Flask) -> None:
     reject_business(business, officer, "The NIB does not match the OSS record.")
     assert business.status == BusinessStatus.REJECTED
     assert business.status_reason == "The NIB does not match the OSS record."
-    update_business(business, ProfileData(**{**COMPLETE.__dict__, "nib": "9120009999999"}), owner)
+    update_business(business, owner, ProfileData(**{**COMPLETE.__dict__, "nib": "9120009999999"}))
     submit_business(business, owner)
     assert business.status == BusinessStatus.PENDING
     assert business.status_reason is None
@@ -190,11 +190,11 @@ def test_rejection_needs_a_reason(ctx: Flask) -> None:
 def test_certification_must_be_from_the_list_and_have_a_number(ctx: Flask) -> None:
     business = make_business()
     with pytest.raises(BusinessError, match="from the list"):
-        add_certification(business, CertificationData("made-up", "1"), business.owner)
+        add_certification(business, business.owner, CertificationData("made-up", "1"))
     with pytest.raises(BusinessError, match="number"):
-        add_certification(business, CertificationData("halal", " "), business.owner)
+        add_certification(business, business.owner, CertificationData("halal", " "))
     certification = add_certification(
-        business, CertificationData("halal", " ID321 ", "BPJPH", date(2029, 1, 31)), business.owner
+        business, business.owner, CertificationData("halal", " ID321 ", "BPJPH", date(2029, 1, 31))
     )
     assert (certification.number, certification.issuer) == ("ID321", "BPJPH")
 

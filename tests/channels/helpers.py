@@ -95,11 +95,11 @@ def owner_with_products(
 
 
 def nominate_all(products: list[Product], channel: Channel) -> list[Nomination]:
-    return [curation.nominate(p.business.owner, p, channel, "For the fair.") for p in products]
+    return [curation.nominate(p, p.business.owner, channel, "For the fair.") for p in products]
 
 
 def accept(officer: User, nomination: Nomination, reason: str = "Fits the fair.") -> Nomination:
-    return curation.decide_nomination(officer, nomination, True, reason)
+    return curation.decide_nomination(nomination, officer, True, reason)
 
 
 def set_rate(currency: str, idr_per_unit: str, effective_on: date) -> ExchangeRate:

@@ -52,7 +52,7 @@ def _decide(app: Flask, officer_id: int, nomination_id: int, accept_it: bool) ->
         officer = db.session.get_one(User, officer_id)
         nomination = db.session.get_one(Nomination, nomination_id)
         try:
-            curation.decide_nomination(officer, nomination, accept_it, "Decided at the stand.")
+            curation.decide_nomination(nomination, officer, accept_it, "Decided at the stand.")
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
@@ -95,7 +95,7 @@ def test_an_acceptance_waits_for_one_in_progress(app: Flask) -> None:
             begin_write()
             officer = db.session.get_one(User, officers[0])
             nomination = db.session.get_one(Nomination, nominations[2])
-            curation.decide_nomination(officer, nomination, True, "First.")
+            curation.decide_nomination(nomination, officer, True, "First.")
             holding.set()
             time.sleep(0.5)
             times["first_commit"] = time.monotonic()

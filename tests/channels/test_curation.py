@@ -50,7 +50,7 @@ def test_fourth_acceptance_is_refused_when_capacity_is_three(ctx: Flask) -> None
     # A full channel takes no new nominations either.
     extra = make_product(nominations[0].product.business, name="Fifth lamp")
     with pytest.raises(CapacityError):
-        curation.nominate(extra.business.owner, extra, channel)
+        curation.nominate(extra, extra.business.owner, channel)
 
 
 def test_a_withdrawn_acceptance_frees_its_place(ctx: Flask) -> None:
@@ -58,7 +58,7 @@ def test_a_withdrawn_acceptance_frees_its_place(ctx: Flask) -> None:
     first, second = nominate_all(owner_with_products(2), channel)
     officer = make_officer()
     accept(officer, first)
-    curation.withdraw(first.product.business.owner, first)
+    curation.withdraw(first, first.product.business.owner)
     accept(officer, second)
     assert accepted_count(channel.id) == 1
     assert second.status == NominationStatus.ACCEPTED
@@ -69,17 +69,17 @@ def test_only_published_products_of_verified_businesses(ctx: Flask) -> None:
     business = make_business(name="Kriya Draft")
     draft = make_product(business, name="Draft lamp", status=ProductStatus.DRAFT)
     with pytest.raises(NominationError, match="published"):
-        curation.nominate(business.owner, draft, channel)
+        curation.nominate(draft, business.owner, channel)
 
     pending = make_business(name="Kriya Pending", status=BusinessStatus.PENDING)
     product = make_product(pending, name="Pending lamp")
     with pytest.raises(NominationError, match="verified"):
-        curation.nominate(pending.owner, product, channel)
+        curation.nominate(product, pending.owner, channel)
 
     someone_else = make_business(name="Kriya Other")
     mine = make_product(business, name="My lamp")
     with pytest.raises(NominationError, match="own"):
-        curation.nominate(someone_else.owner, mine, channel)
+        curation.nominate(mine, someone_else.owner, channel)
 
 
 def test_only_open_channels_inside_their_window(ctx: Flask) -> None:
@@ -89,20 +89,20 @@ def test_only_open_channels_inside_their_window(ctx: Flask) -> None:
 
     closed = make_channel("Closed fair", status=ChannelStatus.CLOSED)
     with pytest.raises(NominationError, match="not taking"):
-        curation.nominate(owner, product, closed)
+        curation.nominate(product, owner, closed)
     draft = make_channel("Draft fair", status=ChannelStatus.DRAFT)
     with pytest.raises(NominationError, match="not taking"):
-        curation.nominate(owner, product, draft)
+        curation.nominate(product, owner, draft)
 
     later = make_channel("Later fair", applications_open_on=today + timedelta(days=1))
     with pytest.raises(NominationError, match="not open today"):
-        curation.nominate(owner, product, later)
+        curation.nominate(product, owner, later)
     over = make_channel("Over fair", applications_close_on=today - timedelta(days=1))
     with pytest.raises(NominationError, match="not open today"):
-        curation.nominate(owner, product, over)
+        curation.nominate(product, owner, over)
 
     running = make_channel("Running fair", applications_open_on=today, applications_close_on=today)
-    nomination = curation.nominate(owner, product, running, "  Our best seller.  ")
+    nomination = curation.nominate(product, owner, running, "  Our best seller.  ")
     assert nomination.status == NominationStatus.NOMINATED
     assert nomination.note == "Our best seller."
 
@@ -111,12 +111,12 @@ def test_no_second_open_nomination_of_the_same_product(ctx: Flask) -> None:
     channel = harz_und_heide()
     (product,) = owner_with_products(1)
     owner = product.business.owner
-    first = curation.nominate(owner, product, channel)
+    first = curation.nominate(product, owner, channel)
     with pytest.raises(NominationError, match="already nominated"):
-        curation.nominate(owner, product, channel)
+        curation.nominate(product, owner, channel)
 
-    curation.decide_nomination(make_officer(), first, False, "Not this year.")
-    again = curation.nominate(owner, product, channel)
+    curation.decide_nomination(first, make_officer(), False, "Not this year.")
+    again = curation.nominate(product, owner, channel)
     assert again.id != first.id
 
 
@@ -125,10 +125,10 @@ def test_decline_needs_a_reason_the_msme_sees(ctx: Flask) -> None:
     (nomination,) = nominate_all(owner_with_products(1), channel)
     officer = make_officer()
     with pytest.raises(NominationError, match="reason"):
-        curation.decide_nomination(officer, nomination, False, "   ")
+        curation.decide_nomination(nomination, officer, False, "   ")
     assert nomination.status == NominationStatus.NOMINATED
 
-    curation.decide_nomination(officer, nomination, False, "Too fragile to ship by sea.")
+    curation.decide_nomination(nomination, officer, False, "Too fragile to ship by sea.")
     assert nomination.status == NominationStatus.DECLINED
     assert nomination.decision_reason == "Too fragile to ship by sea."
     assert nomination.decided_by_id == officer.id
@@ -146,7 +146,7 @@ def test_a_decided_nomination_cannot_be_decided_again(ctx: Flask) -> None:
     (nomination,) = nominate_all(owner_with_products(1), channel)
     accept(make_officer(), nomination)
     with pytest.raises(ConflictError, match="already decided"):
-        curation.decide_nomination(make_officer(), nomination, False, "Changed my mind.")
+        curation.decide_nomination(nomination, make_officer(), False, "Changed my mind.")
     assert nomination.status == NominationStatus.ACCEPTED
 
 
@@ -155,21 +155,21 @@ def test_acceptance_gives_a_shelf_code_and_a_permanent_token(ctx: Flask) -> None
     first, second, third = nominate_all(owner_with_products(3), channel)
     officer = make_officer()
     accept(officer, first)
-    curation.decide_nomination(officer, second, True, "Good.", shelf_code=" hall 2 / 14 ")
+    curation.decide_nomination(second, officer, True, "Good.", shelf_code=" hall 2 / 14 ")
     assert first.shelf_code == "B-001"
     assert second.shelf_code == "HALL 2 / 14"
     assert first.qr_token and second.qr_token and first.qr_token != second.qr_token
     assert len(first.qr_token) >= 10
 
     with pytest.raises(NominationError, match="Another product"):
-        curation.decide_nomination(officer, third, True, "Good.", shelf_code="hall 2 / 14")
+        curation.decide_nomination(third, officer, True, "Good.", shelf_code="hall 2 / 14")
     with pytest.raises(NominationError, match="already has"):
-        shelf.set_shelf_code(officer, first, "HALL 2 / 14")
-    shelf.set_shelf_code(officer, first, "b-7")
+        shelf.set_shelf_code(first, officer, "HALL 2 / 14")
+    shelf.set_shelf_code(first, officer, "b-7")
     assert first.shelf_code == "B-7"
 
     token = first.qr_token
-    curation.withdraw(first.product.business.owner, first)
+    curation.withdraw(first, first.product.business.owner)
     assert first.qr_token == token  # printed tags keep their address
 
 
@@ -177,23 +177,23 @@ def test_owner_withdraws_until_the_product_is_shipped(ctx: Flask) -> None:
     showroom = make_channel(kind=ChannelKind.SHOWROOM)
     waiting, shipped = nominate_all(owner_with_products(2), showroom)
     owner = waiting.product.business.owner
-    curation.withdraw(owner, waiting)
+    curation.withdraw(waiting, owner)
     assert waiting.status == NominationStatus.WITHDRAWN
     with pytest.raises(ConflictError):
-        curation.withdraw(owner, waiting)
+        curation.withdraw(waiting, owner)
 
     officer = make_officer()
     accept(officer, shipped)
     assert curation.can_withdraw(shipped)
-    shelf.advance_stage(officer, shipped, ShelfStage.SHIPPED, quantity_shipped=10)
+    shelf.advance_stage(shipped, officer, ShelfStage.SHIPPED, quantity_shipped=10)
     assert not curation.can_withdraw(shipped)
     with pytest.raises(NominationError, match="shipped"):
-        curation.withdraw(owner, shipped)
+        curation.withdraw(shipped, owner)
     assert shipped.status == NominationStatus.ACCEPTED
 
     stranger = make_business(name="Kriya Stranger")
     with pytest.raises(NominationError, match="own"):
-        curation.withdraw(stranger.owner, shipped)
+        curation.withdraw(shipped, stranger.owner)
 
 
 def test_showroom_flow_goes_forward_with_quantities(ctx: Flask) -> None:
@@ -205,27 +205,27 @@ def test_showroom_flow_goes_forward_with_quantities(ctx: Flask) -> None:
     assert sold.stage == ShelfStage.ACCEPTED
 
     with pytest.raises(NominationError, match="how many"):
-        shelf.advance_stage(officer, sold, ShelfStage.SHIPPED)
+        shelf.advance_stage(sold, officer, ShelfStage.SHIPPED)
     with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(officer, sold, ShelfStage.ON_SHELF)
-    shelf.advance_stage(officer, sold, ShelfStage.SHIPPED, quantity_shipped=12)
-    shelf.advance_stage(officer, sold, ShelfStage.ON_SHELF)
+        shelf.advance_stage(sold, officer, ShelfStage.ON_SHELF)
+    shelf.advance_stage(sold, officer, ShelfStage.SHIPPED, quantity_shipped=12)
+    shelf.advance_stage(sold, officer, ShelfStage.ON_SHELF)
     with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(officer, sold, ShelfStage.SHIPPED, quantity_shipped=3)
+        shelf.advance_stage(sold, officer, ShelfStage.SHIPPED, quantity_shipped=3)
     with pytest.raises(NominationError, match="between 0 and the 12"):
-        shelf.record_sales(officer, sold, 13)
-    shelf.record_sales(officer, sold, 5)
+        shelf.record_sales(sold, officer, 13)
+    shelf.record_sales(sold, officer, 5)
     assert sold.quantity_sold == 5
-    shelf.advance_stage(officer, sold, ShelfStage.SOLD_OUT)
+    shelf.advance_stage(sold, officer, ShelfStage.SOLD_OUT)
     assert (sold.stage, sold.quantity_shipped, sold.quantity_sold) == (ShelfStage.SOLD_OUT, 12, 12)
     with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(officer, sold, ShelfStage.RETURNED)
+        shelf.advance_stage(sold, officer, ShelfStage.RETURNED)
 
-    shelf.advance_stage(officer, returned, ShelfStage.SHIPPED, quantity_shipped=4)
-    shelf.advance_stage(officer, returned, ShelfStage.ON_SHELF)
+    shelf.advance_stage(returned, officer, ShelfStage.SHIPPED, quantity_shipped=4)
+    shelf.advance_stage(returned, officer, ShelfStage.ON_SHELF)
     with pytest.raises(NominationError, match="between 0 and the 4"):
-        shelf.advance_stage(officer, returned, ShelfStage.RETURNED, quantity_sold=5)
-    shelf.advance_stage(officer, returned, ShelfStage.RETURNED, quantity_sold=1)
+        shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=5)
+    shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=1)
     assert (returned.stage, returned.quantity_sold) == (ShelfStage.RETURNED, 1)
     stages = db.session.scalars(
         sa.select(AuditEntry.after).where(AuditEntry.action == "nomination.stage")
@@ -247,16 +247,16 @@ def test_only_showrooms_follow_the_shelf_flow(ctx: Flask) -> None:
     accept(officer, nomination)
     assert nomination.stage is None
     with pytest.raises(NominationError, match="showroom"):
-        shelf.advance_stage(officer, nomination, ShelfStage.SHIPPED, quantity_shipped=2)
+        shelf.advance_stage(nomination, officer, ShelfStage.SHIPPED, quantity_shipped=2)
 
 
 def test_several_officers_score_once_each(ctx: Flask) -> None:
     channel = harz_und_heide()
     (nomination,) = nominate_all(owner_with_products(1), channel)
     asep, siti = make_officer("Asep"), make_officer("Siti")
-    curation.score_nomination(asep, nomination, 4, "Strong story.")
-    curation.score_nomination(siti, nomination, 2, "Price too high for retail.")
-    curation.score_nomination(asep, nomination, 5, "Sold well last year.")
+    curation.score_nomination(nomination, asep, 4, "Strong story.")
+    curation.score_nomination(nomination, siti, 2, "Price too high for retail.")
+    curation.score_nomination(nomination, asep, 5, "Sold well last year.")
 
     scores = db.session.scalars(
         sa.select(NominationScore)
@@ -269,7 +269,7 @@ def test_several_officers_score_once_each(ctx: Flask) -> None:
     ]
     for bad in (0, 6):
         with pytest.raises(NominationError, match="between 1 and 5"):
-            curation.score_nomination(asep, nomination, bad)
+            curation.score_nomination(nomination, asep, bad)
     accept(asep, nomination)
     with pytest.raises(NominationError, match="waiting"):
-        curation.score_nomination(siti, nomination, 3)
+        curation.score_nomination(nomination, siti, 3)

@@ -82,7 +82,7 @@ def test_an_edition_of_a_recurring_fair_is_a_channel_of_its_own(ctx: Flask) -> N
     assert entry is not None and entry.subject_id == channel.id and entry.actor_id == officer.id
     assert entry.after is not None and entry.after["starts_on"] == "2027-05-20"
 
-    services.update_channel(officer, channel, _edition(name="Harz und Heide 2027 (Halle 3)"))
+    services.update_channel(channel, officer, _edition(name="Harz und Heide 2027 (Halle 3)"))
     assert channel.slug == "harz-und-heide-2027"  # the address never changes
     assert channel.name == "Harz und Heide 2027 (Halle 3)"
 
@@ -107,8 +107,8 @@ def test_capacity_never_drops_below_the_accepted_products(ctx: Flask) -> None:
         accept(officer, nomination)
     data = _edition(name=channel.name, status=ChannelStatus.OPEN, capacity=2)
     with pytest.raises(ChannelError, match="3 products are already accepted"):
-        services.update_channel(officer, channel, data)
-    services.update_channel(officer, channel, _edition(name=channel.name, capacity=3))
+        services.update_channel(channel, officer, data)
+    services.update_channel(channel, officer, _edition(name=channel.name, capacity=3))
     assert channel.capacity == 3
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "channel.update"))
     assert entry is not None and entry.before is not None and entry.after is not None
@@ -127,13 +127,13 @@ def test_partner_cities_are_unique_by_name(ctx: Flask) -> None:
         services.create_partner_city(officer, data)
     with pytest.raises(ChannelError, match="already a partner city"):
         services.update_partner_city(
-            officer, city, PartnerCityData("Braunschweig", "DE", "Germany", "EUR", "de")
+            city, officer, PartnerCityData("Braunschweig", "DE", "Germany", "EUR", "de")
         )
     services.update_partner_city(
-        officer, city, PartnerCityData("Cuenca", "EC", "Ecuador", "USD", "en", since_year=2019)
+        city, officer, PartnerCityData("Cuenca", "EC", "Ecuador", "USD", "en", since_year=2019)
     )
     assert city.since_year == 2019
     with pytest.raises(ChannelError, match="1900 and 2100"):
         services.update_partner_city(
-            officer, city, PartnerCityData("Cuenca", "EC", "Ecuador", "USD", "en", since_year=1492)
+            city, officer, PartnerCityData("Cuenca", "EC", "Ecuador", "USD", "en", since_year=1492)
         )

@@ -107,11 +107,11 @@ def test_decline_reason_is_shown_to_the_owner(app: Flask, login_as: Any) -> None
     owner, (lamp, _basket), channel_id = _owner(app)
     with app.app_context():
         nomination = curation.nominate(
-            db.session.get_one(User, owner.id),
             db.session.get_one(Product, lamp),
+            db.session.get_one(User, owner.id),
             harz_und_heide(capacity=3),
         )
-        curation.decide_nomination(make_officer(), nomination, False, "Lamps need a CE mark.")
+        curation.decide_nomination(nomination, make_officer(), False, "Lamps need a CE mark.")
         nomination_id = nomination.id
         db.session.commit()
     client = login_as(owner)
@@ -126,7 +126,7 @@ def test_owner_withdraws_until_shipped(app: Flask, login_as: Any) -> None:
         showroom = make_channel("Little Bandung Seoul", kind=ChannelKind.SHOWROOM)
         product = make_product(make_business(name="Awi Kriya"), name="Angklung set")
         owner = product.business.owner
-        nomination = curation.nominate(owner, product, showroom)
+        nomination = curation.nominate(product, owner, showroom)
         officer = make_officer()
         accept(officer, nomination)
         nomination_id = nomination.id
@@ -137,7 +137,7 @@ def test_owner_withdraws_until_shipped(app: Flask, login_as: Any) -> None:
 
     with app.app_context():
         row = db.session.get_one(Nomination, nomination_id)
-        shelf.advance_stage(make_officer(), row, ShelfStage.SHIPPED, quantity_shipped=8)
+        shelf.advance_stage(row, make_officer(), ShelfStage.SHIPPED, quantity_shipped=8)
         db.session.commit()
     refused = post_form(client, f"{page}/withdraw", page="/my/nominations/", follow_redirects=True)
     assert "can no longer be withdrawn" in refused.get_data(as_text=True)

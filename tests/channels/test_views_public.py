@@ -49,7 +49,7 @@ def _fair_with_lineup(app: Flask) -> dict[str, object]:
         noms = nominate_all([lamp, scarf, waiting, declined], channel)
         accept(officer, noms[0])
         accept(officer, noms[1])
-        curation.decide_nomination(officer, noms[3], False, "Not for a consumer fair.")
+        curation.decide_nomination(noms[3], officer, False, "Not for a consumer fair.")
         set_rate("EUR", "18000", bandung_today() - timedelta(days=3))
         db.session.commit()
         return {
@@ -191,7 +191,7 @@ def test_a_tag_of_a_withdrawn_product_still_opens_it_but_counts_nothing(
     data = _fair_with_lineup(app)
     with app.app_context():
         nomination = db.session.get_one(Nomination, data["nominations"][0])
-        curation.withdraw(nomination.product.business.owner, nomination)
+        curation.withdraw(nomination, nomination.product.business.owner)
         db.session.commit()
     response = client.get(f"/t/{data['token']}")
     assert response.status_code == 302

@@ -47,10 +47,10 @@ def _little_bandung(app: Flask) -> dict[str, Any]:
             accept(officer, nomination)
         on_shelf, sold_out, returned, waiting = nominations
         for nomination in (on_shelf, sold_out, returned):
-            shelf.advance_stage(officer, nomination, ShelfStage.SHIPPED, quantity_shipped=5)
-            shelf.advance_stage(officer, nomination, ShelfStage.ON_SHELF)
-        shelf.advance_stage(officer, sold_out, ShelfStage.SOLD_OUT)
-        shelf.advance_stage(officer, returned, ShelfStage.RETURNED, quantity_sold=2)
+            shelf.advance_stage(nomination, officer, ShelfStage.SHIPPED, quantity_shipped=5)
+            shelf.advance_stage(nomination, officer, ShelfStage.ON_SHELF)
+        shelf.advance_stage(sold_out, officer, ShelfStage.SOLD_OUT)
+        shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=2)
         db.session.commit()
         return {
             "slugs": [p.slug for p in products],

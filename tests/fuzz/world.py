@@ -110,13 +110,13 @@ def build_world() -> World:
     for nomination in (to_ship, on_shelf):
         accept(officer, nomination)
     for stage in (ShelfStage.SHIPPED, ShelfStage.ON_SHELF):
-        advance_stage(officer, on_shelf, stage, quantity_shipped=10)
+        advance_stage(on_shelf, officer, stage, quantity_shipped=10)
     set_rate("EUR", "17500", date(2026, 1, 1))
 
     interest = express(buyer, published)
     post_message(interest, owner, "Thank you, we can make 50 by March.")
     report, _ = report_spam(interest, buyer, "The seller asked me to pay outside the site.")
-    add_to_shortlist(buyer, published)
+    add_to_shortlist(published, buyer)
     # A visitor's interest waiting for its mailed link: the link's page shows its button.
     waiting_interest = submit_pending_interest(
         published,

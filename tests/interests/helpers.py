@@ -55,8 +55,8 @@ def express(
     **terms: Any,
 ) -> Interest:
     result = express_interest(
-        buyer,
         product,
+        buyer,
         InterestData(message=message, **terms),
         submission_key=key or new_key(),
         channel_id=channel_id,

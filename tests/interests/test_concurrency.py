@@ -25,8 +25,8 @@ def _submit(app: Flask, buyer_id: int, product_id: int, key: str) -> str:
     with app.app_context():
         begin_write()
         result = express_interest(
-            db.session.get_one(User, buyer_id),
             db.session.get_one(Product, product_id),
+            db.session.get_one(User, buyer_id),
             InterestData(message=f"Sent with {key}"),
             submission_key=key,
         )

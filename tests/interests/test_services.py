@@ -34,8 +34,8 @@ from tests.interests.helpers import count, express, make_buyer, make_listing, ne
 def test_an_interest_opens_a_conversation_with_its_terms(ctx: Flask) -> None:
     buyer, product = make_buyer(), make_listing()
     result = express_interest(
-        buyer,
         product,
+        buyer,
         InterestData(
             message="  50 scarves, please.\r\nBy May.  ",
             quantity=50,
@@ -61,8 +61,8 @@ def test_an_interest_opens_a_conversation_with_its_terms(ctx: Flask) -> None:
 def test_the_same_form_twice_makes_one_interest(ctx: Flask) -> None:
     buyer, product = make_buyer(), make_listing()
     data = InterestData(message="Hello")
-    first = express_interest(buyer, product, data, submission_key="same")
-    second = express_interest(buyer, product, data, submission_key="same")
+    first = express_interest(product, buyer, data, submission_key="same")
+    second = express_interest(product, buyer, data, submission_key="same")
     assert second.interest.id == first.interest.id
     assert (second.created, second.repeated) == (False, True)
     assert count(Interest) == 1 and count(Message) == 0
@@ -72,8 +72,8 @@ def test_a_second_interest_joins_the_open_conversation(ctx: Flask) -> None:
     buyer, product = make_buyer(), make_listing()
     first = express(buyer, product, "First")
     joined = express_interest(
-        buyer,
         product,
+        buyer,
         InterestData(message="Also 20 in blue.", quantity=20, unit="piece", incoterm="CIF"),
         submission_key="join-1",
     )
@@ -84,7 +84,7 @@ def test_a_second_interest_joins_the_open_conversation(ctx: Flask) -> None:
     assert message.body == "20 piece · CIF\n\nAlso 20 in blue."
     assert message.sender_id == buyer.id
     # The joining form sent again adds nothing.
-    again = express_interest(buyer, product, InterestData(message="x"), submission_key="join-1")
+    again = express_interest(product, buyer, InterestData(message="x"), submission_key="join-1")
     assert again.repeated and again.joined and count(Message) == 1
 
 
@@ -149,7 +149,7 @@ def test_terms_are_checked(ctx: Flask, terms: dict[str, object], error: str) -> 
     data = {"message": "Hello", **terms}
     with pytest.raises(InterestError, match=error):
         express_interest(
-            make_buyer(), make_listing(), InterestData(**data), submission_key=new_key()
+            make_listing(), make_buyer(), InterestData(**data), submission_key=new_key()
         )  # type: ignore[arg-type]
     assert count(Interest) == 0
 
@@ -213,12 +213,12 @@ def test_read_markers_drive_the_unread_flags(ctx: Flask) -> None:
     business_id = product.business_id
 
     def owner_unread() -> bool:
-        return {row[0]: row[1] for row in db.session.execute(queries.business_inbox(business_id))}[
+        return {row: row.unread for row in db.session.scalars(queries.business_inbox(business_id))}[
             interest
         ]
 
     def buyer_unread() -> bool:
-        return {row[0]: row[1] for row in db.session.execute(queries.buyer_interests(buyer.id))}[
+        return {row: row.unread for row in db.session.scalars(queries.buyer_interests(buyer.id))}[
             interest
         ]
 

@@ -21,28 +21,28 @@ from tests.interests.helpers import count, make_buyer, make_listing
 
 def test_adding_twice_keeps_one_entry_and_removing_is_quiet(ctx: Flask) -> None:
     buyer, product = make_buyer(), make_listing()
-    entry, added = add_to_shortlist(buyer, product)
-    again, added_again = add_to_shortlist(buyer, product)
+    entry, added = add_to_shortlist(product, buyer)
+    again, added_again = add_to_shortlist(product, buyer)
     assert added and not added_again and again is entry
     assert count(ShortlistEntry) == 1
-    assert remove_from_shortlist(buyer, product.id)
-    assert not remove_from_shortlist(buyer, product.id)
+    assert remove_from_shortlist(product.id, buyer)
+    assert not remove_from_shortlist(product.id, buyer)
     assert count(ShortlistEntry) == 0
 
 
 def test_only_buyers_and_only_public_products(ctx: Flask) -> None:
     product = make_listing()
     with pytest.raises(InterestError, match="Only buyers"):
-        add_to_shortlist(make_user(Role.MSME), product)
+        add_to_shortlist(product, make_user(Role.MSME))
     product.status = ProductStatus.ARCHIVED
     with pytest.raises(InterestError, match="not available"):
-        add_to_shortlist(make_buyer(), product)
+        add_to_shortlist(product, make_buyer())
 
 
 def test_the_shortlist_through_the_pages(app: Flask, login_as: Any) -> None:
     with app.app_context():
         buyer, product, gone = make_buyer(), make_listing(), make_listing("Old lamp")
-        add_to_shortlist(buyer, gone)
+        add_to_shortlist(gone, buyer)
         gone.status = ProductStatus.ARCHIVED
         slug, product_id, gone_id = product.slug, product.id, gone.id
         commit_and_detach(buyer)

@@ -14,7 +14,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.products.models import Product
-from tests.businesses.helpers import commit_and_detach
+from tests.businesses.helpers import commit_and_detach, make_product
 from tests.catalog.helpers import accept, channel, city
 from tests.conftest import csrf_token, post_form
 from tests.factories import make_user
@@ -439,3 +439,35 @@ def test_the_conversation_and_the_form_are_valid_html(
         stamps = re.findall(r'<time datetime="([^"]+)"', html)
         assert len(stamps) >= 2  # the interest, the reply, and any other moment the page names
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", s) for s in stamps)
+
+
+def _pager_links(page: str) -> dict[str, str]:
+    """The pager's links by their rel (prev, next), as written in the page."""
+    links = re.findall(r'<a href="([^"]+)" rel="(prev|next)">', page)
+    return {rel: href.replace("&amp;", "&") for href, rel in links}
+
+
+def test_lists_of_conversations_come_twenty_to_a_page(app: Flask, login_as: Any) -> None:
+    with app.app_context():
+        buyer, first = make_buyer(), make_listing("Product 0")
+        business, owner = first.business, first.business.owner
+        express(buyer, first)
+        for n in range(1, 21):
+            express(buyer, make_product(business, name=f"Product {n}", photos=0))
+        commit_and_detach(buyer, owner)
+    inbox = login_as(owner)
+    first_page = inbox.get("/interests?status=new").get_data(as_text=True)
+    assert first_page.count('class="card unread"') == 20
+    links = _pager_links(first_page)
+    assert set(links) == {"next"}
+    assert "page=2" in links["next"] and "status=new" in links["next"]
+    second_page = inbox.get(links["next"]).get_data(as_text=True)
+    assert second_page.count('class="card unread"') == 1
+    assert set(_pager_links(second_page)) == {"prev"}
+    assert "page=1" in _pager_links(second_page)["prev"]
+    beyond = inbox.get("/interests?page=3").get_data(as_text=True)
+    assert "card unread" not in beyond and _pager_links(beyond) == {}
+    mine = login_as(buyer)
+    assert set(_pager_links(mine.get("/interests").get_data(as_text=True))) == {"next"}
+    last = mine.get("/interests?page=2").get_data(as_text=True)
+    assert last.count('<li class="card') == 1 and set(_pager_links(last)) == {"prev"}

@@ -115,10 +115,10 @@ def test_an_officers_work_on_the_lineups_is_never_undone(app: Flask) -> None:
         officer = _officer()
         angklung, lamp, *_rest = _accepted("harz-und-heide")
         owner = lamp.product.business.owner
-        curation.withdraw(owner, lamp)  # the owner takes the lamp back
-        shelf.set_shelf_code(officer, angklung, "HALL 2/7")  # a new booth code
+        curation.withdraw(lamp, owner)  # the owner takes the lamp back
+        shelf.set_shelf_code(angklung, officer, "HALL 2/7")  # a new booth code
         coffee = _accepted("little-bandung")[0]
-        shelf.advance_stage(officer, coffee, ShelfStage.RETURNED, quantity_sold=12)
+        shelf.advance_stage(coffee, officer, ShelfStage.RETURNED, quantity_sold=12)
         europalia = db.session.scalars(sa.select(Channel).where(Channel.slug == "europalia")).one()
         europalia.status = ChannelStatus.ARCHIVED
         db.session.commit()

@@ -189,3 +189,19 @@ def test_notifications_are_private(app: Flask, client: Any, login_as: Any) -> No
         commit_and_detach(buyer, owner)
     assert "New interest" not in login_as(buyer).get("/notifications/").get_data(as_text=True)
     assert client.get("/notifications/").status_code == 302
+
+
+def test_notifications_come_thirty_to_a_page(app: Flask, login_as: Any) -> None:
+    with app.app_context():
+        buyer = make_buyer()
+        for n in range(31):
+            db.session.add(Notification(user_id=buyer.id, kind="test", text=f"Note {n:02d}"))
+        commit_and_detach(buyer)
+    client = login_as(buyer)
+    first = client.get("/notifications/").get_data(as_text=True)
+    assert first.count('<li class="notification') == 30
+    assert 'href="/notifications/?page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/notifications/?page=2").get_data(as_text=True)
+    assert second.count('<li class="notification') == 1
+    assert 'href="/notifications/?page=1" rel="prev"' in second and 'rel="next"' not in second
+    assert "Nothing new" in client.get("/notifications/?page=3").get_data(as_text=True)

@@ -139,9 +139,9 @@ def test_a_suspended_business_vanishes_and_its_nominations_pause(
         lamp = make_product(business, name="Bamboo lamp")
         tray = make_product(business, name="Rattan tray")
         channel = make_channel("Little Bandung Paris")
-        shown = curation.nominate(business.owner, lamp, channel, "")
-        waiting = curation.nominate(business.owner, tray, channel, "")
-        curation.decide_nomination(db.session.get_one(User, officer.id), shown, True, "Fits.")
+        shown = curation.nominate(lamp, business.owner, channel, "")
+        waiting = curation.nominate(tray, business.owner, channel, "")
+        curation.decide_nomination(shown, db.session.get_one(User, officer.id), True, "Fits.")
         ids = (business.id, lamp.slug, channel.slug, channel.id, waiting.id)
         db.session.commit()
     business_id, slug, channel_slug, channel_id, waiting_id = ids

@@ -75,8 +75,8 @@ def test_two_officers_deciding_a_business_at_once(
         app,
         [officer, second_officer],
         [
-            lambda o, i, s: decisions.verify_business(o, i, s),
-            lambda o, i, s: decisions.reject_business(o, i, s, "The NIB is unknown."),
+            lambda o, i, s: decisions.verify_business(i, o, s),
+            lambda o, i, s: decisions.reject_business(i, o, s, "The NIB is unknown."),
         ],
         business_id,
         seen,
@@ -109,8 +109,8 @@ def test_two_officers_deciding_a_product_at_once(
         app,
         [officer, second_officer],
         [
-            lambda o, i, s: decisions.reject_product(o, i, s, "Blurry photos."),
-            lambda o, i, s: decisions.approve_product(o, i, s),
+            lambda o, i, s: decisions.reject_product(i, o, s, "Blurry photos."),
+            lambda o, i, s: decisions.approve_product(i, o, s),
         ],
         product_id,
         seen,
@@ -134,8 +134,8 @@ def test_two_officers_suspending_the_same_account_at_once(
         app,
         [officer, second_officer],
         [
-            lambda o, i, s: decisions.suspend_user(o, i, s, "Spam in every conversation."),
-            lambda o, i, s: decisions.suspend_user(o, i, s, "Fake company."),
+            lambda o, i, s: decisions.suspend_user(i, o, s, "Spam in every conversation."),
+            lambda o, i, s: decisions.suspend_user(i, o, s, "Fake company."),
         ],
         user_id,
         seen,
@@ -170,8 +170,8 @@ def test_two_officers_handling_the_same_report_at_once(
         app,
         [officer, second_officer],
         [
-            lambda o, i, s: abuse.resolve_report(o, i, s, "Buyer warned."),
-            lambda o, i, s: abuse.dismiss_report(o, i, s, "Not spam."),
+            lambda o, i, s: abuse.resolve_report(i, o, s, "Buyer warned."),
+            lambda o, i, s: abuse.dismiss_report(i, o, s, "Not spam."),
         ],
         reported,
         ReportStatus.OPEN.value,

@@ -35,7 +35,7 @@ def asking_business(app: Flask, **asked: Any) -> tuple[int, User, str]:
             "description": business.description,
             "contact_email": business.contact_email,
         }
-        update_business(business, ProfileData(**{**values, **asked}), business.owner)
+        update_business(business, business.owner, ProfileData(**{**values, **asked}))
         owner, business_id, slug = business.owner, business.id, business.slug
         commit_and_detach(owner)
     return business_id, owner, slug
@@ -140,7 +140,7 @@ def test_a_decision_on_a_request_changed_since_is_refused(
             "description": business.description,
             "contact_email": business.contact_email,
         }
-        update_business(business, ProfileData(**values), business.owner)
+        update_business(business, business.owner, ProfileData(**values))
         db.session.commit()
     response = submit_from(office, opened, f"{page}/identity/approve", follow_redirects=True)
     assert "edited or decided after you opened it" in flashes(response)

@@ -57,11 +57,11 @@ def _waiting_world() -> dict[str, Any]:
         (paris, "Paris basket", 6),
     ):
         product = make_product(maker, name=name)
-        nomination = nominate(maker.owner, product, channel, "")
+        nomination = nominate(product, maker.owner, channel, "")
         nomination.created_at = now - timedelta(hours=hours)
     suspended = make_business(name="Suspended Studio")
     paused = make_product(suspended, name="Paused vase")
-    nominate(suspended.owner, paused, paris, "")
+    nominate(paused, suspended.owner, paris, "")
     suspended.status = BusinessStatus.SUSPENDED
     buyer = make_buyer()
     interest = express(buyer, make_listing("Reported scarf"))

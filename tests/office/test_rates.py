@@ -89,8 +89,8 @@ def test_prices_in_a_foreign_currency_name_the_rate_and_its_date(
         business = make_business()
         product = make_product(business, name="Batik silk scarf", price_idr=450_000)
         channel = make_channel("Little Bandung Paris", currency="EUR")
-        nomination = curation.nominate(business.owner, product, channel, "")
-        curation.decide_nomination(db.session.get_one(User, officer.id), nomination, True, "Yes.")
+        nomination = curation.nominate(product, business.owner, channel, "")
+        curation.decide_nomination(nomination, db.session.get_one(User, officer.id), True, "Yes.")
         slug = channel.slug
         db.session.commit()
     html = client.get(f"/channels/{slug}", headers=ENGLISH).get_data(as_text=True)

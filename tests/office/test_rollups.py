@@ -95,8 +95,8 @@ def test_a_product_page_view_is_dated_and_credited_to_the_channel(app: Flask, cl
     with app.app_context():
         product = make_listing("Rattan tray")
         channel = make_channel("Little Bandung Paris")
-        nomination = curation.nominate(product.business.owner, product, channel, "")
-        curation.decide_nomination(make_officer(), nomination, True, "Fits.")
+        nomination = curation.nominate(product, product.business.owner, channel, "")
+        curation.decide_nomination(nomination, make_officer(), True, "Fits.")
         slug, channel_slug, channel_id = product.slug, channel.slug, channel.id
         db.session.commit()
     client.get(f"/products/{slug}")

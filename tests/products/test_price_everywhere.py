@@ -54,7 +54,7 @@ def world(app: Flask) -> dict[str, Any]:
         for currency, rate in RATES.items():
             set_rate(currency, rate, yesterday())
         buyer = _buyer(preferred_currency="EUR")
-        add_to_shortlist(buyer, product)
+        add_to_shortlist(product, buyer)
         interest = express(buyer, product)
         owner = business.owner
         data = {

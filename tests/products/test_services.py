@@ -73,7 +73,7 @@ def test_create_product_keeps_export_facts_and_translations(ctx: Flask) -> None:
     business = make_business()
     certification = make_certification(business, "svlk")
     data = ProductData(**{**FULL.__dict__, "certification_ids": (certification.id,)})
-    product = create_product(business, data, business.owner)
+    product = create_product(business, business.owner, data)
     assert product.status == ProductStatus.DRAFT
     assert product.slug == "rattan-basket"
     assert (product.hs_code, product.price_idr, product.moq) == ("460211", 185_000, 50)
@@ -103,7 +103,7 @@ def test_bad_product_values_are_refused(
 ) -> None:
     business = make_business()
     with pytest.raises(ProductError, match=message):
-        create_product(business, ProductData(**{**FULL.__dict__, **change}), business.owner)
+        create_product(business, business.owner, ProductData(**{**FULL.__dict__, **change}))
     assert db.session.scalar(sa.select(sa.func.count(Product.id))) == 0
 
 
@@ -112,12 +112,12 @@ def test_certifications_of_another_business_are_refused(ctx: Flask) -> None:
     foreign = make_certification(make_business(name="Other"), "halal")
     data = ProductData(**{**FULL.__dict__, "certification_ids": (foreign.id,)})
     with pytest.raises(ProductError, match="your own business"):
-        create_product(business, data, business.owner)
+        create_product(business, business.owner, data)
 
 
 def test_submit_needs_texts_facts_and_a_photo(ctx: Flask) -> None:
     business = make_business()
-    product = create_product(business, ProductData(name="Only a name"), business.owner)
+    product = create_product(business, business.owner, ProductData(name="Only a name"))
     assert [str(m) for m in missing_for_review(product)] == [
         "description in English",
         "name in Bahasa Indonesia",
@@ -129,10 +129,10 @@ def test_submit_needs_texts_facts_and_a_photo(ctx: Flask) -> None:
         "lead time",
         "at least one photo",
     ]
-    update_product(product, FULL, business.owner)
+    update_product(product, business.owner, FULL)
     with pytest.raises(ProductError, match="at least one photo"):
         submit_product(product, business.owner)
-    add_photos(product, [photo(1)], business.owner)
+    add_photos(product, business.owner, [photo(1)])
     submit_product(product, business.owner)
     assert product.status == ProductStatus.PENDING_REVIEW
 
@@ -193,8 +193,8 @@ def test_illegal_transitions_raise(ctx: Flask, status: ProductStatus, action: st
         "submit": lambda: submit_product(product, owner),
         "archive": lambda: archive_product(product, owner),
         "restore": lambda: restore_product(product, owner),
-        "edit": lambda: update_product(product, FULL, owner),
-        "photo": lambda: add_photos(product, [photo(9)], owner),
+        "edit": lambda: update_product(product, owner, FULL),
+        "photo": lambda: add_photos(product, owner, [photo(9)]),
     }
     with pytest.raises(ProductStateError):
         calls[action]()
@@ -216,10 +216,10 @@ def test_editing_text_of_a_published_product_sends_it_back_to_review(ctx: Flask)
         monthly_capacity=200,
         translations={"id": TranslationData("Selendang sutra batik", "Batik tulis.")},
     )
-    assert update_product(product, data, business.owner) is False
+    assert update_product(product, business.owner, data) is False
     assert product.status == ProductStatus.PUBLISHED
     renamed = ProductData(**{**data.__dict__, "name": "Batik silk scarf, indigo"})
-    assert update_product(product, renamed, business.owner) is True
+    assert update_product(product, business.owner, renamed) is True
     assert product.status == ProductStatus.PENDING_REVIEW
     assert product.published_at is None
     diff = changes(product.approved_snapshot, take_snapshot(product))
@@ -238,15 +238,15 @@ def test_changing_photos_of_a_published_product_sends_it_back_to_review(
     owner = business.owner
     first, second = ordered(product)
     if change == "add":
-        add_photos(product, [photo(5)], owner)
+        add_photos(product, owner, [photo(5)])
     elif change == "delete":
-        delete_photo(product, second, owner)
+        delete_photo(product, owner, second)
     elif change == "cover":
-        make_cover(product, second, owner)
+        make_cover(product, owner, second)
     elif change == "move":
-        move_photo(product, first, +1, owner)
+        move_photo(product, owner, first, +1)
     else:
-        set_alt_text(product, first, "Scarf folded on a table", owner)
+        set_alt_text(product, owner, first, "Scarf folded on a table")
     assert product.status == ProductStatus.PENDING_REVIEW
     assert statuses(product)[-1] == ("product.returned_to_review", "pending_review")
     assert changes(product.approved_snapshot, take_snapshot(product))
@@ -256,23 +256,23 @@ def test_photo_order_cover_and_limit(ctx: Flask) -> None:
     business = make_business()
     product = make_product(business, status=ProductStatus.DRAFT, photos=0)
     owner = business.owner
-    added = add_photos(product, [photo(n) for n in range(3)] + [photo(0)], owner)
+    added = add_photos(product, owner, [photo(n) for n in range(3)] + [photo(0)])
     assert len(added) == 3  # the repeated photo is skipped
     a, b, c = ordered(product)
-    make_cover(product, c, owner)
+    make_cover(product, owner, c)
     assert ordered(product) == [c, a, b]
-    move_photo(product, a, +1, owner)
+    move_photo(product, owner, a, +1)
     assert ordered(product) == [c, b, a]
-    move_photo(product, c, -1, owner)  # already first: nothing changes
+    move_photo(product, owner, c, -1)  # already first: nothing changes
     assert [i.position for i in ordered(product)] == [0, 1, 2]
-    add_photos(product, [photo(n) for n in range(3, 8)], owner)
+    add_photos(product, owner, [photo(n) for n in range(3, 8)])
     assert len(product.images) == 8
     with pytest.raises(ProductError, match="at most 8 photos; you can add 0 more"):
-        add_photos(product, [photo(8)], owner)
-    delete_photo(product, b, owner)
+        add_photos(product, owner, [photo(8)])
+    delete_photo(product, owner, b)
     assert [i.position for i in ordered(product)] == list(range(7))
     with pytest.raises(ProductError, match="at most 200"):
-        set_alt_text(product, a, "x" * 201, owner)
+        set_alt_text(product, owner, a, "x" * 201)
 
 
 def test_archive_and_restore_return_to_where_the_product_was(ctx: Flask) -> None:
