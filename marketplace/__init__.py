@@ -93,11 +93,11 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.businesses.views import bp as my_business_bp
     from marketplace.businesses.views import public_bp as businesses_bp
     from marketplace.catalog.views import bp as catalog_bp
-    from marketplace.channels.curation_views import bp as channel_admin_bp
     from marketplace.channels.nomination_views import bp as nominations_bp
     from marketplace.channels.views import bp as channels_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.media.views import bp as media_bp
+    from marketplace.office.curation_views import bp as channel_admin_bp
     from marketplace.office.views import bp as office_bp
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp

@@ -5,8 +5,6 @@ Figures are counted by the database (GROUP BY), never by loading rows into Pytho
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +18,6 @@ from marketplace.channels.models import (
     NominationStatus,
     ShelfStage,
 )
-from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product
 from marketplace.reference.models import PartnerCity
 
@@ -124,20 +121,6 @@ def partner_figures() -> sa.Select[int | None, int, int]:
     )
 
 
-def partner_interests() -> sa.Select[int | None, int]:
-    """Per partner city: interests that came through its channels (spam not counted)."""
-    return (
-        sa.select(Channel.partner_city_id, sa.func.count(Interest.id))
-        .join(Interest.channel)
-        .where(Channel.partner_city_id.is_not(None), Interest.status != InterestStatus.SPAM)
-        .group_by(Channel.partner_city_id)
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The office
-
-
 def all_channels() -> sa.Select[Channel]:
     return (
         sa.select(Channel)
@@ -181,15 +164,6 @@ def score_officers(nomination_ids: list[int]) -> sa.Select[NominationScore, str]
         .join(User, User.id == NominationScore.officer_id)
         .where(NominationScore.nomination_id.in_(nomination_ids))
         .order_by(NominationScore.created_at)
-    )
-
-
-def reply_times(business_ids: list[int]) -> sa.Select[int, datetime, datetime | None]:
-    """(business id, created, first reply) of each interest in the businesses' products."""
-    return (
-        sa.select(Product.business_id, Interest.created_at, Interest.first_reply_at)
-        .join(Interest.product)
-        .where(Product.business_id.in_(business_ids), Interest.status != InterestStatus.SPAM)
     )
 
 

@@ -53,27 +53,6 @@ def product_address(product: Product, locale: str | None) -> str:
     return address
 
 
-@bp.get("/partners")
-def partners() -> str:
-    cities = db.session.scalars(queries.partner_cities()).unique().all()
-    shown = {row[0]: (row[1], row[2]) for row in db.session.execute(queries.partner_figures())}
-    interests = {row[0]: row[1] for row in db.session.execute(queries.partner_interests())}
-    return render_template(
-        "channels/partners.html",
-        cities=cities,
-        shown=shown,
-        interests=interests,
-        public_statuses=queries.PUBLIC_STATUSES,
-        share=share_page(
-            _("Bandung's sister cities"),
-            _(
-                "The partner cities abroad through which Bandung carries the products of its"
-                " creative MSMEs, with the channels each partnership runs and what they show today."
-            ),
-        ),
-    )
-
-
 def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channel]]]:
     """Editions of one series together (the query orders them so); other channels alone."""
     groups: list[tuple[str | None, list[Channel]]] = []

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload, with_expression
 
 from marketplace.accounts.models import BuyerProfile, Role, User, UserStatus
 from marketplace.businesses.models import Business
+from marketplace.channels.models import Channel
 from marketplace.interests.models import (
     OPEN_INTEREST_STATUSES,
     ConversationRead,
@@ -245,3 +246,26 @@ def shortlist_of(user_id: int) -> sa.Select[ShortlistEntry]:
         )
         .order_by(ShortlistEntry.created_at.desc(), ShortlistEntry.product_id.desc())
     )
+
+
+def reply_times(business_ids: list[int]) -> sa.Select[int, datetime, datetime | None]:
+    """(business id, created, first reply) of each interest in the businesses' products."""
+    return (
+        sa.select(Product.business_id, Interest.created_at, Interest.first_reply_at)
+        .join(Interest.product)
+        .where(Product.business_id.in_(business_ids), Interest.status != InterestStatus.SPAM)
+    )
+
+
+def partner_interests() -> sa.Select[int | None, int]:
+    """Per partner city: interests that came through its channels (spam not counted)."""
+    return (
+        sa.select(Channel.partner_city_id, sa.func.count(Interest.id))
+        .join(Interest.channel)
+        .where(Channel.partner_city_id.is_not(None), Interest.status != InterestStatus.SPAM)
+        .group_by(Channel.partner_city_id)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The office

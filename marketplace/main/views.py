@@ -1,4 +1,5 @@
-"""Public pages that belong to no single feature: the home page, the language switch, health."""
+"""Public pages that belong to no single feature: the home page, the sister cities and what
+their channels produced, the language switch, health."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.services import set_locale
 from marketplace.catalog.cards import make_cards
+from marketplace.channels import queries as channel_queries
 from marketplace.channels.curation import is_past
 from marketplace.db import db
 from marketplace.i18n import UI_LOCALES
+from marketplace.interests import queries as interest_queries
 from marketplace.link_preview import share_page
 from marketplace.main import queries
 from marketplace.periods import bandung_today
@@ -45,6 +48,29 @@ def home() -> str:
                 "Crafts, fashion, culinary and design from Bandung, shown through the city's"
                 " promotion channels abroad. Find a product, express your interest and talk"
                 " with the maker."
+            ),
+        ),
+    )
+
+
+@bp.get("/partners")
+def partners() -> str:
+    cities = db.session.scalars(channel_queries.partner_cities()).unique().all()
+    shown = {
+        row[0]: (row[1], row[2]) for row in db.session.execute(channel_queries.partner_figures())
+    }
+    interests = {row[0]: row[1] for row in db.session.execute(interest_queries.partner_interests())}
+    return render_template(
+        "main/partners.html",
+        cities=cities,
+        shown=shown,
+        interests=interests,
+        public_statuses=channel_queries.PUBLIC_STATUSES,
+        share=share_page(
+            _("Bandung's sister cities"),
+            _(
+                "The partner cities abroad through which Bandung carries the products of its"
+                " creative MSMEs, with the channels each partnership runs and what they show today."
             ),
         ),
     )

@@ -8,46 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, url_for
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.businesses import events as business_events
-from marketplace.businesses.models import Business
 from marketplace.interests import events as interest_events
 from marketplace.interests.models import Interest, Message
-from marketplace.notifications import notify
-
-
-def _dashboard_path() -> str:
-    """The owner's dashboard as a path inside the site (the form notifications keep links in)."""
-    if has_request_context():
-        return url_for("my_business.dashboard")
-    return current_app.url_map.bind("").build("my_business.dashboard")
-
-
-def identity_change_approved(business: Business) -> None:
-    notify.notify(
-        business.owner,
-        "business_identity",
-        _l(
-            "The trade office approved the new details of your business: %(name)s.",
-            name=notify.one_line(business.name),
-        ),
-        _dashboard_path(),
-    )
-
-
-def identity_change_rejected(business: Business, *, reason: str) -> None:
-    notify.notify(
-        business.owner,
-        "business_identity",
-        _l(
-            "The trade office did not accept the change of your business details: %(reason)s",
-            reason=notify.one_line(reason),
-        ),
-        _dashboard_path(),
-    )
+from marketplace.notifications import identity, notify
 
 
 def interest_expressed(interest: Interest) -> None:
@@ -80,8 +45,8 @@ def reply_escalated(interest: Interest, *, officers: Iterable[User]) -> None:
 
 def connect() -> None:
     """Subscribe the receivers (connecting the same function twice is a no-op in blinker)."""
-    business_events.identity_change_approved.connect(identity_change_approved)
-    business_events.identity_change_rejected.connect(identity_change_rejected)
+    business_events.identity_change_approved.connect(identity.change_approved)
+    business_events.identity_change_rejected.connect(identity.change_rejected)
     interest_events.interest_expressed.connect(interest_expressed)
     interest_events.message_posted.connect(message_posted)
     interest_events.status_changed.connect(status_changed)

@@ -96,7 +96,7 @@ PAGES = (
     ("main.home", "products"),
     ("catalog.index", "products"),
     ("channels.index", "channels"),
-    ("channels.partners", None),
+    ("main.partners", None),
 )
 
 

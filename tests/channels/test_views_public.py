@@ -13,9 +13,10 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels import curation
 from marketplace.channels.models import ChannelStatus, ChannelView, Nomination, Scan, ViewKind
-from marketplace.channels.queries import partner_figures, partner_interests
+from marketplace.channels.queries import partner_figures
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
+from marketplace.interests.queries import partner_interests
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.current import me
 from marketplace.channels import curation, queries, services
 from marketplace.channels import shelf as shelf_flow
-from marketplace.channels.admin_views import bp, get_channel
 from marketplace.channels.forms import (
     STAGE_LABELS,
     DecisionForm,
@@ -37,12 +36,13 @@ from marketplace.channels.models import (
 )
 from marketplace.channels.pages import pdf_response
 from marketplace.channels.qr import tag_url
-from marketplace.channels.replies import ReplyRecord, reply_records
 from marketplace.channels.tag_sheet import tag_sheet
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.forms import Form
+from marketplace.interests.replies import ReplyRecord, reply_records
 from marketplace.ledger.rates import rate_in_force
+from marketplace.office.channel_views import bp, get_channel
 from marketplace.periods import bandung_today
 
 __all__ = ["bp"]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from marketplace.channels import queries
 from marketplace.db import db
+from marketplace.interests import queries
 
 PROMPT = timedelta(hours=48)
 
