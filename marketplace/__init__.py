@@ -91,7 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api.base import init_api
     from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
-    from marketplace.businesses.views import public_bp as businesses_bp
+    from marketplace.catalog.business_page import public_bp as businesses_bp
+    from marketplace.catalog.product_page import public_bp as products_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.channels.nomination_views import bp as nominations_bp
     from marketplace.channels.views import bp as channels_bp
@@ -101,8 +102,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.office.views import bp as office_bp
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
-    from marketplace.products.views import public_bp as products_bp
     from marketplace.sharing.views import bp as sharing_bp
+    from marketplace.workspace.views import bp as workspace_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         businesses_bp,
         my_business_bp,
+        workspace_bp,
         products_bp,
         catalog_bp,
         my_products_bp,

@@ -16,6 +16,8 @@ from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
 from marketplace.ledger.rates import ConvertedPrice
+from marketplace.products.display import picture, product_text
+from marketplace.products.prices import viewer_price
 from marketplace.units import quantity, unit_label
 from marketplace.urls import public_url
 
@@ -79,6 +81,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["language_alternates"] = alternates
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["fallback_notice"] = fallback_notice
+    app.jinja_env.globals["picture"] = picture
+    app.jinja_env.globals["product_text"] = product_text
+    app.jinja_env.globals["viewer_price"] = viewer_price
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -48,6 +48,7 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "conversations": SIGNED_IN,
     "notifications": SIGNED_IN,
     "my_business": frozenset({Role.MSME}),
+    "workspace": frozenset({Role.MSME}),
     "my_products": frozenset({Role.MSME}),
     "product_photos": frozenset({Role.MSME}),
     "nominations": frozenset({Role.MSME}),

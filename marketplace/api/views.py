@@ -165,7 +165,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _public_channels(product_id: int) -> list[Channel]:
-    rows = db.session.execute(product_queries.accepted_channels([product_id]))
+    rows = db.session.execute(channel_queries.accepted_channels([product_id]))
     return [c for _id, c in rows if c.status in channel_queries.PUBLIC_STATUSES]
 
 

@@ -6,8 +6,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.interests.models import Interest
-from marketplace.products.models import Product
 
 
 def business_of(owner_id: int) -> sa.Select[Business]:
@@ -29,16 +27,3 @@ def visible_businesses() -> sa.Select[Business]:
 
 def public_business(slug: str) -> sa.Select[Business]:
     return with_details(visible_businesses().where(Business.slug == slug))
-
-
-def replied_to_buyer(business_id: int, buyer_id: int) -> sa.Select[bool]:
-    """Whether the business has answered at least one of this buyer's interests."""
-    return sa.select(
-        sa.exists()
-        .where(
-            Interest.buyer_id == buyer_id,
-            Interest.first_reply_at.is_not(None),
-            Interest.product_id == Product.id,
-        )
-        .where(Product.business_id == business_id)
-    )

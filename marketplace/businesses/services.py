@@ -324,17 +324,6 @@ def reinstate_business(business: Business, officer: User, reason: str | None = N
     db.session.flush()
 
 
-def may_see_contact(business: Business, viewer: User | None) -> bool:
-    """Contact details are for the owner, the office, and buyers the MSME has answered."""
-    if viewer is None:
-        return False
-    if viewer.id == business.owner_id or viewer.is_staff:
-        return True
-    if viewer.role != Role.BUYER:
-        return False
-    return bool(db.session.scalar(queries.replied_to_buyer(business.id, viewer.id)))
-
-
 def _check_certification(data: CertificationData) -> None:
     if db.session.get(Certification, data.certification_code) is None:
         raise BusinessError(_l("Choose a certification from the list."))

@@ -3,17 +3,13 @@ verified business (/msmes/<slug>)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from marketplace.accounts.current import me, viewer
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
-from marketplace.businesses import queries
 from marketplace.businesses.forms import (
     BusinessForm,
     CertificationForm,
@@ -21,7 +17,6 @@ from marketplace.businesses.forms import (
     subsector_choices,
 )
 from marketplace.businesses.identity import (
-    IDENTITY_FIELDS,
     identity_of,
     is_reviewed,
     pending_change,
@@ -38,15 +33,12 @@ from marketplace.businesses.services import (
     add_certification,
     create_business,
     delete_certification,
-    may_see_contact,
-    missing_for_verification,
     set_logo,
     submit_business,
     update_business,
     update_certification,
 )
-from marketplace.businesses.texts import TRANSLATION_LOCALES, business_text
-from marketplace.channels.models import Channel
+from marketplace.businesses.texts import TRANSLATION_LOCALES
 from marketplace.db import db, write_now
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
@@ -54,51 +46,12 @@ from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image
 from marketplace.media.transaction_files import discard_after_commit, track_new_files
 from marketplace.media.views import send_private
-from marketplace.products import queries as product_queries
-from marketplace.products.sharing import share_business
 from marketplace.web import writes_late
 
-public_bp = Blueprint("businesses", __name__)
 bp = Blueprint("my_business", __name__, url_prefix="/my/business")
 restrict_blueprint(bp, Role.MSME)
 
 LOGO_SIZE = 320
-
-
-@public_bp.get("/msmes/<slug>")
-def public_page(slug: str) -> str:
-    business = db.first_or_404(queries.public_business(slug))
-    products = db.session.scalars(product_queries.products_of_business(business.id)).all()
-    return render_template(
-        "businesses/public.html",
-        business=business,
-        text=business_text(business, str(get_locale() or "en")),
-        products=products,
-        show_contact=may_see_contact(business, viewer()),
-        share=share_business(business, products),
-    )
-
-
-@bp.get("")
-def dashboard() -> str:
-    business = db.session.scalar(queries.with_details(queries.business_of(me().id)))
-    if business is None:
-        return render_template("businesses/start.html")
-    rows = db.session.execute(product_queries.dashboard_rows(business.id)).all()
-    channels: dict[int, list[Channel]] = defaultdict(list)
-    if rows:
-        ids = [product.id for product, _count in rows]
-        for product_id, channel in db.session.execute(product_queries.accepted_channels(ids)):
-            channels[product_id].append(channel)
-    return render_template(
-        "businesses/dashboard.html",
-        business=business,
-        rows=rows,
-        channels=channels,
-        missing=missing_for_verification(business),
-        change=business.identity_change,
-        identity_fields=IDENTITY_FIELDS,
-    )
 
 
 def _store_logo(form: BusinessForm) -> ProcessedImage | None:
@@ -153,7 +106,7 @@ def edit() -> Response | str:
                 )
             else:
                 flash(_("Your business profile is saved."), "success")
-            return redirect(url_for(".dashboard"))
+            return redirect(url_for("workspace.dashboard"))
     return render_template("businesses/edit.html", **page)
 
 
@@ -197,7 +150,7 @@ def submit() -> Response:
         flash(str(error.message), "error")
     else:
         flash(_("Your business is submitted. The trade office will verify it soon."), "success")
-    return redirect(url_for(".dashboard"))
+    return redirect(url_for("workspace.dashboard"))
 
 
 def _save_certification(
@@ -239,7 +192,7 @@ def new_certification() -> Response | str:
     form.certification_code.choices = certification_choices()
     if form.validate_on_submit() and _save_certification(form, business, None):
         flash(_("The certification is added."), "success")
-        return redirect(url_for(".dashboard"))
+        return redirect(url_for("workspace.dashboard"))
     return render_template("businesses/certification.html", form=form, certification=None)
 
 
@@ -253,7 +206,7 @@ def edit_certification(certification_id: int) -> Response | str:
         form, certification.business, certification
     ):
         flash(_("The certification is saved."), "success")
-        return redirect(url_for(".dashboard"))
+        return redirect(url_for("workspace.dashboard"))
     return render_template("businesses/certification.html", form=form, certification=certification)
 
 
@@ -265,7 +218,7 @@ def delete_certification_view(certification_id: int) -> Response:
         discard_after_commit(key)
     db.session.commit()
     flash(_("The certification is removed."), "success")
-    return redirect(url_for(".dashboard"))
+    return redirect(url_for("workspace.dashboard"))
 
 
 @bp.get("/certifications/<int:certification_id>/scan")

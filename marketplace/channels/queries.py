@@ -209,3 +209,16 @@ def own_product(owner_id: int, product_id: int) -> sa.Select[Product]:
 def channels_taking_nominations() -> sa.Select[Channel]:
     """Open channels; the caller checks each one's application window against today."""
     return sa.select(Channel).where(Channel.status == ChannelStatus.OPEN).order_by(Channel.name)
+
+
+def accepted_channels(product_ids: list[int]) -> sa.Select[int, Channel]:
+    """(product id, channel) for every channel that has accepted one of the products."""
+    return (
+        sa.select(Nomination.product_id, Channel)
+        .join(Nomination.channel)
+        .where(
+            Nomination.product_id.in_(product_ids),
+            Nomination.status == NominationStatus.ACCEPTED,
+        )
+        .order_by(Channel.name)
+    )

@@ -8,7 +8,8 @@ import enum
 from flask import abort
 
 from marketplace.accounts.current import me
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
+from marketplace.businesses.models import Business
 from marketplace.db import db
 from marketplace.interests import queries
 from marketplace.interests.models import Interest
@@ -36,3 +37,14 @@ def get_interest(interest_id: int) -> tuple[Interest, Side]:
     if interest is None:
         abort(404)
     return interest, side_of(interest, user)
+
+
+def may_see_contact(business: Business, viewer: User | None) -> bool:
+    """Contact details are for the owner, the office, and buyers the MSME has answered."""
+    if viewer is None:
+        return False
+    if viewer.id == business.owner_id or viewer.is_staff:
+        return True
+    if viewer.role != Role.BUYER:
+        return False
+    return bool(db.session.scalar(queries.replied_to_buyer(business.id, viewer.id)))

@@ -269,3 +269,16 @@ def partner_interests() -> sa.Select[int | None, int]:
 
 # ---------------------------------------------------------------------------------------------
 # The office
+
+
+def replied_to_buyer(business_id: int, buyer_id: int) -> sa.Select[bool]:
+    """Whether the business has answered at least one of this buyer's interests."""
+    return sa.select(
+        sa.exists()
+        .where(
+            Interest.buyer_id == buyer_id,
+            Interest.first_reply_at.is_not(None),
+            Interest.product_id == Product.id,
+        )
+        .where(Product.business_id == business_id)
+    )

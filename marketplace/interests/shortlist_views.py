@@ -16,8 +16,8 @@ from marketplace.extensions import limiter
 from marketplace.interests import limits, queries
 from marketplace.interests.shortlist import add_to_shortlist, remove_from_shortlist
 from marketplace.products import queries as product_queries
+from marketplace.products.display import product_text
 from marketplace.products.models import Product
-from marketplace.products.views import product_text
 from marketplace.security import is_safe_next
 
 bp = Blueprint("shortlist", __name__, url_prefix="/shortlist")

@@ -22,14 +22,13 @@ from marketplace.accounts.forms import ChoosePasswordForm
 from marketplace.accounts.guards import check_role, restrict_blueprint
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.ownership import own_business_or_none
-from marketplace.businesses.services import may_see_contact
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
 from marketplace.forms import Form
 from marketplace.inputs import page_number
 from marketplace.interests import limits, queries, quick_views, reading, services
-from marketplace.interests.access import Side, get_interest
+from marketplace.interests.access import Side, get_interest, may_see_contact
 from marketplace.interests.display import register_globals
 from marketplace.interests.forms import (
     InterestForm,

@@ -13,8 +13,8 @@ from marketplace.notifications import notify
 def _dashboard_path() -> str:
     """The owner's dashboard as a path inside the site (the form notifications keep links in)."""
     if has_request_context():
-        return url_for("my_business.dashboard")
-    return current_app.url_map.bind("").build("my_business.dashboard")
+        return url_for("workspace.dashboard")
+    return current_app.url_map.bind("").build("workspace.dashboard")
 
 
 def change_approved(business: Business) -> None:

@@ -18,6 +18,7 @@ from marketplace.businesses import queries as business_queries
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
 from marketplace.businesses.scans import scan_name
 from marketplace.businesses.services import missing_for_verification
+from marketplace.catalog.product_page import render_product
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.ledger.models import AuditEntry
@@ -29,7 +30,6 @@ from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
 from marketplace.products.services import missing_for_review
 from marketplace.products.snapshot import changes, take_snapshot
-from marketplace.products.views import render_product
 
 PageResponse = Response | str | tuple[str, int]
 HISTORY = 20

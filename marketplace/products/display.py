@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import get_locale
 
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.media.images import ORIGINAL, VARIANT_SIZES, image_key
@@ -149,3 +150,8 @@ def texts(product: Product, locale: str) -> tuple[Text, list[Text]]:
         **values,
     )
     return main, [text for text in all_texts if text.locale != main_locale]
+
+
+def product_text(product: Product) -> Text:
+    """The product's texts in the page's language, field by field (see `texts`)."""
+    return texts(product, str(get_locale() or "en"))[0]

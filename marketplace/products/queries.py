@@ -6,9 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.businesses.models import BusinessCertification
-from marketplace.channels.models import Channel, Nomination, NominationStatus
-from marketplace.interests.models import Interest, InterestStatus
-from marketplace.products.models import Product, ProductStatus
+from marketplace.products.models import Product
 
 
 def visible_products() -> sa.Select[Product]:
@@ -56,33 +54,4 @@ def products_of_business(business_id: int) -> sa.Select[Product]:
         .where(Product.business_id == business_id)
         .options(selectinload(Product.images))
         .order_by(Product.published_at.desc(), Product.id.desc())
-    )
-
-
-def dashboard_rows(business_id: int) -> sa.Select[Product, int]:
-    """Every product of the business with its number of interests (spam not counted)."""
-    interests = sa.func.count(Interest.id)
-    return (
-        sa.select(Product, interests)
-        .outerjoin(
-            Interest,
-            sa.and_(Interest.product_id == Product.id, Interest.status != InterestStatus.SPAM),
-        )
-        .where(Product.business_id == business_id)
-        .group_by(Product.id)
-        .options(selectinload(Product.images))
-        .order_by(Product.status == ProductStatus.ARCHIVED, Product.updated_at.desc(), Product.id)
-    )
-
-
-def accepted_channels(product_ids: list[int]) -> sa.Select[int, Channel]:
-    """(product id, channel) for every channel that has accepted one of the products."""
-    return (
-        sa.select(Nomination.product_id, Channel)
-        .join(Nomination.channel)
-        .where(
-            Nomination.product_id.in_(product_ids),
-            Nomination.status == NominationStatus.ACCEPTED,
-        )
-        .order_by(Channel.name)
     )

@@ -1,5 +1,6 @@
-"""Product pages: the public product page (/products/<slug>) and the owner's listing pages
-(/my/products/...): create, edit, preview, submit for review, archive and restore."""
+"""The owner's listing pages (/my/products/...): create, edit, submit for review, archive and
+restore. The public product page and the owner's preview compose other features: they are in
+`catalog/product_page.py` and `workspace/views.py`."""
 
 from __future__ import annotations
 
@@ -7,102 +8,35 @@ import secrets
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from marketplace.accounts.current import me, viewer
+from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.forms import subsector_choices
 from marketplace.businesses.models import Business
 from marketplace.businesses.ownership import own_business_or_none
-from marketplace.businesses.services import may_see_contact
-from marketplace.channels.models import Channel
-from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
-from marketplace.ledger.rates import ConvertedPrice
-from marketplace.products import display, prices, queries
 from marketplace.products.forms import ProductForm, product_form_values, set_choices
-from marketplace.products.models import Product, ProductImage
+from marketplace.products.models import Product
 from marketplace.products.ownership import get_own_product
-from marketplace.products.photos import ordered
 from marketplace.products.services import (
     TRANSLATION_LOCALES,
     ProductError,
     archive_product,
     create_product,
     missing_for_review,
-    record_view,
     restore_product,
     submit_product,
     update_product,
 )
-from marketplace.products.sharing import share_product
 from marketplace.reference.loader import units
-from marketplace.visits import current_visit_channel_id
 
-public_bp = Blueprint("products", __name__)
 bp = Blueprint("my_products", __name__, url_prefix="/my/products")
 restrict_blueprint(bp, Role.MSME)
-
-
-@public_bp.app_template_global()
-def picture(image: ProductImage) -> display.Picture:
-    return display.picture(image)
-
-
-@public_bp.app_template_global()
-def product_text(product: Product) -> display.Text:
-    """The product's texts in the page's language, field by field (see `display.texts`)."""
-    return display.texts(product, str(get_locale() or "en"))[0]
-
-
-@public_bp.app_template_global()
-def viewer_price(product: Product) -> ConvertedPrice | None:
-    """The price in the viewer's currency (see `products.prices`), for the pages to show."""
-    return prices.viewer_price(product)
-
-
-def _channels(product: Product) -> list[Channel]:
-    rows = db.session.execute(queries.accepted_channels([product.id]))
-    return [channel for _product_id, channel in rows]
-
-
-def render_product(product: Product, template: str = "products/page.html", **extra: object) -> str:
-    """The product page, shared by the public page, the owner's preview and the office."""
-    person = viewer()
-    main_text, other_texts = display.texts(product, str(get_locale() or "en"))
-    return render_template(
-        template,
-        product=product,
-        business=product.business,
-        main_text=main_text,
-        other_texts=other_texts,
-        images=ordered(product),
-        channels=_channels(product),
-        show_contact=may_see_contact(product.business, person),
-        **extra,
-    )
-
-
-@public_bp.get("/products/<slug>")
-def page(slug: str) -> str:
-    """The public page; a view by anyone but the owner and the office counts, once per visitor,
-    day and channel it came through (see `counting`), and counting never fails the page."""
-    product = db.first_or_404(queries.public_product(slug))
-    person = viewer()
-    counts = person is None or not (person.is_staff or person.id == product.business.owner_id)
-    product_id, channel_id = product.id, current_visit_channel_id()
-    html = render_product(product, share=share_product(product))
-    if counts:
-        count_visit(
-            subject("product", product_id, channel_id),
-            lambda: record_view(product_id, channel_id),
-        )
-    return html
 
 
 def _form(business: Business, product: Product | None = None) -> ProductForm:
@@ -171,13 +105,8 @@ def edit(product_id: int) -> Response | str:
                 )
             else:
                 flash(_("The product is saved."), "success")
-            return redirect(url_for("my_business.dashboard"))
+            return redirect(url_for("workspace.dashboard"))
     return _render_form(form, product)
-
-
-@bp.get("/<int:product_id>/preview")
-def preview(product_id: int) -> str:
-    return render_product(get_own_product(product_id), preview=True)
 
 
 def _transition(product_id: int, action: Callable[[Product, User], None], done: str) -> Response:
@@ -190,7 +119,7 @@ def _transition(product_id: int, action: Callable[[Product, User], None], done: 
         flash(str(error.message), "error")
     else:
         flash(done, "success")
-    return redirect(url_for("my_business.dashboard"))
+    return redirect(url_for("workspace.dashboard"))
 
 
 @bp.post("/<int:product_id>/submit")

@@ -17,7 +17,6 @@ from marketplace.businesses.services import (
     ProfileData,
     add_certification,
     create_business,
-    may_see_contact,
     missing_for_verification,
     reinstate_business,
     reject_business,
@@ -28,6 +27,7 @@ from marketplace.businesses.services import (
 )
 from marketplace.db import db, utcnow
 from marketplace.errors import ConflictError
+from marketplace.interests.access import may_see_contact
 from marketplace.interests.models import Interest
 from marketplace.ledger.models import AuditEntry
 from marketplace.slugs import add_with_slug, slugify

@@ -186,7 +186,8 @@ def test_officers_have_no_way_to_edit_an_owners_content(
     owner_rules = [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in ("my_business", "my_products", "product_photos")
+        if rule.endpoint.split(".")[0]
+        in ("my_business", "my_products", "product_photos", "workspace")
     ]
     assert owner_rules
     token = csrf_token(office, "/office/rates")

@@ -27,7 +27,7 @@ from tests.businesses.helpers import (
 from tests.conftest import csrf_token
 from tests.factories import make_user
 
-OWNER_BLUEPRINTS = ("my_business", "my_products", "product_photos")
+OWNER_BLUEPRINTS = ("my_business", "my_products", "product_photos", "workspace")
 
 
 def owner_rules(app: Flask) -> list[Rule]:

@@ -1,0 +1,33 @@
+"""The public page of a verified MSME (/msmes/<slug>, blueprint `businesses`): its profile in
+the reader's language, its public products, and its contact for those who may see it. It
+composes businesses, products and interests, so it lives above them.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+
+from marketplace.accounts.current import viewer
+from marketplace.businesses import queries
+from marketplace.businesses.texts import business_text
+from marketplace.db import db
+from marketplace.interests.access import may_see_contact
+from marketplace.products import queries as product_queries
+from marketplace.products.sharing import share_business
+
+public_bp = Blueprint("businesses", __name__)
+
+
+@public_bp.get("/msmes/<slug>")
+def public_page(slug: str) -> str:
+    business = db.first_or_404(queries.public_business(slug))
+    products = db.session.scalars(product_queries.products_of_business(business.id)).all()
+    return render_template(
+        "businesses/public.html",
+        business=business,
+        text=business_text(business, str(get_locale() or "en")),
+        products=products,
+        show_contact=may_see_contact(business, viewer()),
+        share=share_business(business, products),
+    )
