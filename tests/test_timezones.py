@@ -17,8 +17,7 @@ from marketplace.channels.models import Channel, PartnerCity
 from marketplace.dates import force_timezone, format_day, format_when, when
 from marketplace.db import db
 from marketplace.timezones import OFFICE_ZONE, select_timezone, zone_of
-from tests.businesses.helpers import seed_reference
-from tests.factories import make_user
+from tests.factories import make_user, seed_reference
 
 MOMENT = datetime(2026, 12, 4, 12, 15, tzinfo=UTC)
 

@@ -25,19 +25,18 @@ from marketplace.channels.queries import partner_figures, partner_interests
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import (
-    ENGLISH,
-    accept,
+from tests.channels.helpers import ENGLISH, accept, nominate_all
+from tests.factories import (
     add_translation,
     harz_und_heide,
+    make_business,
     make_channel,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
     owner_with_products,
     set_rate,
 )
-from tests.factories import make_user
 
 
 def _fair_with_lineup(app: Flask) -> dict[str, object]:

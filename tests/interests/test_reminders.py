@@ -14,8 +14,8 @@ from marketplace.interests.models import Interest, InterestStatus
 from marketplace.interests.reminders import remind_unanswered
 from marketplace.interests.services import post_message
 from marketplace.notifications.models import Notification, OutboxEmail
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express
 
 
 def _aged(hours: float, name: str) -> Interest:

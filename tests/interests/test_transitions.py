@@ -25,8 +25,8 @@ from marketplace.interests.transitions import (
 )
 from marketplace.ledger.models import AuditEntry
 from marketplace.office.models import AbuseReport, ReportStatus
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express
 
 S = InterestStatus
 

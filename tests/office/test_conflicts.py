@@ -20,9 +20,8 @@ from marketplace.ledger.models import AuditEntry
 from marketplace.office import abuse, decisions
 from marketplace.office.models import AbuseReport, ReportStatus
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_business, make_buyer, make_listing, make_product, make_user
+from tests.interests.helpers import express
 from tests.office.helpers import flashes, submit_from
 
 Decision = Callable[[User, int, str], object]
@@ -65,6 +64,7 @@ def race(
     return outcome
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_deciding_a_business_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -99,6 +99,7 @@ def test_two_officers_deciding_a_business_at_once(
         assert len(entries) == 1
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_deciding_a_product_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -124,6 +125,7 @@ def test_two_officers_deciding_a_product_at_once(
         )
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_suspending_the_same_account_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -164,6 +166,7 @@ def reported(app: Flask) -> int:
         return report.id
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_handling_the_same_report_at_once(
     app: Flask, officer: User, second_officer: User, reported: int
 ) -> None:

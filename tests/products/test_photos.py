@@ -16,15 +16,9 @@ from PIL import Image
 from marketplace.db import db
 from marketplace.media.images import image_keys
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import (
-    commit_and_detach,
-    fetch,
-    make_business,
-    make_product,
-    media_files,
-    post_files,
-)
+from tests.businesses.helpers import commit_and_detach, fetch, media_files, post_files
 from tests.conftest import post_form
+from tests.factories import make_business, make_product
 from tests.products.images import (
     GPS_IFD,
     cmyk_jpeg,
@@ -231,6 +225,7 @@ def test_reorder_cover_alt_text_and_delete(app: Flask, owner_product: Any) -> No
     assert not any(digest in p.name for p in media_files(app))
 
 
+@pytest.mark.committing  # files are settled against rows committed for real
 def test_deleting_a_photo_keeps_files_another_product_uses(app: Flask, owner_product: Any) -> None:
     client, product_id = owner_product
     data = jpeg(seed=20)
