@@ -30,6 +30,8 @@ from marketplace import create_app
 from marketplace.accounts import passwords
 from marketplace.db import db
 from marketplace.extensions import limiter
+from marketplace.main import demo
+from marketplace.media import images
 from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -150,6 +152,33 @@ def storefront(app: Flask) -> Iterator[None]:
         db.session.commit()
     yield
     shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+
+
+_DEMO_IMAGES: dict[tuple[Any, ...], Any] = {}
+
+
+@pytest.fixture
+def demo_images_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`flask seed-demo` draws and encodes the same photos on every run (the same arguments
+    give the same bytes); the tests that seed the demo share them, made once per session.
+    The files are still written, the rows still made: only the pixel work is remembered."""
+    draw, process = demo.make_placeholder_photo, images.process_image
+
+    def placeholder(seed: int, text: str, *args: Any) -> bytes:
+        key = ("photo", seed, text, *args)
+        if key not in _DEMO_IMAGES:
+            _DEMO_IMAGES[key] = draw(seed, text, *args)
+        return _DEMO_IMAGES[key]  # type: ignore[no-any-return]
+
+    def processed(data: bytes, **limits: int) -> tuple[images.ProcessedImage, dict[str, bytes]]:
+        key = ("processed", data, *sorted(limits.items()))
+        if key not in _DEMO_IMAGES:
+            _DEMO_IMAGES[key] = process(data, **limits)
+        description, files = _DEMO_IMAGES[key]
+        return description, dict(files)
+
+    monkeypatch.setattr(demo, "make_placeholder_photo", placeholder)
+    monkeypatch.setattr(images, "process_image", processed)
 
 
 @pytest.fixture
