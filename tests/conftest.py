@@ -31,7 +31,8 @@ from marketplace.accounts import passwords
 from marketplace.db import db
 from marketplace.extensions import limiter
 from marketplace.main import demo
-from marketplace.media import images
+from marketplace.media import images, transaction_files
+from marketplace.media.references import unreferenced
 from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -130,6 +131,13 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
 
         patch = pytest.MonkeyPatch()
         patch.setattr(factory.class_, "get_bind", get_bind)
+        # Stored files are settled against the rows "committed" once a transaction ends, read
+        # on a connection of their own; here, what is committed lives on the test's connection.
+        patch.setattr(
+            transaction_files,
+            "unreferenced",
+            lambda _own_connection, keys: unreferenced(connection, keys),
+        )
         try:
             yield
         finally:

@@ -61,6 +61,9 @@ def _password_hash(password: str) -> str:
     return _PASSWORD_HASH
 
 
+# --- people ----------------------------------------------------------------------------------
+
+
 def make_user(
     role: Role = Role.BUYER,
     *,
@@ -84,7 +87,11 @@ def make_user(
     return user
 
 
+# --- reference data, businesses, products ---------------------------------------------------
+
+
 def seed_reference() -> None:
+    """The reference data (subsectors, certifications, partner cities, their channels)."""
     load_reference_data()
 
 
@@ -186,6 +193,9 @@ def make_product(
     return product
 
 
+# --- buyers and listings --------------------------------------------------------------------
+
+
 def make_partner_city(name: str = "Braunschweig", country_code: str = "DE") -> PartnerCity:
     city = PartnerCity(
         name=name,
@@ -214,6 +224,9 @@ def make_listing(name: str = "Batik silk scarf", owner_locale: str = "en") -> Pr
     owner = make_user(Role.MSME, locale=owner_locale)
     business = make_business(owner, name=f"Maker of {name}")
     return make_product(business, name=name)
+
+
+# --- channels, rates, photos on disk ---------------------------------------------------------
 
 
 def seeded_channel(slug: str, capacity: int | None, **fields: Any) -> Channel:
@@ -311,6 +324,9 @@ def real_photo(product: Product, seed: int = 1) -> ProductImage:
     return image
 
 
+# --- catalog and search: products with exactly the words given -------------------------------
+
+
 def product(
     name: str,
     *,
@@ -332,6 +348,8 @@ def product(
 
 
 def accept(item: Product, into: Channel) -> Nomination:
+    """An accepted nomination row, made directly (`tests.channels.helpers.accept` decides one
+    through the curation service, as an officer)."""
     nomination = Nomination(product=item, channel=into, status=NominationStatus.ACCEPTED)
     db.session.add(nomination)
     db.session.flush()

@@ -225,7 +225,6 @@ def test_reorder_cover_alt_text_and_delete(app: Flask, owner_product: Any) -> No
     assert not any(digest in p.name for p in media_files(app))
 
 
-@pytest.mark.committing  # files are settled against rows committed for real
 def test_deleting_a_photo_keeps_files_another_product_uses(app: Flask, owner_product: Any) -> None:
     client, product_id = owner_product
     data = jpeg(seed=20)
