@@ -170,9 +170,17 @@ def make_product(
         "lead_time_days": 21,
         "monthly_capacity": 200,
     }
+    if status in (ProductStatus.PUBLISHED, ProductStatus.ARCHIVED):
+        values["published_at"] = utcnow()
+    if status == ProductStatus.PENDING_REVIEW:
+        values["submitted_at"] = utcnow()
     values.update(fields)
     product = Product(
-        business=business, name=name, slug=unique_slug(Product.slug, name, "product"), **values
+        business=business,
+        name=name,
+        slug=unique_slug(Product.slug, name, "product"),
+        status=status,
+        **values,
     )
     product.translations.append(
         ProductTranslation(locale="id", name="Selendang sutra batik", description="Batik tulis.")
@@ -181,15 +189,12 @@ def make_product(
         product.images.append(
             ProductImage(digest=fake_digest(f"{name}-{n}"), width=1200, height=900, position=n)
         )
+    # One flush writes the product in its state (the search index follows each flush).
     db.session.add(product)
     db.session.flush()
-    product.status = status
     if status in (ProductStatus.PUBLISHED, ProductStatus.ARCHIVED):
-        product.published_at = utcnow()
         product.approved_snapshot = take_snapshot(product)
-    if status == ProductStatus.PENDING_REVIEW:
-        product.submitted_at = utcnow()
-    db.session.flush()
+        db.session.flush()
     return product
 
 
