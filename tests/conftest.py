@@ -1,7 +1,13 @@
-"""Fixtures shared by the whole suite: one app per session, a clean database for every test.
+"""Fixtures shared by the whole suite: one app per session, an isolated database for every test.
 
-The schema is built by the real migrations. Each test starts from empty tables (deleted after the
-previous test), so views commit for real and a live server in another thread sees the same data.
+The schema is built by the real migrations. Each test runs inside one outer transaction on one
+connection, rolled back when the test ends: every session (the test's own, each request's, each
+command's) is joined to it with `join_transaction_mode="create_savepoint"`, so a view's commit
+releases a savepoint and what a test creates is visible to its requests and back.
+
+Tests that need real commits (a live server in another thread, requests racing in threads or
+processes, backup and restore, a second connection) are marked `committing`: they commit for
+real and the tables are emptied afterwards.
 Set TEST_DATABASE_URL to run the suite on PostgreSQL.
 """
 
@@ -9,18 +15,25 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from argon2 import PasswordHasher
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
 from marketplace import create_app
+from marketplace.accounts import passwords
 from marketplace.db import db
 from marketplace.extensions import limiter
+from marketplace.main import demo
+from marketplace.media import images, transaction_files
+from marketplace.media.references import unreferenced
+from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -31,6 +44,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost: the suite hashes and checks passwords by the hundred, and the
+    cost parameters change how long that takes, never the outcome. (The rehash test makes its
+    old hash with parameters of its own, which differ from these.)"""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(passwords, "_hasher", cheap)
+    patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a real password"))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -79,12 +105,95 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(app: Flask) -> Iterator[None]:
-    yield
+def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    if request.node.get_closest_marker("committing"):
+        yield
+        with app.app_context():
+            db.session.remove()
+            _empty_all_tables()
+    else:
+        with app.app_context():
+            connection = db.engine.connect()
+        outer = connection.begin()
+        if connection.dialect.name == "postgresql":
+            # A rollback gives no sequence its numbers back: every test numbers its rows from 1,
+            # as after the emptying (and as SQLite does once the rows are gone).
+            connection.exec_driver_sql(
+                "SELECT setval(oid, 1, false) FROM pg_class"
+                " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+            )
+        # The application's own sessionmaker (its flush listeners keep the search index and the
+        # reports in step), told to join the connection; Flask-SQLAlchemy's sessions pick an
+        # engine themselves, so they are told to use their bind (in this app: a test may make
+        # an app of its own).
+        factory = db.session.session_factory
+        options = dict(factory.kw)
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        engine_for = factory.class_.get_bind
+
+        def get_bind(session: Any, *args: Any, **kwargs: Any) -> Any:
+            if current_app._get_current_object() is app:  # type: ignore[attr-defined]
+                return session.bind
+            return engine_for(session, *args, **kwargs)
+
+        patch = pytest.MonkeyPatch()
+        patch.setattr(factory.class_, "get_bind", get_bind)
+        # Stored files are settled against the rows "committed" once a transaction ends, read
+        # on a connection of their own; here, what is committed lives on the test's connection.
+        patch.setattr(
+            transaction_files,
+            "unreferenced",
+            lambda _own_connection, keys: unreferenced(connection, keys),
+        )
+        try:
+            yield
+        finally:
+            for session in list(db.session.registry.registry.values()):  # type: ignore[attr-defined]
+                session.close()
+            db.session.registry.registry.clear()  # type: ignore[attr-defined]
+            patch.undo()
+            factory.kw = options
+            outer.rollback()
+            connection.close()
+    limiter.reset()
+
+
+@pytest.fixture
+def storefront(app: Flask) -> Iterator[None]:
+    """Reference data seeded and an empty media folder, for every storefront test."""
+    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
     with app.app_context():
-        db.session.remove()
-        _empty_all_tables()
-        limiter.reset()
+        seed_reference()
+        db.session.commit()
+    yield
+    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+
+
+_DEMO_IMAGES: dict[tuple[Any, ...], Any] = {}
+
+
+@pytest.fixture
+def demo_images_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`flask seed-demo` draws and encodes the same photos on every run (the same arguments
+    give the same bytes); the tests that seed the demo share them, made once per session.
+    The files are still written, the rows still made: only the pixel work is remembered."""
+    draw, process = demo.make_placeholder_photo, images.process_image
+
+    def placeholder(seed: int, text: str, *args: Any) -> bytes:
+        key = ("photo", seed, text, *args)
+        if key not in _DEMO_IMAGES:
+            _DEMO_IMAGES[key] = draw(seed, text, *args)
+        return _DEMO_IMAGES[key]  # type: ignore[no-any-return]
+
+    def processed(data: bytes, **limits: int) -> tuple[images.ProcessedImage, dict[str, bytes]]:
+        key = ("processed", data, *sorted(limits.items()))
+        if key not in _DEMO_IMAGES:
+            _DEMO_IMAGES[key] = process(data, **limits)
+        description, files = _DEMO_IMAGES[key]
+        return description, dict(files)
+
+    monkeypatch.setattr(demo, "make_placeholder_photo", placeholder)
+    monkeypatch.setattr(images, "process_image", processed)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from marketplace.accounts.models import Role
 from marketplace.forms import translations
-from tests.businesses.helpers import commit_and_detach, storefront  # noqa: F401  (a fixture)
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
 from tests.factories import make_user
 
@@ -34,7 +34,7 @@ INDONESIAN = [
 def test_wtforms_messages_are_indonesian_after_the_language_switch(
     app: Flask,
     login_as: Any,
-    storefront: None,  # noqa: F811
+    storefront: None,
 ) -> None:
     with app.app_context():
         owner = make_user(Role.MSME)

@@ -13,7 +13,6 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role
 from marketplace.db import db
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
 from tests.conftest import post_form
 from tests.factories import make_user
 

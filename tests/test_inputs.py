@@ -20,15 +20,9 @@ from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.inputs import DB_INT_MAX, page_number
 from marketplace.products.models import Product
-from tests.businesses.helpers import (
-    commit_and_detach,
-    make_business,
-    make_product,
-    storefront,  # noqa: F401  (a fixture)
-)
-from tests.channels.helpers import make_channel
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token, post_form
-from tests.factories import make_user
+from tests.factories import make_business, make_channel, make_product, make_user
 from tests.fuzz.pages import page_forms
 
 NUL_MESSAGE = "This field contains a NUL character, which is not allowed."
@@ -134,7 +128,7 @@ SAVED = ("Batik silk scarf", "Silk scarf, hand-drawn batik, 180 x 50 cm.", 20)
 def test_nul_in_a_product_field_changes_nothing(
     app: Flask,
     login_as: Any,
-    storefront: None,  # noqa: F811
+    storefront: None,
 ) -> None:
     owner, product_id = _owner_and_product(app)
     response = _edit_product(
@@ -155,7 +149,7 @@ def test_nul_in_a_product_field_changes_nothing(
 def test_a_number_past_every_column_is_the_fields_message(
     app: Flask,
     login_as: Any,
-    storefront: None,  # noqa: F811
+    storefront: None,
     moq: str,
     message: str,
 ) -> None:
@@ -170,7 +164,7 @@ def test_a_number_past_every_column_is_the_fields_message(
 def test_a_signalling_nan_is_not_a_decimal(
     app: Flask,
     login_as: Any,
-    storefront: None,  # noqa: F811
+    storefront: None,
 ) -> None:
     with app.app_context():
         officer = make_user(Role.OFFICER)
@@ -185,7 +179,7 @@ def test_a_signalling_nan_is_not_a_decimal(
 def test_a_capacity_past_the_integer_column_is_the_fields_message(
     app: Flask,
     login_as: Any,
-    storefront: None,  # noqa: F811
+    storefront: None,
 ) -> None:
     with app.app_context():
         officer = make_user(Role.OFFICER)

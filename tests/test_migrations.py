@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,6 +13,9 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from marketplace.db import db
+
+# Real commits: migrations run on connections of their own.
+pytestmark = pytest.mark.committing
 
 
 def _kept_by_the_models(name: str | None, type_: str, _parents: object) -> bool:

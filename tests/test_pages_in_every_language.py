@@ -19,8 +19,7 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role
 from marketplace.db import db
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.factories import make_user
+from tests.factories import make_business, make_product, make_user
 from tests.i18n_scope import PARTNER_LOCALES, TRANSLATIONS
 
 PUBLIC_PAGES = [
@@ -82,7 +81,7 @@ def _english_left(html: str, translated: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def product_page(app: Flask, storefront: None) -> str:  # noqa: F811
+def product_page(app: Flask, storefront: None) -> str:
     with app.app_context():
         slug = make_product(make_business()).slug
         db.session.commit()

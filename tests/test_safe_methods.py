@@ -20,16 +20,12 @@ from werkzeug.routing import Rule
 from marketplace.accounts.models import Role
 from marketplace.db import db
 from marketplace.interests.services import post_message
-from tests.businesses.helpers import (
-    commit_and_detach,
-    make_certification,
-    storefront,  # noqa: F401  (a fixture)
-)
-from tests.channels.helpers import accept, harz_und_heide, make_officer, nominate_all
-from tests.channels.helpers import owner_with_products as products_of_one_owner
+from tests.businesses.helpers import commit_and_detach
+from tests.channels.helpers import accept, nominate_all
 from tests.counting.helpers import PHONE
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer
+from tests.factories import harz_und_heide, make_buyer, make_certification, make_officer, make_user
+from tests.factories import owner_with_products as products_of_one_owner
+from tests.interests.helpers import express
 
 # Written by design when a page is read; products only for their running view total.
 SIDE_TABLES = frozenset(
@@ -49,7 +45,7 @@ ARGUMENT = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
 
 
 @pytest.fixture
-def world(app: Flask, storefront: None) -> dict[str, Any]:  # noqa: F811
+def world(app: Flask, storefront: None) -> dict[str, Any]:
     """A fair showing one product, a conversation about it with a reply, and every role."""
     with app.app_context():
         channel = harz_und_heide(capacity=3)

@@ -19,8 +19,7 @@ from marketplace.db import db
 from marketplace.reference.models import PartnerCity
 from marketplace.timezones import OFFICE_ZONE
 from marketplace.visits import start_channel_visit
-from tests.businesses.helpers import seed_reference
-from tests.factories import make_user
+from tests.factories import make_user, seed_reference
 
 MOMENT = datetime(2026, 12, 4, 12, 15, tzinfo=UTC)
 

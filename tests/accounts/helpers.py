@@ -1,4 +1,4 @@
-"""Helpers for account tests: partner cities, links from the outbox, logging in through the form."""
+"""Helpers for account tests: links from the outbox, logging in through the form."""
 
 from __future__ import annotations
 
@@ -12,26 +12,11 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from marketplace.mail.models import OutboxEmail
-from marketplace.reference.models import PartnerCity
 from tests.conftest import post_form
 from tests.factories import PASSWORD
 
 LINK = re.compile(r"https?://\S+")
 CSRF_VALUE = re.compile(r'name="csrf_token"[^>]*value="[^"]+"')
-
-
-def make_partner_city(name: str = "Braunschweig", country_code: str = "DE") -> PartnerCity:
-    city = PartnerCity(
-        name=name,
-        country_code=country_code,
-        country="Germany",
-        since_year=1960,
-        currency="EUR",
-        locale="de",
-    )
-    db.session.add(city)
-    db.session.flush()
-    return city
 
 
 def outbox(app: Flask, to: str | None = None) -> list[tuple[str, str, str]]:

@@ -14,10 +14,9 @@ from marketplace.accounts.models import BuyerType, Role, User
 from marketplace.accounts.services import AccountError, BuyerDetails
 from marketplace.db import db
 from marketplace.reference.models import PartnerCity
-from tests.businesses.helpers import commit_and_detach, storefront  # noqa: F401
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import make_user
-from tests.interests.helpers import make_buyer
+from tests.factories import make_buyer, make_user
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

@@ -28,6 +28,9 @@ from marketplace.db import db
 from marketplace.ratelimit_storage import SQLiteStorage
 from tests.factories import make_user
 
+# Real commits: workers in other processes share the counters.
+pytestmark = pytest.mark.committing
+
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

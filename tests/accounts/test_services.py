@@ -12,8 +12,7 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from marketplace.mail.models import OutboxEmail
-from tests.accounts.helpers import make_partner_city
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_partner_city, make_user
 
 GOOD = "gedung sate at dawn"
 

@@ -15,9 +15,8 @@ from marketplace.accounts.services import AccountError
 from marketplace.db import db
 from marketplace.reference.models import PartnerCity
 from tests.accounts.helpers import log_in
-from tests.businesses.helpers import seed_reference
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import make_user, seed_reference
 
 EMAIL = "zone@example.kr"
 OPTION = re.compile(r'<option([^>]*)value="([^"]*)"([^>]*)>([^<]*)</option>')

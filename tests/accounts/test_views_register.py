@@ -14,21 +14,9 @@ from flask.testing import FlaskClient
 from marketplace.accounts import tokens
 from marketplace.accounts.models import BuyerType, Role, User
 from marketplace.db import db
-from tests.accounts.helpers import (
-    link_path,
-    log_in,
-    make_partner_city,
-    open_verification_link,
-    outbox,
-    without_csrf,
-)
-from tests.businesses.helpers import (
-    make_business,
-    make_product,
-    storefront,  # noqa: F401  (a fixture)
-)
+from tests.accounts.helpers import link_path, log_in, open_verification_link, outbox, without_csrf
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import make_business, make_partner_city, make_product, make_user
 
 GOOD_PASSWORD = "batik and angklung 1960"
 
@@ -346,7 +334,7 @@ def _verify_link(body: str) -> str:
 
 
 @pytest.fixture
-def product_page(app: Flask, storefront: None) -> str:  # noqa: F811
+def product_page(app: Flask, storefront: None) -> str:
     """A published product's page as a scanned tag opens it: in German."""
     with app.app_context():
         slug = make_product(make_business()).slug

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
-
 
 @pytest.fixture(autouse=True)
-def _storefront(storefront: None) -> None:  # noqa: F811
+def _storefront(storefront: None) -> None:
     return None

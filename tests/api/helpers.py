@@ -11,8 +11,15 @@ from flask.testing import FlaskClient
 from marketplace.businesses.models import ExportExperience
 from marketplace.db import db
 from marketplace.products.models import ProductImage
-from tests.businesses.helpers import fake_digest, make_business, make_certification
-from tests.catalog.helpers import accept, add_interests, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import (
+    accept,
+    add_interests,
+    fake_digest,
+    make_business,
+    make_certification,
+    product,
+)
 
 ERROR_KEYS = {"code", "title", "detail"}
 

@@ -9,7 +9,8 @@ from marketplace.channels.models import ChannelStatus
 from marketplace.db import db
 from marketplace.products.models import ProductStatus
 from tests.api.helpers import assert_error, get_json, make_catalog
-from tests.catalog.helpers import accept, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import accept, product
 
 
 def test_channel_list(app: Flask, client: FlaskClient) -> None:

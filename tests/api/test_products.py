@@ -13,8 +13,8 @@ from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db
 from marketplace.products.models import ProductStatus
 from tests.api.helpers import assert_error, get_json, make_catalog, names
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import channel, product
+from tests.catalog.helpers import channel
+from tests.factories import make_business, product
 
 SUMMARY_KEYS = {
     "slug",

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from marketplace.products.models import ProductImage, ProductTranslation
-from tests.businesses.helpers import fake_digest, make_business
-from tests.catalog.helpers import accept, add_interests, channel, count_statements, product
+from tests.catalog.helpers import channel, count_statements
+from tests.factories import accept, add_interests, fake_digest, make_business, product
 
 
 def _catalog(app: Flask, count: int) -> None:

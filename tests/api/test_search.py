@@ -10,8 +10,7 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from tests.api.helpers import assert_error, get_json, make_catalog, names
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import product
+from tests.factories import make_business, product
 
 
 def test_search_shape_and_filters(app: Flask, client: FlaskClient) -> None:

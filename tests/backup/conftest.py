@@ -18,11 +18,10 @@ from tests.backup.helpers import (
     make_world,
     media_bytes,
 )
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)
-def _storefront(storefront: None) -> None:  # noqa: F811
+def _storefront(storefront: None) -> None:
     return None
 
 

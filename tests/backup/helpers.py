@@ -23,9 +23,9 @@ from marketplace.db import db
 from marketplace.media.backend import current_storage
 from marketplace.media.images import store_image
 from marketplace.products.models import Product, ProductImage
-from tests.businesses.helpers import make_business, make_certification, make_product, media_files
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer
+from tests.businesses.helpers import media_files
+from tests.factories import make_business, make_buyer, make_certification, make_product, make_user
+from tests.interests.helpers import express
 from tests.products.images import jpeg
 
 Members = dict[str, bytes]

@@ -6,11 +6,15 @@ import hashlib
 import stat
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
 from tests.backup.helpers import backup, make_world, manifest, media_bytes, read_members
+
+# Real commits: backup archives read the database on connections of their own.
+pytestmark = pytest.mark.committing
 
 
 def _database(app: Flask) -> tuple[str, str]:

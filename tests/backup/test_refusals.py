@@ -22,6 +22,9 @@ from tests.backup.helpers import (
     write_members,
 )
 
+# Real commits: backup and restore work on connections of their own.
+pytestmark = pytest.mark.committing
+
 
 def assert_refused(app: Flask, archive: Path, message: str) -> None:
     before = database_rows(app), media_bytes(app)

@@ -26,6 +26,9 @@ from tests.backup.helpers import (
 )
 from tests.factories import make_user
 
+# Real commits: restore replaces the database through connections of its own.
+pytestmark = pytest.mark.committing
+
 
 def _found(client: FlaskClient, word: str) -> str:
     response = client.get(f"/search?q={word}")

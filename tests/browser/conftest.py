@@ -46,6 +46,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     mine = [item for item in items if HERE in Path(str(item.path)).parents]
     for item in mine:
         item.add_marker(pytest.mark.browser)
+        # The live server answers from another thread, on connections of its own.
+        item.add_marker(pytest.mark.committing)
     if not mine or CHROMIUM.exists():
         return
     if os.environ.get("BROWSER_TESTS") == "required":

@@ -16,16 +16,17 @@ from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.notifications.models import Notification
 from tests.browser.conftest import LiveServer
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
+    PASSWORD,
     add_translation,
     harz_und_heide,
+    make_business,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
     real_photo,
 )
-from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

@@ -17,16 +17,17 @@ from marketplace.db import db
 from marketplace.interests.models import Interest
 from marketplace.visits import VISIT_KEY, current_visit_channel_id
 from tests.browser.conftest import LiveServer
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
+    PASSWORD,
     add_translation,
     harz_und_heide,
+    make_business,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
     real_photo,
 )
-from tests.factories import PASSWORD, make_user
 
 PHONE = {"width": 360, "height": 740}
 # A phone's own browser: a headless Chromium names itself "HeadlessChrome", a bot that is not

@@ -18,9 +18,7 @@ from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity
 from tests.browser.conftest import LiveServer
 from tests.browser.test_storefront_journey import log_in
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.channels.helpers import real_photo
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_business, make_product, make_user, real_photo
 from tests.office import report_world
 
 pytestmark = pytest.mark.usefixtures("storefront")

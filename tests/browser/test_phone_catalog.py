@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def phone(browser: Browser, app: Flask) -> Iterator[Page]:
+def phone(browser: Browser, app: Flask, demo_images_once: None) -> Iterator[Page]:
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     context = browser.new_context(

@@ -15,9 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from marketplace.accounts.models import Role
 from marketplace.db import db
 from tests.browser.conftest import LiveServer
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.channels.helpers import add_translation, real_photo
-from tests.factories import make_user
+from tests.factories import add_translation, make_business, make_product, make_user, real_photo
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

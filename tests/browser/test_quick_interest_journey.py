@@ -32,17 +32,17 @@ from marketplace.interests.models import Interest, PendingInterest
 from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
 from tests.browser.conftest import LiveServer
-from tests.businesses.helpers import make_business, make_product, storefront  # noqa: F401
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all, yesterday
+from tests.factories import (
+    PASSWORD,
     add_translation,
+    make_business,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
     real_photo,
     set_rate,
-    yesterday,
 )
-from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

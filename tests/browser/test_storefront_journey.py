@@ -19,7 +19,6 @@ from marketplace.businesses.models import Business
 from marketplace.db import db
 from marketplace.products.models import Product
 from tests.browser.conftest import LiveServer
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
 from tests.factories import PASSWORD, make_user
 from tests.products.images import jpeg, png_with_alpha
 

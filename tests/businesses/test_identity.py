@@ -41,8 +41,7 @@ from marketplace.db import begin_write, db
 from marketplace.errors import ConflictError
 from marketplace.ledger.models import AuditEntry
 from marketplace.notifications.models import Notification
-from tests.businesses.helpers import make_business
-from tests.factories import make_user
+from tests.factories import make_business, make_user
 
 OTHER_NIB = "8120215678904"
 
@@ -139,6 +138,7 @@ def test_the_database_refuses_a_second_holder_of_an_nib(ctx: Flask) -> None:
         db.session.flush()
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_businesses_taking_one_nib_at_once_one_wins(app: Flask) -> None:
     """Each save in its own thread and session, released together: on PostgreSQL the unique
     index makes the second wait and refuses it, on SQLite the write lock orders them."""

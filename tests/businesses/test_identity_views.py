@@ -15,10 +15,10 @@ from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessIdentityChange, BusinessStatus
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.catalog.helpers import accept, channel
+from tests.businesses.helpers import commit_and_detach
+from tests.catalog.helpers import channel
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import accept, make_business, make_product, make_user
 
 OTHER_NIB = "8120215678904"
 

@@ -31,8 +31,7 @@ from marketplace.interests.access import may_see_contact
 from marketplace.interests.models import Interest
 from marketplace.ledger.models import AuditEntry
 from marketplace.slugs import add_with_slug, slugify
-from tests.businesses.helpers import NIB, make_business, make_product
-from tests.factories import make_user
+from tests.factories import NIB, make_business, make_product, make_user
 
 COMPLETE = ProfileData(
     name="Kopi Aroma Priangan",

@@ -14,18 +14,9 @@ from marketplace.businesses.models import Business, BusinessCertification, Busin
 from marketplace.db import db, utcnow
 from marketplace.interests.models import Interest
 from marketplace.products.models import ProductStatus
-from tests.businesses.helpers import (
-    NIB,
-    commit_and_detach,
-    fetch,
-    make_business,
-    make_certification,
-    make_product,
-    media_files,
-    post_files,
-)
+from tests.businesses.helpers import commit_and_detach, fetch, media_files, post_files
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import NIB, make_business, make_certification, make_product, make_user
 from tests.media.pdfs import plain_pdf
 from tests.products.images import jpeg, jpeg_with_gps, text_file
 

@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.db import db
-from tests.catalog.helpers import accept, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import accept, product
 
 PANEL = re.compile(r'<details class="filter-panel">(.*?)</details>', re.S)
 SUMMARY = re.compile(r'<summary class="filter-toggle">(.*?)</summary>', re.S)

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from marketplace.db import db
 from marketplace.products.models import ProductImage
 from tests.api.helpers import get_json
-from tests.businesses.helpers import fake_digest, make_business
-from tests.catalog.helpers import accept, channel, count_statements, product
+from tests.catalog.helpers import channel, count_statements
+from tests.factories import accept, fake_digest, make_business, product
 
 NAME = re.compile(r'<h3[^>]*><a href="/products/[^"]+">(.+?)</a></h3>')
 SUGGESTION = re.compile(r'<p class="suggestion">(.*?)<a href="([^"]+)">([^<]+)</a></p>')

@@ -10,8 +10,7 @@ from flask.testing import FlaskClient
 
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.db import db
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import product
+from tests.factories import make_business, product
 
 SECRET = "test-secret-key"
 NEXT = re.compile(r'<a href="([^"]+)" rel="next">')

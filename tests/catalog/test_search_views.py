@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.db import db
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import accept, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import accept, make_business, product
 
 NAME = re.compile(r'<h3[^>]*><a href="/products/[^"]+">(.+?)</a></h3>')
 TAG = re.compile(r"<[^>]+>")

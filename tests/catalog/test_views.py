@@ -14,8 +14,8 @@ from marketplace.channels.models import NominationStatus
 from marketplace.db import db
 from marketplace.interests.models import InterestStatus
 from marketplace.products.models import ProductStatus
-from tests.businesses.helpers import make_business, make_certification
-from tests.catalog.helpers import accept, add_interests, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import accept, add_interests, make_business, make_certification, product
 
 NAME = re.compile(r'<h3[^>]*><a href="/products/[^"]+">([^<]+)</a></h3>')
 COUNT = re.compile(r'<h2 id="results-heading">\s*([^<]*?)\s*</h2>')

@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -21,14 +22,12 @@ from marketplace.channels.curation import CapacityError
 from marketplace.channels.models import Nomination, NominationStatus
 from marketplace.db import begin_write, db
 from marketplace.errors import ServiceError
-from tests.channels.helpers import (
-    accept,
-    harz_und_heide,
-    make_officer,
-    nominate_all,
-    owner_with_products,
-)
+from tests.channels.helpers import accept, nominate_all
 from tests.concurrency import run_together
+from tests.factories import harz_und_heide, make_officer, owner_with_products
+
+# Real commits: requests race in threads, each on its own connection.
+pytestmark = pytest.mark.committing
 
 TIMEOUT = 30
 

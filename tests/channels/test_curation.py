@@ -24,13 +24,13 @@ from marketplace.errors import ConflictError
 from marketplace.ledger.models import AuditEntry
 from marketplace.periods import bandung_today
 from marketplace.products.models import ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
     harz_und_heide,
+    make_business,
     make_channel,
     make_officer,
-    nominate_all,
+    make_product,
     owner_with_products,
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 import zxingcpp
 from flask import Flask
@@ -20,6 +21,9 @@ from marketplace.channels.models import Channel, Nomination, NominationStatus
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
 from tests.conftest import post_form
+
+# The demo's photos are drawn once per session.
+pytestmark = pytest.mark.usefixtures("demo_images_once")
 
 
 def _seed(app: Flask) -> None:

@@ -25,15 +25,16 @@ from marketplace.db import db
 from marketplace.periods import bandung_today
 from marketplace.reference.models import PartnerCity
 from marketplace.units import quantity, unit_label
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.channels.helpers import (
-    accept,
+from tests.businesses.helpers import commit_and_detach
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
     add_translation,
     harz_und_heide,
     little_bandung,
+    make_business,
     make_channel,
     make_officer,
-    nominate_all,
+    make_product,
     real_photo,
     set_rate,
 )

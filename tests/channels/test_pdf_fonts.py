@@ -22,13 +22,14 @@ from marketplace.channels.pdf import (
     renderable,
 )
 from marketplace.db import db
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.channels.helpers import (
-    accept,
+from tests.businesses.helpers import commit_and_detach
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
     add_translation,
     little_bandung,
+    make_business,
     make_officer,
-    nominate_all,
+    make_product,
 )
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "marketplace" / "translations"

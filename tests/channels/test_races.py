@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.channels.models import NominationScore
 from marketplace.db import db
 from tests.businesses.helpers import commit_and_detach
-from tests.channels.helpers import harz_und_heide, make_officer, nominate_all, owner_with_products
+from tests.channels.helpers import nominate_all
 from tests.concurrency import form_post, run_together
+from tests.factories import harz_und_heide, make_officer, owner_with_products
+
+# Real commits: requests race in threads, each on its own connection.
+pytestmark = pytest.mark.committing
 
 
 def test_the_same_officers_two_scores_at_once_make_one(app: Flask, login_as: Any) -> None:

@@ -14,13 +14,8 @@ from marketplace.channels.services import ChannelData, ChannelError, PartnerCity
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from marketplace.reference.models import PartnerCity
-from tests.channels.helpers import (
-    accept,
-    harz_und_heide,
-    make_officer,
-    nominate_all,
-    owner_with_products,
-)
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import harz_und_heide, make_officer, owner_with_products
 
 
 def _braunschweig() -> PartnerCity:

@@ -20,10 +20,17 @@ from marketplace.channels.models import (
 )
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.channels.helpers import accept, harz_und_heide, make_channel, make_officer
+from tests.businesses.helpers import commit_and_detach
+from tests.channels.helpers import accept
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import (
+    harz_und_heide,
+    make_business,
+    make_channel,
+    make_officer,
+    make_product,
+    make_user,
+)
 
 
 def _owner(app: Flask) -> tuple[User, list[int], int]:

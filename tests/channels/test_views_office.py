@@ -23,16 +23,15 @@ from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import commit_and_detach
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.conftest import post_form
+from tests.factories import (
     harz_und_heide,
     make_channel,
     make_officer,
-    nominate_all,
+    make_user,
     owner_with_products,
 )
-from tests.conftest import post_form
-from tests.factories import make_user
 
 CHANNEL_FORM = {
     "name": "Harz und Heide 2027",

@@ -21,19 +21,18 @@ from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity
 from marketplace.visits import VISIT_KEY
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import (
-    ENGLISH,
-    accept,
+from tests.channels.helpers import ENGLISH, accept, nominate_all
+from tests.factories import (
     add_translation,
     harz_und_heide,
+    make_business,
     make_channel,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
     owner_with_products,
     set_rate,
 )
-from tests.factories import make_user
 
 
 def _fair_with_lineup(app: Flask) -> dict[str, object]:

@@ -20,14 +20,12 @@ from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Sca
 from marketplace.db import db
 from marketplace.periods import bandung_today
 from tests.businesses.helpers import commit_and_detach
-from tests.channels.helpers import (
-    ENGLISH,
-    accept,
+from tests.channels.helpers import ENGLISH, accept, nominate_all
+from tests.factories import (
     add_translation,
     harz_und_heide,
     make_channel,
     make_officer,
-    nominate_all,
     owner_with_products,
 )
 

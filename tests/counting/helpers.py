@@ -13,8 +13,9 @@ from marketplace.channels.models import ChannelView, Scan
 from marketplace.db import db
 from marketplace.office.models import Grouping, ProductViewDay, ReportDay
 from marketplace.products.models import Product
-from tests.channels.helpers import accept, harz_und_heide, make_officer, nominate_all
-from tests.channels.helpers import owner_with_products as products_of_one_owner
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import harz_und_heide, make_officer
+from tests.factories import owner_with_products as products_of_one_owner
 
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "

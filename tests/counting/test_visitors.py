@@ -18,7 +18,6 @@ from marketplace.office import rollups
 from marketplace.office.models import Grouping
 from marketplace.products.models import Product
 from tests.businesses.helpers import commit_and_detach
-from tests.channels.helpers import make_officer
 from tests.counting.helpers import (
     FAIR_WIFI,
     HOME,
@@ -28,6 +27,7 @@ from tests.counting.helpers import (
     make_fair,
     visit,
 )
+from tests.factories import make_officer
 
 ONE_EACH = dict.fromkeys(Grouping, 1)
 
@@ -107,6 +107,7 @@ def test_a_head_request_is_not_counted(app: Flask, client: FlaskClient) -> None:
     assert (figures(app).scans, figures(app).product_views) == (0, 0)
 
 
+@pytest.mark.committing  # the recount runs on a connection of its own
 def test_the_daily_sums_recounted_from_scratch_match_what_was_counted(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -130,6 +131,7 @@ def _restored(app: Flask, table: str) -> None:
         connection.exec_driver_sql(f"ALTER TABLE {table}_away RENAME TO {table}")
 
 
+@pytest.mark.committing  # the table is renamed on a connection of its own
 @pytest.mark.parametrize("table", ["product_view_days", "scans", "channel_views"])
 def test_a_count_that_fails_never_fails_the_page(
     app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture, table: str
@@ -159,6 +161,7 @@ def test_a_count_that_fails_never_fails_the_page(
         assert (missed.channel_views, again.channel_views) == (0, 1)
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_one_visitor_in_many_workers_at_once_counts_once(app: Flask) -> None:
     """Eight requests of one tag by one visitor at the same moment, each with its own
     application context, session and connection, as eight workers would have."""

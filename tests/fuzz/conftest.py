@@ -18,7 +18,6 @@ from flask import Flask
 from hypothesis import HealthCheck, Phase, settings
 
 from marketplace.db import db
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
 from tests.fuzz.world import World, build_world
 
 settings.register_profile(
@@ -38,7 +37,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture
-def world(app: Flask, storefront: None) -> Iterator[World]:  # noqa: F811
+def world(app: Flask, storefront: None) -> Iterator[World]:
     with app.app_context():
         built = build_world()
         db.session.remove()

@@ -28,8 +28,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter, RequestRedirect, Rule
 
 from marketplace.db import db
-from tests.businesses.helpers import seed_reference
 from tests.conftest import _empty_all_tables
+from tests.factories import seed_reference
 from tests.fuzz.pages import PageForm, page_forms
 from tests.fuzz.routes import Actors, may_open, real_paths, walked_rules
 from tests.fuzz.values import field_values, same_examples, uploads
@@ -250,6 +250,7 @@ def run(app: Flask, storefront: None) -> FormRun:
     return FormRun(app)
 
 
+@pytest.mark.committing  # the world is emptied and built again on connections of their own
 def test_no_form_gives_a_server_error(app: Flask, run: FormRun) -> None:
     sightings = run.find_forms()
     posted = {rule.endpoint for rule in walked_rules(app, "POST")}

@@ -40,16 +40,19 @@ from marketplace.media.images import (
     store_image,
 )
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import NIB, make_business, make_certification, make_product
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
+    NIB,
     harz_und_heide,
+    make_business,
+    make_buyer,
+    make_certification,
     make_channel,
-    nominate_all,
+    make_product,
+    make_user,
     set_rate,
 )
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer
+from tests.interests.helpers import express
 
 ANONYMOUS = "anonymous"
 # The people the tests act as, by name; the first four are the usual members of each role.

@@ -1,7 +1,5 @@
-"""Builders for interest tests: a buyer with a profile, a published product, an interest.
-
-Like the factories, they add and flush; the caller commits.
-"""
+"""Helpers for interest tests: expressing an interest through the service, counting rows, and
+the interest form as a buyer fills it. Buyers and listings come from `tests.factories`."""
 
 from __future__ import annotations
 
@@ -13,32 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User
+from marketplace.accounts.models import User
 from marketplace.db import db
 from marketplace.interests.models import Interest
 from marketplace.interests.services import InterestData, express_interest
 from marketplace.products.models import Product
-from tests.businesses.helpers import make_business, make_product
-from tests.factories import make_user
 
 _keys = itertools.count(1)
 KEY_INPUT = re.compile(r'<input[^>]*name="submission_key"[^>]*value="([^"]+)"')
-
-
-def make_buyer(company: str = "Harz Handel GmbH", locale: str = "en", **fields: Any) -> User:
-    buyer = make_user(Role.BUYER, locale=locale, **fields)
-    buyer.buyer_profile = BuyerProfile(
-        company=company, buyer_type=BuyerType.RETAILER, city="Braunschweig", country_code="DE"
-    )
-    db.session.flush()
-    return buyer
-
-
-def make_listing(name: str = "Batik silk scarf", owner_locale: str = "en") -> Product:
-    """A published product of a verified business whose owner reads `owner_locale`."""
-    owner = make_user(Role.MSME, locale=owner_locale)
-    business = make_business(owner, name=f"Maker of {name}")
-    return make_product(business, name=name)
 
 
 def new_key() -> str:

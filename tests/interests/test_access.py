@@ -14,8 +14,8 @@ from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.models import AbuseReport
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express
 
 POST_BODIES: dict[str, list[dict[str, str]]] = {
     "conversations.post_message": [{"body": "Let me in"}],

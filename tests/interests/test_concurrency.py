@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from marketplace.accounts.models import User
@@ -18,7 +19,11 @@ from marketplace.interests.models import Interest, Message
 from marketplace.interests.services import InterestData, express_interest
 from marketplace.products.models import Product
 from tests.concurrency import run_together
-from tests.interests.helpers import count, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing
+from tests.interests.helpers import count
+
+# Real commits: requests race in threads, each on its own connection.
+pytestmark = pytest.mark.committing
 
 
 def _submit(app: Flask, buyer_id: int, product_id: int, key: str) -> str:

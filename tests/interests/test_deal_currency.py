@@ -20,9 +20,9 @@ from marketplace.ledger.models import AuditEntry
 from marketplace.office.models import Grouping, ReportDay
 from marketplace.periods import bandung_today
 from tests.businesses.helpers import commit_and_detach
-from tests.channels.helpers import set_rate
 from tests.conftest import post_form
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, set_rate
+from tests.interests.helpers import express
 from tests.prices import plain
 
 

@@ -33,9 +33,8 @@ from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
 from marketplace.products.models import Product, ProductStatus
 from tests.catalog.helpers import channel
-from tests.channels.helpers import add_translation
-from tests.factories import PASSWORD, make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing, new_key
+from tests.factories import PASSWORD, add_translation, make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express, new_key
 
 EMAIL = "minjun.kim@example.kr"
 

@@ -22,10 +22,10 @@ from marketplace.notifications.models import Notification
 from marketplace.products.models import Product
 from tests.accounts.helpers import is_logged_in, link_path, log_in, outbox, without_csrf
 from tests.catalog.helpers import channel
-from tests.channels.helpers import accept, make_officer, nominate_all
+from tests.channels.helpers import accept, nominate_all
 from tests.conftest import post_form
-from tests.factories import make_user
-from tests.interests.helpers import count, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_officer, make_user
+from tests.interests.helpers import count
 
 EMAIL = "jonas.becker@example.de"
 

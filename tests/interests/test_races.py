@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -16,7 +17,11 @@ from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach
 from tests.concurrency import form_post, run_together
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing
+from tests.interests.helpers import express
+
+# Real commits: requests race in threads, each on its own connection.
+pytestmark = pytest.mark.committing
 
 
 def _interest(app: Flask, status: InterestStatus = InterestStatus.NEW) -> tuple[Any, int]:

@@ -19,8 +19,8 @@ from marketplace.interests.models import ConversationRead, Interest, Reader
 from marketplace.notifications.models import Notification
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import express
 
 
 @pytest.fixture
@@ -129,6 +129,7 @@ def _writes_refused(app: Flask, table: str) -> Iterator[None]:
                 connection.exec_driver_sql("DROP TRIGGER refuse")
 
 
+@pytest.mark.committing  # the refusing trigger is made on a connection of its own
 def test_a_marker_that_cannot_be_written_never_fails_the_page(
     app: Flask, login_as: Any, conversation: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -15,8 +15,8 @@ from marketplace.interests.reminders import remind_unanswered
 from marketplace.interests.services import post_message
 from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express
 
 
 def _aged(hours: float, name: str) -> Interest:

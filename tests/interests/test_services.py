@@ -27,8 +27,8 @@ from marketplace.interests.transitions import withdraw
 from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import ProductStatus
 from tests.catalog.helpers import channel
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing, new_key
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express, new_key
 
 
 def test_an_interest_opens_a_conversation_with_its_terms(ctx: Flask) -> None:

@@ -15,8 +15,8 @@ from marketplace.interests.shortlist import add_to_shortlist, remove_from_shortl
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.interests.helpers import count, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count
 
 
 def test_adding_twice_keeps_one_entry_and_removing_is_quiet(ctx: Flask) -> None:

@@ -14,8 +14,8 @@ from marketplace.interests.models import Interest, Message
 from marketplace.interests.services import post_message
 from marketplace.reference.models import PartnerCity
 from tests.businesses.helpers import commit_and_detach
-from tests.factories import make_user
-from tests.interests.helpers import express, make_listing
+from tests.factories import make_listing, make_user
+from tests.interests.helpers import express
 
 SENT = datetime(2026, 12, 4, 12, 15, tzinfo=UTC)
 ANSWERED = datetime(2026, 12, 5, 2, 40, tzinfo=UTC)

@@ -24,8 +24,8 @@ from marketplace.interests.transitions import (
     withdraw,
 )
 from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
-from tests.factories import make_user
-from tests.interests.helpers import count, express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_user
+from tests.interests.helpers import count, express
 
 S = InterestStatus
 

@@ -14,18 +14,11 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.products.models import Product
-from tests.businesses.helpers import commit_and_detach, make_product
-from tests.catalog.helpers import accept, channel, city
+from tests.businesses.helpers import commit_and_detach
+from tests.catalog.helpers import channel, city
 from tests.conftest import csrf_token, post_form
-from tests.factories import make_user
-from tests.interests.helpers import (
-    count,
-    express,
-    interest_form,
-    make_buyer,
-    make_listing,
-    submission_key,
-)
+from tests.factories import accept, make_buyer, make_listing, make_product, make_user
+from tests.interests.helpers import count, express, interest_form, submission_key
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask import Flask
 
 from marketplace.ledger.rates import convert
 from marketplace.money import format_money, format_rupiah
-from tests.channels.helpers import set_rate
+from tests.factories import set_rate
 
 DAY = date(2026, 5, 21)
 

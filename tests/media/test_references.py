@@ -10,12 +10,8 @@ from marketplace.media.backend import current_storage
 from marketplace.media.images import image_keys, store_image
 from marketplace.media.references import digest_of, discard_unreferenced, referenced_keys
 from marketplace.products.models import ProductImage
-from tests.businesses.helpers import (
-    make_business,
-    make_product,
-    media_files,
-    storefront,  # noqa: F401  (a fixture)
-)
+from tests.businesses.helpers import media_files
+from tests.factories import make_business, make_product
 from tests.products.images import jpeg
 
 pytestmark = pytest.mark.usefixtures("storefront")

@@ -24,21 +24,16 @@ from marketplace.media.backend import current_storage
 from marketplace.media.images import image_keys, store_image
 from marketplace.media.transaction_files import discard_after_commit, track_new_files
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import (
-    commit_and_detach,
-    make_business,
-    make_product,
-    media_files,
-    post_files,
-    storefront,  # noqa: F401  (a fixture)
-)
+from tests.businesses.helpers import commit_and_detach, media_files, post_files
 from tests.businesses.test_views import PROFILE, owner_of
 from tests.conftest import post_form
+from tests.factories import make_business, make_product
 from tests.interests.test_reading import _writes_refused
 from tests.products.images import jpeg
 from tests.products.test_races import _owner_with_product, _photo_count
 
-pytestmark = pytest.mark.usefixtures("storefront")
+# Real commits: files are settled after a real commit, against committed rows.
+pytestmark = [pytest.mark.committing, pytest.mark.usefixtures("storefront")]
 
 SCAN = "scans/ab/" + "ab" * 32 + ".pdf"
 

@@ -14,14 +14,8 @@ from marketplace.db import db
 from marketplace.media.backend import current_storage
 from marketplace.media.images import image_keys, store_image
 from marketplace.products.models import ProductImage
-from tests.businesses.helpers import (
-    fetch,
-    make_business,
-    make_certification,
-    make_product,
-    media_files,
-    storefront,  # noqa: F401  (a fixture)
-)
+from tests.businesses.helpers import fetch, media_files
+from tests.factories import make_business, make_certification, make_product
 from tests.products.images import jpeg
 
 pytestmark = pytest.mark.usefixtures("storefront")

@@ -18,9 +18,10 @@ from marketplace.interests.services import post_message
 from marketplace.interests.transitions import mark_spam, start_negotiating, withdraw
 from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
-from tests.businesses.helpers import commit_and_detach, storefront  # noqa: F401
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing
+from tests.interests.helpers import express
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

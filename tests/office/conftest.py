@@ -4,11 +4,29 @@ for an officer (or two)."""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
-from tests.office.helpers import officer, second_officer  # noqa: F401  (fixtures)
+from marketplace.accounts.models import Role, User
+from tests.businesses.helpers import commit_and_detach
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
-def _storefront(storefront: None) -> None:  # noqa: F811
+def _storefront(storefront: None) -> None:
     return None
+
+
+@pytest.fixture
+def officer(app: Flask) -> User:
+    with app.app_context():
+        user = make_user(Role.OFFICER, name="Dewi Officer")
+        commit_and_detach(user)
+    return user
+
+
+@pytest.fixture
+def second_officer(app: Flask) -> User:
+    with app.app_context():
+        user = make_user(Role.OFFICER, name="Budi Officer")
+        commit_and_detach(user)
+    return user

@@ -8,16 +8,12 @@ import html
 import re
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace.accounts.models import Role, User
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
-from tests.businesses.helpers import commit_and_detach
-from tests.factories import make_user
 
 FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
 ACTION = re.compile(r'action="([^"]*)"')
@@ -78,19 +74,3 @@ def flashes(response: Any) -> str:
     return " ".join(
         re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', response.get_data(as_text=True))
     )
-
-
-@pytest.fixture
-def officer(app: Flask) -> User:
-    with app.app_context():
-        user = make_user(Role.OFFICER, name="Dewi Officer")
-        commit_and_detach(user)
-    return user
-
-
-@pytest.fixture
-def second_officer(app: Flask) -> User:
-    with app.app_context():
-        user = make_user(Role.OFFICER, name="Budi Officer")
-        commit_and_detach(user)
-    return user

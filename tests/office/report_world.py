@@ -31,8 +31,7 @@ from marketplace.office.reports import country_currency
 from marketplace.periods import Period
 from marketplace.products.models import Product
 from marketplace.reference.models import PartnerCity
-from tests.businesses.helpers import make_business, make_product
-from tests.factories import make_user
+from tests.factories import make_business, make_product, make_user
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 8, 31))
 START = datetime(2026, 2, 28, 17, tzinfo=UTC)  # 1 March 00:00 in Bandung

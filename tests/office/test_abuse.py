@@ -13,7 +13,8 @@ from marketplace.db import db
 from marketplace.interests import transitions
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_listing
+from tests.interests.helpers import express
 from tests.office.helpers import flashes, submit
 
 

@@ -16,10 +16,9 @@ from marketplace.channels import curation
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from tests.accounts.helpers import is_logged_in, log_in
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.channels.helpers import make_channel
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories import make_business, make_channel, make_product, make_user
 from tests.office.helpers import audit_actions, flashes, submit
 
 

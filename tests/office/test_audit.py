@@ -175,6 +175,7 @@ def test_audit_entries_cannot_be_changed_or_deleted_through_the_orm(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.committing  # the log is changed from a connection of its own
 def test_postgresql_refuses_to_change_the_audit_log_too(app: Flask, officer: User) -> None:
     with app.app_context():
         if db.engine.dialect.name != "postgresql":

@@ -19,9 +19,8 @@ from marketplace.errors import ConflictError
 from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from marketplace.office import abuse, decisions
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_business, make_buyer, make_listing, make_product, make_user
+from tests.interests.helpers import express
 from tests.office.helpers import flashes, submit_from
 
 Decision = Callable[[User, int, str], object]
@@ -64,6 +63,7 @@ def race(
     return outcome
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_deciding_a_business_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -98,6 +98,7 @@ def test_two_officers_deciding_a_business_at_once(
         assert len(entries) == 1
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_deciding_a_product_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -123,6 +124,7 @@ def test_two_officers_deciding_a_product_at_once(
         )
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_suspending_the_same_account_at_once(
     app: Flask, officer: User, second_officer: User
 ) -> None:
@@ -163,6 +165,7 @@ def reported(app: Flask) -> int:
         return report.id
 
 
+@pytest.mark.committing  # threads, each on its own connection
 def test_two_officers_handling_the_same_report_at_once(
     app: Flask, officer: User, second_officer: User, reported: int
 ) -> None:

@@ -15,7 +15,8 @@ from marketplace.businesses.models import Business, BusinessIdentityChange, Busi
 from marketplace.businesses.services import ProfileData, update_business
 from marketplace.db import db
 from marketplace.notifications.models import Notification
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
+from tests.businesses.helpers import commit_and_detach
+from tests.factories import make_business, make_product
 from tests.office.helpers import audit_actions, flashes, submit, submit_from
 
 NEW_NIB = "8120215678904"

@@ -15,9 +15,8 @@ from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import make_channel
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_business, make_buyer, make_channel, make_listing, make_product
+from tests.interests.helpers import express
 from tests.office.helpers import flashes, form_fields
 
 

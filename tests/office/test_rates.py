@@ -16,8 +16,8 @@ from marketplace.channels import curation
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry, ExchangeRate
 from marketplace.periods import bandung_today
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import ENGLISH, make_channel
+from tests.channels.helpers import ENGLISH
+from tests.factories import make_business, make_channel, make_product
 from tests.office.helpers import flashes, submit
 
 PAGE = "/office/rates"

@@ -71,6 +71,7 @@ def check(report: Report, grouping: Grouping, partner_id: int | None = None) -> 
     assert [(m.month, m.interests, m.deals) for m in report.months] == world.months(partner_id)
 
 
+@pytest.mark.committing  # the recount runs on a connection of its own
 @pytest.mark.parametrize("grouping", list(Grouping))
 def test_every_figure_equals_the_raw_rows(app: Flask, activity: None, grouping: Grouping) -> None:
     with app.app_context():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -19,8 +20,8 @@ from marketplace.office.activity import count_product_view
 from marketplace.office.models import Grouping, InterestFact, ProductViewDay, ReportDay
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
-from tests.channels.helpers import make_channel, make_officer
-from tests.interests.helpers import express, make_buyer, make_listing
+from tests.factories import make_buyer, make_channel, make_listing, make_officer
+from tests.interests.helpers import express
 
 
 def sums(dimension: Grouping = Grouping.SUBSECTOR) -> dict[str, tuple[int, ...]]:
@@ -41,6 +42,7 @@ def sums(dimension: Grouping = Grouping.SUBSECTOR) -> dict[str, tuple[int, ...]]
     return {key: tuple(int(v) for v in values) for key, *values in rows}
 
 
+@pytest.mark.committing  # the recount runs on a connection of its own
 def test_an_interest_is_counted_through_its_life(ctx: Flask) -> None:
     buyer = make_buyer()
     product = make_listing("Batik silk scarf")
@@ -68,6 +70,7 @@ def test_an_interest_is_counted_through_its_life(ctx: Flask) -> None:
     assert sums() == {}
 
 
+@pytest.mark.committing  # the recount runs on a connection of its own
 def test_views_are_counted_per_day_and_channel(ctx: Flask) -> None:
     product = make_listing("Bamboo lamp")
     channel = make_channel("Little Bandung Paris", country_code="FR")
@@ -112,6 +115,7 @@ def test_a_product_page_view_is_dated_and_credited_to_the_channel(app: Flask, cl
         assert db.session.scalar(sa.select(Product.view_count)) == 2
 
 
+@pytest.mark.committing  # the command recounts on a connection of its own
 def test_the_recount_command(app: Flask) -> None:
     with app.app_context():
         express(make_buyer(), make_listing())

@@ -14,8 +14,8 @@ from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.factories import make_user
+from tests.businesses.helpers import commit_and_detach
+from tests.factories import make_business, make_product, make_user
 from tests.office.helpers import audit_actions, flashes, submit
 
 

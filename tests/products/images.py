@@ -1,8 +1,11 @@
-"""Real image files for upload tests, made with Pillow (no fixtures on disk)."""
+"""Real image files for upload tests, made with Pillow (no fixtures on disk).
+
+The same arguments give the same bytes: each file is made once per session."""
 
 from __future__ import annotations
 
 import io
+from functools import cache
 
 from PIL import Image
 
@@ -22,10 +25,12 @@ def photo(size: tuple[int, int] = (1200, 900), seed: int = 1) -> Image.Image:
     return Image.blend(gradient, noise, 0.3 + seed / 100)
 
 
+@cache
 def jpeg(size: tuple[int, int] = (1200, 900), seed: int = 1) -> bytes:
     return encode(photo(size, seed), "JPEG", quality=85)
 
 
+@cache
 def jpeg_with_gps(seed: int = 7) -> bytes:
     """A phone photo that tells where it was taken (Bandung) and with which camera."""
     image = photo((2400, 1800), seed)
@@ -40,6 +45,7 @@ def jpeg_with_gps(seed: int = 7) -> bytes:
     return encode(image, "JPEG", quality=85, exif=exif)
 
 
+@cache
 def png_with_alpha(size: tuple[int, int] = (900, 600)) -> bytes:
     """Left half fully transparent, right half opaque red."""
     image = Image.new("RGBA", size, (0, 0, 0, 0))
@@ -47,11 +53,13 @@ def png_with_alpha(size: tuple[int, int] = (900, 600)) -> bytes:
     return encode(image, "PNG")
 
 
+@cache
 def cmyk_jpeg(size: tuple[int, int] = (900, 600)) -> bytes:
     """Pure red in CMYK (no cyan, full magenta and yellow, no black), as print shops send."""
     return encode(Image.new("CMYK", size, (0, 255, 255, 0)), "JPEG", quality=95)
 
 
+@cache
 def png_50_megapixels() -> bytes:
     """A real 50-megapixel PNG (grey, so it is small on disk but huge once decoded)."""
     return encode(Image.new("L", (10_000, 5_000), 128), "PNG")

@@ -18,14 +18,9 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessCertification
 from marketplace.db import db
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import (
-    commit_and_detach,
-    make_business,
-    make_certification,
-    make_product,
-)
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories import make_business, make_certification, make_product, make_user
 
 OWNER_BLUEPRINTS = ("my_business", "my_products", "product_photos", "workspace")
 

@@ -16,15 +16,9 @@ from PIL import Image
 from marketplace.db import db
 from marketplace.media.images import image_keys
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import (
-    commit_and_detach,
-    fetch,
-    make_business,
-    make_product,
-    media_files,
-    post_files,
-)
+from tests.businesses.helpers import commit_and_detach, fetch, media_files, post_files
 from tests.conftest import post_form
+from tests.factories import make_business, make_product
 from tests.products.images import (
     GPS_IFD,
     cmyk_jpeg,

@@ -16,10 +16,11 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from marketplace.interests.shortlist import add_to_shortlist
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
+from tests.businesses.helpers import commit_and_detach
 from tests.catalog.helpers import channel, city, count_statements
-from tests.channels.helpers import accept, make_officer, nominate_all, set_rate, yesterday
-from tests.interests.helpers import express, make_buyer
+from tests.channels.helpers import accept, nominate_all, yesterday
+from tests.factories import make_business, make_buyer, make_officer, make_product, set_rate
+from tests.interests.helpers import express
 from tests.prices import first_price, price_blocks
 
 RATES = {

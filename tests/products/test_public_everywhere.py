@@ -28,14 +28,8 @@ from marketplace.businesses.services import reinstate_business, suspend_business
 from marketplace.db import db
 from marketplace.products.models import Product
 from marketplace.products.services import archive_product, reject_product, restore_product
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import (
-    ENGLISH,
-    accept,
-    harz_und_heide,
-    make_officer,
-    nominate_all,
-)
+from tests.channels.helpers import ENGLISH, accept, nominate_all
+from tests.factories import harz_und_heide, make_business, make_officer, make_product
 
 CHANNEL = "harz-und-heide"
 WORD = "Kelomangu"  # in both products' names, and nowhere in the seeded data

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
+from tests.businesses.helpers import commit_and_detach
 from tests.concurrency import files_post, form_post, run_together
 from tests.conftest import CSRF_INPUT
+from tests.factories import make_business, make_product
 from tests.products.images import jpeg
+
+# Real commits: requests race in threads, each on its own connection.
+pytestmark = pytest.mark.committing
 
 TIMES = 10
 

@@ -37,8 +37,7 @@ from marketplace.products.services import (
     update_product,
 )
 from marketplace.products.snapshot import changes, take_snapshot
-from tests.businesses.helpers import fake_digest, make_business, make_certification, make_product
-from tests.factories import make_user
+from tests.factories import fake_digest, make_business, make_certification, make_product, make_user
 
 FULL = ProductData(
     name="Rattan basket",

@@ -42,6 +42,7 @@ def _takes_the_write_lock(statement: str) -> bool:
     return text.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in text
 
 
+@pytest.mark.committing  # only a real transaction begins with BEGIN IMMEDIATE
 def test_the_photo_is_processed_before_the_write_lock_is_taken(
     app: Flask, login_as: Any, statements: list[tuple[float, str]]
 ) -> None:

@@ -19,11 +19,18 @@ from marketplace.products.display import texts
 from marketplace.products.models import Product, ProductStatus, ProductTranslation
 from marketplace.products.services import approve_product
 from marketplace.products.snapshot import changes, take_snapshot
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
-from tests.channels.helpers import accept, make_channel, make_officer
+from tests.businesses.helpers import commit_and_detach
+from tests.channels.helpers import accept
 from tests.conftest import post_form
-from tests.factories import make_user
-from tests.interests.helpers import express, make_buyer
+from tests.factories import (
+    make_business,
+    make_buyer,
+    make_channel,
+    make_officer,
+    make_product,
+    make_user,
+)
+from tests.interests.helpers import express
 from tests.products.test_views import FORM, product_named, setup_owner
 
 KO_NAME = "수제 라탄 바구니"

@@ -12,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.db import db
-from tests.businesses.helpers import commit_and_detach, make_business, make_product
+from tests.businesses.helpers import commit_and_detach
 from tests.catalog.helpers import channel, city
-from tests.channels.helpers import accept, make_officer, nominate_all, set_rate, yesterday
-from tests.interests.helpers import make_buyer
+from tests.channels.helpers import accept, nominate_all, yesterday
+from tests.factories import make_business, make_buyer, make_officer, make_product, set_rate
 from tests.prices import first_price
 
 

@@ -14,14 +14,9 @@ from marketplace.channels.models import Channel, ChannelKind, Nomination, Nomina
 from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import (
-    commit_and_detach,
-    make_business,
-    make_certification,
-    make_product,
-)
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import make_business, make_certification, make_product, make_user
 
 FORM = {
     "name": "Rattan basket",

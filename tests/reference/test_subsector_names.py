@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from marketplace.reference.models import SUBSECTOR_NAMES, Subsector
-from tests.businesses.helpers import storefront  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("storefront")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -13,8 +14,8 @@ from marketplace.search.index import rebuild_index
 from marketplace.search.popularity import POPULARITY
 from marketplace.search.queries import search_products
 from marketplace.search.text import query_terms
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import add_interests, count_statements, product
+from tests.catalog.helpers import count_statements
+from tests.factories import add_interests, make_business, product
 
 
 def _found(query: str) -> list[str]:
@@ -139,6 +140,7 @@ def test_a_view_count_does_not_rewrite_the_index(app: Flask) -> None:
     assert not any("search_products" in statement for statement in statements)
 
 
+@pytest.mark.committing  # the rebuild runs on a connection of its own
 def test_rebuild_writes_every_visible_product(app: Flask) -> None:
     slug = _make(app)
     with app.app_context():
@@ -176,6 +178,7 @@ def test_interest_counts_follow_new_interests_and_spam(app: Flask) -> None:
         assert _interests(slug) is None  # only visible products are ranked
 
 
+@pytest.mark.committing  # the command rebuilds on a connection of its own
 def test_reindex_command(app: Flask) -> None:
     slug = _make(app)
     with app.app_context():

@@ -9,8 +9,7 @@ from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
 from marketplace.search.queries import search_products
 from marketplace.search.text import query_terms
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import product
+from tests.factories import make_business, product
 
 
 def _names(query: str, **options: int) -> list[str]:

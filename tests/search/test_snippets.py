@@ -7,7 +7,7 @@ from flask import Flask
 from marketplace.db import db
 from marketplace.search.snippets import best_snippet, excerpt, highlight
 from marketplace.search.text import query_terms
-from tests.catalog.helpers import product
+from tests.factories import product
 
 
 def test_highlight_marks_matching_words_only() -> None:

@@ -12,7 +12,8 @@ from marketplace.search.queries import search_products
 from marketplace.search.snippets import excerpt, highlight
 from marketplace.search.substrings import NAME_WEIGHT, tripled
 from marketplace.search.text import Term, query_terms
-from tests.catalog.helpers import accept, channel, product
+from tests.catalog.helpers import channel
+from tests.factories import accept, product
 
 
 def _names(query: str, **options: object) -> list[str]:

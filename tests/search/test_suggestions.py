@@ -7,8 +7,7 @@ from flask import Flask
 from marketplace.db import db
 from marketplace.search.suggestions import pieces, suggest, swaps
 from marketplace.search.text import Term, query_terms
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import product
+from tests.factories import make_business, product
 
 
 def _suggested(query: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -13,8 +14,7 @@ from marketplace.search.queries import search_products
 from marketplace.search.suggestions import suggest
 from marketplace.search.text import query_terms
 from marketplace.search.vocabulary import WORDS
-from tests.businesses.helpers import make_business
-from tests.catalog.helpers import product
+from tests.factories import make_business, product
 
 
 def _vocabulary() -> dict[str, int]:
@@ -136,6 +136,7 @@ def test_hidden_and_deleted_products_leave_no_words(app: Flask) -> None:
         assert _found("바구니") == []
 
 
+@pytest.mark.committing  # the rebuild runs on a connection of its own
 def test_a_rebuild_gives_what_the_updates_gave(app: Flask) -> None:
     basket, lamp = _make(app)
     with app.app_context():
@@ -151,6 +152,7 @@ def test_a_rebuild_gives_what_the_updates_gave(app: Flask) -> None:
         assert (_found("바구니"), _found("나무로"), _found("strips")) == found
 
 
+@pytest.mark.committing  # the command rebuilds on a connection of its own
 def test_reindex_command_rebuilds_the_trigram_index_and_the_vocabulary(app: Flask) -> None:
     basket, _lamp = _make(app)
     with app.app_context():

@@ -5,12 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from marketplace.db import db
-from marketplace.media.backend import current_storage
-from marketplace.media.images import store_image
-from marketplace.products.models import Product, ProductImage
-from tests.products.images import jpeg
-
 
 @dataclass
 class Head:
@@ -48,16 +42,3 @@ def read_head(html: str) -> Head:
     parser.feed(html)
     parser.close()
     return parser.head
-
-
-def stored_cover(product: Product, size: tuple[int, int] = (2000, 1500)) -> ProductImage:
-    """A real photo, files on disk, as the product's cover (in place of any photo rows)."""
-    processed = store_image(current_storage(), jpeg(size, seed=product.id % 50))
-    product.images.clear()
-    db.session.flush()
-    image = ProductImage(
-        digest=processed.digest, width=processed.width, height=processed.height, position=0
-    )
-    product.images.append(image)
-    db.session.flush()
-    return image

@@ -18,16 +18,17 @@ from marketplace.channels.models import ChannelStatus
 from marketplace.db import db
 from marketplace.link_preview import OG_LOCALES
 from marketplace.products.models import ProductStatus
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import (
-    accept,
+from tests.channels.helpers import accept, nominate_all
+from tests.factories import (
     add_translation,
+    make_business,
     make_channel,
     make_officer,
-    nominate_all,
+    make_product,
+    make_user,
+    stored_cover,
 )
-from tests.factories import make_user
-from tests.sharing.helpers import Head, read_head, stored_cover
+from tests.sharing.helpers import Head, read_head
 
 KOREAN_DESCRIPTION = (
     "검은 대나무로 만든 펜던트 조명입니다. 반둥의 장인이 손으로 엮어 만들며, 빛이 대나무 사이로"

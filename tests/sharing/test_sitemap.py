@@ -22,8 +22,7 @@ from marketplace.db import db
 from marketplace.i18n import UI_LOCALES, html_lang
 from marketplace.products.models import Product, ProductStatus
 from marketplace.sharing.sitemap import MAX_URLS
-from tests.businesses.helpers import make_business, make_product
-from tests.channels.helpers import make_channel
+from tests.factories import make_business, make_channel, make_product
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
