@@ -20,19 +20,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
 from marketplace import create_app
-from marketplace.accounts import passwords
 from marketplace.db import db
 from marketplace.extensions import limiter
 from marketplace.main import demo
-from marketplace.media import images, transaction_files
-from marketplace.media.references import unreferenced
+from marketplace.media import images
 from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -44,19 +41,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cheap_password_hashing() -> Iterator[None]:
-    """Argon2 at its lowest cost: the suite hashes and checks passwords by the hundred, and the
-    cost parameters change how long that takes, never the outcome. (The rehash test makes its
-    old hash with parameters of its own, which differ from these.)"""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(passwords, "_hasher", cheap)
-    patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a real password"))
-    yield
-    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +56,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SECRET_KEY": "test-secret-key",
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
+            "PASSWORD_HASH_FAST": True,
         }
     )
     app.test_client_class = FlaskLoginClient
@@ -138,13 +123,6 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
 
         patch = pytest.MonkeyPatch()
         patch.setattr(factory.class_, "get_bind", get_bind)
-        # Stored files are settled against the rows "committed" once a transaction ends, read
-        # on a connection of their own; here, what is committed lives on the test's connection.
-        patch.setattr(
-            transaction_files,
-            "unreferenced",
-            lambda _own_connection, keys: unreferenced(connection, keys),
-        )
         try:
             yield
         finally:

@@ -51,7 +51,7 @@ class _Files:
     needed when the transaction ends, e.g. as the session is removed)."""
 
     storage: Storage
-    engine: sa.Engine
+    bind: sa.Engine | sa.Connection
     logger: logging.Logger
     new: set[str] = field(default_factory=set)
     let_go: set[str] = field(default_factory=set)
@@ -62,7 +62,7 @@ def _files() -> _Files:
     session = db.session()
     files = session.info.get(FILES)
     if files is None:
-        files = _Files(current_storage(), db.engine, current_app.logger)
+        files = _Files(current_storage(), session.get_bind(), current_app.logger)
         session.info[FILES] = files
     return files
 
@@ -97,13 +97,21 @@ def _settle(session: Session, transaction: SessionTransaction) -> None:
         _delete_unused(files, files.let_go if files.committed else files.new)
 
 
+def _unreferenced(bind: sa.Engine | sa.Connection, keys: set[str]) -> list[str]:
+    """Read what is committed on a connection of its own; a session joined to an outer
+    connection (an external transaction) counts what that connection holds as committed."""
+    if isinstance(bind, sa.Connection):
+        return unreferenced(bind, keys)
+    with bind.connect() as connection:
+        return unreferenced(connection, keys)
+
+
 def _delete_unused(files: _Files, keys: set[str]) -> None:
     """Delete the files among `keys` that no committed row uses; log, never raise."""
     if not keys:
         return
     try:
-        with files.engine.connect() as connection:
-            doomed = unreferenced(connection, keys)
+        doomed = _unreferenced(files.bind, keys)
     except Exception:  # the request's answer is decided: a file kept is collected later
         files.logger.exception("Could not tell which stored files are unused: %s", sorted(keys))
         return
