@@ -25,13 +25,11 @@ from marketplace.businesses.services import (
     update_business,
     verify_business,
 )
-from marketplace.db import db, utcnow
+from marketplace.db import db
 from marketplace.errors import ConflictError
-from marketplace.interests.access import may_see_contact
-from marketplace.interests.models import Interest
 from marketplace.ledger.models import AuditEntry
 from marketplace.slugs import add_with_slug, slugify
-from tests.factories import NIB, make_business, make_product, make_user
+from tests.factories import NIB, make_business, make_user
 
 COMPLETE = ProfileData(
     name="Kopi Aroma Priangan",
@@ -196,30 +194,6 @@ def test_certification_must_be_from_the_list_and_have_a_number(ctx: Flask) -> No
         business, business.owner, CertificationData("halal", " ID321 ", "BPJPH", date(2029, 1, 31))
     )
     assert (certification.number, certification.issuer) == ("ID321", "BPJPH")
-
-
-def test_contact_details_are_for_owner_staff_and_answered_buyers(ctx: Flask) -> None:
-    business = make_business()
-    product = make_product(business)
-    other_business = make_business(name="Other")
-    other_product = make_product(other_business, name="Other scarf")
-    buyer, answered, elsewhere = (make_user(Role.BUYER) for _ in range(3))
-    db.session.add_all(
-        [
-            Interest(buyer=buyer, product=product),  # not answered yet
-            Interest(buyer=answered, product=product, first_reply_at=utcnow()),
-            Interest(buyer=elsewhere, product=other_product, first_reply_at=utcnow()),
-        ]
-    )
-    db.session.flush()
-    assert may_see_contact(business, business.owner)
-    assert may_see_contact(business, make_user(Role.OFFICER))
-    assert may_see_contact(business, make_user(Role.ADMIN))
-    assert may_see_contact(business, answered)
-    assert not may_see_contact(business, None)
-    assert not may_see_contact(business, buyer)
-    assert not may_see_contact(business, elsewhere)
-    assert not may_see_contact(business, other_business.owner)
 
 
 def test_a_conflicting_insert_becomes_a_conflict_error(ctx: Flask) -> None:

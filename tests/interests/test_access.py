@@ -1,5 +1,6 @@
 """A conversation belongs to its buyer and the owner of the product's business (and the office
-reads along): another buyer and another MSME owner get 404 on every route, for every step."""
+reads along): another buyer and another MSME owner get 404 on every route, for every step. An
+MSME's contact details are for its owner, the office, and the buyers it has answered."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts.models import Role
-from marketplace.db import db
+from marketplace.db import db, utcnow
+from marketplace.interests.access import may_see_contact
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.models import AbuseReport
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_buyer, make_listing, make_user
+from tests.factories import make_business, make_buyer, make_listing, make_product, make_user
 from tests.interests.helpers import count, express
 
 POST_BODIES: dict[str, list[dict[str, str]]] = {
@@ -120,3 +122,27 @@ def test_the_buyer_profile_is_for_the_businesses_the_buyer_contacted(
         assert page.status_code == 200
         assert "Harz Handel GmbH" in html and "Retailer" in html and "Germany" in html
     assert login_as(owner).get("/buyers/999999").status_code == 404
+
+
+def test_contact_details_are_for_owner_staff_and_answered_buyers(ctx: Flask) -> None:
+    business = make_business()
+    product = make_product(business)
+    other_business = make_business(name="Other")
+    other_product = make_product(other_business, name="Other scarf")
+    buyer, answered, elsewhere = (make_user(Role.BUYER) for _ in range(3))
+    db.session.add_all(
+        [
+            Interest(buyer=buyer, product=product),  # not answered yet
+            Interest(buyer=answered, product=product, first_reply_at=utcnow()),
+            Interest(buyer=elsewhere, product=other_product, first_reply_at=utcnow()),
+        ]
+    )
+    db.session.flush()
+    assert may_see_contact(business, business.owner)
+    assert may_see_contact(business, make_user(Role.OFFICER))
+    assert may_see_contact(business, make_user(Role.ADMIN))
+    assert may_see_contact(business, answered)
+    assert not may_see_contact(business, None)
+    assert not may_see_contact(business, buyer)
+    assert not may_see_contact(business, elsewhere)
+    assert not may_see_contact(business, other_business.owner)
