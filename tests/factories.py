@@ -30,9 +30,10 @@ from marketplace.channels.models import (
 from marketplace.channels.seed import load_reference_data
 from marketplace.db import db, utcnow
 from marketplace.interests.models import Interest, InterestStatus
-from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.media.backend import current_storage
 from marketplace.media.images import store_image
+from marketplace.notifications.models import Notification
 from marketplace.products.models import (
     Product,
     ProductImage,
@@ -352,19 +353,76 @@ def product(
     return made
 
 
+def _added(row: Any) -> Any:
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def make_nomination(
+    item: Product,
+    into: Channel,
+    status: NominationStatus = NominationStatus.ACCEPTED,
+    **fields: Any,
+) -> Nomination:
+    """A nomination row, made directly (`tests.channels.helpers` goes through the services)."""
+    nomination: Nomination = _added(Nomination(product=item, channel=into, status=status, **fields))
+    return nomination
+
+
 def accept(item: Product, into: Channel) -> Nomination:
     """An accepted nomination row, made directly (`tests.channels.helpers.accept` decides one
     through the curation service, as an officer)."""
-    nomination = Nomination(product=item, channel=into, status=NominationStatus.ACCEPTED)
-    db.session.add(nomination)
-    db.session.flush()
-    return nomination
+    return make_nomination(item, into)
+
+
+def make_interest(buyer: User, item: Product, **fields: Any) -> Interest:
+    """An interest row, made directly (`tests.interests.helpers.express` goes through the
+    service, with its message and notifications)."""
+    interest: Interest = _added(Interest(buyer=buyer, product=item, **fields))
+    return interest
 
 
 def add_interests(item: Product, count: int, status: InterestStatus = InterestStatus.NEW) -> None:
     for _ in range(count):
-        db.session.add(Interest(buyer=make_user(Role.BUYER), product=item, status=status))
-    db.session.flush()
+        make_interest(make_user(Role.BUYER), item, status=status)
+
+
+def make_notification(user: User, text: str = "A note", kind: str = "test") -> Notification:
+    notification: Notification = _added(Notification(user_id=user.id, kind=kind, text=text))
+    return notification
+
+
+def make_abuse_report(
+    reporter: User, subject_type: str, subject_id: int, reason: str = "Spam", **fields: Any
+) -> AbuseReport:
+    report: AbuseReport = _added(
+        AbuseReport(
+            reporter=reporter,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            reason=reason,
+            **fields,
+        )
+    )
+    return report
+
+
+def make_audit_entry(
+    actor: User | None, action: str, subject_type: str, subject_id: int | None = None, **fields: Any
+) -> AuditEntry:
+    """A row of the audit log written directly, as an older version may have left it (services
+    write theirs through `record_audit`)."""
+    entry: AuditEntry = _added(
+        AuditEntry(
+            actor_id=actor.id if actor is not None else None,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            **fields,
+        )
+    )
+    return entry
 
 
 def stored_cover(product: Product, size: tuple[int, int] = (2000, 1500)) -> ProductImage:

@@ -12,11 +12,17 @@ from pypdf import PdfReader
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
 from marketplace.db import db, utcnow
-from marketplace.interests.models import Interest
 from marketplace.products.models import ProductStatus
 from tests.businesses.helpers import commit_and_detach, fetch, media_files, post_files
 from tests.conftest import post_form
-from tests.factories import NIB, make_business, make_certification, make_product, make_user
+from tests.factories import (
+    NIB,
+    make_business,
+    make_certification,
+    make_interest,
+    make_product,
+    make_user,
+)
 from tests.media.pdfs import plain_pdf
 from tests.products.images import jpeg, jpeg_with_gps, text_file
 
@@ -294,12 +300,8 @@ def test_contact_details_shown_only_to_those_allowed(
         product = make_product(business)
         waiting, answered = make_user(Role.BUYER), make_user(Role.BUYER)
         officer = make_user(Role.OFFICER)
-        db.session.add_all(
-            [
-                Interest(buyer=waiting, product=product),
-                Interest(buyer=answered, product=product, first_reply_at=utcnow()),
-            ]
-        )
+        make_interest(waiting, product)
+        make_interest(answered, product, first_reply_at=utcnow())
         owner, slug, product_slug = business.owner, business.slug, product.slug
         commit_and_detach(owner, waiting, answered, officer)
     secret = "hello@batik.example"

@@ -16,7 +16,14 @@ from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.models import AbuseReport
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_business, make_buyer, make_listing, make_product, make_user
+from tests.factories import (
+    make_business,
+    make_buyer,
+    make_interest,
+    make_listing,
+    make_product,
+    make_user,
+)
 from tests.interests.helpers import count, express
 
 POST_BODIES: dict[str, list[dict[str, str]]] = {
@@ -130,13 +137,9 @@ def test_contact_details_are_for_owner_staff_and_answered_buyers(ctx: Flask) -> 
     other_business = make_business(name="Other")
     other_product = make_product(other_business, name="Other scarf")
     buyer, answered, elsewhere = (make_user(Role.BUYER) for _ in range(3))
-    db.session.add_all(
-        [
-            Interest(buyer=buyer, product=product),  # not answered yet
-            Interest(buyer=answered, product=product, first_reply_at=utcnow()),
-            Interest(buyer=elsewhere, product=other_product, first_reply_at=utcnow()),
-        ]
-    )
+    make_interest(buyer, product)  # not answered yet
+    make_interest(answered, product, first_reply_at=utcnow())
+    make_interest(elsewhere, other_product, first_reply_at=utcnow())
     db.session.flush()
     assert may_see_contact(business, business.owner)
     assert may_see_contact(business, make_user(Role.OFFICER))

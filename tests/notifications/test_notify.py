@@ -20,7 +20,7 @@ from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import make_buyer, make_listing
+from tests.factories import make_buyer, make_listing, make_notification
 from tests.interests.helpers import express
 
 pytestmark = pytest.mark.usefixtures("storefront")
@@ -196,7 +196,7 @@ def test_notifications_come_thirty_to_a_page(app: Flask, login_as: Any) -> None:
     with app.app_context():
         buyer = make_buyer()
         for n in range(31):
-            db.session.add(Notification(user_id=buyer.id, kind="test", text=f"Note {n:02d}"))
+            make_notification(buyer, f"Note {n:02d}")
         commit_and_detach(buyer)
     client = login_as(buyer)
     first = client.get("/notifications/").get_data(as_text=True)

@@ -19,7 +19,7 @@ from marketplace.db import db
 from marketplace.ledger.audit import AuditAction, AuditLogIsAppendOnly, record_audit
 from marketplace.ledger.models import AuditEntry
 from tests.businesses.helpers import commit_and_detach
-from tests.factories import make_user
+from tests.factories import make_audit_entry, make_user
 
 
 @pytest.fixture
@@ -42,17 +42,15 @@ def history(app: Flask, officer: User) -> dict[str, int]:
             (me, "user.suspend", "user", owner.id, datetime(2026, 5, 4, 3, tzinfo=UTC), "Spam"),
         ]
         for actor, action, kind, subject, at, reason in rows:
-            db.session.add(
-                AuditEntry(
-                    actor_id=actor.id,
-                    action=action,
-                    subject_type=kind,
-                    subject_id=subject,
-                    before={"status": "a"},
-                    after={"status": "b"},
-                    reason=reason,
-                    at=at,  # inserted as of then: entries are never changed afterwards
-                )
+            make_audit_entry(
+                actor,
+                action,
+                kind,
+                subject,
+                before={"status": "a"},
+                after={"status": "b"},
+                reason=reason,
+                at=at,  # inserted as of then: entries are never changed afterwards
             )
         db.session.commit()
         return {"owner": owner.id}
@@ -238,9 +236,7 @@ def test_the_log_reads_in_words_and_its_filters_still_send_the_keys(
             {"stage": "on_shelf", "quantity_sold": 0},
         )
         # A stored key without words (an action no longer recorded) is shown as it is.
-        db.session.add(
-            AuditEntry(actor_id=me.id, action="catalog.reindexed", subject_type="search_index")
-        )
+        make_audit_entry(me, "catalog.reindexed", "search_index")
         db.session.commit()
     client = login_as(officer)
     html = client.get("/office/audit").get_data(as_text=True)

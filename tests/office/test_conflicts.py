@@ -19,7 +19,14 @@ from marketplace.errors import ConflictError
 from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
 from marketplace.office import abuse, decisions
 from marketplace.products.models import Product, ProductStatus
-from tests.factories import make_business, make_buyer, make_listing, make_product, make_user
+from tests.factories import (
+    make_abuse_report,
+    make_business,
+    make_buyer,
+    make_listing,
+    make_product,
+    make_user,
+)
 from tests.interests.helpers import express
 from tests.office.helpers import flashes, submit_from
 
@@ -157,10 +164,7 @@ def reported(app: Flask) -> int:
     with app.app_context():
         buyer = make_buyer()
         interest = express(buyer, make_listing())
-        report = AbuseReport(
-            reporter_id=buyer.id, subject_type="interest", subject_id=interest.id, reason="Spam"
-        )
-        db.session.add(report)
+        report = make_abuse_report(buyer, "interest", interest.id)
         db.session.commit()
         return report.id
 

@@ -13,9 +13,16 @@ from flask import Flask
 from marketplace.accounts.models import User
 from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db, utcnow
-from marketplace.ledger.models import AbuseReport, AuditEntry, ReportStatus
+from marketplace.ledger.models import AuditEntry, ReportStatus
 from marketplace.products.models import Product, ProductStatus
-from tests.factories import make_business, make_buyer, make_channel, make_listing, make_product
+from tests.factories import (
+    make_abuse_report,
+    make_business,
+    make_buyer,
+    make_channel,
+    make_listing,
+    make_product,
+)
 from tests.interests.helpers import express
 from tests.office.helpers import flashes, form_fields
 
@@ -69,15 +76,13 @@ def _waiting_world() -> dict[str, Any]:
         ("First report", 6, ReportStatus.OPEN),
         ("Handled report", 9, ReportStatus.RESOLVED),
     ):
-        db.session.add(
-            AbuseReport(
-                reporter_id=buyer.id,
-                subject_type="interest",
-                subject_id=interest.id,
-                reason=reason,
-                status=status,
-                created_at=now - timedelta(hours=hours),
-            )
+        make_abuse_report(
+            buyer,
+            "interest",
+            interest.id,
+            reason,
+            status=status,
+            created_at=now - timedelta(hours=hours),
         )
     db.session.commit()
     return names

@@ -10,13 +10,20 @@ from flask import Flask
 
 from marketplace.accounts.models import Role, User
 from marketplace.businesses.models import Business, BusinessStatus
-from marketplace.channels.models import Channel, ChannelKind, Nomination, NominationStatus
+from marketplace.channels.models import Channel, ChannelKind, NominationStatus
 from marketplace.db import db
-from marketplace.interests.models import Interest, InterestStatus
+from marketplace.interests.models import InterestStatus
 from marketplace.products.models import Product, ProductStatus
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import make_business, make_certification, make_product, make_user
+from tests.factories import (
+    make_business,
+    make_certification,
+    make_interest,
+    make_nomination,
+    make_product,
+    make_user,
+)
 
 FORM = {
     "name": "Rattan basket",
@@ -206,9 +213,7 @@ def test_product_page_shows_photos_badges_and_the_call_to_action(app: Flask, cli
             city="Seoul",
             country_code="KR",
         )
-        db.session.add(
-            Nomination(product=product, channel=channel, status=NominationStatus.ACCEPTED)
-        )
+        make_nomination(product, channel)
         slug, business_slug = product.slug, business.slug
         digests = [image.digest for image in product.images]
         db.session.commit()
@@ -274,13 +279,9 @@ def test_dashboard_lists_every_product_with_status_counts_and_channels(
         rejected = make_product(business, name="Rejected mask", status=ProductStatus.REJECTED)
         rejected.status_reason = "Please show the back of the mask."
         buyer = make_user(Role.BUYER)
-        db.session.add_all(
-            [
-                Interest(buyer=buyer, product=shown),
-                Interest(buyer=buyer, product=shown, status=InterestStatus.REPLIED),
-                Interest(buyer=buyer, product=shown, status=InterestStatus.SPAM),
-            ]
-        )
+        make_interest(buyer, shown)
+        make_interest(buyer, shown, status=InterestStatus.REPLIED)
+        make_interest(buyer, shown, status=InterestStatus.SPAM)
         channel = Channel(
             slug="harz-und-heide-2026",
             name="Harz und Heide 2026",
@@ -288,12 +289,8 @@ def test_dashboard_lists_every_product_with_status_counts_and_channels(
             city="Braunschweig",
             country_code="DE",
         )
-        db.session.add_all(
-            [
-                Nomination(product=shown, channel=channel, status=NominationStatus.ACCEPTED),
-                Nomination(product=rejected, channel=channel, status=NominationStatus.DECLINED),
-            ]
-        )
+        make_nomination(shown, channel, NominationStatus.ACCEPTED)
+        make_nomination(rejected, channel, NominationStatus.DECLINED)
         db.session.commit()
     html = login_as(owner).get("/my/business").get_data(as_text=True)
     for text in (
