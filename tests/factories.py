@@ -319,15 +319,7 @@ def real_photo(product: Product, seed: int = 1) -> ProductImage:
     noise = Image.effect_noise((900, 600), 20 + seed).convert("RGB")
     out = io.BytesIO()
     Image.blend(pixels, noise, 0.3).save(out, "JPEG", quality=85)
-    processed = store_image(current_storage(), out.getvalue())
-    product.images.clear()
-    db.session.flush()
-    image = ProductImage(
-        digest=processed.digest, width=processed.width, height=processed.height, position=0
-    )
-    product.images.append(image)
-    db.session.flush()
-    return image
+    return _cover_from(product, out.getvalue())
 
 
 # --- catalog and search: products with exactly the words given -------------------------------
@@ -427,7 +419,12 @@ def make_audit_entry(
 
 def stored_cover(product: Product, size: tuple[int, int] = (2000, 1500)) -> ProductImage:
     """A real photo, files on disk, as the product's cover (in place of any photo rows)."""
-    processed = store_image(current_storage(), jpeg(size, seed=product.id % 50))
+    return _cover_from(product, jpeg(size, seed=product.id % 50))
+
+
+def _cover_from(product: Product, data: bytes) -> ProductImage:
+    """`data` stored for real (files on disk) as the product's only photo."""
+    processed = store_image(current_storage(), data)
     product.images.clear()
     db.session.flush()
     image = ProductImage(
