@@ -124,6 +124,22 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if app_env == "production" else "http",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Text is sent compressed (brotli, else gzip) to clients that accept it; images and PDFs
+        # are compressed already. Streamed bodies (files) are left alone: static files are read
+        # whole first (marketplace/caching.py).
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_STREAMS": False,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/xml",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+        ],
         "WTF_CSRF_SSL_STRICT": secure_cookies,
         # Counters shared by every worker on this machine (marketplace/ratelimit_storage.py);
         # redis://... to share them between machines.

@@ -1,6 +1,7 @@
 """Unbound extension instances; `create_app()` binds them with `init_app`."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,7 +15,8 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 # Limits are declared on the views that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]
