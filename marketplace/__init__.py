@@ -62,11 +62,13 @@ def register_extensions(app: Flask) -> None:
     from marketplace.accounts.zones import select_timezone
     from marketplace.channels.attribution import init_attribution
     from marketplace.db import tune_sqlite
-    from marketplace.extensions import babel, csrf, db, limiter, migrate
+    from marketplace.extensions import babel, compress, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale
     from marketplace.inputs import init_inputs
     from marketplace.search.index import keep_index_in_sync
 
+    # First, so that its response hook runs last: it compresses what every other hook made.
+    compress.init_app(app)
     db.init_app(app)
     keep_index_in_sync(db.session)
     register_receivers()
@@ -149,6 +151,7 @@ def register_buyer_side(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from marketplace.caching import init_caching
     from marketplace.errors import register_error_handlers
     from marketplace.notifications.views import init_nav_counts
     from marketplace.templating import init_templating
@@ -157,6 +160,7 @@ def register_hooks(app: Flask) -> None:
     register_error_handlers(app)
     init_templating(app)
     init_request_hooks(app)
+    init_caching(app)
     init_nav_counts(app)
 
 

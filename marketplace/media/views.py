@@ -35,6 +35,7 @@ def file(key: str) -> Response:
     if not key.startswith(PUBLIC_PREFIX) or not storage.exists(key):
         abort(404)
     response = _send(storage, key, "image/webp")
+    response.cache_control.no_cache = None
     response.cache_control.public = True
     response.cache_control.max_age = ONE_YEAR
     response.cache_control.immutable = True
