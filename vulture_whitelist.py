@@ -72,6 +72,8 @@ _queue_counts  # marketplace/office/blueprint.py
 _globals  # marketplace/templating.py
 _begin_write_transaction  # marketplace/web.py
 _headers  # marketplace/web.py
+_remember_session  # marketplace/caching.py
+_cache_headers  # marketplace/caching.py
 
 # SQLAlchemy event listeners (@event.listens_for)
 _on_connect  # marketplace/db.py
@@ -186,6 +188,7 @@ _.drop_tables  # marketplace/channels/fontbuild.py
 _.name_IDs  # marketplace/channels/fontbuild.py
 _.notdef_outline  # marketplace/channels/fontbuild.py
 _.immutable  # marketplace/media/views.py
+_.no_cache  # marketplace/media/views.py, marketplace/caching.py
 _.last_modified  # marketplace/sharing/views.py
 _.trim_blocks  # marketplace/templating.py
 _.lstrip_blocks  # marketplace/templating.py

@@ -43,7 +43,7 @@ def static_digest(filename: str) -> str | None:
     path = Path(joined)
     try:
         stat = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # no such file, or a name no file system takes
         return None
     if not path.is_file():
         return None
