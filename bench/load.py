@@ -71,7 +71,7 @@ class Run:
     p99_ms: float
     requests: int
     non_2xx: int
-    socket_errors: int
+    socket_errors: tuple[int, int, int, int]  # connect, read, write, timeout
 
 
 @dataclass
@@ -86,7 +86,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     non_2xx: int
-    socket_errors: int
+    page_errors: str  # the page's socket errors: connect/read/write/timeout
+    bare_errors: int  # the bare route's socket errors, all kinds
 
 
 def _ms(text: str) -> float:
@@ -115,7 +116,11 @@ def parse_wrk(output: str) -> Run:
         p99_ms=_ms(find(r"\n\s+99%\s+(\S+)").group(1)),
         requests=int(find(r"(\d+) requests in").group(1)),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+        socket_errors=(
+            (int(errors[1]), int(errors[2]), int(errors[3]), int(errors[4]))
+            if errors
+            else (0, 0, 0, 0)
+        ),
     )
 
 
@@ -306,13 +311,15 @@ def _rounds(
         p50_ms=round(statistics.median(run.p50_ms for run in runs), 2),
         p99_ms=round(statistics.median(run.p99_ms for run in runs), 2),
         non_2xx=sum(run.non_2xx for run in runs + bare),
-        socket_errors=sum(run.socket_errors for run in runs + bare),
+        page_errors="/".join(str(sum(r.socket_errors[kind] for r in runs)) for kind in range(4)),
+        bare_errors=sum(sum(run.socket_errors) for run in bare),
     )
 
 
 HEADER = (
-    "| page | path | req/s | bare req/s | ratio | p50 ms | p99 ms | non-2xx | socket errors |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    "| page | path | req/s | bare req/s | ratio | p50 ms | p99 ms | non-2xx "
+    "| page errors c/r/w/t | bare errors |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -320,7 +327,7 @@ def _row(r: Result) -> str:
     path = r.path if len(r.path) <= 40 else r.path[:37] + "..."
     return (
         f"| {r.page} | `{path}` | {r.requests_per_s:,.0f} | {r.bare_per_s:,.0f} | {r.ratio:.3f} "
-        f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non_2xx} | {r.socket_errors} |"
+        f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non_2xx} | {r.page_errors} | {r.bare_errors} |"
     )
 
 
