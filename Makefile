@@ -14,7 +14,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # The suite runs in this many processes (pytest-xdist), each with a database of its own.
 TEST_WORKERS ?= 2
 
-.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench audit
+.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load audit
 
 run: deps translations migrate seed
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -77,6 +77,12 @@ messages: dev-deps
 # e.g. BENCH_ARGS="--db postgresql --sizes 1000,10000".
 bench: dev-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Throughput of the public pages under load (wrk, Debian: apt-get install -y wrk) as a share of a
+# bare Flask route served alike (see bench/RESULTS.md); LOAD_ARGS to vary,
+# e.g. LOAD_ARGS="--db postgresql --sizes 10000 --seconds 5 --rounds 2".
+bench-load: dev-deps translations
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # Accessibility (axe-core) and HTML validity (Nu HTML Checker) of the buyer-facing pages in every
 # language, on a throwaway demo database; writes docs/accessibility.md and fails on any finding.
