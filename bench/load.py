@@ -146,7 +146,7 @@ def prepare(db: str, size: int, args: argparse.Namespace) -> tuple[str, dict[str
 
     from bench.generate import analyze, generate
     from bench.mix import _sample_words
-    from bench.run import _app, _postgres_url, _sqlite_url
+    from bench.run import catalog_app
     from marketplace.businesses.models import Business
     from marketplace.channels.models import Channel, Nomination, NominationStatus
     from marketplace.channels.queries import PUBLIC_STATUSES
@@ -154,11 +154,7 @@ def prepare(db: str, size: int, args: argparse.Namespace) -> tuple[str, dict[str
     from marketplace.products.models import Product
     from marketplace.products.queries import visible_products
 
-    if db == "sqlite":
-        url, fresh = _sqlite_url(Path(args.dir), size, args.reuse)
-    else:
-        url, fresh = _postgres_url(args.url, size, args.reuse)
-    app = _app(url)
+    app, fresh = catalog_app(db, size, args)
     with app.app_context():
         if fresh:
             upgrade()
@@ -200,7 +196,7 @@ def prepare(db: str, size: int, args: argparse.Namespace) -> tuple[str, dict[str
         "search-rare": f"/search?q={quote(rare)}",
         "search-foreign": "/search?q=Bambus",
     }
-    return url, paths
+    return str(app.config["SQLALCHEMY_DATABASE_URI"]), paths
 
 
 @contextmanager

@@ -110,17 +110,23 @@ def _line(label: str, samples: list[float]) -> str:
     return f"| {label} | {len(samples)} | {p50:.1f} | {p95:.1f} |"
 
 
+def catalog_app(db: str, size: int, args: argparse.Namespace) -> tuple[Flask, bool]:
+    """The app on the catalog of `size` products (`--dir`/`--url`, `--reuse`), and whether its
+    database is new (then the caller migrates and generates)."""
+    if db == "sqlite":
+        url, fresh = _sqlite_url(Path(args.dir), size, args.reuse)
+    else:
+        url, fresh = _postgres_url(args.url, size, args.reuse)
+    return _app(url), fresh
+
+
 def run_size(db: str, size: int, args: argparse.Namespace) -> Report:
     from flask_migrate import upgrade
 
     from bench.generate import analyze, generate
     from marketplace.db import db as database
 
-    if db == "sqlite":
-        url, fresh = _sqlite_url(Path(args.dir), size, args.reuse)
-    else:
-        url, fresh = _postgres_url(args.url, size, args.reuse)
-    app = _app(url)
+    app, fresh = catalog_app(db, size, args)
     report = Report(db=db, size=size)
     with app.app_context():
         if fresh:

@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bench.run import _app, _postgres_url, _sqlite_url
+from bench.run import catalog_app
 
 LOC = re.compile(r"<loc>([^<]+)</loc>")
 
@@ -93,11 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     from marketplace.db import db
 
     for size in [int(s.replace("_", "")) for s in args.sizes.split(",") if s]:
-        if args.db == "sqlite":
-            url, fresh = _sqlite_url(Path(args.dir), size, args.reuse)
-        else:
-            url, fresh = _postgres_url(args.url, size, args.reuse)
-        app = _app(url)
+        app, fresh = catalog_app(args.db, size, args)
         with app.app_context():
             if fresh:
                 upgrade()
