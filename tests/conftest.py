@@ -142,9 +142,9 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         try:
             yield
         finally:
-            for session in list(db.session.registry.registry.values()):  # type: ignore[attr-defined]
+            for session in list(db.session.registry.registry.values()):
                 session.close()
-            db.session.registry.registry.clear()  # type: ignore[attr-defined]
+            db.session.registry.registry.clear()
             patch.undo()
             factory.kw = options
             outer.rollback()
@@ -163,7 +163,8 @@ def storefront(app: Flask) -> Iterator[None]:
     shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
 
 
-_DEMO_IMAGES: dict[tuple[Any, ...], Any] = {}
+_DEMO_PHOTOS: dict[tuple[Any, ...], bytes] = {}
+_DEMO_PROCESSED: dict[tuple[Any, ...], tuple[images.ProcessedImage, dict[str, bytes]]] = {}
 
 
 @pytest.fixture
@@ -174,16 +175,16 @@ def demo_images_once(monkeypatch: pytest.MonkeyPatch) -> None:
     draw, process = demo.make_placeholder_photo, images.process_image
 
     def placeholder(seed: int, text: str, *args: Any) -> bytes:
-        key = ("photo", seed, text, *args)
-        if key not in _DEMO_IMAGES:
-            _DEMO_IMAGES[key] = draw(seed, text, *args)
-        return _DEMO_IMAGES[key]  # type: ignore[no-any-return]
+        key = (seed, text, *args)
+        if key not in _DEMO_PHOTOS:
+            _DEMO_PHOTOS[key] = draw(seed, text, *args)
+        return _DEMO_PHOTOS[key]
 
     def processed(data: bytes, **limits: int) -> tuple[images.ProcessedImage, dict[str, bytes]]:
-        key = ("processed", data, *sorted(limits.items()))
-        if key not in _DEMO_IMAGES:
-            _DEMO_IMAGES[key] = process(data, **limits)
-        description, files = _DEMO_IMAGES[key]
+        key = (data, *sorted(limits.items()))
+        if key not in _DEMO_PROCESSED:
+            _DEMO_PROCESSED[key] = process(data, **limits)
+        description, files = _DEMO_PROCESSED[key]
         return description, dict(files)
 
     monkeypatch.setattr(demo, "make_placeholder_photo", placeholder)

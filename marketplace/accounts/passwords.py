@@ -31,18 +31,12 @@ def _hashing(fast: bool) -> tuple[PasswordHasher, str]:
     return hasher, hasher.hash("not a real password")
 
 
-def _hasher() -> PasswordHasher:
-    fast = has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST"))
-    return _hashing(fast)[0]
-
-
-def _dummy_hash() -> str:
-    fast = has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST"))
-    return _hashing(fast)[1]
+def _current() -> tuple[PasswordHasher, str]:
+    return _hashing(has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST")))
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _current()[0].hash(password)
 
 
 def unusable_password() -> str:
@@ -56,12 +50,13 @@ def is_usable(password_hash: str | None) -> bool:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     usable = password_hash if password_hash and is_usable(password_hash) else None
+    hasher, dummy = _current()
     try:
-        matches = _hasher().verify(usable or _dummy_hash(), password)
+        matches = hasher.verify(usable or dummy, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return matches and usable is not None
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return is_usable(password_hash) and _hasher().check_needs_rehash(password_hash)
+    return is_usable(password_hash) and _current()[0].check_needs_rehash(password_hash)

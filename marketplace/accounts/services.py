@@ -1,4 +1,5 @@
-"""Account rules: registration, logging in, verification and reset, settings, suspension.
+"""Account rules: registration, logging in, verification and reset, settings (suspension:
+`moderation.py`).
 
 Everything that must hold for the pages, the API and the command line alike is decided here.
 Functions add and flush; the caller commits. Mail is queued in the same transaction.
@@ -22,7 +23,6 @@ from marketplace.accounts.queries import user_by_email
 from marketplace.db import db, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import UI_LOCALES
-from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.mail.models import OutboxEmail
 from marketplace.mail.services import queue_template_email
 from marketplace.reference.models import PartnerCity
@@ -396,57 +396,3 @@ def set_timezone(user: User, timezone: str | None) -> None:
         raise AccountError(_l("Choose a time zone from the list."))
     user.timezone = timezone
     db.session.flush()
-
-
-# ---------------------------------------------------------------------------------------------
-# Suspension
-
-
-def _check_may_moderate(user: User, actor: User) -> None:
-    if not actor.is_staff:
-        raise AccountError(_l("Only the trade office may suspend or reactivate accounts."))
-    if actor.id == user.id:
-        raise AccountError(_l("You cannot suspend or reactivate your own account."))
-    if user.is_staff and actor.role != Role.ADMIN:
-        raise AccountError(_l("Only an admin may suspend or reactivate staff accounts."))
-
-
-def suspend_user(user: User, actor: User, reason: str) -> None:
-    """Lock the account out at once (every session ends) and record who did it and why."""
-    _check_may_moderate(user, actor)
-    reason = reason.strip()
-    if not reason:
-        raise AccountError(_l("Give a reason for the suspension."))
-    if user.status == UserStatus.SUSPENDED:
-        raise AccountError(_l("This account is already suspended."))
-    before = {"status": user.status.value}
-    user.status = UserStatus.SUSPENDED
-    user.status_reason = reason
-    user.end_all_sessions()
-    record_audit(
-        actor,
-        AuditAction.USER_SUSPEND,
-        "user",
-        user.id,
-        before,
-        {"status": user.status.value},
-        reason,
-    )
-
-
-def reactivate_user(user: User, actor: User, reason: str | None = None) -> None:
-    _check_may_moderate(user, actor)
-    if user.status != UserStatus.SUSPENDED:
-        raise AccountError(_l("This account is not suspended."))
-    before = {"status": user.status.value, "status_reason": user.status_reason}
-    user.status = UserStatus.ACTIVE
-    user.status_reason = None
-    record_audit(
-        actor,
-        AuditAction.USER_REACTIVATE,
-        "user",
-        user.id,
-        before,
-        {"status": user.status.value},
-        (reason or "").strip() or None,
-    )

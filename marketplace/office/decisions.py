@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from marketplace.accounts import moderation
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.businesses import services as businesses
@@ -194,7 +195,7 @@ def suspend_user(user_id: int, officer: User, seen: str, reason: str) -> User:
     """A suspended person cannot log in, and every session of theirs ends at once."""
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
-    accounts.suspend_user(user, officer, reason)
+    moderation.suspend_user(user, officer, reason)
     db.session.flush()
     return user
 
@@ -204,6 +205,6 @@ def reactivate_user(user_id: int, officer: User, seen: str, reason: str) -> User
         raise accounts.AccountError(_l("Give a reason for the reactivation."))
     user = lock(User, user_id)
     require_unchanged(user, seen, "user")
-    accounts.reactivate_user(user, officer, reason)
+    moderation.reactivate_user(user, officer, reason)
     db.session.flush()
     return user

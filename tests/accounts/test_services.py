@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from marketplace.accounts import services, tokens
+from marketplace.accounts import moderation, services, tokens
 from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.passwords import verify_password
 from marketplace.db import db
@@ -178,12 +178,12 @@ def test_suspension_ends_sessions_and_is_audited(ctx: Flask) -> None:
     owner = make_user(Role.MSME)
     session_token = owner.session_token
 
-    services.suspend_user(owner, officer, "Selling counterfeit batik")
+    moderation.suspend_user(owner, officer, "Selling counterfeit batik")
 
     assert owner.status == UserStatus.SUSPENDED
     assert owner.status_reason == "Selling counterfeit batik"
     assert owner.session_token != session_token
-    services.reactivate_user(owner, officer, "Cleared after review")
+    moderation.reactivate_user(owner, officer, "Cleared after review")
     assert owner.status == UserStatus.ACTIVE and owner.status_reason is None
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_id, e.subject_id) for e in entries] == [
@@ -201,18 +201,18 @@ def test_suspension_rules(ctx: Flask) -> None:
     admin = make_user(Role.ADMIN)
     buyer = make_user(Role.BUYER)
     with pytest.raises(services.AccountError):
-        services.suspend_user(officer, buyer, "no")  # not staff
+        moderation.suspend_user(officer, buyer, "no")  # not staff
     with pytest.raises(services.AccountError):
-        services.suspend_user(officer, officer, "self")
+        moderation.suspend_user(officer, officer, "self")
     with pytest.raises(services.AccountError):
-        services.suspend_user(other_officer, officer, "peer")  # officers cannot suspend staff
+        moderation.suspend_user(other_officer, officer, "peer")  # officers cannot suspend staff
     with pytest.raises(services.AccountError):
-        services.suspend_user(buyer, officer, "   ")  # a reason is required
+        moderation.suspend_user(buyer, officer, "   ")  # a reason is required
     with pytest.raises(services.AccountError):
-        services.reactivate_user(buyer, officer)  # not suspended
-    services.suspend_user(other_officer, admin, "left the office")
+        moderation.reactivate_user(buyer, officer)  # not suspended
+    moderation.suspend_user(other_officer, admin, "left the office")
     with pytest.raises(services.AccountError):
-        services.suspend_user(other_officer, admin, "again")
+        moderation.suspend_user(other_officer, admin, "again")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 1
 
 
@@ -225,7 +225,9 @@ def test_suspended_session_is_refused(app: Flask, login_as: object) -> None:
         owner_id, officer_id = owner.id, officer.id
     assert client.get("/auth/settings").status_code == 200
     with app.app_context():
-        services.suspend_user(db.session.get(User, owner_id), db.session.get(User, officer_id), "x")  # type: ignore[arg-type]
+        moderation.suspend_user(
+            db.session.get(User, owner_id), db.session.get(User, officer_id), "x"
+        )  # type: ignore[arg-type]
         db.session.commit()
     response = client.get("/auth/settings")
     assert response.status_code == 302
