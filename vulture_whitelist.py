@@ -92,6 +92,9 @@ cache_ok  # marketplace/db.py
 _.process_bind_param  # marketplace/db.py
 _.process_result_value  # marketplace/db.py
 _.isolation_level  # marketplace/db.py
+inherit_cache  # marketplace/db.py (Likely)
+_bare_condition  # marketplace/db.py (@compiles)
+_sqlite_likelihood  # marketplace/db.py (@compiles)
 
 # SQLAlchemy mapped attributes, and the values services set on them (the ORM stores them)
 last_login_at  # marketplace/accounts/models.py

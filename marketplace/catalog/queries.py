@@ -18,10 +18,13 @@ from marketplace.businesses.models import Business, BusinessCertification, Expor
 from marketplace.catalog.pagination import KeyValue, Sort, keyset_after
 from marketplace.channels.models import Channel, ChannelStatus, Nomination
 from marketplace.channels.queries import on_show
+from marketplace.db import Likely
 from marketplace.products.models import Product, product_certification
-from marketplace.products.queries import visible_products
+from marketplace.products.queries import visible_products, visible_products_checked
 from marketplace.reference.models import Certification, PartnerCity, Subsector
 from marketplace.search.popularity import POPULARITY
+
+PRICE_RANGE_KEEPS = 0.9  # the share of products a bound of a price range is taken to keep
 
 # "At least" this much export experience.
 EXPORT_LEVELS = {
@@ -64,10 +67,25 @@ def _accepted(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     return Product.id.in_(line_up)
 
 
+def business_conditions(filters: CatalogFilters) -> list[sa.ColumnElement[bool]]:
+    """The conditions of `filters` on the product's Business."""
+    if filters.export in EXPORT_LEVELS:
+        return [Business.export_experience.in_(EXPORT_LEVELS[filters.export])]
+    return []
+
+
 def filter_conditions(
     filters: CatalogFilters, today: date, *, counting: bool = False
 ) -> list[sa.ColumnElement[bool]]:
-    """Conditions on Product (and its Business, which every catalog query joins).
+    """Conditions on Product and its Business, for a query that joins the business (as
+    `visible_products()` does)."""
+    return product_conditions(filters, today, counting=counting) + business_conditions(filters)
+
+
+def product_conditions(
+    filters: CatalogFilters, today: date, *, counting: bool = False
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of `filters` on the Product row.
 
     A page walks a sort index and checks each product, so a broad filter (a certification
     covers many products) is a correlated EXISTS; a count visits every match anyway, so with
@@ -100,16 +118,16 @@ def filter_conditions(
         else:
             held = certified.where(product_certification.c.product_id == Product.id)
             conditions.append(held.correlate(Product).exists())
+    # A buyer's price range usually keeps much of the catalog: said so to SQLite's planner,
+    # which would otherwise read the whole range by price and sort it for a newest-first page.
     if filters.min_price is not None:
-        conditions.append(Product.price_idr >= filters.min_price)
+        conditions.append(Likely(Product.price_idr >= filters.min_price, PRICE_RANGE_KEEPS))
     if filters.max_price is not None:
-        conditions.append(Product.price_idr <= filters.max_price)
+        conditions.append(Likely(Product.price_idr <= filters.max_price, PRICE_RANGE_KEEPS))
     if filters.max_moq is not None:
         conditions.append(Product.moq <= filters.max_moq)
     if filters.max_lead_days is not None:
         conditions.append(Product.lead_time_days <= filters.max_lead_days)
-    if filters.export in EXPORT_LEVELS:
-        conditions.append(Business.export_experience.in_(EXPORT_LEVELS[filters.export]))
     return conditions
 
 
@@ -132,7 +150,9 @@ def sorted_ids(
     product_id) on search_popularity (see search/popularity.py). A product without the value
     sorted by (which review does not let through) is left out of that order rather than put
     at an arbitrary end."""
-    matching = visible_products().where(*filter_conditions(filters, today))
+    matching = visible_products_checked(*business_conditions(filters)).where(
+        *product_conditions(filters, today)
+    )
     if order is SortOrder.INTEREST:
         # Driven from the popularity index, each row checked against the filters: the
         # planner would otherwise count and sort every product before taking a page.
@@ -168,9 +188,18 @@ def catalog_page(
     read: sorting never carries descriptions around.
     """
     ids, sort = sorted_ids(filters, order, today)
-    if after is not None:
-        ids = ids.where(keyset_after(sort, after))
-    page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
+    if after is None:
+        page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
+    else:
+        # The page's rows among the ties of the last value, then beyond it: each part seeks
+        # and stops after `limit` rows, and at most twice `limit` narrow rows are sorted.
+        parts = [
+            ids.where(condition).order_by(*sort.order_by()).limit(limit).subquery()
+            for condition in keyset_after(sort, after)
+        ]
+        both = sa.union_all(*(sa.select(part.c.id, part.c.key) for part in parts)).subquery()
+        merged = Sort(both.c.key, both.c.id, sort.descending, sort.kind)
+        page = sa.select(both).order_by(*merged.order_by()).limit(limit).subquery("page")
     chosen = Sort(page.c.key, page.c.id, sort.descending, sort.kind)
     return (
         sa.select(Product, page.c.key)

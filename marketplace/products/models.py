@@ -35,6 +35,8 @@ product_certification = sa.Table(
         sa.ForeignKey("business_certifications.id", ondelete="CASCADE"),
         primary_key=True,
     ),
+    # The products of a certificate: the catalog's count for a certification starts here.
+    sa.Index("ix_product_certifications_certificate", "business_certification_id", "product_id"),
 )
 
 
