@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import REGCLASS, TSQUERY, TSVECTOR
 
 from marketplace.products.models import Product
 from marketplace.search.documents import Document
@@ -51,6 +51,11 @@ FIELD_WEIGHTS = ("A", "B", "C", "D")  # names, business, materials, body
 MAX_POSITION = 16383  # PostgreSQL's largest word position
 MAX_POSITIONS_PER_WORD = 32  # enough for ranking; PostgreSQL keeps at most 256
 SCORE_SCALE = 1_000_000  # ts_rank as a whole number, so a page cursor compares it exactly
+# Several words: reading one of the newest rows and matching it costs about as much as this
+# many entries of a prefix's postings in the GIN index (measured at 100,000 and 1,000,000
+# products, bench/RESULTS.md); and never more rows than this are read before asking the index.
+ROW_IN_POSTINGS = 3
+MAX_WINDOW = 60_000
 
 
 def tsvector_literal(document: Document) -> str:
@@ -119,6 +124,100 @@ def _ranked_substrings(
     return matches.order_by(newest_first).limit(cap).subquery("candidates")
 
 
+def _documents_holding(term: Term) -> sa.ScalarSelect[int]:
+    """From the vocabulary: how many products hold the word, or (a prefix) the sum over the
+    words it begins, which counts a product once per such word: an estimate from above."""
+    found: sa.ColumnElement[int]
+    holding: sa.ColumnElement[bool]
+    if term.prefix:
+        found = sa.func.sum(WORDS.c.documents)
+        holding = WORDS.c.word.like(_like(f" {term.word}"))
+    else:
+        found = sa.func.max(WORDS.c.documents)
+        holding = WORDS.c.word == term.word
+    return sa.select(sa.func.coalesce(found, 0)).where(holding).scalar_subquery()
+
+
+def _window(terms: Sequence[Term], cap: int) -> sa.ScalarSelect[int]:
+    """How many of the newest index rows to read for `cap` matches of every one of `terms`
+    before asking the GIN index, or 0 when the GIN index is the cheaper way.
+
+    The GIN index reads every document of every prefix searched before it can intersect them:
+    its cost grows with the catalog. Several words that often go together (a German product's
+    "korb aus bambus") match a steady share of it, so the newest `cap` matches are found by
+    reading a steady number of the newest rows, whatever the catalog's size. PostgreSQL's
+    planner takes the words for independent, expects few matches and asks the GIN index; here
+    the vocabulary's counts estimate the share of rows that match as the geometric mean of that
+    estimate and the share of the rarest word (as if the words always went together). Rows are
+    read only when that is cheaper than the postings of the prefixes, and at most twice as many
+    as the estimate: if the words are rarer together than estimated, the GIN index answers
+    after all. Words the vocabulary does not hold (too short, digits) are left out."""
+    known = [term for term in terms if suggestible(term.word)]
+    if not known:
+        return sa.select(sa.literal(0)).scalar_subquery()
+    counts = sa.select(
+        _indexed_rows().label("rows"),
+        *(_documents_holding(term).label(f"word_{n}") for n, term in enumerate(known)),
+    ).cte("vocabulary_counts")
+    rows = counts.c.rows
+    shares = [sa.cast(counts.c[f"word_{n}"], sa.Float) / rows for n in range(len(known))]
+    independent = shares[0]
+    for share in shares[1:]:
+        independent = independent * share
+    together = sa.func.least(*shares) if len(shares) > 1 else shares[0]
+    walk = cap / sa.func.nullif(sa.func.sqrt(independent * together), 0)
+    postings: sa.ColumnElement[int] = sa.literal(0)
+    for n, term in enumerate(known):
+        if term.prefix:
+            postings = postings + counts.c[f"word_{n}"]
+    cheaper = sa.and_(rows > 0, walk * ROW_IN_POSTINGS < postings)
+    size = sa.case((cheaper, sa.func.least(2 * walk, MAX_WINDOW)), else_=0)
+    return sa.select(sa.cast(sa.func.ceil(size), sa.Integer)).scalar_subquery()
+
+
+def _indexed_rows() -> sa.ScalarSelect[float]:
+    """The planner's count of index rows (pg_class.reltuples, kept by ANALYZE and VACUUM)."""
+    return (
+        sa.select(sa.column("reltuples", sa.Float))
+        .select_from(sa.table("pg_class"))
+        .where(sa.column("oid") == sa.cast(sa.literal("search_products"), REGCLASS))
+        .scalar_subquery()
+    )
+
+
+def _newest_matches(terms: Sequence[Term], cap: int) -> sa.Subquery:
+    """The newest `cap` matches of several words: from the newest rows when `_window` says
+    so and they hold `cap` matches, else from the GIN index. One statement: each branch is
+    gated by a one-time condition, and only one of them reads the index."""
+    window = INDEX.alias("window")
+    newest = (
+        sa.select(window.c.product_id, window.c.document)
+        .order_by(window.c.product_id.desc())
+        .limit(_window(terms, cap))
+        .subquery("newest")
+    )
+    recent = (
+        sa.select(newest.c.product_id)
+        .where(newest.c.document.op("@@")(_query(terms)))
+        .order_by(newest.c.product_id.desc())
+        .limit(cap)
+        .cte("recent")
+        .prefix_with("MATERIALIZED")
+    )
+    found = sa.select(sa.func.count()).select_from(recent).scalar_subquery()
+    indexed = (
+        sa.select(INDEX.c.product_id)
+        .where(INDEX.c.document.op("@@")(_query(terms)))
+        .order_by(INDEX.c.product_id.desc())
+        .limit(cap)
+        .subquery("indexed")
+    )
+    return sa.union_all(
+        sa.select(recent.c.product_id).where(found >= cap),
+        sa.select(indexed.c.product_id).where(found < cap),
+    ).subquery("matches")
+
+
 def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.Subquery:
     """(product_id, score) of at most `cap` matches, the newest listings first, each scored;
     from the products of `query` (over products), or from the whole index when it is None.
@@ -132,13 +231,16 @@ def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.
     words, substrings = split_terms(terms)
     if substrings:
         return _ranked_substrings(query, words, substrings, cap)
-    if query is None:
-        found = sa.select(INDEX.c.product_id).where(INDEX.c.document.op("@@")(_query(terms)))
-        newest_first = INDEX.c.product_id.desc()
+    if query is None and len(terms) > 1:
+        matches = _newest_matches(terms, cap)
     else:
-        found = restrict(query, terms).with_only_columns(Product.id.label("product_id"))
-        newest_first = Product.id.desc()
-    matches = found.order_by(newest_first).limit(cap).subquery("matches")
+        if query is None:
+            found = sa.select(INDEX.c.product_id).where(INDEX.c.document.op("@@")(_query(terms)))
+            newest_first = INDEX.c.product_id.desc()
+        else:
+            found = restrict(query, terms).with_only_columns(Product.id.label("product_id"))
+            newest_first = Product.id.desc()
+        matches = found.order_by(newest_first).limit(cap).subquery("matches")
     documents = INDEX.alias("documents")
     rank = sa.func.ts_rank(documents.c.document, _query(terms))
     return (

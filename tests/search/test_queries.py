@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
+from marketplace.search.index import engine_for
 from marketplace.search.queries import search_products
 from marketplace.search.text import query_terms
 from tests.factories import make_business, product
@@ -130,3 +132,40 @@ def test_pages_by_score_then_id(app: Flask) -> None:
         ).all()
     seen = [p.name for p, _, _ in first] + [p.name for p, _, _ in rest]
     assert sorted(seen) == [f"Rattan chair {n}" for n in range(5)]
+
+
+def optimize(connection: sa.Connection) -> None:
+    engine_for(connection.dialect.name).optimize(connection)
+
+
+def test_several_common_words_find_the_newest_matches(app: Flask) -> None:
+    """Words that go together in most products: on PostgreSQL the newest rows are read
+    instead of the GIN index (`postgres_fts._window`); the candidates are the same."""
+    with app.app_context():
+        maker = make_business(name="Rotan Craft")
+        for n in range(12):
+            product(f"Rattan chair {n}", business=maker)
+        product("Teak table", business=maker)
+        db.session.commit()
+        optimize(db.session.connection())  # the planner's statistics, which the choice reads
+        rows = db.session.execute(search_products(query_terms("rattan chair"), limit=10, cap=3))
+        found = sorted(found.id for found, _, _ in rows)
+        chairs = db.select(Product.id).where(Product.name.startswith("Rattan chair"))
+        assert found == sorted(db.session.scalars(chairs).all())[-4:]
+
+
+def test_several_words_rarely_together_are_all_found(app: Flask) -> None:
+    """Each word is common, together they are rare and old: the newest rows hold none of
+    their matches, and the GIN index finds them."""
+    with app.app_context():
+        maker = make_business(name="Rotan Craft")
+        product("Rattan chair classic", business=maker)
+        for n in range(20):
+            product(f"Rattan lamp {n}", business=maker)
+            product(f"Teak chair {n}", business=maker)
+        db.session.commit()
+        optimize(db.session.connection())
+        rows = db.session.execute(search_products(query_terms("rattan chair"), limit=10, cap=3))
+        assert [(found.name, matches) for found, _, matches in rows] == [
+            ("Rattan chair classic", 1)
+        ]
