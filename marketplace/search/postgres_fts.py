@@ -51,11 +51,14 @@ FIELD_WEIGHTS = ("A", "B", "C", "D")  # names, business, materials, body
 MAX_POSITION = 16383  # PostgreSQL's largest word position
 MAX_POSITIONS_PER_WORD = 32  # enough for ranking; PostgreSQL keeps at most 256
 SCORE_SCALE = 1_000_000  # ts_rank as a whole number, so a page cursor compares it exactly
-# Several words: reading one of the newest rows and matching it costs about as much as this
-# many entries of a prefix's postings in the GIN index (measured at 100,000 and 1,000,000
-# products, bench/RESULTS.md); and never more rows than this are read before asking the index.
-ROW_IN_POSTINGS = 3
-MAX_WINDOW = 60_000
+# Several words (see `_window`): the newest rows are read only when the estimate of rows to
+# read, times ROW_IN_POSTINGS, is below the postings of the prefixes (a safety margin: the
+# estimate can be off several times either way; at 1,000,000 products one row read and matched
+# costs about one posting, bench/RESULTS.md); then up to WINDOW_MARGIN times the estimate, and
+# never more than MAX_WINDOW rows (about 40 ms), before asking the GIN index after all.
+ROW_IN_POSTINGS = 4
+WINDOW_MARGIN = 4
+MAX_WINDOW = 40_000
 
 
 def tsvector_literal(document: Document) -> str:
@@ -149,16 +152,20 @@ def _window(terms: Sequence[Term], cap: int) -> sa.ScalarSelect[int]:
     planner takes the words for independent, expects few matches and asks the GIN index; here
     the vocabulary's counts estimate the share of rows that match as the geometric mean of that
     estimate and the share of the rarest word (as if the words always went together). Rows are
-    read only when that is cheaper than the postings of the prefixes, and at most twice as many
-    as the estimate: if the words are rarer together than estimated, the GIN index answers
+    read only when that is clearly cheaper than the postings of the prefixes, and a bounded
+    number of them: if the words are rarer together than estimated, the GIN index answers
     after all. Words the vocabulary does not hold (too short, digits) are left out."""
     known = [term for term in terms if suggestible(term.word)]
     if not known:
         return sa.select(sa.literal(0)).scalar_subquery()
-    counts = sa.select(
-        _indexed_rows().label("rows"),
-        *(_documents_holding(term).label(f"word_{n}") for n, term in enumerate(known)),
-    ).cte("vocabulary_counts")
+    counts = (
+        sa.select(
+            _indexed_rows().label("rows"),
+            *(_documents_holding(term).label(f"word_{n}") for n, term in enumerate(known)),
+        )
+        .cte("vocabulary_counts")
+        .prefix_with("MATERIALIZED")
+    )
     rows = counts.c.rows
     shares = [sa.cast(counts.c[f"word_{n}"], sa.Float) / rows for n in range(len(known))]
     independent = shares[0]
@@ -171,7 +178,7 @@ def _window(terms: Sequence[Term], cap: int) -> sa.ScalarSelect[int]:
         if term.prefix:
             postings = postings + counts.c[f"word_{n}"]
     cheaper = sa.and_(rows > 0, walk * ROW_IN_POSTINGS < postings)
-    size = sa.case((cheaper, sa.func.least(2 * walk, MAX_WINDOW)), else_=0)
+    size = sa.case((cheaper, sa.func.least(WINDOW_MARGIN * walk, MAX_WINDOW)), else_=0)
     return sa.select(sa.cast(sa.func.ceil(size), sa.Integer)).scalar_subquery()
 
 
