@@ -40,13 +40,17 @@ class Sort:
         return [self.key.asc(), self.tiebreak.asc()]
 
 
-def keyset_after(sort: Sort, after: tuple[KeyValue, int]) -> list[sa.ColumnElement[bool]]:
-    """The rows that come after (value, id) in `sort` order, as two disjoint conditions: the
-    rows that tie on the value and come after by id, and the rows beyond the value. Each is a
-    range seek on an index over (key, id). A single row-value comparison, `(key, id) < (value,
-    id)`, means the same, but SQLite seeks on the key alone and then reads every row that ties
-    with it: the interest order, where most products tie at zero interests, read most of the
-    catalog for a deep page."""
+def keyset_after(sort: Sort, after: tuple[KeyValue, int]) -> sa.ColumnElement[bool]:
+    """The rows that come after (value, id) in `sort` order, as one row-value comparison,
+    which PostgreSQL answers with a range seek on an index over (key, id)."""
+    row = sa.tuple_(sort.key, sort.tiebreak)  # a plain tuple on the right binds with their types
+    return row < after if sort.descending else row > after
+
+
+def keyset_parts(sort: Sort, after: tuple[KeyValue, int]) -> list[sa.ColumnElement[bool]]:
+    """The same rows as `keyset_after`, as two disjoint conditions that SQLite answers with a
+    range seek each: the rows that tie on the value and come after by id, and the rows beyond
+    the value."""
     value, last_id = after
     if sort.descending:
         return [sa.and_(sort.key == value, sort.tiebreak < last_id), sort.key < value]

@@ -15,10 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
-from marketplace.catalog.pagination import KeyValue, Sort, keyset_after
+from marketplace.catalog.pagination import KeyValue, Sort, keyset_after, keyset_parts
 from marketplace.channels.models import Channel, ChannelStatus, Nomination
 from marketplace.channels.queries import on_show
-from marketplace.db import Likely
+from marketplace.db import Likely, db
 from marketplace.products.models import Product, product_certification
 from marketplace.products.queries import visible_products, visible_products_checked
 from marketplace.reference.models import Certification, PartnerCity, Subsector
@@ -188,18 +188,24 @@ def catalog_page(
     read: sorting never carries descriptions around.
     """
     ids, sort = sorted_ids(filters, order, today)
-    if after is None:
-        page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
-    else:
-        # The page's rows among the ties of the last value, then beyond it: each part seeks
-        # and stops after `limit` rows, and at most twice `limit` narrow rows are sorted.
+    if after is not None and db.engine.dialect.name == "sqlite":
+        # SQLite seeks on the key alone for `(key, id) < (value, id)` and then reads every row
+        # that ties with it (most products tie at zero interests). So the page's rows are
+        # taken among the ties of the last value, then beyond it: each part seeks and stops
+        # after `limit` rows, and at most twice `limit` narrow rows are sorted. PostgreSQL
+        # seeks on the row value itself (and, given the parts, would merge-join the ties
+        # with every product in id order).
         parts = [
             ids.where(condition).order_by(*sort.order_by()).limit(limit).subquery()
-            for condition in keyset_after(sort, after)
+            for condition in keyset_parts(sort, after)
         ]
         both = sa.union_all(*(sa.select(part.c.id, part.c.key) for part in parts)).subquery()
         merged = Sort(both.c.key, both.c.id, sort.descending, sort.kind)
         page = sa.select(both).order_by(*merged.order_by()).limit(limit).subquery("page")
+    else:
+        if after is not None:
+            ids = ids.where(keyset_after(sort, after))
+        page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
     chosen = Sort(page.c.key, page.c.id, sort.descending, sort.kind)
     return (
         sa.select(Product, page.c.key)
