@@ -232,8 +232,10 @@ def ranked(query: sa.Select[int] | None, terms: Sequence[Term], cap: int) -> sa.
     The matches are capped before they are ranked: ts_rank reads every document it scores,
     and a common word matches most of the catalog. PostgreSQL picks between the GIN index
     (rare words) and walking the primary key backwards until `cap` matches (common words).
-    The documents are fetched again for the capped ids only, so no sort carries them. A
-    search with substring terms reads the trigram index instead (`substrings.py`).
+    Several words over the whole index may be found among the newest rows instead, when the
+    vocabulary says they go together (`_window`). The documents are fetched again for the
+    capped ids only, so no sort carries them. A search with substring terms reads the trigram
+    index instead (`substrings.py`).
     """
     words, substrings = split_terms(terms)
     if substrings:
