@@ -175,4 +175,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Things (products, MSMEs, channels) per numbered sitemap file, seven URLs each; at most
         # 3,000 (the protocol's 50,000 URLs and 50 MB a file; see marketplace/sharing/sitemap.py).
         "SITEMAP_PAGE_SIZE": _int(env, "SITEMAP_PAGE_SIZE", 1000),
+        # How long a process trusts the data versions it read (marketplace/versions.py): a
+        # change made in one worker reaches the others' caches within this many seconds.
+        "VERSIONS_CHECK_SECONDS": float(_int(env, "VERSIONS_CHECK_MS", 1000)) / 1000,
     }

@@ -41,8 +41,27 @@ def track_stored_files() -> None:
     )
 
 
+def watch_public_data() -> None:
+    """The models whose changes move the versions of cached pages and reference lists."""
+    from marketplace import versions
+    from marketplace.businesses.models import Business, BusinessCertification, BusinessTranslation
+    from marketplace.channels.models import Channel, Nomination
+    from marketplace.ledger.models import ExchangeRate
+    from marketplace.products.models import Product, ProductImage, ProductTranslation
+    from marketplace.reference.models import Certification, PartnerCity, Subsector
+
+    public: list[type] = [Product, ProductImage, ProductTranslation, Business, BusinessTranslation]
+    public += [BusinessCertification, Nomination]
+    reference: list[type] = [Channel, ExchangeRate, Subsector, Certification, PartnerCity]
+    for model in public:
+        versions.watch(model, versions.PUBLIC)
+    for model in reference:
+        versions.watch(model, versions.PUBLIC, versions.REFERENCE)
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
+    from marketplace import versions
     from marketplace.extensions import db
     from marketplace.interests.events import watch_interests
     from marketplace.notifications import receivers as notifications
@@ -50,6 +69,8 @@ def register_receivers() -> None:
     from marketplace.search import receivers as search
 
     watch_interests(db.session)
+    versions.watch_session(db.session)
+    watch_public_data()
     track_stored_files()
     notifications.connect()
     office.connect()

@@ -73,6 +73,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
             "PASSWORD_HASH_FAST": True,
+            "VERSIONS_CHECK_SECONDS": 0,
         }
     )
     app.test_client_class = FlaskLoginClient
