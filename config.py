@@ -177,5 +177,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SITEMAP_PAGE_SIZE": _int(env, "SITEMAP_PAGE_SIZE", 1000),
         # How long a process trusts the data versions it read (marketplace/versions.py): a
         # change made in one worker reaches the others' caches within this many seconds.
+        # Whole pages for visitors who are not signed in (marketplace/page_cache.py): kept in
+        # each process, or in Redis (redis://...) shared by every worker and host.
+        "PAGE_CACHE_ENABLED": env.get("PAGE_CACHE", "on").strip().lower() != "off",
+        "PAGE_CACHE_URL": env.get("PAGE_CACHE_URL", ""),
+        "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 300),
+        "PAGE_CACHE_ENTRIES": _int(env, "PAGE_CACHE_ENTRIES", 2000),
         "VERSIONS_CHECK_SECONDS": float(_int(env, "VERSIONS_CHECK_MS", 1000)) / 1000,
     }

@@ -10,6 +10,7 @@ check_inbox  # marketplace/accounts/views.py
 resend_verification  # marketplace/accounts/views.py
 logout  # marketplace/accounts/views.py
 request_reset  # marketplace/accounts/views.py
+choose_language  # marketplace/main/views.py
 partners  # marketplace/api/views.py
 public_page  # marketplace/businesses/views.py
 dashboard  # marketplace/businesses/views.py
@@ -196,3 +197,6 @@ _.lstrip_blocks  # marketplace/templating.py
 # Called from outside the package: wsgi.py and the tests (create_app), tests/media
 create_app  # marketplace/__init__.py
 discard_unreferenced  # marketplace/media/references.py
+cache_clear  # marketplace/versions.py: set on what per_version returns, for tests and shells
+per_version  # marketplace/versions.py: used by the reference lists (and tests/test_versions.py)
+repeat_on_hit  # marketplace/page_cache.py: used by the counting pages

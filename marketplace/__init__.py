@@ -172,16 +172,26 @@ def register_buyer_side(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from flask_babel import get_timezone
+
     from marketplace.caching import init_caching
     from marketplace.errors import register_error_handlers
+    from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
+    from marketplace.page_cache import init_page_cache, vary_on
+    from marketplace.products.prices import viewer_currency
     from marketplace.templating import init_templating
+    from marketplace.visits import current_visit_channel_id
     from marketplace.web import init_request_hooks
 
     register_error_handlers(app)
     init_templating(app)
     init_request_hooks(app)
     init_caching(app)
+    init_page_cache(app)  # after init_caching: its response hook runs before caching's
+    # What a visit decided that changes a page (see page_cache): language, currency, time zone
+    # and the channel the visit came through.
+    vary_on(app, page_locale, viewer_currency, get_timezone, current_visit_channel_id)
     init_nav_counts(app)
 
 

@@ -3,12 +3,15 @@ then (marketplace/versions.py)."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from marketplace import versions
 from marketplace.db import db
 from marketplace.products.services import record_view
 from tests.factories import make_business, make_product
+
+pytestmark = pytest.mark.usefixtures("storefront")
 
 
 def test_a_product_edit_moves_the_public_version(ctx: Flask) -> None:

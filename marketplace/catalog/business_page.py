@@ -13,6 +13,7 @@ from marketplace.businesses import queries
 from marketplace.businesses.texts import business_text
 from marketplace.db import db
 from marketplace.interests.access import may_see_contact
+from marketplace.page_cache import public_page as shared_page
 from marketplace.products import queries as product_queries
 from marketplace.products.sharing import share_business
 
@@ -20,6 +21,7 @@ public_bp = Blueprint("businesses", __name__)
 
 
 @public_bp.get("/msmes/<slug>")
+@shared_page
 def public_page(slug: str) -> str:
     business = db.first_or_404(queries.public_business(slug))
     products = db.session.scalars(product_queries.products_of_business(business.id)).all()

@@ -28,6 +28,7 @@ from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.link_preview import share_page
+from marketplace.page_cache import public_page
 from marketplace.products.models import Product
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.suggestions import suggest
@@ -71,6 +72,7 @@ def _page_args(form: FilterForm, size: int) -> dict[str, Any]:
 
 
 @bp.get("/catalog")
+@public_page
 def index() -> str:
     form = CatalogForm(formdata=request.args)
     ignored = _prepare(form)
@@ -129,6 +131,7 @@ def _search_rows(
 
 
 @bp.get("/search")
+@public_page
 def search() -> str:
     form = SearchForm(formdata=request.args)
     ignored = _prepare(form)

@@ -31,6 +31,7 @@ from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
+from marketplace.page_cache import public_page
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 from marketplace.products.prices import use_page_currency, viewer_rate
@@ -65,6 +66,7 @@ def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channe
 
 
 @bp.get("/channels")
+@public_page
 def index() -> str:
     """Current channels, editions of a series together; then the past ones, newest first:
     archived by the office, or open or closed but with their dates over."""

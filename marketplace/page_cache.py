@@ -1,0 +1,194 @@
+"""Whole pages kept for visitors who are not signed in: made once, served many times.
+
+A view marked `@public_page` (home, catalog, search, product, MSME, channel and partners pages)
+is looked up before it runs, under a key made of what can change the page for a visitor:
+the address (host, path and query), the data version (`versions.PUBLIC`: a product edit, an
+office decision, a new rate all move it, so a changed page is never found under the old key),
+and what the visit decided (its language, currency, time zone and the channel it came through,
+from the finders the features register with `vary_on`). Found, the page is sent as it was kept,
+already compressed, with its `ETag`, or as `304 Not Modified` when the browser holds it; the
+view, its queries and its template are skipped, but what the view asked to `repeat_on_hit`
+(counting the visit) is done again.
+
+Nobody receives another person's page: nothing is looked up or kept for a signed-in person, a
+session carrying a message to show, or a request other than GET or HEAD, and a page is kept only
+when its request left the session as it found it (so it holds no CSRF token: the pages a visitor
+sees have none) and its view neither marked it private nor left it uncached on purpose.
+
+Kept in this process by default (Flask-Caching's SimpleCache, at most PAGE_CACHE_ENTRIES pages,
+each for PAGE_CACHE_SECONDS, after which it is made again even if no version moved: the data's
+clock, like a channel's dates, moves without a change); in Redis when PAGE_CACHE_URL names one,
+shared by every worker and host. `PAGE_CACHE=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import brotli
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
+
+from marketplace import versions
+from marketplace.caching import session_changed
+from marketplace.extensions import cache
+
+PAGE_ATTR = "public_page"
+STATE_KEY = "page_cache"  # on `g`: the key of the page being made and what to repeat
+VARY_KEY = "marketplace.page_cache_vary"  # in `app.extensions`: what a visit decided
+FLASHES_KEY = "_flashes"
+ENCODINGS = ("br", "gzip")
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 6
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def public_page(view: V) -> V:
+    """Mark a view whose page is the same for every visitor with the same key."""
+    setattr(view, PAGE_ATTR, True)
+    return view
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    etag: str
+    content_type: str
+    bodies: dict[str, bytes]  # by Content-Encoding
+    repeats: tuple[tuple[Callable[..., object], tuple[Any, ...]], ...] = ()
+
+
+@dataclass
+class _Making:
+    key: str
+    repeats: list[tuple[Callable[..., object], tuple[Any, ...]]] = field(default_factory=list)
+
+
+def repeat_on_hit(function: Callable[..., object], *args: Any) -> None:
+    """Call `function(*args)` now, and again whenever the page being made is served from the
+    cache (for counting a visit). `function` must be a module's own function and `args` plain
+    values: a page kept in Redis is pickled."""
+    function(*args)
+    making: _Making | None = g.get(STATE_KEY)
+    if making is not None:
+        making.repeats.append((function, args))
+
+
+def vary_on(app: Flask, *finders: Callable[[], object]) -> None:
+    """Add what `finders` return (the visit's currency, say) to every page's key."""
+    app.extensions.setdefault(VARY_KEY, []).extend(finders)
+
+
+def _may_share() -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return (
+        getattr(view, PAGE_ATTR, False)
+        and FLASHES_KEY not in session
+        and not current_user.is_authenticated
+    )
+
+
+def page_key() -> str:
+    parts: list[object] = [versions.current(versions.PUBLIC), request.url]
+    parts += [find() for find in current_app.extensions.get(VARY_KEY, ())]
+    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+    return f"page:{digest[:40]}"
+
+
+def _accepted(encoding: str) -> bool:
+    return encoding in request.accept_encodings
+
+
+def _fill(response: Response, page: KeptPage) -> Response:
+    """`response` carries the kept page in the best encoding the client takes, with its
+    validator; `304 Not Modified` when the client holds the same."""
+    encoding = next((e for e in ENCODINGS if e in page.bodies and _accepted(e)), None)
+    if encoding is None:
+        response.set_data(gzip.decompress(page.bodies["gzip"]))
+        response.headers.pop("Content-Encoding", None)
+    else:
+        response.set_data(page.bodies[encoding])
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    response.set_etag(page.etag, weak=True)
+    # A browser may keep the page and must ask again (its answer is usually 304).
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.make_conditional(request)
+    return response
+
+
+def _look_up() -> Response | None:
+    if not current_app.config.get("PAGE_CACHE_ENABLED", True) or not _may_share():
+        return None
+    key = page_key()
+    page: KeptPage | None = cache.get(key)
+    if page is None:
+        g.setdefault(STATE_KEY, _Making(key))
+        return None
+    for function, args in page.repeats:
+        function(*args)
+    return _fill(Response(content_type=page.content_type), page)
+
+
+def _keep(response: Response) -> Response:
+    making: _Making | None = g.get(STATE_KEY)
+    if making is None or not _keepable(response):
+        return response
+    body = response.get_data()
+    page = KeptPage(
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        content_type=response.content_type or "text/html; charset=utf-8",
+        bodies={
+            "br": brotli.compress(body, quality=BROTLI_QUALITY),
+            "gzip": gzip.compress(body, GZIP_LEVEL, mtime=0),
+        },
+        repeats=tuple(making.repeats),
+    )
+    cache.set(making.key, page)
+    return _fill(response, page)
+
+
+def _keepable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.is_streamed
+        and not response.direct_passthrough
+        and not response.cache_control.no_store
+        and not response.cache_control.private
+        and "Content-Encoding" not in response.headers
+        and "Set-Cookie" not in response.headers
+        and not session_changed()
+        and not current_user.is_authenticated
+    )
+
+
+def clear() -> None:
+    cache.clear()
+
+
+def init_page_cache(app: Flask) -> None:
+    """Bind the cache (after `caching.init_caching`: its response hook must run first, as
+    Flask runs response hooks last-registered first)."""
+    url = app.config.get("PAGE_CACHE_URL", "")
+    settings: dict[str, Any] = {
+        "CACHE_DEFAULT_TIMEOUT": app.config.get("PAGE_CACHE_SECONDS", 300),
+        "CACHE_KEY_PREFIX": "marketplace:",
+    }
+    if url:
+        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
+    else:
+        settings |= {
+            "CACHE_TYPE": "SimpleCache",
+            "CACHE_THRESHOLD": app.config.get("PAGE_CACHE_ENTRIES", 2000),
+        }
+    cache.init_app(app, config=settings)
+    app.before_request(_look_up)
+    app.after_request(_keep)
