@@ -175,4 +175,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Things (products, MSMEs, channels) per numbered sitemap file, seven URLs each; at most
         # 3,000 (the protocol's 50,000 URLs and 50 MB a file; see marketplace/sharing/sitemap.py).
         "SITEMAP_PAGE_SIZE": _int(env, "SITEMAP_PAGE_SIZE", 1000),
+        # Counted views and scans wait in each worker's memory and are written in batches
+        # (marketplace/counting): every so many seconds, or sooner once so many wait. 0 writes
+        # them as soon as each response is made (the tests' setting: figures at once).
+        "COUNTS_FLUSH_SECONDS": _int(env, "COUNTS_FLUSH_SECONDS", 2),
+        "COUNTS_FLUSH_SIZE": _int(env, "COUNTS_FLUSH_SIZE", 500),
+        # While the database refuses them, at most so many wait; past it the oldest are dropped.
+        "COUNTS_BUFFER_MAX": _int(env, "COUNTS_BUFFER_MAX", 50_000),
     }

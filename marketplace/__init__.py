@@ -41,6 +41,16 @@ def track_stored_files() -> None:
     )
 
 
+def register_recorders() -> None:
+    """The functions that write what the pages count, by the names the pages give them."""
+    from marketplace.channels.visits import register_recorders as register_channel_recorders
+    from marketplace.counting import recorders
+    from marketplace.products.services import record_view
+
+    recorders.register("product-view", record_view)
+    register_channel_recorders()
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
     from marketplace.extensions import db
@@ -51,6 +61,7 @@ def register_receivers() -> None:
 
     watch_interests(db.session)
     track_stored_files()
+    register_recorders()
     notifications.connect()
     office.connect()
     search.connect()
@@ -152,6 +163,7 @@ def register_buyer_side(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from marketplace.caching import init_caching
+    from marketplace.counting.buffer import init_counting
     from marketplace.errors import register_error_handlers
     from marketplace.notifications.views import init_nav_counts
     from marketplace.templating import init_templating
@@ -161,6 +173,7 @@ def register_hooks(app: Flask) -> None:
     init_templating(app)
     init_request_hooks(app)
     init_caching(app)
+    init_counting(app)
     init_nav_counts(app)
 
 

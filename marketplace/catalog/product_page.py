@@ -19,7 +19,6 @@ from marketplace.interests.access import may_see_contact
 from marketplace.products import display, queries
 from marketplace.products.models import Product
 from marketplace.products.photos import ordered
-from marketplace.products.services import record_view
 from marketplace.products.sharing import share_product
 from marketplace.visits import current_visit_channel_id
 
@@ -59,7 +58,6 @@ def page(slug: str) -> str:
     html = render_product(product, share=share_product(product))
     if counts:
         count_visit(
-            subject("product", product_id, channel_id),
-            lambda: record_view(product_id, channel_id),
+            subject("product", product_id, channel_id), "product-view", product_id, channel_id
         )
     return html
