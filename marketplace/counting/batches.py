@@ -60,7 +60,10 @@ def write_batch(batch: Sequence[Pending]) -> list[Pending]:
     first_of: dict[Mark, Pending] = {}
     for pending in batch:
         first_of.setdefault(pending.mark, pending)
-    distinct = list(first_of.values())
+    # In the order of the marks, the same in every worker: two batches written at once on
+    # PostgreSQL take their locks in one order and rarely wait on each other in a circle (if they
+    # do, the database breaks it, and the batch is written again count by count, below).
+    distinct = sorted(first_of.values(), key=lambda pending: pending.mark)
     recording = False
     try:
         db.session.rollback()

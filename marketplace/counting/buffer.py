@@ -52,14 +52,17 @@ class Counts:
         self._thread: threading.Thread | None = None
         self._closed = False
 
+    def _own_process(self) -> None:
+        if self._pid != os.getpid():  # forked with the app already built (gunicorn --preload)
+            self._begin()
+
     @property
     def seconds(self) -> float:
         return float(self.app.config["COUNTS_FLUSH_SECONDS"])
 
     def add(self, pending: Pending) -> None:
         """Buffer a count; never touches the database."""
-        if self._pid != os.getpid():  # forked with the app already built (gunicorn --preload)
-            self._begin()
+        self._own_process()
         with self._lock:
             self._pending.append(pending)
             self._trim()
@@ -74,6 +77,7 @@ class Counts:
 
     def flush(self) -> None:
         """Write what waits, in the current application context's session."""
+        self._own_process()
         with self._writing:
             with self._lock:
                 batch = list(self._pending)
