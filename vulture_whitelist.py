@@ -199,4 +199,3 @@ create_app  # marketplace/__init__.py
 discard_unreferenced  # marketplace/media/references.py
 cache_clear  # marketplace/versions.py: set on what per_version returns, for tests and shells
 per_version  # marketplace/versions.py: used by the reference lists (and tests/test_versions.py)
-repeat_on_hit  # marketplace/page_cache.py: used by the counting pages

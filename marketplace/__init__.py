@@ -59,6 +59,16 @@ def watch_public_data() -> None:
         versions.watch(model, versions.PUBLIC, versions.REFERENCE)
 
 
+def register_recorders() -> None:
+    """The functions that write what the pages count, by the names the pages give them."""
+    from marketplace.channels.visits import register_recorders as register_channel_recorders
+    from marketplace.counting import recorders
+    from marketplace.products.services import record_view
+
+    recorders.register("product-view", record_view)
+    register_channel_recorders()
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
     from marketplace import versions
@@ -72,6 +82,7 @@ def register_receivers() -> None:
     versions.watch_session(db.session)
     watch_public_data()
     track_stored_files()
+    register_recorders()
     notifications.connect()
     office.connect()
     search.connect()
@@ -175,6 +186,7 @@ def register_hooks(app: Flask) -> None:
     from flask_babel import get_timezone
 
     from marketplace.caching import init_caching
+    from marketplace.counting.buffer import init_counting
     from marketplace.errors import register_error_handlers
     from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
@@ -192,6 +204,7 @@ def register_hooks(app: Flask) -> None:
     # What a visit decided that changes a page (see page_cache): language, currency, time zone
     # and the channel the visit came through.
     vary_on(app, page_locale, viewer_currency, get_timezone, current_visit_channel_id)
+    init_counting(app)
     init_nav_counts(app)
 
 

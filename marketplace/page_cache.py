@@ -101,14 +101,11 @@ def page_key() -> str:
     return f"page:{digest[:40]}"
 
 
-def _accepted(encoding: str) -> bool:
-    return encoding in request.accept_encodings
-
-
 def _fill(response: Response, page: KeptPage) -> Response:
     """`response` carries the kept page in the best encoding the client takes, with its
     validator; `304 Not Modified` when the client holds the same."""
-    encoding = next((e for e in ENCODINGS if e in page.bodies and _accepted(e)), None)
+    # The client's preference; brotli where it likes both as much.
+    encoding = request.accept_encodings.best_match([e for e in ENCODINGS if e in page.bodies])
     if encoding is None:
         response.set_data(gzip.decompress(page.bodies["gzip"]))
         response.headers.pop("Content-Encoding", None)

@@ -74,6 +74,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SERVER_NAME": None,
             "PASSWORD_HASH_FAST": True,
             "VERSIONS_CHECK_SECONDS": 0,
+            # Counts written as each request ends: a test reads its figures right after.
+            "COUNTS_FLUSH_SECONDS": 0,
         }
     )
     app.test_client_class = FlaskLoginClient

@@ -2,9 +2,8 @@
 catalog, and the permanent short address printed in QR shelf tags (/t/<token>).
 
 These addresses are printed and shared and never change. Views of the pages and catalogs and
-scans of the tags are counted (see `visits`) once per visitor and day, bots left out, each in a
-short write transaction of its own after the page has been read, which never fails the page
-(see `counting`).
+scans of the tags are counted (see `visits`) once per visitor and day, bots left out: the
+count is buffered and written later, with others, so the page writes nothing (see `counting`).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from marketplace.channels.curation import (
     is_past,
     shown_status,
 )
-from marketplace.channels.models import Channel, Nomination, ViewKind
+from marketplace.channels.models import Channel
 from marketplace.channels.pages import lineup_cards, pdf_response
 from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
@@ -31,7 +30,7 @@ from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
-from marketplace.page_cache import public_page
+from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 from marketplace.products.prices import use_page_currency, viewer_rate
@@ -93,6 +92,7 @@ def index() -> str:
 
 
 @bp.get("/channels/<slug>")
+@public_page
 def show(slug: str) -> str:
     """The line-up first, for shoppers, in the channel's language unless the visitor's own
     choice or browser says otherwise; the call to MSMEs after it, only while it applies."""
@@ -112,11 +112,7 @@ def show(slug: str) -> str:
         open_for_nominations=not past and accepts_nominations(channel, today),
         share=share_channel(channel, nominations),
     )
-    channel_id = channel.id
-    count_visit(
-        subject("channel-page", channel_id),
-        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.PAGE),
-    )
+    repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
     return html
 
 
@@ -127,11 +123,7 @@ def catalog(slug: str) -> Response:
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
     rate = db.session.scalar(rate_in_force(channel.currency, today))
     data = catalog_pdf(channel, nominations, rate, today)
-    channel_id = channel.id
-    count_visit(
-        subject("channel-catalog", channel_id),
-        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.CATALOG),
-    )
+    count_visit(subject("channel-catalog", channel.id), "channel-catalog", channel.id)
     response = pdf_response(data, f"{slug}-catalog.pdf")
     response.cache_control.public = True
     response.cache_control.max_age = CATALOG_MAX_AGE
@@ -147,14 +139,8 @@ def product(slug: str, product_slug: str) -> BaseResponse:
         abort(404)
     start_channel_visit(channel.id, channel.locale)
     target = product_address(found, channel.locale)
-    channel_id, product_id = channel.id, found.id
     count_visit(
-        subject("channel-product", channel_id, product_id),
-        lambda: visits.record_view(
-            db.session.get_one(Channel, channel_id),
-            ViewKind.PRODUCT,
-            db.session.get_one(Product, product_id),
-        ),
+        subject("channel-product", channel.id, found.id), "channel-product", channel.id, found.id
     )
     return redirect(target)
 
@@ -182,10 +168,7 @@ def tag(token: str) -> BaseResponse:
         abort(404)
     if visit.counts:
         nomination_id = visit.nomination.id
-        count_visit(
-            subject("scan", nomination_id),
-            lambda: visits.record_scan(db.session.get_one(Nomination, nomination_id)),
-        )
+        count_visit(subject("scan", nomination_id), "scan", nomination_id)
         start_channel_visit(channel.id, channel.locale)
     response = redirect(target)
     response.cache_control.no_store = True

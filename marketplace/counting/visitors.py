@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from crawlerdetect import CrawlerDetect
 from flask import current_app, request
 
-from marketplace.counting.services import first_visit
-from marketplace.page_writes import write_after_read
-from marketplace.periods import bandung_today
+from marketplace.counting.batches import Pending
+from marketplace.counting.buffer import buffered
+from marketplace.counting.recorders import recorder as registered
+from marketplace.periods import bandung_time
 
 _crawlers = CrawlerDetect()
 
@@ -44,19 +44,19 @@ def visitor_key(what: str, day: date) -> str:
     return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
-def count_visit(what: str, record: Callable[[], object]) -> bool:
-    """Call `record` (which writes the count) if this is the visitor's first opening of `what`
-    today; True when counted. Call after the page is made: see `page_writes`."""
+def count_visit(what: str, recorder: str, *ids: int | None) -> bool:
+    """Count this request's opening of `what` (a `subject`) with the recorder registered as
+    `recorder`, called as `recorder(*ids, at=moment)` if it is the visitor's first opening of
+    `what` today; True when the count was buffered (a GET by a person, not a bot).
+
+    Nothing is written here: the count waits in this process's buffer (`buffer`), and the
+    database decides when the batch is written whether it is the first. Plain values only, so
+    a page served again from a cache counts by calling this again with the same arguments.
+    """
     if request.method != "GET" or is_bot(request.user_agent.string):
         return False
-    day = bandung_today()
-    visitor = visitor_key(what, day)
-    counted = False
-
-    def write() -> None:
-        nonlocal counted
-        if first_visit(visitor, what, day):
-            record()
-            counted = True
-
-    return write_after_read(write, what) and counted
+    registered(recorder)  # a name no feature registered fails here, not in the writer
+    moment = datetime.now(UTC)
+    day = bandung_time(moment).date()
+    buffered(Pending(day, what, visitor_key(what, day), recorder, ids, moment))
+    return True
