@@ -225,5 +225,5 @@ def test_the_printed_catalog_still_holds_the_whole_lineup(app: Flask, client: Fl
     response = client.get(f"/channels/{slug}/catalog.pdf")
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.data))
-    assert f"{count} products in this catalog." in reader.pages[0].extract_text()
+    assert f"{count} Produkte in diesem Katalog" in reader.pages[0].extract_text()  # German
     assert len(reader.pages) == 1 + math.ceil(count / 2)
