@@ -28,6 +28,7 @@ from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
+from marketplace.inputs import LINEUP_PER_PAGE, numbered_page
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
 from marketplace.page_cache import public_page, repeat_on_hit
@@ -95,22 +96,28 @@ def index() -> str:
 @public_page
 def show(slug: str) -> str:
     """The line-up first, for shoppers, in the channel's language unless the visitor's own
-    choice or browser says otherwise; the call to MSMEs after it, only while it applies."""
+    choice or browser says otherwise; the call to MSMEs after it, only while it applies.
+
+    The line-up is shown LINEUP_PER_PAGE products at a time (`?page=`, see `numbered_page`),
+    in as many statements for the tenth page of a long line-up as for the first of a short
+    one; the printed catalog and the tag sheets still hold all of it."""
     channel = _channel(slug)
     use_channel_language(channel.locale)
     today = bandung_today()
-    nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
+    page = numbered_page(queries.lineup(channel.id), LINEUP_PER_PAGE)
+    cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
     use_page_currency(channel.currency)
     rate = viewer_rate().rate
     past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
         channel=channel,
-        cards=lineup_cards(channel, nominations, rate),
+        cards=lineup_cards(channel, list(page.items), rate),
+        page=page,
         rate=rate,
         past=past,
         open_for_nominations=not past and accepts_nominations(channel, today),
-        share=share_channel(channel, nominations),
+        share=share_channel(channel, [cover] if cover else [], page=page.page),
     )
     repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
     return html
