@@ -18,9 +18,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import (
+    NumberPattern,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_pattern,
+)
 
 RUPIAH = "IDR"
 RUPIAH_SYMBOL = "Rp"
@@ -59,24 +65,28 @@ def _spaced(text: str, symbol: str) -> str:
     return text
 
 
-def format_money(
-    amount: Decimal | int, currency: str, locale: str | None = None, *, whole: bool = False
-) -> str:
-    """`amount` of `currency` as `locale` writes it ("54,29 €", "₩80,851", "950.000 Rp");
-    `whole` leaves the decimals out (the "1 €" of a rate)."""
+@lru_cache(maxsize=256)
+def _money_format(
+    currency: str, locale: str | None, whole: bool
+) -> tuple[Locale, NumberPattern, bool, str]:
+    """The locale, the parsed pattern, whether it shows minor units, and the symbol: looked up
+    and parsed once per process (a catalog page formats dozens of prices), as Babel's
+    `format_currency` would do on every call."""
     parsed = _locale(locale)
     pattern = parsed.currency_formats["standard"].pattern.replace("¤", "¤¤")
     digits = 0 if whole else minor_digits(currency)
     if digits == 0:
         pattern = _FRACTION.sub("", pattern)
-    text = format_currency(
-        Decimal(amount),
-        currency,
-        format=pattern,
-        locale=parsed,
-        currency_digits=digits != 0,
-    )
-    symbol = currency_symbol(currency, locale)
+    return parsed, parse_pattern(pattern), digits != 0, currency_symbol(currency, locale)
+
+
+def format_money(
+    amount: Decimal | int, currency: str, locale: str | None = None, *, whole: bool = False
+) -> str:
+    """`amount` of `currency` as `locale` writes it ("54,29 €", "₩80,851", "950.000 Rp");
+    `whole` leaves the decimals out (the "1 €" of a rate)."""
+    parsed, pattern, minor, symbol = _money_format(currency, locale, whole)
+    text = pattern.apply(Decimal(amount), parsed, currency=currency, currency_digits=minor)
     return _spaced(text.replace(currency, symbol, 1), symbol)
 
 
