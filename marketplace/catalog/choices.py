@@ -63,9 +63,7 @@ def filter_choices(locale: str) -> FilterChoices:
     ]
     channels = [(c.slug, c.name) for c in db.session.scalars(queries.channel_options())]
     cities = [(str(i), name) for i, name in db.session.execute(queries.city_options())]
-    certifications = [
-        (c.code, c.name) for c in db.session.scalars(queries.certification_options())
-    ]
+    certifications = [(c.code, c.name) for c in db.session.scalars(queries.certification_options())]
     return FilterChoices(
         subsectors=_options(subsectors),
         channels=_options(channels),

@@ -63,9 +63,7 @@ def test_a_new_subsector_shows_on_the_next_page(app: Flask, client: FlaskClient)
     assert '<option value="rattan">Rattan</option>' in _select(html, "subsector")
 
 
-def test_a_renamed_channel_and_city_show_on_the_next_page(
-    app: Flask, client: FlaskClient
-) -> None:
+def test_a_renamed_channel_and_city_show_on_the_next_page(app: Flask, client: FlaskClient) -> None:
     html, _ = _page(app, client, "/catalog?channel=harz-und-heide")
     assert '<option selected value="harz-und-heide">' in _select(html, "channel")
     with app.app_context():
