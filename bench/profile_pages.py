@@ -87,7 +87,7 @@ def profile_page(app: Flask, path: str, repeat: int, lines: int) -> None:
     for where, seconds in totals.most_common(lines):
         print(f"  {seconds / whole:6.1%}  {where}")
     text = profiler.output_text(unicode=False, color=False, show_all=False, short_mode=True)
-    tree = [line for line in text.splitlines() if line.strip()][: lines * 2]
+    tree = [line for line in text.splitlines() if line.strip()][: lines * 4]
     print("\n  call tree:")
     print("\n".join(tree))
 
