@@ -8,7 +8,8 @@ generated unless --reuse finds it). Each page is requested through the test clie
 anonymous browser in production settings, warmed up, then `--repeat` times under pyinstrument.
 For each page it prints the mean time of a request, the SQL statements one request runs, the
 functions with the most time of their own (the flat view, where waste shows) and the top of
-the call tree.
+the call tree. With --time-only there is no profiler: the median time of a request, for
+comparing two versions of the code in turns on a busy machine.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _self_times(frame: Frame, totals: Counter[str]) -> None:
         _self_times(child, totals)
 
 
-def profile_page(app: Flask, path: str, repeat: int, lines: int) -> None:
+def profile_page(app: Flask, path: str, repeat: int, lines: int, profile: bool = True) -> None:
     client = app.test_client()
     headers = {"User-Agent": USER_AGENT}
     for _ in range(5):  # warm-up: templates compiled, per-process caches filled
@@ -66,6 +67,15 @@ def profile_page(app: Flask, path: str, repeat: int, lines: int) -> None:
         assert response.status_code == 200, f"{path} answered {response.status_code}"
     with _statements(app) as statements:
         client.get(path, headers=headers)
+    if not profile:
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path, headers=headers)
+            samples.append(time.perf_counter() - started)
+        median = sorted(samples)[len(samples) // 2] * 1000
+        print(f"{path}: median {median:.2f} ms, {len(statements)} statements", flush=True)
+        return
     profiler = Profiler(interval=0.0005)
     started = time.perf_counter()
     profiler.start()
@@ -102,6 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", default="home,catalog,product,msme,search-common")
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--lines", type=int, default=25)
+    parser.add_argument(
+        "--time-only", action="store_true", help="no profiler: the median time of a request"
+    )
     args = parser.parse_args(argv)
     pages = [page for page in args.pages.split(",") if page]
     unknown = set(pages) - set(PAGES) | ({"catalog-next"} & set(pages))  # found when served
@@ -120,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
 
     app = _app(url)
     for page in pages:
-        profile_page(app, paths[page], args.repeat, args.lines)
+        profile_page(app, paths[page], args.repeat, args.lines, profile=not args.time_only)
 
 
 if __name__ == "__main__":
