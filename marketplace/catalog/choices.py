@@ -72,6 +72,11 @@ def filter_choices(locale: str) -> FilterChoices:
     )
 
 
+# WTForms' own words for a value that is not offered, translated by its catalog (the field's
+# `gettext`), as `SelectField` says them.
+NOT_A_CHOICE = "Not a valid choice."
+
+
 class OptionsSelect(Select):
     """`Select`, its options taken ready-made from the field's `options`."""
 
@@ -103,4 +108,4 @@ class OptionsField(SelectField):
         if self.process_errors:
             return
         if not any(option.value == self.data for option in self.options):
-            raise ValidationError(self.gettext("Not a valid choice."))
+            raise ValidationError(self.gettext(NOT_A_CHOICE))
