@@ -197,5 +197,7 @@ _.lstrip_blocks  # marketplace/templating.py
 # Called from outside the package: wsgi.py and the tests (create_app), tests/media
 create_app  # marketplace/__init__.py
 discard_unreferenced  # marketplace/media/references.py
-cache_clear  # marketplace/versions.py: set on what per_version returns, for tests and shells
-per_version  # marketplace/versions.py: used by the reference lists (and tests/test_versions.py)
+_.cache_clear  # marketplace/versions.py (per_version's results, cleared between tests)
+
+# Called by WTForms: a field's own check of its value before the validators
+_.pre_validate  # marketplace/catalog/choices.py
