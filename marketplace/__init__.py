@@ -190,7 +190,7 @@ def register_hooks(app: Flask) -> None:
     from marketplace.errors import register_error_handlers
     from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
-    from marketplace.page_cache import init_page_cache, vary_on
+    from marketplace.page_cache import init_fast_pages, init_page_cache, vary_on
     from marketplace.products.prices import viewer_currency
     from marketplace.templating import init_templating
     from marketplace.visits import current_visit_channel_id
@@ -198,6 +198,7 @@ def register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
     init_templating(app)
+    init_fast_pages(app)  # before init_request_hooks, which wraps it in the host check
     init_request_hooks(app)
     init_caching(app)
     init_page_cache(app)  # after init_caching: its response hook runs before caching's

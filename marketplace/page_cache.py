@@ -15,6 +15,12 @@ session carrying a message to show, or a request other than GET or HEAD, and a p
 when its request left the session as it found it (so it holds no CSRF token: the pages a visitor
 sees have none) and its view neither marked it private nor left it uncached on purpose.
 
+A request that carries no cookie at all (a first visit, the page a scanned tag leads to, a
+crawler) is looked up before Flask even makes a request of it (`FastPages`, a WSGI middleware
+inside the host check and the proxy fix): without a session, the page depends on the address and
+`Accept-Language` alone, so those and the data version are its key, and a page found is sent with
+the very headers its first answer had (security headers included).
+
 Kept in this process by default (Flask-Caching's SimpleCache, at most PAGE_CACHE_ENTRIES pages,
 each for PAGE_CACHE_SECONDS, after which it is made again even if no version moved: the data's
 clock, like a channel's dates, moves without a change); in Redis when PAGE_CACHE_URL names one,
@@ -32,6 +38,7 @@ from typing import Any, TypeVar
 import brotli
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.http import parse_accept_header, parse_etags, quote_etag
 
 from marketplace import versions
 from marketplace.caching import session_changed
@@ -62,9 +69,18 @@ class KeptPage:
     repeats: tuple[tuple[Callable[..., object], tuple[Any, ...]], ...] = ()
 
 
+@dataclass(frozen=True)
+class FastPage:
+    """A kept page with the headers of its first answer, for requests without a cookie."""
+
+    page: KeptPage
+    headers: tuple[tuple[str, str], ...]
+
+
 @dataclass
 class _Making:
     key: str
+    fast_key: str | None = None
     repeats: list[tuple[Callable[..., object], tuple[Any, ...]]] = field(default_factory=list)
 
 
@@ -127,7 +143,8 @@ def _look_up() -> Response | None:
     key = page_key()
     page: KeptPage | None = cache.get(key)
     if page is None:
-        g.setdefault(STATE_KEY, _Making(key))
+        version = versions.current(versions.PUBLIC)
+        g.setdefault(STATE_KEY, _Making(key, fast_key(request.environ, version)))
         return None
     for function, args in page.repeats:
         function(*args)
@@ -149,6 +166,8 @@ def _keep(response: Response) -> Response:
         repeats=tuple(making.repeats),
     )
     cache.set(making.key, page)
+    if making.fast_key is not None:
+        request.environ[FAST_KEPT] = (making.fast_key, page)
     return _fill(response, page)
 
 
@@ -165,6 +184,99 @@ def _keepable(response: Response) -> bool:
         and not session_changed()
         and not current_user.is_authenticated
     )
+
+
+# --- without a cookie: before Flask --------------------------------------------------------
+
+FAST_KEPT = "marketplace.page_cache.kept"  # in the environ: (fast key, page) to keep
+# Headers of the first answer that are not kept: each answer sets its own.
+NOT_KEPT = frozenset({"content-length", "content-encoding", "etag", "set-cookie", "date"})
+STATUS = {200: "200 OK", 304: "304 Not Modified"}
+
+
+def fast_key(environ: dict[str, Any], version: int) -> str | None:
+    """The key of a GET or HEAD without a cookie (None for any other request)."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
+        return None
+    parts = [
+        version,
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("HTTP_HOST", ""),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+    ]
+    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+    return f"fast:{digest[:40]}"
+
+
+class FastPages:
+    """Send a kept page to a request without a cookie before Flask handles it (see the module)."""
+
+    def __init__(self, app: Flask, wsgi_app: Any) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.check_seconds = float(app.config.get("VERSIONS_CHECK_SECONDS", 1.0))
+
+    def _key(self, environ: dict[str, Any]) -> str | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
+            return None
+        if not self.app.config.get("PAGE_CACHE_ENABLED", True):
+            return None
+        version = versions.known(versions.PUBLIC, self.check_seconds)
+        if version is None:
+            with self.app.app_context():  # the version must be read again
+                version = versions.current(versions.PUBLIC)
+        return fast_key(environ, version)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        key = self._key(environ)
+        backend = self.app.extensions["cache"][cache] if key else None
+        found: FastPage | None = backend.get(key) if backend is not None else None
+        if found is not None:
+            return self._send(found, environ, start_response)
+        answer: dict[str, Any] = {}
+
+        def remember(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            answer.update(status=status, headers=headers)
+            return start_response(status, headers, *args)
+
+        body = self.wsgi_app(environ, remember)
+        kept = environ.get(FAST_KEPT)
+        headers = answer.get("headers", [])
+        if (
+            backend is not None
+            and kept is not None
+            and kept[0] == key
+            and str(answer.get("status", "")).startswith("200")
+            and not any(name.lower() == "set-cookie" for name, _ in headers)
+        ):
+            own = tuple((n, v) for n, v in headers if n.lower() not in NOT_KEPT)
+            backend.set(key, FastPage(kept[1], own))
+        return body
+
+    def _send(self, found: FastPage, environ: dict[str, Any], start_response: Any) -> Any:
+        page = found.page
+        if page.repeats:
+            with self.app.request_context(environ):
+                for function, args in page.repeats:
+                    function(*args)
+        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+        encoding = accepted.best_match([e for e in ENCODINGS if e in page.bodies])
+        headers = list(found.headers)
+        headers.append(("ETag", quote_etag(page.etag, weak=True)))
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(page.etag):
+            start_response(STATUS[304], headers)
+            return [b""]
+        if encoding is None:
+            body = gzip.decompress(page.bodies["gzip"])
+        else:
+            body = page.bodies[encoding]
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(STATUS[200], headers)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
 
 
 def clear() -> None:
@@ -189,3 +301,9 @@ def init_page_cache(app: Flask) -> None:
     cache.init_app(app, config=settings)
     app.before_request(_look_up)
     app.after_request(_keep)
+
+
+def init_fast_pages(app: Flask) -> None:
+    """Serve kept pages to requests without a cookie before Flask does; call before the host
+    check and the proxy fix wrap the app, so that they run first."""
+    app.wsgi_app = FastPages(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -79,6 +79,14 @@ def forget() -> None:
         _read_at = 0.0
 
 
+def known(name: str, max_age: float) -> int | None:
+    """The version of `name` as this process read it, if that was less than `max_age` seconds
+    ago; None when it must be read again (with `current`, in an app context)."""
+    if time.monotonic() - _read_at >= max_age:
+        return None
+    return _known.get(name, 0)
+
+
 def current(name: str) -> int:
     """The version of `name` as this process last read it (at most a second ago)."""
     global _read_at

@@ -283,3 +283,31 @@ def test_pages_kept_in_redis_are_served_and_changed_like_the_others(
         product.name = "Batik cotton scarf"
         db.session.commit()
     assert "Batik cotton scarf" in client.get("/catalog").get_data(as_text=True)
+
+
+def test_a_visit_without_a_cookie_gets_the_first_answer_again(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    """Served before Flask handles the request: the same body and the same headers."""
+    browser = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "ko"}
+    first = app.test_client().get("/catalog", headers=browser)
+    with app.app_context(), count_statements() as statements:
+        again = app.test_client().get("/catalog", headers=browser)
+    assert reads(statements) == []
+    assert again.get_data() == first.get_data()
+    assert again.headers["Content-Encoding"] == "br"
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Vary", "Cache-Control", "ETag"):
+        assert again.headers[name] == first.headers[name]
+    assert "Set-Cookie" not in again.headers
+    validated = app.test_client().get(
+        "/catalog", headers={**browser, "If-None-Match": first.headers["ETag"]}
+    )
+    assert validated.status_code == 304 and validated.get_data() == b""
+    head = app.test_client().head("/catalog", headers=browser)
+    assert head.status_code == 200 and head.get_data() == b""
+
+
+def test_an_unknown_host_is_refused_before_any_kept_page(app: Flask, world: dict[str, Any]) -> None:
+    app.test_client().get("/catalog")
+    refused = app.test_client().get("/catalog", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
