@@ -187,10 +187,16 @@ def register_hooks(app: Flask) -> None:
 
     from marketplace.caching import init_caching
     from marketplace.counting.buffer import init_counting
+    from marketplace.counting.visitors import count_visit, count_visit_of
     from marketplace.errors import register_error_handlers
     from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
-    from marketplace.page_cache import init_fast_pages, init_page_cache, vary_on
+    from marketplace.page_cache import (
+        init_fast_pages,
+        init_page_cache,
+        repeat_without_request,
+        vary_on,
+    )
     from marketplace.products.prices import viewer_currency
     from marketplace.templating import init_templating
     from marketplace.visits import current_visit_channel_id
@@ -205,6 +211,7 @@ def register_hooks(app: Flask) -> None:
     # What a visit decided that changes a page (see page_cache): language, currency, time zone
     # and the channel the visit came through.
     vary_on(app, page_locale, viewer_currency, get_timezone, current_visit_channel_id)
+    repeat_without_request(app, count_visit, count_visit_of)
     init_counting(app)
     init_nav_counts(app)
 

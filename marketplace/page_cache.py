@@ -47,6 +47,7 @@ from marketplace.extensions import cache
 PAGE_ATTR = "public_page"
 STATE_KEY = "page_cache"  # on `g`: the key of the page being made and what to repeat
 VARY_KEY = "marketplace.page_cache_vary"  # in `app.extensions`: what a visit decided
+WITHOUT_REQUEST_KEY = "marketplace.page_cache_without_request"  # in `app.extensions`
 FLASHES_KEY = "_flashes"
 ENCODINGS = ("br", "gzip")
 BROTLI_QUALITY = 5
@@ -92,6 +93,14 @@ def repeat_on_hit(function: Callable[..., object], *args: Any) -> None:
     making: _Making | None = g.get(STATE_KEY)
     if making is not None:
         making.repeats.append((function, args))
+
+
+def repeat_without_request(
+    app: Flask, function: Callable[..., object], variant: Callable[..., object]
+) -> None:
+    """On a page answered before Flask, call `variant(environ, *args)` (in an app context) for
+    what the page asked to repeat with `function(*args)`, instead of making a request for it."""
+    app.extensions.setdefault(WITHOUT_REQUEST_KEY, {})[function] = variant
 
 
 def vary_on(app: Flask, *finders: Callable[[], object]) -> None:
@@ -256,12 +265,21 @@ class FastPages:
             backend.set(key, FastPage(kept[1], own))
         return body
 
+    def _repeat(self, page: KeptPage, environ: dict[str, Any]) -> None:
+        variants = self.app.extensions.get(WITHOUT_REQUEST_KEY, {})
+        if all(function in variants for function, _ in page.repeats):
+            with self.app.app_context():
+                for function, args in page.repeats:
+                    variants[function](environ, *args)
+            return
+        with self.app.request_context(environ):
+            for function, args in page.repeats:
+                function(*args)
+
     def _send(self, found: FastPage, environ: dict[str, Any], start_response: Any) -> Any:
         page = found.page
         if page.repeats:
-            with self.app.request_context(environ):
-                for function, args in page.repeats:
-                    function(*args)
+            self._repeat(page, environ)
         accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
         encoding = accepted.best_match([e for e in ENCODINGS if e in page.bodies])
         headers = list(found.headers)

@@ -154,10 +154,17 @@ def init_counting(app: Flask) -> None:
     app.extensions["counts"] = counts
 
     def write_counts_now(_error: BaseException | None) -> None:
-        if counts.seconds <= 0 and counts.waiting():
-            counts.flush()
+        end_of_request()
 
     app.teardown_request(write_counts_now)
+
+
+def end_of_request() -> None:
+    """At the end of a request (and of one Flask did not make): with COUNTS_FLUSH_SECONDS at 0,
+    write what waits."""
+    counts = cast(Counts, current_app.extensions["counts"])
+    if counts.seconds <= 0 and counts.waiting():
+        counts.flush()
 
 
 def buffered(pending: Pending) -> None:
