@@ -175,4 +175,20 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Things (products, MSMEs, channels) per numbered sitemap file, seven URLs each; at most
         # 3,000 (the protocol's 50,000 URLs and 50 MB a file; see marketplace/sharing/sitemap.py).
         "SITEMAP_PAGE_SIZE": _int(env, "SITEMAP_PAGE_SIZE", 1000),
+        # Whole pages for visitors who are not signed in (marketplace/page_cache.py): kept in
+        # each process, or in Redis (redis://...) shared by every worker and host.
+        "PAGE_CACHE_ENABLED": env.get("PAGE_CACHE", "on").strip().lower() != "off",
+        "PAGE_CACHE_URL": env.get("PAGE_CACHE_URL", ""),
+        "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 300),
+        "PAGE_CACHE_ENTRIES": _int(env, "PAGE_CACHE_ENTRIES", 2000),
+        # How long a process trusts the data versions it read (marketplace/versions.py): a
+        # change made in one worker reaches the others' caches within this many seconds.
+        "VERSIONS_CHECK_SECONDS": float(_int(env, "VERSIONS_CHECK_MS", 1000)) / 1000,
+        # Counted views and scans wait in each worker's memory and are written in batches
+        # (marketplace/counting): every so many seconds, or sooner once so many wait. 0 writes
+        # them as soon as each response is made (the tests' setting: figures at once).
+        "COUNTS_FLUSH_SECONDS": _int(env, "COUNTS_FLUSH_SECONDS", 2),
+        "COUNTS_FLUSH_SIZE": _int(env, "COUNTS_FLUSH_SIZE", 500),
+        # While the database refuses them, at most so many wait; past it the oldest are dropped.
+        "COUNTS_BUFFER_MAX": _int(env, "COUNTS_BUFFER_MAX", 50_000),
     }

@@ -10,6 +10,7 @@ check_inbox  # marketplace/accounts/views.py
 resend_verification  # marketplace/accounts/views.py
 logout  # marketplace/accounts/views.py
 request_reset  # marketplace/accounts/views.py
+choose_language  # marketplace/main/views.py
 partners  # marketplace/api/views.py
 public_page  # marketplace/businesses/views.py
 dashboard  # marketplace/businesses/views.py
@@ -199,3 +200,7 @@ _.lstrip_blocks  # marketplace/templating.py
 # Called from outside the package: wsgi.py and the tests (create_app), tests/media
 create_app  # marketplace/__init__.py
 discard_unreferenced  # marketplace/media/references.py
+_.cache_clear  # marketplace/versions.py (per_version's results, cleared between tests)
+
+# Called by WTForms: a field's own check of its value before the validators
+_.pre_validate  # marketplace/catalog/choices.py

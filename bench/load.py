@@ -13,8 +13,12 @@ rounds. Access logs go to files in a throwaway instance folder (`make run` write
 standard output).
 
 Requests are anonymous and carry a browser's User-Agent, so visits are counted as a person's
-(the first request of the day writes, the others read). The rate limits apply only to POSTs
-and to /api/v1: none of the pages measured here is limited.
+(the first request of the day writes, the others read). With `--headers browser` (the default)
+they also carry what a phone's browser sends: `Accept-Encoding: gzip, deflate, br` (pages come
+compressed) and `Accept-Language: en-US,en;q=0.9`; `--headers none` sends the User-Agent only.
+`--cache off` serves with PAGE_CACHE=off: every request makes its page (the "uncached"
+figures); with the cache on (the default), wrk's requests are repeat visits of one page.
+The rate limits apply only to POSTs and to /api/v1: none of the pages measured here is limited.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from bench.live import BIN, ROOT, BenchError, Browser, free_port, machine, stop,
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0"
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "en-US,en;q=0.9"}
 PAGES = [
     "home",
     "catalog",
@@ -124,11 +129,13 @@ def parse_wrk(output: str) -> Run:
     )
 
 
-def wrk(url: str, seconds: int) -> Run:
+def wrk(url: str, seconds: int, headers: dict[str, str] | None = None) -> Run:
     # --timeout: wrk's default of 2 s counts a slower answer as a socket error and leaves it out
     # of the latency figures; the slowest pages here come close to it under load.
     command = [WRK, "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     command += ["-H", f"User-Agent: {USER_AGENT}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     result = subprocess.run([*command, url], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BenchError(f"wrk failed on {url}:\n{result.stdout}\n{result.stderr}")
@@ -257,8 +264,9 @@ def measure(size: int, db: str, pages: list[str], args: argparse.Namespace) -> l
         "BASE_URL": f"http://127.0.0.1:{app_port}",
         "TRUSTED_HOSTS": "127.0.0.1,localhost",
     }
-    for name in ("FLASK_APP", "FLASK_DEBUG", "RATELIMIT_ENABLED"):
+    for name in ("FLASK_APP", "FLASK_DEBUG", "RATELIMIT_ENABLED", "PAGE_CACHE_URL"):
         env.pop(name, None)
+    env["PAGE_CACHE"] = args.cache
     results = []
     try:
         with (
@@ -289,11 +297,12 @@ def _rounds(
     args: argparse.Namespace,
 ) -> Result:
     bare_url, page_url = f"http://127.0.0.1:{bare_port}/", f"http://127.0.0.1:{app_port}{path}"
-    bare = [wrk(bare_url, args.seconds)]
+    headers = BROWSER_HEADERS if args.headers == "browser" else {}
+    bare = [wrk(bare_url, args.seconds, headers)]
     runs = []
     for _ in range(args.rounds):
-        runs.append(wrk(page_url, args.seconds))
-        bare.append(wrk(bare_url, args.seconds))
+        runs.append(wrk(page_url, args.seconds, headers))
+        bare.append(wrk(bare_url, args.seconds, headers))
     page_rate = statistics.median(run.requests_per_s for run in runs)
     bare_rate = statistics.median(run.requests_per_s for run in bare)
     return Result(
@@ -338,6 +347,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each page")
     parser.add_argument("--pages", default=",".join(PAGES), help="a subset of: " + ", ".join(PAGES))
     parser.add_argument("--output", help="also write the results to this JSON file")
+    parser.add_argument("--cache", choices=["on", "off"], default="on", help="the page cache")
+    parser.add_argument(
+        "--headers", choices=["browser", "none"], default="browser", help="what requests carry"
+    )
     args = parser.parse_args(argv)
     pages = [page for page in args.pages.split(",") if page]
     unknown = sorted(set(pages) - set(PAGES))
@@ -353,6 +366,7 @@ def main(argv: list[str] | None = None) -> None:
             f"wrk -t2 -c16 -d{args.seconds}s --timeout 10s --latency, {args.rounds} rounds a page"
         )
         print("rate limits: none on these pages (only POSTs and /api/v1 are limited)")
+        print(f"page cache: {args.cache}; request headers: {args.headers}")
         print(HEADER, flush=True)
         results += measure(size, args.db, pages, args)
     print(f"\n({machine()})")

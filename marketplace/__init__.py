@@ -41,8 +41,37 @@ def track_stored_files() -> None:
     )
 
 
+def watch_public_data() -> None:
+    """The models whose changes move the versions of cached pages and reference lists."""
+    from marketplace import versions
+    from marketplace.businesses.models import Business, BusinessCertification, BusinessTranslation
+    from marketplace.channels.models import Channel, Nomination
+    from marketplace.ledger.models import ExchangeRate
+    from marketplace.products.models import Product, ProductImage, ProductTranslation
+    from marketplace.reference.models import Certification, PartnerCity, Subsector
+
+    public: list[type] = [Product, ProductImage, ProductTranslation, Business, BusinessTranslation]
+    public += [BusinessCertification, Nomination]
+    reference: list[type] = [Channel, ExchangeRate, Subsector, Certification, PartnerCity]
+    for model in public:
+        versions.watch(model, versions.PUBLIC)
+    for model in reference:
+        versions.watch(model, versions.PUBLIC, versions.REFERENCE)
+
+
+def register_recorders() -> None:
+    """The functions that write what the pages count, by the names the pages give them."""
+    from marketplace.channels.visits import register_recorders as register_channel_recorders
+    from marketplace.counting import recorders
+    from marketplace.products.services import record_view
+
+    recorders.register("product-view", record_view)
+    register_channel_recorders()
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
+    from marketplace import versions
     from marketplace.extensions import db
     from marketplace.interests.events import watch_interests
     from marketplace.notifications import receivers as notifications
@@ -50,7 +79,10 @@ def register_receivers() -> None:
     from marketplace.search import receivers as search
 
     watch_interests(db.session)
+    versions.watch_session(db.session)
+    watch_public_data()
     track_stored_files()
+    register_recorders()
     notifications.connect()
     office.connect()
     search.connect()
@@ -151,16 +183,36 @@ def register_buyer_side(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from flask_babel import get_timezone
+
     from marketplace.caching import init_caching
+    from marketplace.counting.buffer import init_counting
+    from marketplace.counting.visitors import count_visit, count_visit_of
     from marketplace.errors import register_error_handlers
+    from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
+    from marketplace.page_cache import (
+        init_fast_pages,
+        init_page_cache,
+        repeat_without_request,
+        vary_on,
+    )
+    from marketplace.products.prices import viewer_currency
     from marketplace.templating import init_templating
+    from marketplace.visits import current_visit_channel_id
     from marketplace.web import init_request_hooks
 
     register_error_handlers(app)
     init_templating(app)
+    init_fast_pages(app)  # before init_request_hooks, which wraps it in the host check
     init_request_hooks(app)
     init_caching(app)
+    init_page_cache(app)  # after init_caching: its response hook runs before caching's
+    # What a visit decided that changes a page (see page_cache): language, currency, time zone
+    # and the channel the visit came through.
+    vary_on(app, page_locale, viewer_currency, get_timezone, current_visit_channel_id)
+    repeat_without_request(app, count_visit, count_visit_of)
+    init_counting(app)
     init_nav_counts(app)
 
 

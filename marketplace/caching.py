@@ -98,7 +98,7 @@ def _contents() -> dict[str, Any]:
     return {key: value for key, value in session.items() if key not in LOGIN_BOOKKEEPING}
 
 
-def _session_changed() -> bool:
+def session_changed() -> bool:
     # Not `session.modified`: Flask-Login marks an anonymous session not fresh on every
     # request. What counts is whether the contents differ from what the cookie brought.
     return bool(g.get(SESSION_AT_START) != _contents())
@@ -117,7 +117,7 @@ def _may_validate(response: Response) -> bool:
         and not response.cache_control.no_store
         and not response.cache_control.private
         and "ETag" not in response.headers
-        and not _session_changed()
+        and not session_changed()
         and not current_user.is_authenticated
     )
 

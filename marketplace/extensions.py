@@ -1,6 +1,7 @@
 """Unbound extension instances; `create_app()` binds them with `init_app`."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,7 +17,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
+# Whole pages for visitors (marketplace/page_cache.py).
+cache = Cache()
 # Limits are declared on the views that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "cache", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]

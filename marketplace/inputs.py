@@ -10,15 +10,20 @@ into a query (where it used to end in a 500).
   message, and the catalog leaves out what it does not understand, saying so) and by the API's
   argument schemas (a 400 naming the argument), so it is not refused wholesale here.
 - A page number from the query string is read with `page_number`, never past what an
-  OFFSET can hold.
+  OFFSET can hold. A public listing numbered by `?page=` (`numbered_page`) gives each of its
+  pages one address: a value that is not one of its pages, written plainly, is a 404.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, abort, request
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter, Map, ValidationError
+
+from marketplace.db import db
 
 # The largest value of the integer (int4) columns every id is stored in, and of the largest
 # integer columns (bigint) any number is stored in.
@@ -26,6 +31,8 @@ DB_INT_MAX = 2**31 - 1
 DB_BIGINT_MAX = 2**63 - 1
 NUL = "\x00"
 MAX_PAGE = 100_000
+# Products on a page of a line-up (a channel's, an MSME's), as many as on a catalog page.
+LINEUP_PER_PAGE = 24
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -65,6 +72,21 @@ def page_number(raw: str | None) -> int:
         return 1
     page = int(raw)
     return page if 1 <= page <= MAX_PAGE else 1
+
+
+def numbered_page(query: sa.Select[Any], per_page: int) -> Pagination:
+    """Page `?page=` of `query` (absent: the first), in two statements (the rows and a count)
+    whatever the page. Anything else than the plain number of one of its pages ("0", "02", "x",
+    a number past the last page) is a 404, so that crawlers find no endless run of empty or
+    duplicate pages. An empty listing has its first page."""
+    raw = request.args.get("page")
+    number = page_number(raw)
+    if raw is not None and raw != str(number):
+        abort(404)
+    page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=True)
+    if number > max(page.pages, 1):
+        abort(404)
+    return page
 
 
 def init_inputs(app: Flask) -> None:

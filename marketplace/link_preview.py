@@ -126,6 +126,11 @@ def shared_url(endpoint: str, locale: str, keep_args: bool = False, **values: An
     return public_url(endpoint, **values, **{LANG_ARG: locale})
 
 
+def page_arg(page: int) -> dict[str, Any]:
+    """`page=` of a numbered listing's canonical address: none for its first page."""
+    return {"page": page} if page > 1 else {}
+
+
 def share_page(title: str, description: str, keep_args: bool = False) -> Share:
     """A page of the site itself (home, catalog, channels, partners), under its own endpoint."""
     locale = page_locale()

@@ -11,6 +11,7 @@ from marketplace.notifications.models import Notification
 from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, PartnerCity, Subsector
+from marketplace.versions import DataVersion
 
 __all__ = [
     "AbuseReport",
@@ -23,6 +24,7 @@ __all__ = [
     "ChannelView",
     "ConversationRead",
     "CountedVisit",
+    "DataVersion",
     "ExchangeRate",
     "Interest",
     "InterestFact",

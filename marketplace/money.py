@@ -17,10 +17,17 @@ Rules beyond CLDR's data, because Babel leaves them out or the marketplace needs
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import (
+    NumberPattern,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_pattern,
+)
 
 RUPIAH = "IDR"
 RUPIAH_SYMBOL = "Rp"
@@ -59,25 +66,73 @@ def _spaced(text: str, symbol: str) -> str:
     return text
 
 
-def format_money(
-    amount: Decimal | int, currency: str, locale: str | None = None, *, whole: bool = False
-) -> str:
-    """`amount` of `currency` as `locale` writes it ("54,29 €", "₩80,851", "950.000 Rp");
-    `whole` leaves the decimals out (the "1 €" of a rate)."""
+@dataclass(frozen=True)
+class _Format:
+    """How one locale writes one currency, looked up and parsed once per process (a catalog
+    page formats dozens of prices), where Babel's `format_currency` would on every call.
+
+    Where the locale groups digits by threes, `template` holds what Babel writes around the
+    number (symbol and spacing done) and its group and decimal marks, and an amount with no
+    more decimals than shown is written from it directly; any other goes through Babel."""
+
+    locale: Locale
+    pattern: NumberPattern
+    currency: str
+    digits: int  # decimals shown
+    symbol: str
+    template: tuple[str, str, str, str] | None  # before, after, group mark, decimal mark
+
+    def babel(self, amount: Decimal) -> str:
+        text = self.pattern.apply(
+            amount, self.locale, currency=self.currency, currency_digits=self.digits != 0
+        )
+        return _spaced(text.replace(self.currency, self.symbol, 1), self.symbol)
+
+    def write(self, amount: Decimal) -> str:
+        if self.template is None or not amount.is_finite() or amount.is_signed():
+            return self.babel(amount)
+        quantum = _QUANTUMS[self.digits]
+        shown = amount.quantize(quantum)
+        if shown != amount:  # Babel rounds
+            return self.babel(amount)
+        before, after, group, decimal = self.template
+        whole, _, fraction = f"{shown:f}".partition(".")
+        number = f"{int(whole):,}".replace(",", group) + (decimal + fraction if fraction else "")
+        return before + number + after
+
+
+_QUANTUMS = [Decimal(1).scaleb(-digits) for digits in range(10)]
+_SAMPLE = re.compile(r"(\D*)1(\D+)234\2(?:567)(?:(\D+)(\d+))?(\D*)")
+
+
+def _template(found: _Format) -> tuple[str, str, str, str] | None:
+    """Babel's own text for 1,234,567 (with the decimals shown), taken apart."""
+    fraction = "123456789"[: found.digits]
+    sample = found.babel(Decimal(f"1234567.{fraction}" if fraction else "1234567"))
+    parts = _SAMPLE.fullmatch(sample)
+    if parts is None or (parts[4] or "") != fraction:
+        return None
+    return parts[1], parts[5], parts[2], parts[3] or ""
+
+
+@lru_cache(maxsize=256)
+def _money_format(currency: str, locale: str | None, whole: bool) -> _Format:
     parsed = _locale(locale)
     pattern = parsed.currency_formats["standard"].pattern.replace("¤", "¤¤")
     digits = 0 if whole else minor_digits(currency)
     if digits == 0:
         pattern = _FRACTION.sub("", pattern)
-    text = format_currency(
-        Decimal(amount),
-        currency,
-        format=pattern,
-        locale=parsed,
-        currency_digits=digits != 0,
-    )
     symbol = currency_symbol(currency, locale)
-    return _spaced(text.replace(currency, symbol, 1), symbol)
+    found = _Format(parsed, parse_pattern(pattern), currency, digits, symbol, None)
+    return replace(found, template=_template(found))
+
+
+def format_money(
+    amount: Decimal | int, currency: str, locale: str | None = None, *, whole: bool = False
+) -> str:
+    """`amount` of `currency` as `locale` writes it ("54,29 €", "₩80,851", "950.000 Rp");
+    `whole` leaves the decimals out (the "1 €" of a rate)."""
+    return _money_format(currency, locale, whole).write(Decimal(amount))
 
 
 def format_rupiah(amount: int | Decimal | None, locale: str | None = None) -> str:

@@ -5,20 +5,23 @@ tables that exist only for that and that no decision depends on:
 
 - views and scans are counted (`counting`: the once-per-visitor marks, `scans`,
   `channel_views`, `product_view_days`, the report's daily view sums and the product's running
-  view total);
+  view total). These are not written by the page view: the count waits in the worker's memory
+  and is written in a batch, later (`counting.buffer`), or as the request ends when
+  COUNTS_FLUSH_SECONDS is 0 (the tests); a page that shows counts writes the waiting ones
+  first;
 - opening a conversation moves the reader's own marker in `conversation_reads` and reads the
-  notifications that lead to it (`interests.reading`).
+  notifications that lead to it (`interests.reading`), through `write_after_read`.
 
 The signed session cookie a GET may set (the channel a visit came through and its language,
 `channels.attribution`) is the visitor's own state in their browser, not the marketplace's
 data. `tests/test_safe_methods.py` walks every GET route as every role and fails on any other
 write.
 
-Each such write runs through `write_after_read`: after the page has been read (the read
-transaction is ended first, as a read upgraded to a write can fail on SQLite), in a short write
-transaction of its own, so SQLite's write lock is held for a few statements only. A failure
-(a locked database, a lost connection) is logged and never breaks the page: the reader still
-gets what they asked for, and the side record is simply missed.
+`write_after_read` runs such a write after the page has been read (the read transaction is
+ended first, as a read upgraded to a write can fail on SQLite), in a short write transaction of
+its own, so SQLite's write lock is held for a few statements only. A failure (a locked
+database, a lost connection) is logged and never breaks the page: the reader still gets what
+they asked for, and the side record is simply missed.
 """
 
 from __future__ import annotations

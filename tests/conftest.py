@@ -26,7 +26,8 @@ from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
-from marketplace import create_app
+from marketplace import create_app, page_cache
+from marketplace.catalog.choices import filter_choices
 from marketplace.db import db
 from marketplace.extensions import limiter
 from marketplace.main import demo
@@ -73,6 +74,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
             "PASSWORD_HASH_FAST": True,
+            "VERSIONS_CHECK_SECONDS": 0,
+            # Counts written as each request ends: a test reads its figures right after.
+            "COUNTS_FLUSH_SECONDS": 0,
         }
     )
     app.test_client_class = FlaskLoginClient
@@ -150,6 +154,15 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
             outer.rollback()
             connection.close()
     limiter.reset()
+    with app.app_context():
+        page_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists() -> None:
+    """What a process keeps per data version starts empty in each test: a test's rollback (or
+    the emptying after a committing one) takes the versions back without being a change."""
+    filter_choices.cache_clear()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -213,10 +226,19 @@ def login_as(app: Flask) -> Any:
     return make
 
 
+LOGIN_PAGE = "/auth/login"
+
+
 def csrf_token(client: FlaskClient, page: str = "/") -> str:
-    """Read the CSRF token from a page's form, as a browser would submit it."""
-    html = client.get(page).get_data(as_text=True)
+    """Read the CSRF token from a page's form, as a browser would submit it.
+
+    The pages visitors share (home, catalog, products...) hold no token: for a visitor who is
+    not signed in, a page without one means the token of the first form they open, the login
+    page's (the token is the session's, whichever form shows it)."""
+    html = client.get(page, follow_redirects=True).get_data(as_text=True)
     match = CSRF_INPUT.search(html)
+    if match is None and page != LOGIN_PAGE:
+        return csrf_token(client, LOGIN_PAGE)
     assert match, f"no CSRF token on {page}"
     return match.group(1)
 

@@ -4,11 +4,24 @@ ambiguous; and amounts typed as people write them."""
 
 from __future__ import annotations
 
+import random
+import re
 from decimal import Decimal
 
 import pytest
+from babel import Locale
+from babel.numbers import format_currency
 
-from marketplace.money import format_money, format_rupiah, parse_amount, rate_terms
+from marketplace.i18n import UI_LOCALES
+from marketplace.money import (
+    RUPIAH,
+    currency_symbol,
+    format_money,
+    format_rupiah,
+    minor_digits,
+    parse_amount,
+    rate_terms,
+)
 
 NB = "\xa0"
 
@@ -66,3 +79,39 @@ def test_amounts_are_read_as_people_write_them(text: str, currency: str, amount:
 def test_what_is_no_amount_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_amount(text, "IDR" if text == "1.2" else "EUR")
+
+
+def _as_babel_writes_it(amount: Decimal, currency: str, locale: str, whole: bool) -> str:
+    """The rules of the module's docstring applied through Babel's `format_currency` on every
+    call (how money.py wrote amounts before it kept each format as a template)."""
+    parsed = Locale.parse(locale)
+    pattern = parsed.currency_formats["standard"].pattern.replace("¤", "¤¤")
+    digits = 0 if whole else minor_digits(currency)
+    if digits == 0:
+        pattern = re.sub(r"\.[0#]+", "", pattern)
+    text = format_currency(
+        amount, currency, format=pattern, locale=parsed, currency_digits=digits != 0
+    )
+    symbol = currency_symbol(currency, locale)
+    text = text.replace(currency, symbol, 1)
+    if symbol[-1].isalpha():
+        text = re.sub(re.escape(symbol) + r"(?=[\d-])", symbol + NB, text, count=1)
+    if symbol[0].isalpha():
+        text = re.sub(r"(?<=\d)" + re.escape(symbol), NB + symbol, text, count=1)
+    return text
+
+
+@pytest.mark.parametrize("locale", [*UI_LOCALES, "en_US", "en_AU", "hi", "ar"])
+def test_kept_formats_write_what_babel_writes(locale: str) -> None:
+    """Every language and currency, whole and with decimals, rounded or not, tiny and huge."""
+    draw = random.Random(locale)
+    amounts = [Decimal(text) for text in ("0", "1", "0.5", "0.005", "12.345", "999", "1000")]
+    amounts += [Decimal("1E+3"), Decimal("-5"), Decimal("1234567.891"), Decimal(10**15)]
+    amounts += [Decimal(draw.randrange(10**12)) for _ in range(50)]
+    amounts += [Decimal(draw.randrange(10**8)) / 100 for _ in range(50)]
+    for currency in (RUPIAH, "EUR", "USD", "KRW", "MYR", "CNY", "AUD", "JPY", "KWD", "INR"):
+        for whole in (False, True):
+            for amount in amounts:
+                amount = amount.quantize(Decimal(1)) if whole else amount
+                expected = _as_babel_writes_it(amount, currency, locale, whole)
+                assert format_money(amount, currency, locale, whole=whole) == expected

@@ -29,7 +29,7 @@ def test_not_found_page_is_friendly(client: FlaskClient) -> None:
 
 
 def test_wrong_method_answers_405_with_allow_header(client: FlaskClient) -> None:
-    response = client.get("/language")
+    response = client.get("/auth/logout")
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
     assert "not available" in response.get_data(as_text=True)

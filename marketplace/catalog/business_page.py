@@ -1,6 +1,6 @@
 """The public page of a verified MSME (/msmes/<slug>, blueprint `businesses`): its profile in
-the reader's language, its public products, and its contact for those who may see it. It
-composes businesses, products and interests, so it lives above them.
+the reader's language, its public products (a page at a time), and its contact for those who
+may see it. It composes businesses, products and interests, so it lives above them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
 from marketplace.businesses.texts import business_text
 from marketplace.db import db
+from marketplace.inputs import LINEUP_PER_PAGE, numbered_page
 from marketplace.interests.access import may_see_contact
+from marketplace.page_cache import public_page as shared_page
 from marketplace.products import queries as product_queries
 from marketplace.products.sharing import share_business
 
@@ -20,14 +22,19 @@ public_bp = Blueprint("businesses", __name__)
 
 
 @public_bp.get("/msmes/<slug>")
+@shared_page
 def public_page(slug: str) -> str:
+    """The products LINEUP_PER_PAGE at a time (`?page=`, see `numbered_page`), in as many
+    statements for any page of any line-up."""
     business = db.first_or_404(queries.public_business(slug))
-    products = db.session.scalars(product_queries.products_of_business(business.id)).all()
+    page = numbered_page(product_queries.products_of_business(business.id), LINEUP_PER_PAGE)
+    cover = db.session.scalars(product_queries.business_cover(business.id)).first()
     return render_template(
         "businesses/public.html",
         business=business,
         text=business_text(business, str(get_locale() or "en")),
-        products=products,
+        products=page.items,
+        page=page,
         show_contact=may_see_contact(business, viewer()),
-        share=share_business(business, products),
+        share=share_business(business, [cover] if cover else [], page=page.page),
     )

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from marketplace.businesses.models import ExportExperience
+from marketplace.catalog.choices import FilterChoices, OptionsField
 from marketplace.catalog.queries import CatalogFilters, SortOrder
 from marketplace.forms import Form
 
@@ -52,10 +53,10 @@ class FilterForm(Form):
     class Meta:
         csrf = False
 
-    subsector = SelectField(_l("Subsector"), choices=[], default="")
-    channel = SelectField(_l("Channel"), choices=[], default="")
-    city = SelectField(_l("Partner city"), choices=[], default="")
-    cert = SelectField(_l("Certification"), choices=[], default="")
+    subsector = OptionsField(_l("Subsector"))
+    channel = OptionsField(_l("Channel"))
+    city = OptionsField(_l("Partner city"))
+    cert = OptionsField(_l("Certification"))
     min_price = _price(_l("Lowest price (IDR)"))
     max_price = _price(_l("Highest price (IDR)"))
     max_moq = IntegerField(
@@ -75,21 +76,12 @@ class FilterForm(Form):
         if field.data is not None and low is not None and field.data < low:
             raise ValidationError(_l("The highest price is below the lowest price."))
 
-    def set_choices(
-        self,
-        *,
-        subsectors: list[tuple[str, str]],
-        channels: list[tuple[str, str]],
-        cities: list[tuple[str, str]],
-        certifications: list[tuple[str, str]],
-    ) -> None:
-        def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
-            return [SelectChoice("", _l("All")), *(SelectChoice(v, label) for v, label in pairs)]
-
-        self.subsector.choices = options(subsectors)
-        self.channel.choices = options(channels)
-        self.city.choices = options(cities)
-        self.cert.choices = options(certifications)
+    def set_choices(self, choices: FilterChoices) -> None:
+        """Offer `choices` ("All" first in each list), before `check`."""
+        self.subsector.use(choices.subsectors)
+        self.channel.use(choices.channels)
+        self.city.use(choices.cities)
+        self.cert.use(choices.certifications)
 
     def _filter_fields(self) -> list[Field]:
         return [

@@ -16,10 +16,10 @@ from marketplace.channels.queries import accepted_channels
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.interests.access import may_see_contact
+from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.products import display, queries
 from marketplace.products.models import Product
 from marketplace.products.photos import ordered
-from marketplace.products.services import record_view
 from marketplace.products.sharing import share_product
 from marketplace.visits import current_visit_channel_id
 
@@ -49,6 +49,7 @@ def render_product(product: Product, template: str = "products/page.html", **ext
 
 
 @public_bp.get("/products/<slug>")
+@public_page
 def page(slug: str) -> str:
     """The public page; a view by anyone but the owner and the office counts, once per visitor,
     day and channel it came through (see `counting`), and counting never fails the page."""
@@ -58,8 +59,6 @@ def page(slug: str) -> str:
     product_id, channel_id = product.id, current_visit_channel_id()
     html = render_product(product, share=share_product(product))
     if counts:
-        count_visit(
-            subject("product", product_id, channel_id),
-            lambda: record_view(product_id, channel_id),
-        )
+        what = subject("product", product_id, channel_id)
+        repeat_on_hit(count_visit, what, "product-view", product_id, channel_id)
     return html

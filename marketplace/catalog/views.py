@@ -1,7 +1,8 @@
 """The catalog (/catalog) and full-text search (/search): public, read-only, shareable URLs.
 
-Each page issues the same statements whatever its size or depth: the filter choices, one
-select for the page, one per kind of related row (photos, business, translations), one count.
+Each page issues the same statements whatever its size or depth: one select for the page, one
+per kind of related row (photos, business, translations), one count. The filters' choices are
+read once per process and language (`choices.filter_choices`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from marketplace.catalog import queries
 from marketplace.catalog.cards import make_cards
+from marketplace.catalog.choices import filter_choices
 from marketplace.catalog.forms import (
     DEFAULT_PER_PAGE,
     CatalogForm,
@@ -28,6 +30,7 @@ from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.link_preview import share_page
+from marketplace.page_cache import public_page
 from marketplace.products.models import Product
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.suggestions import suggest
@@ -49,17 +52,7 @@ def _secret() -> str:
 
 def _prepare(form: FilterForm) -> list[str]:
     """Offer the current choices, validate; the labels of the values that are left out."""
-    locale = _locale()
-    form.set_choices(
-        subsectors=[
-            (s.code, s.name_for(locale)) for s in db.session.scalars(queries.subsector_options())
-        ],
-        channels=[(c.slug, c.name) for c in db.session.scalars(queries.channel_options())],
-        cities=[(str(i), name) for i, name in db.session.execute(queries.city_options())],
-        certifications=[
-            (c.code, c.name) for c in db.session.scalars(queries.certification_options())
-        ],
-    )
+    form.set_choices(filter_choices(_locale()))
     return form.check()
 
 
@@ -71,6 +64,7 @@ def _page_args(form: FilterForm, size: int) -> dict[str, Any]:
 
 
 @bp.get("/catalog")
+@public_page
 def index() -> str:
     form = CatalogForm(formdata=request.args)
     ignored = _prepare(form)
@@ -129,6 +123,7 @@ def _search_rows(
 
 
 @bp.get("/search")
+@public_page
 def search() -> str:
     form = SearchForm(formdata=request.args)
     ignored = _prepare(form)

@@ -18,7 +18,7 @@ from marketplace.channels.models import (
     NominationStatus,
     ShelfStage,
 )
-from marketplace.products.models import Product
+from marketplace.products.models import Product, ProductImage
 from marketplace.reference.models import PartnerCity
 
 PUBLIC_STATUSES = (ChannelStatus.OPEN, ChannelStatus.CLOSED, ChannelStatus.ARCHIVED)
@@ -69,9 +69,7 @@ def on_show() -> sa.ColumnElement[bool]:
     )
 
 
-def lineup(channel_id: int) -> sa.Select[Nomination]:
-    """The products a visitor may see in the channel, by shelf code: on show (see `on_show`),
-    published, of verified MSMEs."""
+def _lineup_rows(channel_id: int) -> sa.Select[Nomination]:
     return (
         sa.select(Nomination)
         .join(Nomination.product)
@@ -81,15 +79,35 @@ def lineup(channel_id: int) -> sa.Select[Nomination]:
             on_show(),
             Product.is_public,
         )
+        .order_by(Nomination.shelf_code, Nomination.id)
+    )
+
+
+def lineup(channel_id: int) -> sa.Select[Nomination]:
+    """The products a visitor may see in the channel, by shelf code: on show (see `on_show`),
+    published, of verified MSMEs."""
+    return _lineup_rows(channel_id).options(
+        selectinload(Nomination.product).selectinload(Product.images),
+        selectinload(Nomination.product).selectinload(Product.translations),
+        selectinload(Nomination.product).selectinload(Product.business),
+        selectinload(Nomination.product)
+        .selectinload(Product.certifications)
+        .selectinload(BusinessCertification.certification),
+    )
+
+
+def lineup_cover(channel_id: int) -> sa.Select[Nomination]:
+    """The first nomination of the line-up whose product has a photo (the cover of the
+    channel's link preview), without loading the line-up."""
+    has_photo = sa.exists().where(ProductImage.product_id == Nomination.product_id)
+    return (
+        _lineup_rows(channel_id)
+        .where(has_photo)
         .options(
             selectinload(Nomination.product).selectinload(Product.images),
             selectinload(Nomination.product).selectinload(Product.translations),
-            selectinload(Nomination.product).selectinload(Product.business),
-            selectinload(Nomination.product)
-            .selectinload(Product.certifications)
-            .selectinload(BusinessCertification.certification),
         )
-        .order_by(Nomination.shelf_code, Nomination.id)
+        .limit(1)
     )
 
 

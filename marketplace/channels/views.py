@@ -2,9 +2,8 @@
 catalog, and the permanent short address printed in QR shelf tags (/t/<token>).
 
 These addresses are printed and shared and never change. Views of the pages and catalogs and
-scans of the tags are counted (see `visits`) once per visitor and day, bots left out, each in a
-short write transaction of its own after the page has been read, which never fails the page
-(see `counting`).
+scans of the tags are counted (see `visits`) once per visitor and day, bots left out: the
+count is buffered and written later, with others, so the page writes nothing (see `counting`).
 """
 
 from __future__ import annotations
@@ -23,14 +22,16 @@ from marketplace.channels.curation import (
     is_past,
     shown_status,
 )
-from marketplace.channels.models import Channel, Nomination, ViewKind
+from marketplace.channels.models import Channel
 from marketplace.channels.pages import lineup_cards, pdf_response
 from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
+from marketplace.inputs import LINEUP_PER_PAGE, numbered_page
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
+from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 from marketplace.products.prices import use_page_currency, viewer_rate
@@ -65,6 +66,7 @@ def series_groups(channels: list[Channel]) -> list[tuple[str | None, list[Channe
 
 
 @bp.get("/channels")
+@public_page
 def index() -> str:
     """Current channels, editions of a series together; then the past ones, newest first:
     archived by the office, or open or closed but with their dates over."""
@@ -91,30 +93,33 @@ def index() -> str:
 
 
 @bp.get("/channels/<slug>")
+@public_page
 def show(slug: str) -> str:
     """The line-up first, for shoppers, in the channel's language unless the visitor's own
-    choice or browser says otherwise; the call to MSMEs after it, only while it applies."""
+    choice or browser says otherwise; the call to MSMEs after it, only while it applies.
+
+    The line-up is shown LINEUP_PER_PAGE products at a time (`?page=`, see `numbered_page`),
+    in as many statements for the tenth page of a long line-up as for the first of a short
+    one; the printed catalog and the tag sheets still hold all of it."""
     channel = _channel(slug)
     use_channel_language(channel.locale)
     today = bandung_today()
-    nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
+    page = numbered_page(queries.lineup(channel.id), LINEUP_PER_PAGE)
+    cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
     use_page_currency(channel.currency)
     rate = viewer_rate().rate
     past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
         channel=channel,
-        cards=lineup_cards(channel, nominations, rate),
+        cards=lineup_cards(channel, list(page.items), rate),
+        page=page,
         rate=rate,
         past=past,
         open_for_nominations=not past and accepts_nominations(channel, today),
-        share=share_channel(channel, nominations),
+        share=share_channel(channel, [cover] if cover else [], page=page.page),
     )
-    channel_id = channel.id
-    count_visit(
-        subject("channel-page", channel_id),
-        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.PAGE),
-    )
+    repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
     return html
 
 
@@ -125,11 +130,7 @@ def catalog(slug: str) -> Response:
     nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
     rate = db.session.scalar(rate_in_force(channel.currency, today))
     data = catalog_pdf(channel, nominations, rate, today)
-    channel_id = channel.id
-    count_visit(
-        subject("channel-catalog", channel_id),
-        lambda: visits.record_view(db.session.get_one(Channel, channel_id), ViewKind.CATALOG),
-    )
+    count_visit(subject("channel-catalog", channel.id), "channel-catalog", channel.id)
     response = pdf_response(data, f"{slug}-catalog.pdf")
     response.cache_control.public = True
     response.cache_control.max_age = CATALOG_MAX_AGE
@@ -145,14 +146,8 @@ def product(slug: str, product_slug: str) -> BaseResponse:
         abort(404)
     start_channel_visit(channel.id, channel.locale)
     target = product_address(found, channel.locale)
-    channel_id, product_id = channel.id, found.id
     count_visit(
-        subject("channel-product", channel_id, product_id),
-        lambda: visits.record_view(
-            db.session.get_one(Channel, channel_id),
-            ViewKind.PRODUCT,
-            db.session.get_one(Product, product_id),
-        ),
+        subject("channel-product", channel.id, found.id), "channel-product", channel.id, found.id
     )
     return redirect(target)
 
@@ -180,10 +175,7 @@ def tag(token: str) -> BaseResponse:
         abort(404)
     if visit.counts:
         nomination_id = visit.nomination.id
-        count_visit(
-            subject("scan", nomination_id),
-            lambda: visits.record_scan(db.session.get_one(Nomination, nomination_id)),
-        )
+        count_visit(subject("scan", nomination_id), "scan", nomination_id)
         start_channel_visit(channel.id, channel.locale)
     response = redirect(target)
     response.cache_control.no_store = True

@@ -1,9 +1,10 @@
 """Counting what visitors open: shelf-tag scans and views of channel pages, catalogs and products.
 
 Rows hold the channel, the product and the time, never anything about the person, so the
-office's reports can count them by channel, partnership and day. The views call `record_scan`
-and `record_view` only for a visitor's first opening of the day, and never for known bots
-(`counting.visitors.count_visit`): a row is a visitor, not a request.
+office's reports can count them by channel, partnership and day. The views name the recorders
+registered here (`register_recorders`) in `counting.visitors.count_visit`, which calls them only
+for a visitor's first opening of the day, never for known bots, and later, in a batch: a row is
+a visitor, not a request, and its time is the moment of the view.
 
 A printed tag outlives the line-up it was printed for. Its short address keeps working: while
 the product is in the channel's line-up (the nomination is accepted, and the product has not
@@ -15,6 +16,7 @@ if it is public, but nothing is counted for the channel, whose line-up no longer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -29,6 +31,7 @@ from marketplace.channels.models import (
     ViewKind,
 )
 from marketplace.channels.queries import on_show
+from marketplace.counting import recorders
 from marketplace.db import db
 from marketplace.products.models import Product
 
@@ -62,24 +65,52 @@ def find_tag(token: str) -> TagVisit | None:
     )
 
 
-def record_scan(nomination: Nomination) -> Scan:
-    scan = Scan(
-        nomination_id=nomination.id,
-        channel_id=nomination.channel_id,
-        product_id=nomination.product_id,
+def record_scan(nomination_id: int, *, at: datetime) -> None:
+    """The recorder "scan": a scan of the nomination's tag (none if the nomination is gone)."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None:
+        return
+    db.session.add(
+        Scan(
+            nomination_id=nomination.id,
+            channel_id=nomination.channel_id,
+            product_id=nomination.product_id,
+            scanned_at=at,
+        )
     )
-    db.session.add(scan)
     db.session.flush()
-    return scan
 
 
-def record_view(channel: Channel, kind: ViewKind, product: Product | None = None) -> ChannelView:
-    view = ChannelView(
-        channel_id=channel.id, kind=kind, product_id=product.id if product is not None else None
+def record_view(
+    kind: ViewKind, channel_id: int, product_id: int | None = None, *, at: datetime
+) -> None:
+    channel = db.session.get(Channel, channel_id)
+    if channel is None or (product_id is not None and db.session.get(Product, product_id) is None):
+        return
+    db.session.add(
+        ChannelView(channel_id=channel.id, kind=kind, product_id=product_id, viewed_at=at)
     )
-    db.session.add(view)
     db.session.flush()
-    return view
+
+
+def record_page_view(channel_id: int, *, at: datetime) -> None:
+    record_view(ViewKind.PAGE, channel_id, at=at)
+
+
+def record_catalog_view(channel_id: int, *, at: datetime) -> None:
+    record_view(ViewKind.CATALOG, channel_id, at=at)
+
+
+def record_product_view(channel_id: int, product_id: int, *, at: datetime) -> None:
+    record_view(ViewKind.PRODUCT, channel_id, product_id, at=at)
+
+
+def register_recorders() -> None:
+    """The counts the channel pages and tags name in `count_visit`."""
+    recorders.register("scan", record_scan)
+    recorders.register("channel-page", record_page_view)
+    recorders.register("channel-catalog", record_catalog_view)
+    recorders.register("channel-product", record_product_view)
 
 
 def in_lineup(channel: Channel, product_slug: str) -> Product | None:

@@ -19,6 +19,7 @@ from marketplace.i18n import UI_LOCALES
 from marketplace.interests import queries as interest_queries
 from marketplace.link_preview import share_page
 from marketplace.main import queries
+from marketplace.page_cache import public_page
 from marketplace.periods import bandung_today
 from marketplace.products.queries import newest_products
 from marketplace.reference.queries import partner_cities
@@ -28,6 +29,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public_page
 def home() -> str:
     """Current channels first; one whose dates are over is still listed, after them, marked
     as a past edition."""
@@ -54,6 +56,7 @@ def home() -> str:
 
 
 @bp.get("/partners")
+@public_page
 def partners() -> str:
     cities = db.session.scalars(channel_queries.partner_cities()).unique().all()
     shown = {
@@ -78,13 +81,29 @@ def partners() -> str:
 
 @bp.post("/language")
 def language() -> BaseResponse:
+    """A signed-in person's choice of language, saved with their account."""
     locale = request.form.get("locale", "")
     if locale in UI_LOCALES:
         session["locale"] = locale
         if current_user.is_authenticated:
             set_locale(current_user, locale)
             db.session.commit()
-    target = request.form.get("next", "")
+    return _back(request.form.get("next", ""))
+
+
+@bp.get("/language")
+def choose_language() -> BaseResponse:
+    """A visitor's choice of language: kept in their session only (like the page they are on,
+    it changes nothing saved), so the switch is a plain link-like form on shared pages."""
+    locale = request.args.get("locale", "")
+    if locale in UI_LOCALES:
+        session["locale"] = locale
+    response = _back(request.args.get("next", ""))
+    response.cache_control.no_store = True
+    return response
+
+
+def _back(target: str) -> BaseResponse:
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
 

@@ -51,6 +51,6 @@ def count_product_view(product_id: int, channel_id: int | None, day: date | None
     add_views(connection, product_id, channel_id, day)
 
 
-def product_viewed(product_id: int, *, channel_id: int | None) -> None:
+def product_viewed(product_id: int, *, channel_id: int | None, day: date | None = None) -> None:
     """Receiver of `products.events.product_viewed`."""
-    count_product_view(product_id, channel_id)
+    count_product_view(product_id, channel_id, day)

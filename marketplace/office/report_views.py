@@ -1,6 +1,9 @@
 """Outcome reports (/office/reports): the figures of a period per partner city, channel,
 subsector or buyer country, with the table and its SVG charts side by side, the months' chart,
 CSV downloads of each, and a printable one-page summary per partnership for the city council.
+
+Each page first writes the views and scans this process has counted and not yet written
+(`counting.buffer.reads_counts`); other workers' counts arrive within their flush interval.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from marketplace.channels.queries import partner_cities
+from marketplace.counting.buffer import reads_counts
 from marketplace.db import db
 from marketplace.office import report_columns as columns
 from marketplace.office.blueprint import bp
@@ -119,6 +123,7 @@ def charts(report: Report, prefix: str) -> dict[str, Any]:
 
 
 @bp.get("/reports")
+@reads_counts
 def reports() -> str | tuple[str, int]:
     form, period, grouping = _read_form()
     cities = db.session.scalars(partner_cities()).unique().all()
@@ -148,6 +153,7 @@ def _refused(form: ReportForm) -> tuple[str, int]:
 
 
 @bp.get("/reports.csv")
+@reads_counts
 def reports_csv() -> Response | tuple[str, int]:
     form, period, grouping = _read_form()
     if period is None:
@@ -158,6 +164,7 @@ def reports_csv() -> Response | tuple[str, int]:
 
 
 @bp.get("/reports/months.csv")
+@reads_counts
 def months_csv() -> Response | tuple[str, int]:
     form, period, _grouping = _read_form()
     if period is None:
@@ -174,6 +181,7 @@ def _partnership(city_id: int) -> tuple[ReportForm, Period | None, PartnerCity]:
 
 
 @bp.get("/reports/partners/<int:city_id>/summary")
+@reads_counts
 def partner_summary(city_id: int) -> str | tuple[str, int]:
     form, period, city = _partnership(city_id)
     if period is None:
@@ -192,6 +200,7 @@ def partner_summary(city_id: int) -> str | tuple[str, int]:
 
 
 @bp.get("/reports/partners/<int:city_id>/summary.csv")
+@reads_counts
 def partner_summary_csv(city_id: int) -> Response | tuple[str, int]:
     form, period, city = _partnership(city_id)
     if period is None:

@@ -12,4 +12,5 @@ signals = Namespace()
 
 product_viewed = signals.signal("product-viewed")
 """A visitor's first opening of a product page today was counted. Sender: the product's id;
-`channel_id`: the channel the visit came through, or None for a direct visit."""
+`channel_id`: the channel the visit came through, or None for a direct visit; `day`: the day in
+Bandung it was viewed on (None: today)."""

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.products.models import Product, ProductStatus
+from marketplace.products.models import Product, ProductImage, ProductStatus
 
 
 def visible_products() -> sa.Select[Product]:
@@ -66,11 +66,28 @@ def product_by_id(product_id: int) -> sa.Select[Product]:
     return with_details(sa.select(Product).where(Product.id == product_id))
 
 
-def products_of_business(business_id: int) -> sa.Select[Product]:
-    """A business's public line-up, newest first."""
+def _business_rows(business_id: int) -> sa.Select[Product]:
     return (
         visible_products()
         .where(Product.business_id == business_id)
-        .options(selectinload(Product.images))
         .order_by(Product.published_at.desc(), Product.id.desc())
+    )
+
+
+def products_of_business(business_id: int) -> sa.Select[Product]:
+    """A business's public line-up, newest first, with what its cards show."""
+    return _business_rows(business_id).options(
+        selectinload(Product.images), selectinload(Product.translations)
+    )
+
+
+def business_cover(business_id: int) -> sa.Select[Product]:
+    """The business's newest public product that has a photo (the cover of its page's link
+    preview), without loading the line-up."""
+    has_photo = sa.exists().where(ProductImage.product_id == Product.id)
+    return (
+        _business_rows(business_id)
+        .where(has_photo)
+        .options(selectinload(Product.images), selectinload(Product.translations))
+        .limit(1)
     )

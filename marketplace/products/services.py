@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,7 @@ from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.i18n import CONTENT_LOCALES
 from marketplace.ledger.audit import AuditAction, record_audit
+from marketplace.periods import bandung_time
 from marketplace.products import events
 from marketplace.products.models import Product, ProductStatus, ProductTranslation
 from marketplace.products.snapshot import needs_review, take_snapshot
@@ -294,15 +296,22 @@ def restore_product(product: Product, actor: User) -> None:
     _change_status(product, actor, AuditAction.PRODUCT_RESTORED, target)
 
 
-def record_view(product_id: int, channel_id: int | None = None) -> None:
+def record_view(
+    product_id: int, channel_id: int | None = None, *, at: datetime | None = None
+) -> None:
     """One atomic increment, so concurrent views are all counted; updated_at is left as is.
 
-    The day's count for the office's reports goes up with it (`events.product_viewed`),
-    credited to `channel_id` (the channel the visit came through) or to a direct visit.
+    The count for the office's reports of the day of `at` (now by default) goes up with it
+    (`events.product_viewed`), credited to `channel_id` (the channel the visit came through) or
+    to a direct visit. A product deleted since the view counts nothing. The page counts its
+    views through `counting` (the recorder "product-view").
     """
-    db.session.execute(
+    result = db.session.execute(
         sa.update(Product)
         .where(Product.id == product_id)
         .values(view_count=Product.view_count + 1, updated_at=Product.updated_at)
     )
-    events.product_viewed.send(product_id, channel_id=channel_id)
+    if not getattr(result, "rowcount", 1):
+        return
+    day = bandung_time(at).date() if at is not None else None
+    events.product_viewed.send(product_id, channel_id=channel_id, day=day)

@@ -12,6 +12,7 @@ from marketplace.link_preview import (
     PREVIEW_SIZE,
     Share,
     ShareImage,
+    page_arg,
     page_locale,
     shared_url,
     summary,
@@ -61,9 +62,10 @@ def share_product(product: Product) -> Share:
     )
 
 
-def share_business(business: Business, products: Sequence[Product]) -> Share:
-    """`products` are the business's public products as its page lists them: the preview shows
-    the newest one's cover, else the logo."""
+def share_business(business: Business, products: Sequence[Product], page: int = 1) -> Share:
+    """`products` are the business's public products as its page lists them, or the newest
+    one that has a photo (`queries.business_cover`): the preview shows that one's cover, else
+    the logo. The address is that of the page of products shown (`?page=` from the second on)."""
     locale = page_locale()
     image = first_cover(products, locale)
     if image is None and business.logo_key:
@@ -76,7 +78,7 @@ def share_business(business: Business, products: Sequence[Product]) -> Share:
         og_type="website",
         title=business.name,
         description=summary(description),
-        url=shared_url("businesses.public_page", locale, slug=business.slug),
+        url=shared_url("businesses.public_page", locale, slug=business.slug, **page_arg(page)),
         locale=OG_LOCALES[locale],
         image=image,
     )

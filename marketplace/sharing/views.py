@@ -35,6 +35,7 @@ DISALLOWED = (
     "/buyers/",
     "/products/*/interest",
     "/api/",
+    "/language",
 )
 
 

@@ -19,6 +19,7 @@ from marketplace.businesses.services import missing_for_verification
 from marketplace.catalog.product_page import render_product
 from marketplace.channels.models import Channel
 from marketplace.channels.queries import accepted_channels
+from marketplace.counting.buffer import reads_counts
 from marketplace.db import db
 from marketplace.products.ownership import get_own_product
 from marketplace.workspace.queries import dashboard_rows
@@ -28,6 +29,7 @@ restrict_blueprint(bp, Role.MSME)
 
 
 @bp.get("/my/business")
+@reads_counts  # the products' views
 def dashboard() -> str:
     business = db.session.scalar(queries.with_details(queries.business_of(me().id)))
     if business is None:

@@ -7,7 +7,7 @@ On SQLite, a database that keeps planner statistics (sqlite_stat1, written by AN
 them for the new index too; one that has none is left without, as it was.
 
 Revision ID: 5c2e8f7a9d41
-Revises: e3b8d51f0a62
+Revises: f1a2b3c4d5e6
 Create Date: 2026-12-06 00:30:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c2e8f7a9d41'
-down_revision = 'e3b8d51f0a62'
+down_revision = 'f1a2b3c4d5e6'
 branch_labels = None
 depends_on = None
 
