@@ -38,10 +38,12 @@ from typing import Any, TypeVar
 import brotli
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_accept_header, parse_etags, quote_etag
 
 from marketplace import versions
 from marketplace.caching import session_changed
+from marketplace.db import db
 from marketplace.extensions import cache
 
 PAGE_ATTR = "public_page"
@@ -119,8 +121,19 @@ def _may_share() -> bool:
     )
 
 
-def page_key() -> str:
-    parts: list[object] = [versions.current(versions.PUBLIC), request.url]
+def _version() -> int | None:
+    """The data version, or None when the database cannot say (then nothing is kept or looked
+    up: the page is made, or fails, as it would without a cache)."""
+    try:
+        return versions.current(versions.PUBLIC)
+    except SQLAlchemyError:
+        current_app.logger.warning("The data version could not be read", exc_info=True)
+        db.session.rollback()
+        return None
+
+
+def page_key(version: int) -> str:
+    parts: list[object] = [version, request.url]
     parts += [find() for find in current_app.extensions.get(VARY_KEY, ())]
     digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
     return f"page:{digest[:40]}"
@@ -149,10 +162,12 @@ def _fill(response: Response, page: KeptPage) -> Response:
 def _look_up() -> Response | None:
     if not current_app.config.get("PAGE_CACHE_ENABLED", True) or not _may_share():
         return None
-    key = page_key()
+    version = _version()
+    if version is None:
+        return None
+    key = page_key(version)
     page: KeptPage | None = cache.get(key)
     if page is None:
-        version = versions.current(versions.PUBLIC)
         g.setdefault(STATE_KEY, _Making(key, fast_key(request.environ, version)))
         return None
     for function, args in page.repeats:
@@ -236,8 +251,8 @@ class FastPages:
         version = versions.known(versions.PUBLIC, self.check_seconds)
         if version is None:
             with self.app.app_context():  # the version must be read again
-                version = versions.current(versions.PUBLIC)
-        return fast_key(environ, version)
+                version = _version()
+        return None if version is None else fast_key(environ, version)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         key = self._key(environ)

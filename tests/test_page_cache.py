@@ -265,6 +265,7 @@ def redis_app(app: Flask) -> Iterator[Flask]:
     yield shared
     with shared.app_context():
         page_cache.clear()
+        db.engine.dispose()
 
 
 @pytest.mark.committing
