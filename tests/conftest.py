@@ -36,6 +36,12 @@ from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
+# Rate limits share one extension instance, which the last app built binds to its storage: an
+# app a test builds with the default settings would bind it to the file in instance/, shared by
+# every test worker (and by a second suite running at once), whose tests then reset one
+# another's counters. Each process keeps its counters in its own memory instead.
+os.environ.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
