@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from marketplace.channels.models import Channel
@@ -37,3 +39,18 @@ def count_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def page_statements(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
+    """How many statements the page at `url` runs when it is made (the page cache is left out
+    for this request: a page found there runs none), and its HTML; it must answer 200."""
+    kept = app.config.get("PAGE_CACHE_ENABLED", True)
+    app.config["PAGE_CACHE_ENABLED"] = False
+    try:
+        with app.app_context():
+            with count_statements() as statements:
+                response = client.get(url)
+    finally:
+        app.config["PAGE_CACHE_ENABLED"] = kept
+    assert response.status_code == 200, url
+    return len(statements), response.get_data(as_text=True)

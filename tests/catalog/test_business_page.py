@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from marketplace.db import db, utcnow
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.products.models import Product, ProductImage, ProductTranslation
-from tests.catalog.helpers import count_statements
+from tests.catalog.helpers import page_statements
 from tests.factories import fake_digest, make_business, product, stored_cover
 from tests.sharing.helpers import read_head
 
@@ -134,12 +134,9 @@ def test_each_page_is_its_own_canonical_address_and_previews_the_newest_photo(
 
 
 def _statements(app: Flask, client: FlaskClient, url: str) -> int:
-    with app.app_context():
-        with count_statements() as statements:
-            response = client.get(url)
-    assert response.status_code == 200, url
-    assert "<img " in response.get_data(as_text=True)
-    return len(statements)
+    count, html = page_statements(app, client, url)
+    assert "<img " in html
+    return count
 
 
 def test_statements_do_not_grow_with_the_products_or_the_page(
