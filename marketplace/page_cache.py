@@ -39,6 +39,7 @@ import brotli
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header, parse_etags, quote_etag
 
 from marketplace import versions
@@ -132,23 +133,34 @@ def _version() -> int | None:
         return None
 
 
+def _key(kind: str, parts: list[object]) -> str:
+    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+    return f"{kind}:{digest[:40]}"
+
+
 def page_key(version: int) -> str:
     parts: list[object] = [version, request.url]
     parts += [find() for find in current_app.extensions.get(VARY_KEY, ())]
-    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
-    return f"page:{digest[:40]}"
+    return _key("page", parts)
+
+
+def _encoded(page: KeptPage, accepted: Accept) -> tuple[str | None, bytes]:
+    """The page's body in the encoding the client prefers (brotli where it likes both as
+    much), or plain when it takes neither."""
+    encoding = accepted.best_match([e for e in ENCODINGS if e in page.bodies])
+    if encoding is None:
+        return None, gzip.decompress(page.bodies["gzip"])
+    return encoding, page.bodies[encoding]
 
 
 def _fill(response: Response, page: KeptPage) -> Response:
     """`response` carries the kept page in the best encoding the client takes, with its
     validator; `304 Not Modified` when the client holds the same."""
-    # The client's preference; brotli where it likes both as much.
-    encoding = request.accept_encodings.best_match([e for e in ENCODINGS if e in page.bodies])
+    encoding, body = _encoded(page, request.accept_encodings)
+    response.set_data(body)
     if encoding is None:
-        response.set_data(gzip.decompress(page.bodies["gzip"]))
         response.headers.pop("Content-Encoding", None)
     else:
-        response.set_data(page.bodies[encoding])
         response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     response.set_etag(page.etag, weak=True)
@@ -218,11 +230,15 @@ NOT_KEPT = frozenset({"content-length", "content-encoding", "etag", "set-cookie"
 STATUS = {200: "200 OK", 304: "304 Not Modified"}
 
 
+def _cookieless_read(environ: dict[str, Any]) -> bool:
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("HTTP_COOKIE")
+
+
 def fast_key(environ: dict[str, Any], version: int) -> str | None:
     """The key of a GET or HEAD without a cookie (None for any other request)."""
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
+    if not _cookieless_read(environ):
         return None
-    parts = [
+    parts: list[object] = [
         version,
         environ.get("wsgi.url_scheme", ""),
         environ.get("HTTP_HOST", ""),
@@ -231,8 +247,7 @@ def fast_key(environ: dict[str, Any], version: int) -> str | None:
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT_LANGUAGE", ""),
     ]
-    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
-    return f"fast:{digest[:40]}"
+    return _key("fast", parts)
 
 
 class FastPages:
@@ -244,9 +259,7 @@ class FastPages:
         self.check_seconds = float(app.config.get("VERSIONS_CHECK_SECONDS", 1.0))
 
     def _key(self, environ: dict[str, Any]) -> str | None:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
-            return None
-        if not self.app.config.get("PAGE_CACHE_ENABLED", True):
+        if not _cookieless_read(environ) or not self.app.config.get("PAGE_CACHE_ENABLED", True):
             return None
         version = versions.known(versions.PUBLIC, self.check_seconds)
         if version is None:
@@ -295,17 +308,13 @@ class FastPages:
         page = found.page
         if page.repeats:
             self._repeat(page, environ)
-        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
-        encoding = accepted.best_match([e for e in ENCODINGS if e in page.bodies])
         headers = list(found.headers)
         headers.append(("ETag", quote_etag(page.etag, weak=True)))
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(page.etag):
             start_response(STATUS[304], headers)
             return [b""]
-        if encoding is None:
-            body = gzip.decompress(page.bodies["gzip"])
-        else:
-            body = page.bodies[encoding]
+        encoding, body = _encoded(page, parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING")))
+        if encoding is not None:
             headers.append(("Content-Encoding", encoding))
         headers.append(("Content-Length", str(len(body))))
         start_response(STATUS[200], headers)

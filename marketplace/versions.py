@@ -22,8 +22,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar, cast
+from functools import update_wrapper
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -106,28 +106,38 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def per_version(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+class PerVersion(Generic[P, R]):
+    """A function whose results this process keeps until version `name` moves on (see
+    `per_version`); `cache_clear` forgets them all."""
+
+    def __init__(self, name: str, function: Callable[P, R]) -> None:
+        self.name = name
+        self.function = function
+        self.kept: dict[Any, tuple[int, R]] = {}
+        update_wrapper(self, function)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (args, tuple(sorted(kwargs.items())))
+        version = current(self.name)
+        found = self.kept.get(key)
+        if found is not None and found[0] == version:
+            return found[1]
+        result = self.function(*args, **kwargs)
+        self.kept[key] = (version, result)
+        return result
+
+    def cache_clear(self) -> None:
+        self.kept.clear()
+
+
+def per_version(name: str) -> Callable[[Callable[P, R]], PerVersion[P, R]]:
     """Keep a function's results in this process until version `name` moves on.
 
     For small lists read on many pages (subsectors, cities, rates). The results must be plain
     values (tuples, dataclasses), never rows of a session, which end with their request."""
 
-    def decorate(function: Callable[P, R]) -> Callable[P, R]:
-        kept: dict[Any, tuple[int, R]] = {}
-
-        @wraps(function)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            key = (args, tuple(sorted(kwargs.items())))
-            version = current(name)
-            found = kept.get(key)
-            if found is not None and found[0] == version:
-                return found[1]
-            result = function(*args, **kwargs)
-            kept[key] = (version, result)
-            return result
-
-        wrapper.cache_clear = kept.clear  # type: ignore[attr-defined]
-        return wrapper
+    def decorate(function: Callable[P, R]) -> PerVersion[P, R]:
+        return PerVersion(name, function)
 
     return decorate
 

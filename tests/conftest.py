@@ -168,7 +168,7 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
 def _fresh_reference_lists() -> None:
     """What a process keeps per data version starts empty in each test: a test's rollback (or
     the emptying after a committing one) takes the versions back without being a change."""
-    filter_choices.cache_clear()  # type: ignore[attr-defined]
+    filter_choices.cache_clear()
 
 
 @pytest.fixture
