@@ -181,6 +181,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAGE_CACHE_URL": env.get("PAGE_CACHE_URL", ""),
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 300),
         "PAGE_CACHE_ENTRIES": _int(env, "PAGE_CACHE_ENTRIES", 2000),
+        # Pieces shared by many public pages, like product cards (marketplace/fragments.py).
+        "FRAGMENT_CACHE_ENABLED": env.get("FRAGMENT_CACHE", "on").strip().lower() != "off",
+        "FRAGMENT_CACHE_ENTRIES": _int(env, "FRAGMENT_CACHE_ENTRIES", 20000),
         # How long a process trusts the data versions it read (marketplace/versions.py): a
         # change made in one worker reaches the others' caches within this many seconds.
         "VERSIONS_CHECK_SECONDS": float(_int(env, "VERSIONS_CHECK_MS", 1000)) / 1000,

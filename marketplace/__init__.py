@@ -189,6 +189,7 @@ def register_hooks(app: Flask) -> None:
     from marketplace.counting.buffer import init_counting
     from marketplace.counting.visitors import count_visit, count_visit_of
     from marketplace.errors import register_error_handlers
+    from marketplace.fragments import init_fragments
     from marketplace.i18n import page_locale
     from marketplace.notifications.views import init_nav_counts
     from marketplace.page_cache import (
@@ -208,6 +209,7 @@ def register_hooks(app: Flask) -> None:
     init_request_hooks(app)
     init_caching(app)
     init_page_cache(app)  # after init_caching: its response hook runs before caching's
+    init_fragments(app)
     # What a visit decided that changes a page (see page_cache): language, currency, time zone
     # and the channel the visit came through.
     vary_on(app, page_locale, viewer_currency, get_timezone, current_visit_channel_id)

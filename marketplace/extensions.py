@@ -19,7 +19,19 @@ babel = Babel()
 compress = Compress()
 # Whole pages for visitors (marketplace/page_cache.py).
 cache = Cache()
+# Pieces of public pages shared by many pages (marketplace/fragments.py).
+fragment_cache = Cache()
 # Limits are declared on the views that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-__all__ = ["babel", "cache", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = [
+    "babel",
+    "cache",
+    "compress",
+    "fragment_cache",
+    "csrf",
+    "db",
+    "limiter",
+    "login_manager",
+    "migrate",
+]

@@ -122,7 +122,7 @@ def _may_share() -> bool:
     )
 
 
-def _version() -> int | None:
+def visit_version() -> int | None:
     """The data version, or None when the database cannot say (then nothing is kept or looked
     up: the page is made, or fails, as it would without a cache)."""
     try:
@@ -133,15 +133,19 @@ def _version() -> int | None:
         return None
 
 
-def _key(kind: str, parts: list[object]) -> str:
+def digest_key(kind: str, parts: list[object]) -> str:
     digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
     return f"{kind}:{digest[:40]}"
 
 
+def visit_parts() -> list[object]:
+    """What the visit decided that changes a page (its language, currency, zone, channel)."""
+    return [find() for find in current_app.extensions.get(VARY_KEY, ())]
+
+
 def page_key(version: int) -> str:
-    parts: list[object] = [version, request.url]
-    parts += [find() for find in current_app.extensions.get(VARY_KEY, ())]
-    return _key("page", parts)
+    parts: list[object] = [version, request.url, *visit_parts()]
+    return digest_key("page", parts)
 
 
 def _encoded(page: KeptPage, accepted: Accept) -> tuple[str | None, bytes]:
@@ -174,7 +178,7 @@ def _fill(response: Response, page: KeptPage) -> Response:
 def _look_up() -> Response | None:
     if not current_app.config.get("PAGE_CACHE_ENABLED", True) or not _may_share():
         return None
-    version = _version()
+    version = visit_version()
     if version is None:
         return None
     key = page_key(version)
@@ -247,7 +251,7 @@ def fast_key(environ: dict[str, Any], version: int) -> str | None:
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT_LANGUAGE", ""),
     ]
-    return _key("fast", parts)
+    return digest_key("fast", parts)
 
 
 class FastPages:
@@ -264,7 +268,7 @@ class FastPages:
         version = versions.known(versions.PUBLIC, self.check_seconds)
         if version is None:
             with self.app.app_context():  # the version must be read again
-                version = _version()
+                version = visit_version()
         return None if version is None else fast_key(environ, version)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

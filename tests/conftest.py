@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
-from marketplace import create_app, page_cache
+from marketplace import create_app, fragments, page_cache
 from marketplace.catalog.choices import filter_choices
 from marketplace.db import db
 from marketplace.extensions import limiter
@@ -162,6 +162,7 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     limiter.reset()
     with app.app_context():
         page_cache.clear()
+        fragments.clear()
 
 
 @pytest.fixture(autouse=True)

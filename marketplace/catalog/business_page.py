@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_babel import get_locale
+from flask_sqlalchemy.pagination import Pagination
 
+from marketplace import fragments
 from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
 from marketplace.businesses.texts import business_text
 from marketplace.db import db
-from marketplace.inputs import LINEUP_PER_PAGE, numbered_page
+from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.interests.access import may_see_contact
 from marketplace.page_cache import public_page as shared_page
 from marketplace.products import queries as product_queries
@@ -27,14 +29,23 @@ def public_page(slug: str) -> str:
     """The products LINEUP_PER_PAGE at a time (`?page=`, see `numbered_page`), in as many
     statements for any page of any line-up."""
     business = db.first_or_404(queries.public_business(slug))
-    page = numbered_page(product_queries.products_of_business(business.id), LINEUP_PER_PAGE)
+
+    def render(page: Pagination) -> str:
+        return fragments.macro("businesses/_products.html", "products_section")(business, page)
+
+    listing = fragments.kept_listing(
+        "msme-products",
+        [business.id],
+        product_queries.products_of_business(business.id),
+        LINEUP_PER_PAGE,
+        render,
+    )
     cover = db.session.scalars(product_queries.business_cover(business.id)).first()
     return render_template(
         "businesses/public.html",
         business=business,
         text=business_text(business, str(get_locale() or "en")),
-        products=page.items,
-        page=page,
+        listing=listing,
         show_contact=may_see_contact(business, viewer()),
-        share=share_business(business, [cover] if cover else [], page=page.page),
+        share=share_business(business, [cover] if cover else [], page=listing.page),
     )

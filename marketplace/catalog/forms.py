@@ -96,6 +96,14 @@ class FilterForm(Form):
             self.export,
         ]
 
+    def _shown_fields(self) -> list[Field]:
+        return self._filter_fields()
+
+    def raw_values(self) -> list[tuple[str, tuple[str, ...]]]:
+        """What was typed in each field the filter panel shows: with the choices offered, all
+        that its rendering (values and errors) depends on."""
+        return [(field.name, tuple(field.raw_data or ())) for field in self._shown_fields()]
+
     def check(self) -> list[str]:
         """Validate; return the labels of the fields whose values are left out."""
         self.validate()
@@ -136,6 +144,9 @@ class FilterForm(Form):
 
 class CatalogForm(FilterForm):
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, default=SortOrder.NEWEST.value)
+
+    def _shown_fields(self) -> list[Field]:
+        return [*self._filter_fields(), self.sort]
 
     def sort_order(self) -> SortOrder:
         if self.sort.errors or not self.sort.data:

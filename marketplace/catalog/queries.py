@@ -153,23 +153,40 @@ def sorted_ids(
     matching = visible_products_checked(*business_conditions(filters)).where(
         *product_conditions(filters, today)
     )
+    sort = catalog_sort(order)
     if order is SortOrder.INTEREST:
         # Driven from the popularity index, each row checked against the filters: the
         # planner would otherwise count and sort every product before taking a page.
-        sort = Sort(POPULARITY.c.interests, POPULARITY.c.product_id, True, "int")
         meets = matching.with_only_columns(Product.id).where(Product.id == POPULARITY.c.product_id)
         ids = sa.select(sort.tiebreak.label("id"), sort.key.label("key")).where(meets.exists())
         return ids, sort
-    if order in (SortOrder.PRICE_LOW, SortOrder.PRICE_HIGH):
-        sort = Sort(Product.price_idr, Product.id, order is SortOrder.PRICE_HIGH, "int")
-    else:
-        sort = Sort(Product.published_at, Product.id, True, "datetime")
     ids = matching.with_only_columns(sort.tiebreak.label("id"), sort.key.label("key"))
     return ids.where(sort.key.is_not(None)), sort
 
 
 def catalog_sort(order: SortOrder) -> Sort:
-    return sorted_ids(CatalogFilters(), order, date.today())[1]
+    """The key and tiebreak that `order` sorts by."""
+    if order is SortOrder.INTEREST:
+        return Sort(POPULARITY.c.interests, POPULARITY.c.product_id, True, "int")
+    if order in (SortOrder.PRICE_LOW, SortOrder.PRICE_HIGH):
+        return Sort(Product.price_idr, Product.id, order is SortOrder.PRICE_HIGH, "int")
+    return Sort(Product.published_at, Product.id, True, "datetime")
+
+
+def catalog_keys(
+    filters: CatalogFilters,
+    order: SortOrder,
+    today: date,
+    *,
+    after: tuple[KeyValue, int] | None = None,
+    limit: int,
+) -> sa.Select[int, KeyValue]:
+    """One page: (product id, its sort value) after the (sort value, id) of the previous page's
+    last row. Keyset, never OFFSET: a deep page costs what the first does, and products
+    added meanwhile neither repeat nor push rows past the reader. Sorting is done on these
+    narrow rows: it never carries descriptions around."""
+    page, chosen = _page(filters, order, today, after, limit)
+    return sa.select(page.c.id, page.c.key).order_by(*chosen.order_by())
 
 
 def catalog_page(
@@ -180,13 +197,24 @@ def catalog_page(
     after: tuple[KeyValue, int] | None = None,
     limit: int,
 ) -> sa.Select[Product, KeyValue]:
-    """One page: (product, its sort value) after the (sort value, id) of the previous page's
-    last row. Keyset, never OFFSET: a deep page costs what the first does, and products
-    added meanwhile neither repeat nor push rows past the reader.
+    """The page of `catalog_keys` as (product, its sort value), the products read with what
+    their cards show."""
+    page, chosen = _page(filters, order, today, after, limit)
+    return (
+        sa.select(Product, page.c.key)
+        .join(page, page.c.id == Product.id)
+        .order_by(*chosen.order_by())
+        .options(*card_options())
+    )
 
-    The page's ids are chosen on narrow rows (id and sort value), then the products are
-    read: sorting never carries descriptions around.
-    """
+
+def _page(
+    filters: CatalogFilters,
+    order: SortOrder,
+    today: date,
+    after: tuple[KeyValue, int] | None,
+    limit: int,
+) -> tuple[sa.Subquery, Sort]:
     ids, sort = sorted_ids(filters, order, today)
     if after is not None and db.engine.dialect.name == "sqlite":
         # SQLite seeks on the key alone for `(key, id) < (value, id)` and then reads every row
@@ -206,13 +234,7 @@ def catalog_page(
         if after is not None:
             ids = ids.where(keyset_after(sort, after))
         page = ids.order_by(*sort.order_by()).limit(limit).subquery("page")
-    chosen = Sort(page.c.key, page.c.id, sort.descending, sort.kind)
-    return (
-        sa.select(Product, page.c.key)
-        .join(page, page.c.id == Product.id)
-        .order_by(*chosen.order_by())
-        .options(*card_options())
-    )
+    return page, Sort(page.c.key, page.c.id, sort.descending, sort.kind)
 
 
 def catalog_count(filters: CatalogFilters, today: date, *, cap: int) -> sa.Select[int]:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from marketplace import fragments
 from marketplace.catalog import queries
-from marketplace.catalog.cards import make_cards
+from marketplace.catalog.cards import card_pieces
 from marketplace.catalog.choices import filter_choices
 from marketplace.catalog.forms import (
     DEFAULT_PER_PAGE,
@@ -27,12 +30,12 @@ from marketplace.catalog.forms import (
     per_page,
 )
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
+from marketplace.catalog.queries import CatalogFilters
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.link_preview import share_page
 from marketplace.page_cache import public_page
-from marketplace.products.models import Product
-from marketplace.search.queries import CANDIDATE_CAP, search_products
+from marketplace.search.queries import CANDIDATE_CAP, search_ids
 from marketplace.search.suggestions import suggest
 from marketplace.search.text import Term, query_terms
 
@@ -56,6 +59,21 @@ def _prepare(form: FilterForm) -> list[str]:
     return form.check()
 
 
+def _fields(form: FilterForm) -> Markup:
+    """The filter panel's fields, a piece kept per language and values typed (rendering them
+    is a third of a catalog page's time otherwise)."""
+    parts = [type(form).__name__, *form.raw_values()]
+
+    def render() -> Markup:
+        return Markup(fragments.macro("catalog/_macros.html", "filter_fields")(form))
+
+    return fragments.kept("filters", parts, render)
+
+
+def _count(filters: CatalogFilters, today: date) -> int:
+    return db.session.scalar(queries.catalog_count(filters, today, cap=CATALOG_COUNT_CAP)) or 0
+
+
 def _page_args(form: FilterForm, size: int) -> dict[str, Any]:
     args: dict[str, Any] = dict(form.query_args())
     if size != DEFAULT_PER_PAGE:
@@ -73,20 +91,21 @@ def index() -> str:
     size = per_page(request.args.get("per_page"))
     after = decode_cursor(_secret(), order.value, request.args.get("after"), kind=sort.kind)
     rows = db.session.execute(
-        queries.catalog_page(filters, order, today, after=after, limit=size + 1)
+        queries.catalog_keys(filters, order, today, after=after, limit=size + 1)
     ).all()
-    total = db.session.scalar(queries.catalog_count(filters, today, cap=CATALOG_COUNT_CAP)) or 0
+    total = fragments.kept_value("catalog-count", [filters, today], lambda: _count(filters, today))
     args = _page_args(form, size)
     next_url = None
     if len(rows) > size:
         last, value = rows[size - 1]
-        cursor = encode_cursor(_secret(), order.value, value, last.id)
+        cursor = encode_cursor(_secret(), order.value, value, last)
         next_url = url_for(".index", **args, after=cursor)
     return render_template(
         "catalog/index.html",
         form=form,
+        fields=_fields(form),
         ignored=ignored,
-        cards=make_cards([row[0] for row in rows[:size]], _locale()),
+        cards=card_pieces([row[0] for row in rows[:size]]),
         active=active_filters(form, ".index", args),
         clear_url=url_for(".index"),
         total=min(total, CATALOG_COUNT_CAP),
@@ -112,13 +131,11 @@ def _search_scope(terms: Sequence[Term]) -> str:
 
 def _search_rows(
     terms: Sequence[Term], where: Sequence[sa.ColumnElement[bool]], size: int
-) -> tuple[list[sa.Row[Product, int, int]], tuple[int, int] | None]:
+) -> tuple[list[sa.Row[int, int, int]], tuple[int, int] | None]:
     """A page of results for `terms` (the cursor counts only if it was made for them)."""
     cursor = decode_cursor(_secret(), _search_scope(terms), request.args.get("after"))
     after = (cursor[0], cursor[1]) if cursor and isinstance(cursor[0], int) else None
-    rows = db.session.execute(
-        search_products(terms, where, after=after, limit=size + 1).options(*queries.card_options())
-    ).all()
+    rows = db.session.execute(search_ids(terms, where, after=after, limit=size + 1)).all()
     return list(rows), after
 
 
@@ -131,6 +148,7 @@ def search() -> str:
     size = per_page(request.args.get("per_page"))
     args = _page_args(form, size)
     folded = {
+        "fields": _fields(form),
         "active": active_filters(form, ".search", args),
         "clear_url": url_for(".search", q=form.q.data or ""),
     }
@@ -151,7 +169,7 @@ def search() -> str:
     next_url = None
     if len(rows) > size:
         last, score, _matches = rows[size - 1]
-        cursor = encode_cursor(_secret(), _search_scope(shown), score, last.id)
+        cursor = encode_cursor(_secret(), _search_scope(shown), score, last)
         next_url = url_for(".search", **args, after=cursor)
     total = rows[0][2] if rows else 0  # every row carries the count of all candidates
     return render_template(
@@ -159,7 +177,7 @@ def search() -> str:
         form=form,
         ignored=ignored,
         terms=shown,
-        cards=make_cards([row[0] for row in rows[:size]], _locale(), shown),
+        cards=card_pieces([row[0] for row in rows[:size]], shown),
         **folded,
         total=min(total, CANDIDATE_CAP),
         more_than_cap=total > CANDIDATE_CAP,

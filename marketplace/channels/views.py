@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response as BaseResponse
 
+from marketplace import fragments
 from marketplace.channels import queries, visits
 from marketplace.channels.catalog import catalog_pdf
 from marketplace.channels.curation import (
@@ -28,7 +30,7 @@ from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
 from marketplace.i18n import use_channel_language
-from marketplace.inputs import LINEUP_PER_PAGE, numbered_page
+from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import share_page
 from marketplace.page_cache import public_page, repeat_on_hit
@@ -104,20 +106,25 @@ def show(slug: str) -> str:
     channel = _channel(slug)
     use_channel_language(channel.locale)
     today = bandung_today()
-    page = numbered_page(queries.lineup(channel.id), LINEUP_PER_PAGE)
-    cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
     use_page_currency(channel.currency)
     rate = viewer_rate().rate
+
+    def render(page: Pagination) -> str:
+        cards = lineup_cards(channel, list(page.items), rate)
+        return fragments.macro("channels/_lineup.html", "lineup")(channel, page, cards, rate)
+
+    lineup = fragments.kept_listing(
+        "channel-lineup", [channel.id], queries.lineup(channel.id), LINEUP_PER_PAGE, render
+    )
+    cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
     past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
         channel=channel,
-        cards=lineup_cards(channel, list(page.items), rate),
-        page=page,
-        rate=rate,
+        lineup=lineup,
         past=past,
         open_for_nominations=not past and accepts_nominations(channel, today),
-        share=share_channel(channel, [cover] if cover else [], page=page.page),
+        share=share_channel(channel, [cover] if cover else [], page=lineup.page),
     )
     repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
     return html

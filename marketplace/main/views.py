@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.services import set_locale
-from marketplace.catalog.cards import make_cards
+from marketplace.catalog.cards import card_pieces
 from marketplace.channels import queries as channel_queries
 from marketplace.channels.curation import is_past
 from marketplace.db import db
@@ -21,7 +20,7 @@ from marketplace.link_preview import share_page
 from marketplace.main import queries
 from marketplace.page_cache import public_page
 from marketplace.periods import bandung_today
-from marketplace.products.queries import newest_products
+from marketplace.products.queries import newest_product_ids
 from marketplace.reference.queries import partner_cities
 from marketplace.security import is_safe_next
 
@@ -41,9 +40,7 @@ def home() -> str:
         channels=sorted(channels, key=lambda channel: channel.id in past),
         past=past,
         partners=db.session.scalars(partner_cities()).all(),
-        cards=make_cards(
-            db.session.scalars(newest_products(limit=8)).unique().all(), str(get_locale() or "en")
-        ),
+        cards=card_pieces(db.session.scalars(newest_product_ids(limit=8)).all()),
         share=share_page(
             _("Products of Bandung's creative MSMEs"),
             _(

@@ -34,14 +34,10 @@ def visible_products_checked(
     return sa.select(Product).where(Product.status == ProductStatus.PUBLISHED, business)
 
 
-def newest_products(limit: int) -> sa.Select[Product]:
+def newest_product_ids(limit: int) -> sa.Select[int]:
     return (
         visible_products()
-        .options(
-            selectinload(Product.images),
-            selectinload(Product.business),
-            selectinload(Product.translations),
-        )
+        .with_only_columns(Product.id)
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(limit)
     )

@@ -55,6 +55,40 @@ def search_products(
     products only; visibility is checked again on the page's rows (not on every candidate),
     so a product whose index row is out of date is never shown.
     """
+    top = _top(terms, where, after, limit, cap)
+    return (
+        visible_products()
+        .add_columns(top.c.score, top.c.matches)
+        .join(top, top.c.product_id == Product.id)
+        .order_by(top.c.score.desc(), Product.id.desc())
+    )
+
+
+def search_ids(
+    terms: Sequence[Term],
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    *,
+    after: tuple[int, int] | None = None,
+    limit: int,
+    cap: int = CANDIDATE_CAP,
+) -> sa.Select[int, int, int]:
+    """`search_products` as (product id, score, matches): for pages whose cards are kept."""
+    top = _top(terms, where, after, limit, cap)
+    return (
+        visible_products()
+        .with_only_columns(Product.id, top.c.score, top.c.matches)
+        .join(top, top.c.product_id == Product.id)
+        .order_by(top.c.score.desc(), Product.id.desc())
+    )
+
+
+def _top(
+    terms: Sequence[Term],
+    where: Sequence[sa.ColumnElement[bool]],
+    after: tuple[int, int] | None,
+    limit: int,
+    cap: int,
+) -> sa.Subquery:
     ranked = _engine().ranked(_base(where), terms, cap + 1)
     counted = sa.select(
         ranked.c.product_id, ranked.c.score, sa.func.count().over().label("matches")
@@ -63,10 +97,4 @@ def search_products(
     if after is not None:
         page = page.where(sa.tuple_(counted.c.score, counted.c.product_id) < after)
     best_first = (counted.c.score.desc(), counted.c.product_id.desc())
-    top = page.order_by(*best_first).limit(limit).subquery("top")
-    return (
-        visible_products()
-        .add_columns(top.c.score, top.c.matches)
-        .join(top, top.c.product_id == Product.id)
-        .order_by(top.c.score.desc(), Product.id.desc())
-    )
+    return page.order_by(*best_first).limit(limit).subquery("top")

@@ -42,15 +42,17 @@ def count_statements() -> Iterator[list[str]]:
 
 
 def page_statements(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
-    """How many statements the page at `url` runs when it is made (the page cache is left out
-    for this request: a page found there runs none), and its HTML; it must answer 200."""
-    kept = app.config.get("PAGE_CACHE_ENABLED", True)
-    app.config["PAGE_CACHE_ENABLED"] = False
+    """How many statements the page at `url` runs when it is made from nothing (the page cache
+    and the pieces kept are left out for this request: a page or a card found there runs none),
+    and its HTML; it must answer 200."""
+    settings = ("PAGE_CACHE_ENABLED", "FRAGMENT_CACHE_ENABLED")
+    kept = {name: app.config.get(name, True) for name in settings}
+    app.config.update(dict.fromkeys(settings, False))
     try:
         with app.app_context():
             with count_statements() as statements:
                 response = client.get(url)
     finally:
-        app.config["PAGE_CACHE_ENABLED"] = kept
+        app.config.update(kept)
     assert response.status_code == 200, url
     return len(statements), response.get_data(as_text=True)

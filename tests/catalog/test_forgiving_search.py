@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from marketplace.db import db
 from marketplace.products.models import ProductImage
 from tests.api.helpers import get_json
-from tests.catalog.helpers import channel, count_statements
+from tests.catalog.helpers import channel, page_statements
 from tests.factories import accept, fake_digest, make_business, product
 
 NAME = re.compile(r'<h3[^>]*><a href="/products/[^"]+">(.+?)</a></h3>')
@@ -163,13 +163,6 @@ def _many(app: Flask, count: int) -> None:
         db.session.commit()
 
 
-def _statements(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
-    with app.app_context():
-        with count_statements() as statements:
-            html = _page(client, url)
-    return len(statements), html
-
-
 def _next(html: str) -> str:
     found = re.search(r'<a href="([^"]+)" rel="next">', html)
     assert found
@@ -180,9 +173,9 @@ def test_statements_do_not_grow_with_the_results(app: Flask, client: FlaskClient
     _many(app, 30)
     client.get("/search")  # the filters' choices are read once, then kept (catalog/choices.py)
     for query in ("angklng", "angklun", quote("클룽")):
-        small, html = _statements(app, client, f"/search?q={query}&per_page=3")
-        large, _ = _statements(app, client, f"/search?q={query}&per_page=24")
-        deep, deep_html = _statements(app, client, _next(_next_page(client, html)))
+        small, html = page_statements(app, client, f"/search?q={query}&per_page=3")
+        large, _ = page_statements(app, client, f"/search?q={query}&per_page=24")
+        deep, deep_html = page_statements(app, client, _next(_next_page(client, html)))
         assert len(_names(deep_html)) == 3, query
         assert small == large == deep, query
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from marketplace.db import db
 from marketplace.products.models import ProductImage, ProductTranslation
-from tests.catalog.helpers import channel, count_statements
+from tests.catalog.helpers import channel, page_statements
 from tests.factories import accept, add_interests, fake_digest, make_business, product
 
 NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
@@ -42,13 +42,10 @@ def _catalog(app: Flask, count: int) -> None:
 
 
 def _statements(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
-    with app.app_context():
-        with count_statements() as statements:
-            response = client.get(url)
-    assert response.status_code == 200, url
-    html = response.get_data(as_text=True)
+    """Counted on the page made from nothing: no card kept by an earlier page."""
+    count, html = page_statements(app, client, url)
     assert "<img " in html  # the cards were rendered with their photos
-    return len(statements), html
+    return count, html
 
 
 def _deep(client: FlaskClient, url: str, pages: int) -> str:
@@ -96,14 +93,6 @@ def test_product_page_statements_do_not_grow_with_photos_or_translations(
         plain = product("Plain stool", business=make_business(name="Quiet maker"))
         plain_slug = plain.slug
         db.session.commit()
-    few, _ = _statements_any(app, client, f"/products/{plain_slug}")
-    many, _ = _statements_any(app, client, "/products/woven-basket-0")
+    few, _ = page_statements(app, client, f"/products/{plain_slug}")
+    many, _ = page_statements(app, client, "/products/woven-basket-0")
     assert few == many
-
-
-def _statements_any(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
-    with app.app_context():
-        with count_statements() as statements:
-            response = client.get(url)
-    assert response.status_code == 200, url
-    return len(statements), response.get_data(as_text=True)

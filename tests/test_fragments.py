@@ -1,0 +1,173 @@
+"""Pieces of public pages (marketplace/fragments.py): a product's card, the catalog's filters, a
+channel's or an MSME's line-up, made once and taken again by every page that shows them, changed
+as soon as the data behind them changes, one per language and currency, for signed-in people
+too. The whole-page cache is off in these tests: what is seen is what a page made anew shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.channels.models import Channel
+from marketplace.db import db
+from marketplace.periods import bandung_today
+from marketplace.products.models import Product
+from tests.businesses.helpers import commit_and_detach
+from tests.catalog.helpers import count_statements
+from tests.factories import accept, make_business, make_buyer, make_product, set_rate
+
+pytestmark = pytest.mark.usefixtures("storefront")
+
+CARD_READS = ("FROM product_images", "FROM product_translations")
+
+
+@pytest.fixture
+def pages_made_anew(app: Flask) -> Iterator[None]:
+    kept = app.config["PAGE_CACHE_ENABLED"]
+    app.config["PAGE_CACHE_ENABLED"] = False
+    yield
+    app.config["PAGE_CACHE_ENABLED"] = kept
+
+
+@pytest.fixture
+def world(app: Flask, pages_made_anew: None) -> dict[str, Any]:
+    with app.app_context():
+        business = make_business()
+        scarf = make_product(business, name="Batik silk scarf", price_idr=950_000)
+        make_product(business, name="Batik cotton shawl", price_idr=450_000)
+        channel = db.session.scalars(
+            db.select(Channel).where(Channel.slug == "little-bandung")
+        ).one()
+        accept(scarf, channel)
+        set_rate("EUR", "17500", bandung_today())
+        db.session.commit()
+        return {"business": business.slug, "product_id": scarf.id}
+
+
+def visit(client: FlaskClient, path: str, **headers: str) -> tuple[str, list[str]]:
+    """The page's HTML (it must answer 200) and the statements that read a card's data."""
+    with client.application.app_context(), count_statements() as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True), [
+        s for s in statements if any(read in s for read in CARD_READS)
+    ]
+
+
+def rename(app: Flask, product_id: int, name: str) -> None:
+    with app.app_context():
+        db.session.get_one(Product, product_id).name = name
+        db.session.commit()
+
+
+def test_a_page_made_anew_takes_the_cards_another_page_made(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    html, reads = visit(client, "/catalog")
+    assert "Batik silk scarf" in html and reads
+    for path in ("/", "/catalog?sort=price_low", "/catalog?per_page=12"):
+        html, reads = visit(client, path)
+        assert "Batik silk scarf" in html and "Batik cotton shawl" in html, path
+        assert reads == [], path
+
+
+def test_a_kept_card_changes_as_soon_as_its_product_changes(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    paths = ("/", "/catalog", "/search?q=batik", f"/msmes/{world['business']}")
+    paths += ("/channels/little-bandung",)
+    for path in paths:
+        assert "Batik silk scarf" in visit(client, path)[0], path
+    rename(app, world["product_id"], "Batik silk stole")
+    for path in paths:
+        html = visit(client, path)[0]
+        assert "Batik silk stole" in html and "Batik silk scarf" not in html, path
+
+
+def test_each_language_and_currency_has_its_own_cards(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    english = visit(client, "/catalog", **{"Accept-Language": "en"})[0]
+    german = visit(app_client(client), "/catalog", **{"Accept-Language": "de"})[0]
+    assert "54,29\xa0€" in german and "54,29\xa0€" not in english
+    assert 'lang="de"' in german and 'lang="en"' in english
+
+
+def test_a_search_marks_its_own_words_in_a_card(client: FlaskClient, world: dict[str, Any]) -> None:
+    batik = visit(client, "/search?q=batik")[0]
+    scarf = visit(client, "/search?q=scarf")[0]
+    assert "<mark>Batik</mark> silk scarf" in batik
+    assert "Batik silk <mark>scarf</mark>" in scarf and "<mark>Batik</mark>" not in scarf
+
+
+def test_signed_in_people_get_kept_cards_too(
+    app: Flask, client: FlaskClient, login_as: Any, world: dict[str, Any]
+) -> None:
+    visit(client, "/catalog")
+    with app.app_context():
+        buyer = make_buyer()
+        commit_and_detach(buyer)
+    html, reads = visit(login_as(buyer), "/catalog")
+    assert "Batik silk scarf" in html and reads == []
+    assert "Log out" in html  # the page itself is the signed-in person's own
+
+
+def test_the_filter_panel_shows_what_each_visitor_typed(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    wrong = visit(client, "/catalog?min_price=cheap")[0]
+    right = visit(client, "/catalog?min_price=500000")[0]
+    again = visit(client, "/catalog?min_price=cheap")[0]
+    assert 'aria-invalid="true"' in wrong and 'value="cheap"' in wrong
+    assert 'aria-invalid="true"' not in right and 'value="500000"' in right
+    assert again == wrong
+    assert "Batik silk scarf" in right and "Batik cotton shawl" not in right
+
+
+def test_a_line_up_page_that_does_not_exist_stays_a_404(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    for path in ("/channels/little-bandung", f"/msmes/{world['business']}"):
+        assert client.get(path).status_code == 200
+        assert client.get(f"{path}?page=1").status_code == 200
+        for page in ("2", "02", "x"):
+            assert client.get(f"{path}?page={page}").status_code == 404, (path, page)
+
+
+def test_a_line_up_follows_its_channel(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    html = visit(client, "/channels/little-bandung?lang=en")[0]
+    assert "Products in this channel (1)" in html
+    assert "Batik silk scarf" in html and "Batik cotton shawl" not in html
+    with app.app_context():
+        shawl = db.session.scalars(
+            db.select(Product).where(Product.name == "Batik cotton shawl")
+        ).one()
+        channel = db.session.scalars(
+            db.select(Channel).where(Channel.slug == "little-bandung")
+        ).one()
+        accept(shawl, channel)
+        db.session.commit()
+    html = visit(client, "/channels/little-bandung?lang=en")[0]
+    assert "Products in this channel (2)" in html
+    assert "Batik silk scarf" in html and "Batik cotton shawl" in html
+
+
+def test_pieces_can_be_turned_off(app: Flask, client: FlaskClient, world: dict[str, Any]) -> None:
+    visit(client, "/catalog")
+    app.config["FRAGMENT_CACHE_ENABLED"] = False
+    try:
+        html, reads = visit(client, "/catalog")
+    finally:
+        app.config["FRAGMENT_CACHE_ENABLED"] = True
+    assert "Batik silk scarf" in html and reads
+
+
+def app_client(client: FlaskClient) -> FlaskClient:
+    """Another visitor, with no session of their own yet."""
+    return client.application.test_client()
