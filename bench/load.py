@@ -17,7 +17,10 @@ Requests are anonymous and carry a browser's User-Agent, so visits are counted a
 they also carry what a phone's browser sends: `Accept-Encoding: gzip, deflate, br` (pages come
 compressed) and `Accept-Language: en-US,en;q=0.9`; `--headers none` sends the User-Agent only.
 `--cache off` serves with PAGE_CACHE=off: every request makes its page (the "uncached"
-figures); with the cache on (the default), wrk's requests are repeat visits of one page.
+figures), from the pieces that earlier pages kept (cards, line-ups, a product's parts: see
+marketplace/fragments.py); `--cache none` also sets FRAGMENT_CACHE=off, so every request makes
+its page from nothing. With the cache on (the default), wrk's requests are repeat visits of one
+page.
 The rate limits apply only to POSTs and to /api/v1: none of the pages measured here is limited.
 """
 
@@ -266,7 +269,10 @@ def measure(size: int, db: str, pages: list[str], args: argparse.Namespace) -> l
     }
     for name in ("FLASK_APP", "FLASK_DEBUG", "RATELIMIT_ENABLED", "PAGE_CACHE_URL"):
         env.pop(name, None)
-    env["PAGE_CACHE"] = args.cache
+    # on: pages kept whole; off: every page made, from the pieces kept (cards, line-ups...);
+    # none: every page made from nothing.
+    env["PAGE_CACHE"] = "on" if args.cache == "on" else "off"
+    env["FRAGMENT_CACHE"] = "off" if args.cache == "none" else "on"
     results = []
     try:
         with (
@@ -347,7 +353,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each page")
     parser.add_argument("--pages", default=",".join(PAGES), help="a subset of: " + ", ".join(PAGES))
     parser.add_argument("--output", help="also write the results to this JSON file")
-    parser.add_argument("--cache", choices=["on", "off"], default="on", help="the page cache")
+    parser.add_argument(
+        "--cache",
+        choices=["on", "off", "none"],
+        default="on",
+        help="on: whole pages kept; off: pages made, from kept pieces; none: nothing kept",
+    )
     parser.add_argument(
         "--headers", choices=["browser", "none"], default="browser", help="what requests carry"
     )
@@ -366,7 +377,7 @@ def main(argv: list[str] | None = None) -> None:
             f"wrk -t2 -c16 -d{args.seconds}s --timeout 10s --latency, {args.rounds} rounds a page"
         )
         print("rate limits: none on these pages (only POSTs and /api/v1 are limited)")
-        print(f"page cache: {args.cache}; request headers: {args.headers}")
+        print(f"cache: {args.cache}; request headers: {args.headers}")
         print(HEADER, flush=True)
         results += measure(size, args.db, pages, args)
     print(f"\n({machine()})")

@@ -117,15 +117,15 @@ class Listing:
 def kept_listing(
     kind: str,
     parts: Sequence[object],
-    query: sa.Select[Any],
+    query: Callable[[], sa.Select[Any]],
     per_page: int,
     render: Callable[[Pagination], str],
 ) -> Listing:
-    """Page `?page=` of `query` (see `inputs.numbered_page`, whose 404s it keeps) rendered by
+    """Page `?page=` of `query()` (see `inputs.numbered_page`, whose 404s it keeps) rendered by
     `render(page)`, kept under `parts` and the page asked for."""
 
     def compute() -> Listing:
-        page = numbered_page(query, per_page)
+        page = numbered_page(query(), per_page)
         return Listing(Markup(render(page)), page.page, page.pages, page.total or 0)
 
     return kept_value(kind, [*parts, request.args.get("page")], compute)

@@ -247,7 +247,7 @@ def test_hostile_addresses_do_not_break_the_cache(
         assert client.get(path).status_code < 500
 
 
-def _redis_is_running() -> bool:
+def redis_is_running() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
     except OSError:
@@ -257,7 +257,7 @@ def _redis_is_running() -> bool:
 
 @pytest.fixture
 def redis_app(app: Flask) -> Iterator[Flask]:
-    if not _redis_is_running():
+    if not redis_is_running():
         pytest.skip("no Redis on 127.0.0.1:6379 (the in-process cache is the default)")
     shared = create_app({**app.config, "PAGE_CACHE_URL": "redis://127.0.0.1:6379/15"})
     with shared.app_context():

@@ -25,5 +25,5 @@ def visible_businesses() -> sa.Select[Business]:
     return sa.select(Business).where(Business.is_public)
 
 
-def public_business(slug: str) -> sa.Select[Business]:
-    return with_details(visible_businesses().where(Business.slug == slug))
+def business_by_id(business_id: int) -> sa.Select[Business]:
+    return with_details(sa.select(Business).where(Business.id == business_id))

@@ -8,14 +8,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 
 from marketplace import fragments
 from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
+from marketplace.businesses.models import Business
 from marketplace.businesses.texts import business_text
 from marketplace.db import db
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.interests.access import may_see_contact
+from marketplace.link_preview import Share
 from marketplace.page_cache import public_page as shared_page
 from marketplace.products import queries as product_queries
 from marketplace.products.sharing import share_business
@@ -27,8 +30,15 @@ public_bp = Blueprint("businesses", __name__)
 @shared_page
 def public_page(slug: str) -> str:
     """The products LINEUP_PER_PAGE at a time (`?page=`, see `numbered_page`), in as many
-    statements for any page of any line-up."""
-    business = db.first_or_404(queries.public_business(slug))
+    statements for any page of any line-up. The business is read alone; its profile, the page
+    of products and the link preview are pieces (`fragments`), read and rendered when they are
+    not kept."""
+    business = db.first_or_404(queries.visible_businesses().where(Business.slug == slug))
+
+    def profile() -> Markup:
+        db.session.execute(queries.business_by_id(business.id)).all()  # its details, loaded
+        text = business_text(business, str(get_locale() or "en"))
+        return Markup(fragments.macro("businesses/_profile.html", "profile")(business, text))
 
     def render(page: Pagination) -> str:
         return fragments.macro("businesses/_products.html", "products_section")(business, page)
@@ -36,16 +46,20 @@ def public_page(slug: str) -> str:
     listing = fragments.kept_listing(
         "msme-products",
         [business.id],
-        product_queries.products_of_business(business.id),
+        lambda: product_queries.products_of_business(business.id),
         LINEUP_PER_PAGE,
         render,
     )
-    cover = db.session.scalars(product_queries.business_cover(business.id)).first()
+
+    def share() -> Share:
+        cover = db.session.scalars(product_queries.business_cover(business.id)).first()
+        return share_business(business, [cover] if cover else [], page=listing.page)
+
     return render_template(
         "businesses/public.html",
         business=business,
-        text=business_text(business, str(get_locale() or "en")),
+        profile=fragments.kept("msme-profile", [business.id], profile),
         listing=listing,
         show_contact=may_see_contact(business, viewer()),
-        share=share_business(business, [cover] if cover else [], page=listing.page),
+        share=fragments.kept_value("msme-share", [business.id, listing.page], share),
     )

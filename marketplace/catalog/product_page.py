@@ -7,15 +7,20 @@ interests, so it lives above them.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_babel import get_locale
+from dataclasses import dataclass
 
+from flask import Blueprint, render_template
+from markupsafe import Markup
+
+from marketplace import fragments
 from marketplace.accounts.current import viewer
 from marketplace.channels.models import Channel
 from marketplace.channels.queries import accepted_channels
 from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db
+from marketplace.i18n import page_locale
 from marketplace.interests.access import may_see_contact
+from marketplace.link_preview import Share
 from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.products import display, queries
 from marketplace.products.models import Product
@@ -26,24 +31,62 @@ from marketplace.visits import current_visit_channel_id
 public_bp = Blueprint("products", __name__)
 
 
+PARTS = "products/_product_parts.html"
+
+
+@dataclass(frozen=True)
+class ProductPieces:
+    """What a product page shows of the product's data alone, rendered from
+    products/_product_parts.html: the same for every reader of one language and currency, so
+    the public page keeps it."""
+
+    title: str
+    heading: Markup
+    gallery: Markup
+    price: Markup
+    facts: Markup
+    details: Markup
+
+
+@dataclass(frozen=True)
+class KeptProduct:
+    pieces: ProductPieces
+    share: Share
+
+
 def _channels(product: Product) -> list[Channel]:
     rows = db.session.execute(accepted_channels([product.id]))
     return [channel for _product_id, channel in rows]
 
 
-def render_product(product: Product, template: str = "products/page.html", **extra: object) -> str:
+def product_pieces(product: Product) -> ProductPieces:
+    """The pieces of `product`, whose details (`queries.with_details`) are loaded."""
+    main_text, other_texts = display.texts(product, page_locale())
+    parts = fragments.module(PARTS)
+    details = parts.details(product, main_text, other_texts, _channels(product))
+    return ProductPieces(
+        title=main_text.name,
+        heading=Markup(parts.heading(main_text)),
+        gallery=Markup(parts.gallery(ordered(product), main_text)),
+        price=Markup(parts.price(product)),
+        facts=Markup(parts.facts(product, product.business, main_text)),
+        details=Markup(details),
+    )
+
+
+def render_product(
+    product: Product,
+    template: str = "products/page.html",
+    pieces: ProductPieces | None = None,
+    **extra: object,
+) -> str:
     """The product page, shared by the public page, the owner's preview and the office."""
-    person = viewer()
-    main_text, other_texts = display.texts(product, str(get_locale() or "en"))
     return render_template(
         template,
         product=product,
         business=product.business,
-        main_text=main_text,
-        other_texts=other_texts,
-        images=ordered(product),
-        channels=_channels(product),
-        show_contact=may_see_contact(product.business, person),
+        pieces=pieces or product_pieces(product),
+        show_contact=may_see_contact(product.business, viewer()),
         **extra,
     )
 
@@ -52,12 +95,21 @@ def render_product(product: Product, template: str = "products/page.html", **ext
 @public_page
 def page(slug: str) -> str:
     """The public page; a view by anyone but the owner and the office counts, once per visitor,
-    day and channel it came through (see `counting`), and counting never fails the page."""
-    product = db.first_or_404(queries.public_product(slug))
+    day and channel it came through (see `counting`), and counting never fails the page.
+
+    The product and its business are read in one statement; its photos, texts, certificates
+    and channels only when its pieces are not kept (`fragments`)."""
+    product = db.first_or_404(queries.public_product_alone(slug))
+
+    def make() -> KeptProduct:
+        db.session.execute(queries.product_by_id(product.id)).all()  # its details, loaded
+        return KeptProduct(product_pieces(product), share_product(product))
+
+    kept = fragments.kept_value("product-page", [product.id], make)
     person = viewer()
     counts = person is None or not (person.is_staff or person.id == product.business.owner_id)
     product_id, channel_id = product.id, current_visit_channel_id()
-    html = render_product(product, share=share_product(product))
+    html = render_product(product, pieces=kept.pieces, share=kept.share)
     if counts:
         what = subject("product", product_id, channel_id)
         repeat_on_hit(count_visit, what, "product-view", product_id, channel_id)

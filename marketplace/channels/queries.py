@@ -6,7 +6,7 @@ Figures are counted by the database (GROUP BY), never by loading rows into Pytho
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.businesses.models import Business, BusinessCertification
@@ -54,9 +54,7 @@ def visible_channels() -> sa.Select[Channel]:
 
 
 def public_channel(slug: str) -> sa.Select[Channel]:
-    return (
-        visible_channels().where(Channel.slug == slug).options(selectinload(Channel.partner_city))
-    )
+    return visible_channels().where(Channel.slug == slug).options(joinedload(Channel.partner_city))
 
 
 def on_show() -> sa.ColumnElement[bool]:

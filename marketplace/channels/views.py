@@ -32,7 +32,7 @@ from marketplace.db import db
 from marketplace.i18n import use_channel_language
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.ledger.rates import rate_in_force
-from marketplace.link_preview import share_page
+from marketplace.link_preview import Share, share_page
 from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
@@ -114,9 +114,13 @@ def show(slug: str) -> str:
         return fragments.macro("channels/_lineup.html", "lineup")(channel, page, cards, rate)
 
     lineup = fragments.kept_listing(
-        "channel-lineup", [channel.id], queries.lineup(channel.id), LINEUP_PER_PAGE, render
+        "channel-lineup", [channel.id], lambda: queries.lineup(channel.id), LINEUP_PER_PAGE, render
     )
-    cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
+
+    def share() -> Share:
+        cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
+        return share_channel(channel, [cover] if cover else [], page=lineup.page)
+
     past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
@@ -124,7 +128,7 @@ def show(slug: str) -> str:
         lineup=lineup,
         past=past,
         open_for_nominations=not past and accepts_nominations(channel, today),
-        share=share_channel(channel, [cover] if cover else [], page=lineup.page),
+        share=fragments.kept_value("channel-share", [channel.id, lineup.page], share),
     )
     repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
     return html
