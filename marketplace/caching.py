@@ -30,10 +30,25 @@ LOGIN_BOOKKEEPING = frozenset({"_fresh"})
 _digests: dict[tuple[str, int, int], str] = {}
 
 
+_digests_by_name: dict[str, str | None] = {}
+
+
 def static_digest(filename: str) -> str | None:
     """The short SHA-256 of a file under static/, or None when there is no such file.
 
-    Read once per process and file version (path, size and modification time)."""
+    Read once per process and file version (path, size and modification time) where templates
+    are reloaded when they change (debug); elsewhere, where files change only with a new release
+    (a new process), once per process and name, without looking at the file again."""
+    watching = current_app.jinja_env.auto_reload
+    if not watching and filename in _digests_by_name:
+        return _digests_by_name[filename]
+    digest = _file_digest(filename)
+    if not watching:
+        _digests_by_name[filename] = digest
+    return digest
+
+
+def _file_digest(filename: str) -> str | None:
     folder = current_app.static_folder
     if folder is None:
         return None

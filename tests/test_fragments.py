@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import create_app, fragments
+from marketplace.businesses.models import Business
 from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.periods import bandung_today
@@ -207,3 +208,21 @@ def test_pieces_kept_in_redis_serve_every_kind_of_page(
     rename(redis_pieces, world["product_id"], "Batik silk stole")
     for path in paths:
         assert "Batik silk stole" in client.get(path).get_data(as_text=True), path
+
+
+def test_a_catalog_or_search_page_asked_again_reads_nothing_until_the_data_changes(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    paths = ("/catalog", "/catalog?sort=price_low&max_price=600000", "/search?q=batik")
+    for path in paths:
+        visit(client, path)
+        with app.app_context(), count_statements() as statements:
+            html = client.get(path).get_data(as_text=True)
+        assert "Batik cotton shawl" in html, path
+        assert [s for s in statements if "data_versions" not in s and "SELECT" in s] == [], path
+    with app.app_context():
+        business = db.session.scalars(db.select(Business)).one()
+        make_product(business, name="Batik tote bag", price_idr=300_000)
+        db.session.commit()
+    for path in paths:
+        assert "Batik tote bag" in visit(client, path)[0], path

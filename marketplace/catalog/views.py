@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -30,13 +31,13 @@ from marketplace.catalog.forms import (
     per_page,
 )
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
-from marketplace.catalog.queries import CatalogFilters
+from marketplace.catalog.queries import CatalogFilters, KeyValue, SortOrder
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
 from marketplace.link_preview import share_page
 from marketplace.page_cache import public_page
 from marketplace.search.queries import CANDIDATE_CAP, search_ids
-from marketplace.search.suggestions import suggest
+from marketplace.search.suggestions import Suggestion, suggest
 from marketplace.search.text import Term, query_terms
 
 bp = Blueprint("catalog", __name__)
@@ -70,6 +71,17 @@ def _fields(form: FilterForm) -> Markup:
     return fragments.kept("filters", parts, render)
 
 
+def _page(
+    filters: CatalogFilters,
+    order: SortOrder,
+    today: date,
+    after: tuple[KeyValue, int] | None,
+    size: int,
+) -> list[tuple[int, KeyValue]]:
+    query = queries.catalog_keys(filters, order, today, after=after, limit=size + 1)
+    return [(row.id, row.key) for row in db.session.execute(query)]
+
+
 def _count(filters: CatalogFilters, today: date) -> int:
     return db.session.scalar(queries.catalog_count(filters, today, cap=CATALOG_COUNT_CAP)) or 0
 
@@ -90,9 +102,11 @@ def index() -> str:
     sort = queries.catalog_sort(order)
     size = per_page(request.args.get("per_page"))
     after = decode_cursor(_secret(), order.value, request.args.get("after"), kind=sort.kind)
-    rows = db.session.execute(
-        queries.catalog_keys(filters, order, today, after=after, limit=size + 1)
-    ).all()
+    rows = fragments.kept_value(
+        "catalog-page",
+        [filters, order, today, after, size],
+        lambda: _page(filters, order, today, after, size),
+    )
     total = fragments.kept_value("catalog-count", [filters, today], lambda: _count(filters, today))
     args = _page_args(form, size)
     next_url = None
@@ -139,6 +153,31 @@ def _search_rows(
     return list(rows), after
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What a search found: (id, score, matches) rows, the cursor it started after, and the
+    corrected words (`corrected` when the rows are theirs)."""
+
+    rows: list[tuple[int, int, int]]
+    after: tuple[int, int] | None
+    suggestion: Suggestion | None
+    corrected: bool
+
+
+def _find(terms: Sequence[Term], filters: CatalogFilters, today: date, size: int) -> _Found:
+    where = queries.filter_conditions(filters, today)
+    rows, after = _search_rows(terms, where, size)
+    suggestion = suggest(db.session.connection(), terms)
+    corrected = False
+    if not rows and after is None and suggestion is not None:
+        # Nothing for the words as typed: the results of the corrected words, said so.
+        rows, after = _search_rows(suggestion.terms, where, size)
+        corrected = bool(rows)
+        suggestion = suggestion if corrected else None
+    found = [(row[0], row[1], row[2]) for row in rows]
+    return _Found(found, after, suggestion, corrected)
+
+
 @bp.get("/search")
 @public_page
 def search() -> str:
@@ -156,15 +195,13 @@ def search() -> str:
         return render_template(
             "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[], **folded
         )
-    where = queries.filter_conditions(form.to_filters(), utcnow().date())
-    rows, after = _search_rows(terms, where, size)
-    suggestion = suggest(db.session.connection(), terms)
-    corrected = False
-    if not rows and after is None and suggestion is not None:
-        # Nothing for the words as typed: the results of the corrected words, said so.
-        rows, after = _search_rows(suggestion.terms, where, size)
-        corrected = bool(rows)
-        suggestion = suggestion if corrected else None
+    filters, today = form.to_filters(), utcnow().date()
+    found = fragments.kept_value(
+        "search",
+        [terms, filters, today, request.args.get("after"), size],
+        lambda: _find(terms, filters, today, size),
+    )
+    rows, after, suggestion, corrected = found.rows, found.after, found.suggestion, found.corrected
     shown = suggestion.terms if corrected and suggestion else terms
     next_url = None
     if len(rows) > size:

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from marketplace import fragments
 from marketplace.accounts.services import set_locale
 from marketplace.catalog.cards import card_pieces
 from marketplace.channels import queries as channel_queries
@@ -33,14 +35,22 @@ def home() -> str:
     """Current channels first; one whose dates are over is still listed, after them, marked
     as a past edition."""
     today = bandung_today()
-    channels = db.session.scalars(queries.public_channels()).all()
-    past = {channel.id for channel in channels if is_past(channel, today)}
+
+    def sections() -> Markup:
+        channels = db.session.scalars(queries.public_channels()).all()
+        past = {channel.id for channel in channels if is_past(channel, today)}
+        return Markup(
+            fragments.macro("main/_home.html", "sections")(
+                sorted(channels, key=lambda channel: channel.id in past),
+                past,
+                db.session.scalars(partner_cities()).all(),
+                card_pieces(db.session.scalars(newest_product_ids(limit=8)).all()),
+            )
+        )
+
     return render_template(
         "main/home.html",
-        channels=sorted(channels, key=lambda channel: channel.id in past),
-        past=past,
-        partners=db.session.scalars(partner_cities()).all(),
-        cards=card_pieces(db.session.scalars(newest_product_ids(limit=8)).all()),
+        sections=fragments.kept("home", [today], sections),
         share=share_page(
             _("Products of Bandung's creative MSMEs"),
             _(
