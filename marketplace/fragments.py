@@ -26,6 +26,7 @@ from flask import Flask, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
+from marketplace.cache_backends import cache_settings
 from marketplace.extensions import fragment_cache
 from marketplace.inputs import numbered_page
 from marketplace.page_cache import digest_key, visit_parts, visit_version
@@ -76,16 +77,7 @@ def kept_many(
 
 def kept(kind: str, parts: Sequence[object], render: Callable[[], Markup]) -> Markup:
     """One piece: kept under `parts`, or rendered by `render()` and kept."""
-    base = _base(kind, parts)
-    if base is None:
-        return render()
-    key = digest_key("fragment", base)
-    html = fragment_cache.get(key)
-    if html is not None:
-        return Markup(html)
-    made = render()
-    fragment_cache.set(key, str(made))
-    return made
+    return Markup(kept_value(kind, parts, lambda: str(render())))
 
 
 def kept_value(kind: str, parts: Sequence[object], compute: Callable[[], V]) -> V:
@@ -149,16 +141,5 @@ def clear() -> None:
 
 
 def init_fragments(app: Flask) -> None:
-    url = app.config.get("PAGE_CACHE_URL", "")
-    settings: dict[str, Any] = {
-        "CACHE_DEFAULT_TIMEOUT": app.config.get("PAGE_CACHE_SECONDS", 300),
-        "CACHE_KEY_PREFIX": "marketplace:",
-    }
-    if url:
-        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
-    else:
-        settings |= {
-            "CACHE_TYPE": "SimpleCache",
-            "CACHE_THRESHOLD": app.config.get("FRAGMENT_CACHE_ENTRIES", 20000),
-        }
-    fragment_cache.init_app(app, config=settings)
+    entries = app.config.get("FRAGMENT_CACHE_ENTRIES", 20000)
+    fragment_cache.init_app(app, config=cache_settings(app, entries))

@@ -43,6 +43,7 @@ from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header, parse_etags, quote_etag
 
 from marketplace import versions
+from marketplace.cache_backends import cache_settings
 from marketplace.caching import session_changed
 from marketplace.db import db
 from marketplace.extensions import cache
@@ -332,19 +333,7 @@ def clear() -> None:
 def init_page_cache(app: Flask) -> None:
     """Bind the cache (after `caching.init_caching`: its response hook must run first, as
     Flask runs response hooks last-registered first)."""
-    url = app.config.get("PAGE_CACHE_URL", "")
-    settings: dict[str, Any] = {
-        "CACHE_DEFAULT_TIMEOUT": app.config.get("PAGE_CACHE_SECONDS", 300),
-        "CACHE_KEY_PREFIX": "marketplace:",
-    }
-    if url:
-        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
-    else:
-        settings |= {
-            "CACHE_TYPE": "SimpleCache",
-            "CACHE_THRESHOLD": app.config.get("PAGE_CACHE_ENTRIES", 2000),
-        }
-    cache.init_app(app, config=settings)
+    cache.init_app(app, config=cache_settings(app, app.config.get("PAGE_CACHE_ENTRIES", 2000)))
     app.before_request(_look_up)
     app.after_request(_keep)
 

@@ -226,3 +226,25 @@ def test_a_catalog_or_search_page_asked_again_reads_nothing_until_the_data_chang
         db.session.commit()
     for path in paths:
         assert "Batik tote bag" in visit(client, path)[0], path
+
+
+def test_pages_are_made_when_the_redis_of_the_caches_cannot_answer(
+    app: Flask, world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """PAGE_CACHE_URL names a Redis nobody listens on: every public page is still made, for a
+    visitor with or without a cookie, and the first failure is logged."""
+    unreachable = create_app({**app.config, "PAGE_CACHE_URL": "redis://127.0.0.1:9/0"})
+    unreachable.config["PAGE_CACHE_ENABLED"] = True
+    paths = ("/", "/catalog", "/search?q=batik", "/products/batik-silk-scarf")
+    paths += (f"/msmes/{world['business']}", "/channels/little-bandung", "/partners")
+    with caplog.at_level("WARNING", logger="marketplace.cache_backends"):
+        for client in (unreachable.test_client(), unreachable.test_client()):
+            client.get("/catalog", headers={"Cookie": "seen=1"})  # with a cookie, then without
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                if path != "/partners":
+                    assert "Batik silk scarf" in response.get_data(as_text=True), path
+    assert "cannot answer" in caplog.text
+    with unreachable.app_context():
+        db.engine.dispose()

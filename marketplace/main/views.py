@@ -3,6 +3,8 @@ their channels produced, the language switch, health."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -62,19 +64,35 @@ def home() -> str:
     )
 
 
+@dataclass(frozen=True)
+class PartnerFigures:
+    shown: dict[int | None, tuple[int, int]]  # city: (MSMEs, products) in public channels
+    interests: dict[int | None, int]
+
+
+def _partner_figures() -> PartnerFigures:
+    shown = db.session.execute(channel_queries.partner_figures())
+    interests = db.session.execute(interest_queries.partner_interests())
+    return PartnerFigures(
+        shown={row[0]: (row[1], row[2]) for row in shown},
+        interests={row[0]: row[1] for row in interests},
+    )
+
+
 @bp.get("/partners")
 @public_page
 def partners() -> str:
+    """Each partnership with its channels and what they produced. The figures count every
+    nomination and interest of the partner's channels: kept (`fragments`) until the data moves,
+    for PAGE_CACHE_SECONDS at most (an interest does not move the version), so that a visit
+    does not count them all again."""
     cities = db.session.scalars(channel_queries.partner_cities()).unique().all()
-    shown = {
-        row[0]: (row[1], row[2]) for row in db.session.execute(channel_queries.partner_figures())
-    }
-    interests = {row[0]: row[1] for row in db.session.execute(interest_queries.partner_interests())}
+    figures = fragments.kept_value("partner-figures", [bandung_today()], _partner_figures)
     return render_template(
         "main/partners.html",
         cities=cities,
-        shown=shown,
-        interests=interests,
+        shown=figures.shown,
+        interests=figures.interests,
         public_statuses=channel_queries.PUBLIC_STATUSES,
         share=share_page(
             _("Bandung's sister cities"),
