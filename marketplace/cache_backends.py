@@ -77,7 +77,9 @@ class ForgivingRedisCache(RedisCache):
             self._failed(error)
             return False
 
-    def set_many(self, mapping: dict[str, Any], timeout: int | timedelta | None = None) -> list[Any]:
+    def set_many(
+        self, mapping: dict[str, Any], timeout: int | timedelta | None = None
+    ) -> list[Any]:
         if not self._usable():
             return []
         try:

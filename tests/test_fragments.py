@@ -228,6 +228,7 @@ def test_a_catalog_or_search_page_asked_again_reads_nothing_until_the_data_chang
         assert "Batik tote bag" in visit(client, path)[0], path
 
 
+@pytest.mark.committing
 def test_pages_are_made_when_the_redis_of_the_caches_cannot_answer(
     app: Flask, world: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
