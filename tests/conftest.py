@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,6 +171,31 @@ def _fresh_reference_lists() -> None:
     """What a process keeps per data version starts empty in each test: a test's rollback (or
     the emptying after a committing one) takes the versions back without being a change."""
     filter_choices.cache_clear()
+
+
+def _redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def redis_app(app: Flask) -> Iterator[Flask]:
+    """The app with its page cache and pieces in Redis (database 15), emptied before and after;
+    skipped where no Redis runs (the in-process caches are the default)."""
+    if not _redis_is_running():
+        pytest.skip("no Redis on 127.0.0.1:6379 (the in-process cache is the default)")
+    shared = create_app({**app.config, "PAGE_CACHE_URL": "redis://127.0.0.1:6379/15"})
+    with shared.app_context():
+        page_cache.clear()
+        fragments.clear()
+    yield shared
+    with shared.app_context():
+        page_cache.clear()
+        fragments.clear()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace import create_app, fragments
+from marketplace import create_app
 from marketplace.businesses.models import Business
 from marketplace.channels.models import Channel
 from marketplace.db import db
@@ -21,7 +21,6 @@ from marketplace.products.models import Product
 from tests.businesses.helpers import commit_and_detach
 from tests.catalog.helpers import count_statements
 from tests.factories import accept, make_business, make_buyer, make_product, set_rate
-from tests.test_page_cache import redis_is_running
 
 pytestmark = pytest.mark.usefixtures("storefront")
 
@@ -176,26 +175,13 @@ def app_client(client: FlaskClient) -> FlaskClient:
     return client.application.test_client()
 
 
-@pytest.fixture
-def redis_pieces(app: Flask) -> Iterator[Flask]:
-    if not redis_is_running():
-        pytest.skip("no Redis on 127.0.0.1:6379 (the in-process cache is the default)")
-    shared = create_app(
-        {**app.config, "PAGE_CACHE_URL": "redis://127.0.0.1:6379/15", "PAGE_CACHE_ENABLED": False}
-    )
-    with shared.app_context():
-        fragments.clear()
-    yield shared
-    with shared.app_context():
-        fragments.clear()
-        db.engine.dispose()
-
-
 @pytest.mark.committing
 def test_pieces_kept_in_redis_serve_every_kind_of_page(
-    redis_pieces: Flask, world: dict[str, Any]
+    redis_app: Flask, world: dict[str, Any]
 ) -> None:
     """Cards, a product's pieces, line-ups, a profile and link previews, pickled and back."""
+    redis_pieces = redis_app
+    redis_pieces.config["PAGE_CACHE_ENABLED"] = False
     client = redis_pieces.test_client()
     paths = ("/catalog", "/search?q=batik", "/products/batik-silk-scarf")
     paths += (f"/msmes/{world['business']}", "/channels/little-bandung")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import brotli
@@ -15,7 +13,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace import create_app, page_cache
 from marketplace.db import db
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
@@ -245,27 +242,6 @@ def test_hostile_addresses_do_not_break_the_cache(
     for path in ("/catalog?page=%00", "/search?q=" + "a" * 5000, "/catalog?" + "x=1&" * 500):
         assert client.get(path).status_code < 500
         assert client.get(path).status_code < 500
-
-
-def redis_is_running() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.fixture
-def redis_app(app: Flask) -> Iterator[Flask]:
-    if not redis_is_running():
-        pytest.skip("no Redis on 127.0.0.1:6379 (the in-process cache is the default)")
-    shared = create_app({**app.config, "PAGE_CACHE_URL": "redis://127.0.0.1:6379/15"})
-    with shared.app_context():
-        page_cache.clear()
-    yield shared
-    with shared.app_context():
-        page_cache.clear()
-        db.engine.dispose()
 
 
 @pytest.mark.committing
