@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
+from flask import abort
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -206,3 +207,13 @@ def lock(row: Row) -> Row:
     if relationships:
         db.session.expire(row, relationships)
     return row
+
+
+def found_or_404(statement: sa.Select[Row], **params: object) -> Row:
+    """The first row's object of `statement` run with bound `params`, or 404: for a statement
+    built once per process (`functools.cache`), whose building and cache key would otherwise
+    cost more than running it."""
+    found = db.session.scalars(statement, params).first()
+    if found is None:
+        abort(404)
+    return found

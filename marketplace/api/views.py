@@ -26,7 +26,7 @@ from marketplace.catalog.forms import DEFAULT_PER_PAGE
 from marketplace.catalog.pagination import KeyValue, decode_cursor, encode_cursor
 from marketplace.channels import queries as channel_queries
 from marketplace.channels.models import Channel
-from marketplace.db import db, utcnow
+from marketplace.db import db, found_or_404, utcnow
 from marketplace.extensions import limiter
 from marketplace.products import queries as product_queries
 from marketplace.search.queries import CANDIDATE_CAP, search_products
@@ -200,7 +200,7 @@ def channel(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """A channel and its current line-up (accepted products a visitor may see), by shelf."""
     if schemas.SLUG.match(slug) is None:
         abort(404)
-    found = db.first_or_404(channel_queries.public_channel(slug))
+    found = found_or_404(channel_queries.public_channel(), slug=slug)
     nominations = db.session.scalars(channel_queries.lineup(found.id)).unique().all()
     return payloads.channel_detail(found, nominations, _locale(args))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +25,12 @@ def with_details(query: sa.Select[Business]) -> sa.Select[Business]:
 def visible_businesses() -> sa.Select[Business]:
     """Businesses with a public page (the rule is `Business.is_public`)."""
     return sa.select(Business).where(Business.is_public)
+
+
+@cache
+def public_business_alone() -> sa.Select[Business]:
+    """The public business whose slug is bound as `slug`, nothing else; built once."""
+    return visible_businesses().where(Business.slug == sa.bindparam("slug"))
 
 
 def business_by_id(business_id: int) -> sa.Select[Business]:

@@ -13,9 +13,8 @@ from markupsafe import Markup
 from marketplace import fragments
 from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
-from marketplace.businesses.models import Business
 from marketplace.businesses.texts import business_text
-from marketplace.db import db
+from marketplace.db import db, found_or_404
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.interests.access import may_see_contact
 from marketplace.link_preview import Share
@@ -33,7 +32,7 @@ def public_page(slug: str) -> str:
     statements for any page of any line-up. The business is read alone; its profile, the page
     of products and the link preview are pieces (`fragments`), read and rendered when they are
     not kept."""
-    business = db.first_or_404(queries.visible_businesses().where(Business.slug == slug))
+    business = found_or_404(queries.public_business_alone(), slug=slug)
 
     def profile() -> Markup:
         db.session.execute(queries.business_by_id(business.id)).all()  # its details, loaded

@@ -17,7 +17,7 @@ from marketplace.accounts.current import viewer
 from marketplace.channels.models import Channel
 from marketplace.channels.queries import accepted_channels
 from marketplace.counting.visitors import count_visit, subject
-from marketplace.db import db
+from marketplace.db import db, found_or_404
 from marketplace.i18n import page_locale
 from marketplace.interests.access import may_see_contact
 from marketplace.link_preview import Share
@@ -99,7 +99,7 @@ def page(slug: str) -> str:
 
     The product and its business are read in one statement; its photos, texts, certificates
     and channels only when its pieces are not kept (`fragments`)."""
-    product = db.first_or_404(queries.public_product_alone(slug))
+    product = found_or_404(queries.public_product_alone(), slug=slug)
 
     def make() -> KeptProduct:
         db.session.execute(queries.product_by_id(product.id)).all()  # its details, loaded

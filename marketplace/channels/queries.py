@@ -5,6 +5,8 @@ Figures are counted by the database (GROUP BY), never by loading rows into Pytho
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -53,8 +55,12 @@ def visible_channels() -> sa.Select[Channel]:
     return sa.select(Channel).where(Channel.status.in_(PUBLIC_STATUSES))
 
 
-def public_channel(slug: str) -> sa.Select[Channel]:
-    return visible_channels().where(Channel.slug == slug).options(joinedload(Channel.partner_city))
+@cache
+def public_channel() -> sa.Select[Channel]:
+    """The visible channel whose slug is bound as `slug`, with its partner city; built once
+    (run it with `db.found_or_404`)."""
+    by_slug = visible_channels().where(Channel.slug == sa.bindparam("slug"))
+    return by_slug.options(joinedload(Channel.partner_city))
 
 
 def on_show() -> sa.ColumnElement[bool]:

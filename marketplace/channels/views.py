@@ -28,7 +28,7 @@ from marketplace.channels.models import Channel
 from marketplace.channels.pages import lineup_cards, pdf_response
 from marketplace.channels.sharing import share_channel
 from marketplace.counting.visitors import count_visit, subject
-from marketplace.db import db
+from marketplace.db import db, found_or_404
 from marketplace.i18n import use_channel_language
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.ledger.rates import rate_in_force
@@ -45,7 +45,7 @@ CATALOG_MAX_AGE = 300  # seconds a printed catalog may be cached: line-ups chang
 
 
 def _channel(slug: str) -> Channel:
-    return db.first_or_404(queries.public_channel(slug))
+    return found_or_404(queries.public_channel(), slug=slug)
 
 
 def product_address(product: Product, locale: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -58,9 +60,12 @@ def public_product(slug: str) -> sa.Select[Product]:
     return with_details(visible_products().where(Product.slug == slug))
 
 
-def public_product_alone(slug: str) -> sa.Select[Product]:
-    """The product of `public_product` with its business, in one statement, nothing else."""
-    return visible_products().where(Product.slug == slug).options(contains_eager(Product.business))
+@cache
+def public_product_alone() -> sa.Select[Product]:
+    """The product of `public_product` whose slug is bound as `slug`, with its business, in one
+    statement, nothing else; built once (run it with `db.found_or_404`)."""
+    by_slug = visible_products().where(Product.slug == sa.bindparam("slug"))
+    return by_slug.options(contains_eager(Product.business))
 
 
 def product_by_id(product_id: int) -> sa.Select[Product]:
