@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -50,45 +51,32 @@ class ForgivingRedisCache(RedisCache):
             )
         self._unusable_until = time.monotonic() + RETRY_SECONDS
 
-    def get(self, key: str) -> Any:
+    def _ask(self, missed: Any, operation: Callable[..., Any], *args: Any) -> Any:
+        """`operation(*args)`, or `missed` when Redis is left alone or cannot answer."""
         if not self._usable():
-            return None
+            return missed
         try:
-            return super().get(key)
+            return operation(*args)
         except RedisError as error:
             self._failed(error)
-            return None
+            return missed
+
+    def get(self, key: str) -> Any:
+        return self._ask(None, super().get, key)
 
     def get_many(self, *keys: str) -> list[Any]:
-        if not self._usable():
-            return [None] * len(keys)
-        try:
-            return list(super().get_many(*keys))
-        except RedisError as error:
-            self._failed(error)
-            return [None] * len(keys)
+        return list(self._ask([None] * len(keys), super().get_many, *keys))
 
     def set(self, key: str, value: Any, timeout: int | timedelta | None = None) -> Any:
-        if not self._usable():
-            return False
-        try:
-            return super().set(key, value, timeout)
-        except RedisError as error:
-            self._failed(error)
-            return False
+        return self._ask(False, super().set, key, value, timeout)
 
     def set_many(
         self, mapping: dict[str, Any], timeout: int | timedelta | None = None
     ) -> list[Any]:
-        if not self._usable():
-            return []
-        try:
-            return list(super().set_many(mapping, timeout))
-        except RedisError as error:
-            self._failed(error)
-            return []
+        return list(self._ask([], super().set_many, mapping, timeout))
 
     def clear(self) -> bool:
+        """Asked even while Redis is left alone: an emptying must not be skipped silently."""
         try:
             return bool(super().clear())
         except RedisError as error:

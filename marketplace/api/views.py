@@ -31,7 +31,7 @@ from marketplace.extensions import limiter
 from marketplace.products import queries as product_queries
 from marketplace.search.queries import CANDIDATE_CAP, search_products
 from marketplace.search.suggestions import suggest
-from marketplace.search.text import Term, query_terms
+from marketplace.search.text import Term, query_terms, typed
 from marketplace.urls import public_url
 
 bp = ApiBlueprint(
@@ -120,8 +120,7 @@ def products(args: dict[str, Any]) -> dict[str, Any]:
 
 def _search_scope(terms: Sequence[Term]) -> str:
     """A search cursor belongs to the words it was made for."""
-    words = " ".join(f"{term.word}{'*' if term.prefix else ''}" for term in terms)
-    return "api-search:" + hashlib.sha256(words.encode()).hexdigest()[:16]
+    return "api-search:" + hashlib.sha256(typed(terms).encode()).hexdigest()[:16]
 
 
 @bp.get("/search")

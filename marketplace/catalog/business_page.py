@@ -6,7 +6,6 @@ may see it. It composes businesses, products and interests, so it lives above th
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import get_locale
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
@@ -15,6 +14,7 @@ from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
 from marketplace.businesses.texts import business_text
 from marketplace.db import db, found_or_404
+from marketplace.i18n import page_locale
 from marketplace.inputs import LINEUP_PER_PAGE
 from marketplace.interests.access import may_see_contact
 from marketplace.link_preview import Share
@@ -36,7 +36,7 @@ def public_page(slug: str) -> str:
 
     def profile() -> Markup:
         db.session.execute(queries.business_by_id(business.id)).all()  # its details, loaded
-        text = business_text(business, str(get_locale() or "en"))
+        text = business_text(business, page_locale())
         return Markup(fragments.macro("businesses/_profile.html", "profile")(business, text))
 
     def render(page: Pagination) -> str:

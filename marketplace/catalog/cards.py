@@ -21,7 +21,7 @@ from marketplace.products import display
 from marketplace.products.models import Product
 from marketplace.products.photos import ordered
 from marketplace.search.snippets import Snippet, best_snippet, highlight
-from marketplace.search.text import Term
+from marketplace.search.text import Term, typed
 
 COVER_SIZE = 320  # the file the src attribute names; srcset offers the larger ones
 CARD_TEMPLATE = "catalog/_card.html"
@@ -60,10 +60,6 @@ def make_cards(products: Sequence[Product], locale: str, terms: Sequence[Term] =
     return cards
 
 
-def _words(terms: Sequence[Term]) -> str:
-    return " ".join(f"{term.word}{'*' if term.prefix else ''}" for term in terms)
-
-
 def card_pieces(ids: Sequence[int], terms: Sequence[Term] = ()) -> list[Markup]:
     """The cards of the products `ids`, in that order, with `terms` marked (a search's)."""
     locale = page_locale()
@@ -75,4 +71,4 @@ def card_pieces(ids: Sequence[int], terms: Sequence[Term] = ()) -> list[Markup]:
         card = fragments.macro(CARD_TEMPLATE, "card")
         return {c.product.id: Markup(card(c)) for c in make_cards(list(products), locale, terms)}
 
-    return fragments.kept_many("card", ids, [_words(terms)], render)
+    return fragments.kept_many("card", ids, [typed(terms)], render)

@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -34,20 +33,17 @@ from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.queries import CatalogFilters, KeyValue, SortOrder
 from marketplace.catalog.summary import active_filters
 from marketplace.db import db, utcnow
+from marketplace.i18n import page_locale
 from marketplace.link_preview import share_page
 from marketplace.page_cache import public_page
 from marketplace.search.queries import CANDIDATE_CAP, search_ids
 from marketplace.search.suggestions import Suggestion, suggest
-from marketplace.search.text import Term, query_terms
+from marketplace.search.text import Term, query_terms, typed
 
 bp = Blueprint("catalog", __name__)
 # Counting every match of a broad filter costs a scan of the catalog; beyond this many,
 # "more than" says enough (the same cap as search results).
 CATALOG_COUNT_CAP = CANDIDATE_CAP
-
-
-def _locale() -> str:
-    return str(get_locale() or "en")
 
 
 def _secret() -> str:
@@ -56,7 +52,7 @@ def _secret() -> str:
 
 def _prepare(form: FilterForm) -> list[str]:
     """Offer the current choices, validate; the labels of the values that are left out."""
-    form.set_choices(filter_choices(_locale()))
+    form.set_choices(filter_choices(page_locale()))
     return form.check()
 
 
@@ -139,8 +135,7 @@ def index() -> str:
 
 def _search_scope(terms: Sequence[Term]) -> str:
     """A cursor belongs to the words it was made for."""
-    words = " ".join(f"{term.word}{'*' if term.prefix else ''}" for term in terms)
-    return "search:" + hashlib.sha256(words.encode()).hexdigest()[:16]
+    return "search:" + hashlib.sha256(typed(terms).encode()).hexdigest()[:16]
 
 
 def _search_rows(

@@ -154,6 +154,12 @@ def query_terms(query: str | None) -> list[Term]:
     return [_term(word, is_prefix) for word, is_prefix in prefix.items()][:MAX_QUERY_TERMS]
 
 
+def typed(terms: Iterable[Term]) -> str:
+    """The terms as one string, a prefix marked with a trailing `*` ("bamb* basket"): what a
+    cursor or a kept result belongs to."""
+    return " ".join(f"{term.word}{'*' if term.prefix else ''}" for term in terms)
+
+
 def matches_term(word: str, terms: Iterable[Term]) -> bool:
     """Whether a folded word of a text is what one of the query terms finds."""
     return any(term.matches(word) for term in terms)
