@@ -95,7 +95,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.channels.attribution import init_attribution
     from marketplace.db import tune_sqlite
     from marketplace.extensions import babel, compress, csrf, db, limiter, migrate
-    from marketplace.i18n import select_locale
+    from marketplace.i18n import init_template_translations, select_locale
     from marketplace.inputs import init_inputs
     from marketplace.search.index import keep_index_in_sync
 
@@ -115,6 +115,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "marketplace" / "translations"),
     )
+    init_template_translations(app)
     init_attribution(app)  # the selectors above ask the channels for the visit's channel
     limiter.init_app(app)
     init_login(app)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import brotli
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import Accept
@@ -51,6 +51,7 @@ from marketplace.extensions import cache
 PAGE_ATTR = "public_page"
 STATE_KEY = "page_cache"  # on `g`: the key of the page being made and what to repeat
 VARY_KEY = "marketplace.page_cache_vary"  # in `app.extensions`: what a visit decided
+PARTS_KEY = "page_cache_visit_parts"  # on `g`: what the finders found, and when
 WITHOUT_REQUEST_KEY = "marketplace.page_cache_without_request"  # in `app.extensions`
 FLASHES_KEY = "_flashes"
 ENCODINGS = ("br", "gzip")
@@ -139,9 +140,38 @@ def digest_key(kind: str, parts: list[object]) -> str:
     return f"{kind}:{digest[:40]}"
 
 
+def _visit_state() -> tuple[object, ...]:
+    """What a request may replace while it runs that the finders read through: the language
+    and zone Flask-Babel chose (`refresh` and `force_locale` replace them) and the person."""
+    babel = g.get("_flask_babel")
+    return (
+        getattr(babel, "babel_locale", None),
+        getattr(babel, "babel_tzinfo", None),
+        g.get("_login_user"),
+    )
+
+
 def visit_parts() -> list[object]:
-    """What the visit decided that changes a page (its language, currency, zone, channel)."""
-    return [find() for find in current_app.extensions.get(VARY_KEY, ())]
+    """What the visit decided that changes a page (its language, currency, zone, channel).
+
+    A page asks for them once per piece it keeps; they are found once per request, and again
+    after the language, zone or person changed, or after `forget_visit_parts` (a page that
+    starts a channel visit, or shows one channel's prices)."""
+    finders = current_app.extensions.get(VARY_KEY, ())
+    if not has_request_context():
+        return [find() for find in finders]
+    kept = g.get(PARTS_KEY)
+    if kept is not None and all(a is b for a, b in zip(kept[0], _visit_state(), strict=True)):
+        return list(kept[1])
+    parts = [find() for find in finders]
+    setattr(g, PARTS_KEY, (_visit_state(), tuple(parts)))
+    return parts
+
+
+def forget_visit_parts() -> None:
+    """The visit's channel or currency changed in this request: find the parts again."""
+    if has_request_context():
+        g.pop(PARTS_KEY, None)
 
 
 def page_key(version: int) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-from marketplace import money
+from marketplace import fragments, money
 from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
@@ -65,6 +66,21 @@ def this_page() -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+FRAME = "_frame.html"
+FRAME_PARTS = ("header_start", "header_end", "footer")
+
+
+def frame_part(name: str) -> Markup:
+    """A part of every page's frame (templates/_frame.html). A visitor's header and footer
+    are the same on every page of one language: kept as a piece. A signed-in person's show
+    their own links and counts: rendered for them."""
+    if name not in FRAME_PARTS:
+        raise ValueError(name)
+    if current_user.is_authenticated:
+        return Markup(fragments.macro(FRAME, name)())
+    return fragments.kept("frame", [name], lambda: Markup(fragments.macro(FRAME, name)()))
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = format_idr
     app.jinja_env.filters["money"] = format_money
@@ -84,6 +100,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["picture"] = picture
     app.jinja_env.globals["product_text"] = product_text
     app.jinja_env.globals["viewer_price"] = viewer_price
+    app.jinja_env.globals["frame_part"] = frame_part
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

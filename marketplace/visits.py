@@ -17,6 +17,7 @@ from flask import has_request_context, session
 
 from marketplace.db import utcnow
 from marketplace.i18n import CHANNEL_LOCALE_KEY, UI_LOCALES
+from marketplace.page_cache import forget_visit_parts
 
 ATTRIBUTION_HOURS = 24
 VISIT_KEY = "via_channel"
@@ -27,6 +28,7 @@ def start_channel_visit(channel_id: int, content_locale: str | None = None) -> N
     session[VISIT_KEY] = {"id": channel_id, "at": utcnow().isoformat()}
     if content_locale in UI_LOCALES:
         session[CHANNEL_LOCALE_KEY] = content_locale
+    forget_visit_parts()
 
 
 def current_visit_channel_id(now: datetime | None = None) -> int | None:

@@ -235,3 +235,55 @@ def test_pages_are_made_when_the_redis_of_the_caches_cannot_answer(
     assert "cannot answer" in caplog.text
     with unreachable.app_context():
         db.engine.dispose()
+
+
+def test_a_visitors_frame_is_kept_per_language_and_a_signed_in_person_gets_their_own(
+    app: Flask, client: FlaskClient, login_as: Any, world: dict[str, Any]
+) -> None:
+    english = visit(client, "/catalog", **{"Accept-Language": "en"})[0]
+    german = visit(app_client(client), "/partners", **{"Accept-Language": "de"})[0]
+    assert "Log in" in english and "Log out" not in english
+    assert ">Katalog</a>" in german and ">Catalog</a>" not in german
+    with app.app_context():
+        buyer = make_buyer()
+        commit_and_detach(buyer)
+    signed_in = visit(login_as(buyer), "/catalog")[0]
+    assert "Log out" in signed_in and "Shortlist" in signed_in and ">Log in<" not in signed_in
+    again = visit(app_client(client), "/catalog?sort=price_low", **{"Accept-Language": "en"})[0]
+    assert ">Log in<" in again and "Log out" not in again and "Shortlist" not in again
+    # The language switch still brings each visitor back to the page they were on.
+    assert 'name="next" value="/catalog?sort=price_low"' in again
+    assert 'name="next" value="/partners"' in german
+
+
+def test_a_page_that_changes_its_visit_finds_the_visits_parts_again(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    from flask_babel import force_locale, get_locale
+
+    from marketplace.page_cache import visit_parts
+    from marketplace.visits import start_channel_visit
+
+    with app.test_request_context("/catalog", headers={"Accept-Language": "en"}):
+        app.preprocess_request()
+        channel_id = db.session.scalars(
+            db.select(Channel.id).where(Channel.slug == "little-bandung")
+        ).one()
+        first = visit_parts()
+        assert first[0] == "en" and channel_id not in first
+        start_channel_visit(channel_id, "ko")
+        assert channel_id in visit_parts()
+        with force_locale("de"):
+            assert visit_parts()[0] == "de"
+        assert visit_parts()[0] == "en" and str(get_locale()) == "en"
+
+
+def test_templates_speak_a_language_forced_inside_a_request(app: Flask) -> None:
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Catalog') }}") == "Catalog"
+        with force_locale("fr"):
+            assert render_template_string("{{ _('Catalog') }}") == "Catalogue"
+        assert render_template_string("{{ _('Catalog') }}") == "Catalog"

@@ -30,6 +30,7 @@ from marketplace.db import db
 from marketplace.ledger.models import ExchangeRate
 from marketplace.ledger.rates import ConvertedPrice, convert_with, rate_in_force
 from marketplace.money import RUPIAH
+from marketplace.page_cache import forget_visit_parts
 from marketplace.periods import bandung_today
 from marketplace.products.models import Product
 
@@ -50,6 +51,7 @@ def use_page_currency(currency: str) -> None:
     (step 3)."""
     g.setdefault(_PAGE_CHANNEL_KEY, currency)
     g.pop(_CACHE_KEY, None)
+    forget_visit_parts()
 
 
 def init_visit_currency(app: Flask, find: Callable[[], str | None]) -> None:
