@@ -287,3 +287,32 @@ def test_templates_speak_a_language_forced_inside_a_request(app: Flask) -> None:
         with force_locale("fr"):
             assert render_template_string("{{ _('Catalog') }}") == "Catalogue"
         assert render_template_string("{{ _('Catalog') }}") == "Catalog"
+
+
+def test_a_visitors_product_page_asked_again_reads_nothing_until_the_data_changes(
+    app: Flask, client: FlaskClient, login_as: Any, world: dict[str, Any]
+) -> None:
+    with app.app_context():
+        slug = db.session.get_one(Product, world["product_id"]).slug
+    path = f"/products/{slug}"
+    visit(client, path)
+    with app.app_context(), count_statements() as statements:
+        html = client.get(path).get_data(as_text=True)
+    assert "Batik silk scarf" in html and "About the maker" in html
+    reads = [s for s in statements if "data_versions" not in s and "SELECT" in s]
+    assert reads == []
+    with app.app_context():
+        business = db.session.scalars(db.select(Business)).one()
+        business.name = "Kriya Renamed Bandung"
+        db.session.commit()
+    html = visit(client, path)[0]
+    assert "Kriya Renamed Bandung" in html
+    # A signed-in buyer's page is made for them: their own call to action, the same pieces.
+    with app.app_context():
+        buyer = make_buyer()
+        commit_and_detach(buyer)
+    theirs = visit(login_as(buyer), path)[0]
+    assert "Kriya Renamed Bandung" in theirs and "Add to shortlist" in theirs
+    assert "Add to shortlist" not in visit(app_client(client), path)[0]
+    rename(app, world["product_id"], "Batik silk scarf, indigo")
+    assert "Batik silk scarf, indigo" in visit(app_client(client), path)[0]

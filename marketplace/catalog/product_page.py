@@ -46,6 +46,18 @@ class ProductPieces:
     price: Markup
     facts: Markup
     details: Markup
+    maker: Markup
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a visitor's product page needs of the product beyond its pieces (the links to
+    express interest): kept under the slug, so that the page, asked again, reads nothing until
+    the data changes. Signed-in people's pages read the product itself (their own links, the
+    maker's contact)."""
+
+    id: int
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ def product_pieces(product: Product) -> ProductPieces:
         price=Markup(parts.price(product)),
         facts=Markup(parts.facts(product, product.business, main_text)),
         details=Markup(details),
+        maker=Markup(parts.maker(product.business)),
     )
 
 
@@ -98,19 +111,38 @@ def page(slug: str) -> str:
     day and channel it came through (see `counting`), and counting never fails the page.
 
     The product and its business are read in one statement; its photos, texts, certificates
-    and channels only when its pieces are not kept (`fragments`)."""
-    product = found_or_404(queries.public_product_alone(), slug=slug)
+    and channels only when its pieces are not kept (`fragments`); for a visitor, neither when
+    its pieces and its `Shown` are kept."""
+    found: list[Product] = []
+
+    def product() -> Product:
+        if not found:
+            found.append(found_or_404(queries.public_product_alone(), slug=slug))
+        return found[0]
+
+    person = viewer()
+    if person is None:
+        shown = fragments.kept_value("product-shown", [slug], lambda: Shown(product().id, slug))
+    else:
+        shown = Shown(product().id, slug)
 
     def make() -> KeptProduct:
-        db.session.execute(queries.product_by_id(product.id)).all()  # its details, loaded
-        return KeptProduct(product_pieces(product), share_product(product))
+        db.session.execute(queries.product_by_id(shown.id)).all()  # its details, loaded
+        return KeptProduct(product_pieces(product()), share_product(product()))
 
-    kept = fragments.kept_value("product-page", [product.id], make)
-    person = viewer()
-    counts = person is None or not (person.is_staff or person.id == product.business.owner_id)
-    product_id, channel_id = product.id, current_visit_channel_id()
-    html = render_product(product, pieces=kept.pieces, share=kept.share)
-    if counts:
-        what = subject("product", product_id, channel_id)
-        repeat_on_hit(count_visit, what, "product-view", product_id, channel_id)
+    kept = fragments.kept_value("product-page", [shown.id], make)
+    channel_id = current_visit_channel_id()
+    if person is None:
+        html = render_template(
+            "products/page.html",
+            product=shown,
+            pieces=kept.pieces,
+            share=kept.share,
+            show_contact=False,
+        )
+    else:
+        html = render_product(product(), pieces=kept.pieces, share=kept.share)
+    if person is None or not (person.is_staff or person.id == product().business.owner_id):
+        what = subject("product", shown.id, channel_id)
+        repeat_on_hit(count_visit, what, "product-view", shown.id, channel_id)
     return html
