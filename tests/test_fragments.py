@@ -316,3 +316,24 @@ def test_a_visitors_product_page_asked_again_reads_nothing_until_the_data_change
     assert "Add to shortlist" not in visit(app_client(client), path)[0]
     rename(app, world["product_id"], "Batik silk scarf, indigo")
     assert "Batik silk scarf, indigo" in visit(app_client(client), path)[0]
+
+
+def test_a_visitors_msme_page_asked_again_reads_nothing_until_the_data_changes(
+    app: Flask, client: FlaskClient, login_as: Any, world: dict[str, Any]
+) -> None:
+    path = f"/msmes/{world['business']}"
+    visit(client, path)
+    with app.app_context(), count_statements() as statements:
+        html = client.get(path).get_data(as_text=True)
+    assert "Batik silk scarf" in html
+    assert [s for s in statements if "data_versions" not in s and "SELECT" in s] == []
+    with app.app_context():
+        business = db.session.scalars(db.select(Business)).one()
+        business.name = "Kriya Renamed Bandung"
+        owner = business.owner
+        commit_and_detach(owner)
+    html = visit(client, path)[0]
+    assert "<title>Kriya Renamed Bandung" in html
+    # The owner sees the contact the business keeps; a visitor is told how to get it.
+    assert "Contact details are shared" not in visit(login_as(owner), path)[0]
+    assert "Contact details are shared" in visit(app_client(client), path)[0]

@@ -5,6 +5,9 @@ may see it. It composes businesses, products and interests, so it lives above th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from flask import Blueprint, render_template
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
@@ -12,6 +15,7 @@ from markupsafe import Markup
 from marketplace import fragments
 from marketplace.accounts.current import viewer
 from marketplace.businesses import queries
+from marketplace.businesses.models import Business
 from marketplace.businesses.texts import business_text
 from marketplace.db import db, found_or_404
 from marketplace.i18n import page_locale
@@ -25,40 +29,61 @@ from marketplace.products.sharing import share_business
 public_bp = Blueprint("businesses", __name__)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a visitor's MSME page needs of the business beyond its pieces (its name, in the
+    title): kept under the slug, so that the page, asked again, reads nothing until the data
+    changes. Signed-in people's pages read the business itself (its contact, for some)."""
+
+    id: int
+    name: str
+
+
 @public_bp.get("/msmes/<slug>")
 @shared_page
 def public_page(slug: str) -> str:
     """The products LINEUP_PER_PAGE at a time (`?page=`, see `numbered_page`), in as many
-    statements for any page of any line-up. The business is read alone; its profile, the page
-    of products and the link preview are pieces (`fragments`), read and rendered when they are
-    not kept."""
-    business = found_or_404(queries.public_business_alone(), slug=slug)
+    statements for any page of any line-up. The business is read alone, for a visitor only when
+    its `Shown` is not kept; its profile, the page of products and the link preview are pieces
+    (`fragments`), read and rendered when they are not kept."""
+
+    @cache
+    def business() -> Business:
+        return found_or_404(queries.public_business_alone(), slug=slug)
+
+    person = viewer()
+    if person is None:
+        shown = fragments.kept_value(
+            "msme-shown", [slug], lambda: Shown(business().id, business().name)
+        )
+    else:
+        shown = Shown(business().id, business().name)
 
     def profile() -> Markup:
-        db.session.execute(queries.business_by_id(business.id)).all()  # its details, loaded
-        text = business_text(business, page_locale())
-        return Markup(fragments.macro("businesses/_profile.html", "profile")(business, text))
+        db.session.execute(queries.business_by_id(shown.id)).all()  # its details, loaded
+        text = business_text(business(), page_locale())
+        return Markup(fragments.macro("businesses/_profile.html", "profile")(business(), text))
 
     def render(page: Pagination) -> str:
-        return fragments.macro("businesses/_products.html", "products_section")(business, page)
+        return fragments.macro("businesses/_products.html", "products_section")(business(), page)
 
     listing = fragments.kept_listing(
         "msme-products",
-        [business.id],
-        lambda: product_queries.products_of_business(business.id),
+        [shown.id],
+        lambda: product_queries.products_of_business(shown.id),
         LINEUP_PER_PAGE,
         render,
     )
 
     def share() -> Share:
-        cover = db.session.scalars(product_queries.business_cover(business.id)).first()
-        return share_business(business, [cover] if cover else [], page=listing.page)
+        cover = db.session.scalars(product_queries.business_cover(shown.id)).first()
+        return share_business(business(), [cover] if cover else [], page=listing.page)
 
     return render_template(
         "businesses/public.html",
-        business=business,
-        profile=fragments.kept("msme-profile", [business.id], profile),
+        business=shown if person is None else business(),
+        profile=fragments.kept("msme-profile", [shown.id], profile),
         listing=listing,
-        show_contact=may_see_contact(business, viewer()),
-        share=fragments.kept_value("msme-share", [business.id, listing.page], share),
+        show_contact=person is not None and may_see_contact(business(), person),
+        share=fragments.kept_value("msme-share", [shown.id, listing.page], share),
     )

@@ -8,6 +8,7 @@ interests, so it lives above them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Blueprint, render_template
 from markupsafe import Markup
@@ -113,12 +114,10 @@ def page(slug: str) -> str:
     The product and its business are read in one statement; its photos, texts, certificates
     and channels only when its pieces are not kept (`fragments`); for a visitor, neither when
     its pieces and its `Shown` are kept."""
-    found: list[Product] = []
 
+    @cache
     def product() -> Product:
-        if not found:
-            found.append(found_or_404(queries.public_product_alone(), slug=slug))
-        return found[0]
+        return found_or_404(queries.public_product_alone(), slug=slug)
 
     person = viewer()
     if person is None:
