@@ -107,9 +107,9 @@ def show(slug: str) -> str:
     use_channel_language(channel.locale)
     today = bandung_today()
     use_page_currency(channel.currency)
-    rate = viewer_rate().rate
 
     def render(page: Pagination) -> str:
+        rate = viewer_rate().rate  # read only when the line-up is not kept
         cards = lineup_cards(channel, list(page.items), rate)
         return fragments.macro("channels/_lineup.html", "lineup")(channel, page, cards, rate)
 
