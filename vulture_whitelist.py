@@ -172,6 +172,7 @@ snippet  # marketplace/catalog/cards.py
 remove_url  # marketplace/catalog/summary.py
 _.is_filter  # marketplace/catalog/summary.py
 reply  # marketplace/channels/curation_views.py
+open_for_nominations  # marketplace/channels/views.py
 _.average  # marketplace/channels/curation_views.py
 median_hours  # marketplace/channels/replies.py
 shortlisted  # marketplace/interests/display.py

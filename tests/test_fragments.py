@@ -337,3 +337,24 @@ def test_a_visitors_msme_page_asked_again_reads_nothing_until_the_data_changes(
     # The owner sees the contact the business keeps; a visitor is told how to get it.
     assert "Contact details are shared" not in visit(login_as(owner), path)[0]
     assert "Contact details are shared" in visit(app_client(client), path)[0]
+
+
+def test_a_channel_page_asked_again_reads_nothing_until_the_data_changes(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    path = "/channels/little-bandung"
+    first = visit(client, path)[0]
+    assert "Batik silk scarf" in first and 'lang="ko"' in first  # the channel's language
+    with app.app_context(), count_statements() as statements:
+        again = client.get(path).get_data(as_text=True)
+    assert again == first
+    assert [s for s in statements if "data_versions" not in s and "SELECT" in s] == []
+    english = visit(app_client(client), path, **{"Accept-Language": "en"})[0]
+    assert 'lang="en"' in english and "Batik silk scarf" in english
+    with app.app_context():
+        channel = db.session.scalars(
+            db.select(Channel).where(Channel.slug == "little-bandung")
+        ).one()
+        channel.name = "Little Bandung Seoul, second edition"
+        db.session.commit()
+    assert "<h1>Little Bandung Seoul, second edition</h1>" in visit(client, path)[0]

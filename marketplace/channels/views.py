@@ -8,11 +8,15 @@ count is buffered and written later, with others, so the page writes nothing (se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace import fragments
@@ -40,6 +44,47 @@ from marketplace.products.prices import use_page_currency, viewer_rate
 from marketplace.visits import start_channel_visit
 
 bp = Blueprint("channels", __name__)
+
+
+@dataclass(frozen=True)
+class ChannelAt:
+    """What a channel's page must know before anything is rendered: its language and
+    currency, which the page speaks in unless the visitor chose otherwise."""
+
+    id: int
+    locale: str
+    currency: str
+
+    @classmethod
+    def of(cls, channel: Channel) -> ChannelAt:
+        return cls(channel.id, channel.locale, channel.currency)
+
+
+@dataclass(frozen=True)
+class ChannelPieces:
+    """What a channel's page shows of the channel itself on one day (templates/channels/
+    _about.html), the same for every reader of one language."""
+
+    slug: str
+    name: str
+    head: Markup
+    about: Markup
+    window: Markup
+    open_for_nominations: bool
+
+
+def channel_pieces(channel: Channel, today: date) -> ChannelPieces:
+    about = fragments.module("channels/_about.html")
+    past = is_past(channel, today)
+    return ChannelPieces(
+        slug=channel.slug,
+        name=channel.name,
+        head=Markup(about.head(channel, past)),
+        about=Markup(about.about(channel)),
+        window=Markup(about.window(channel)),
+        open_for_nominations=not past and accepts_nominations(channel, today),
+    )
+
 
 CATALOG_MAX_AGE = 300  # seconds a printed catalog may be cached: line-ups change slowly
 
@@ -102,35 +147,42 @@ def show(slug: str) -> str:
 
     The line-up is shown LINEUP_PER_PAGE products at a time (`?page=`, see `numbered_page`),
     in as many statements for the tenth page of a long line-up as for the first of a short
-    one; the printed catalog and the tag sheets still hold all of it."""
-    channel = _channel(slug)
-    use_channel_language(channel.locale)
+    one; the printed catalog and the tag sheets still hold all of it. The channel is read only
+    when its pieces (`ChannelAt`, `ChannelPieces`, the line-up, the link preview) are not kept:
+    asked again, the page reads nothing until the data changes."""
+
+    @cache
+    def channel() -> Channel:
+        return _channel(slug)
+
+    at = fragments.kept_value("channel-at", [slug], lambda: ChannelAt.of(channel()))
+    use_channel_language(at.locale)
+    use_page_currency(at.currency)
     today = bandung_today()
-    use_page_currency(channel.currency)
+    shown = fragments.kept_value(
+        "channel-shown", [at.id, today], lambda: channel_pieces(channel(), today)
+    )
 
     def render(page: Pagination) -> str:
         rate = viewer_rate().rate  # read only when the line-up is not kept
-        cards = lineup_cards(channel, list(page.items), rate)
-        return fragments.macro("channels/_lineup.html", "lineup")(channel, page, cards, rate)
+        cards = lineup_cards(channel(), list(page.items), rate)
+        return fragments.macro("channels/_lineup.html", "lineup")(channel(), page, cards, rate)
 
     lineup = fragments.kept_listing(
-        "channel-lineup", [channel.id], lambda: queries.lineup(channel.id), LINEUP_PER_PAGE, render
+        "channel-lineup", [at.id], lambda: queries.lineup(at.id), LINEUP_PER_PAGE, render
     )
 
     def share() -> Share:
-        cover = db.session.scalars(queries.lineup_cover(channel.id)).first()
-        return share_channel(channel, [cover] if cover else [], page=lineup.page)
+        cover = db.session.scalars(queries.lineup_cover(at.id)).first()
+        return share_channel(channel(), [cover] if cover else [], page=lineup.page)
 
-    past = is_past(channel, today)
     html = render_template(
         "channels/show.html",
-        channel=channel,
+        channel=shown,
         lineup=lineup,
-        past=past,
-        open_for_nominations=not past and accepts_nominations(channel, today),
-        share=fragments.kept_value("channel-share", [channel.id, lineup.page], share),
+        share=fragments.kept_value("channel-share", [at.id, lineup.page], share),
     )
-    repeat_on_hit(count_visit, subject("channel-page", channel.id), "channel-page", channel.id)
+    repeat_on_hit(count_visit, subject("channel-page", at.id), "channel-page", at.id)
     return html
 
 
