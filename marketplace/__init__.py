@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, compress, csrf, db, limiter, migrate
     from marketplace.i18n import init_template_translations, select_locale
     from marketplace.inputs import init_inputs
+    from marketplace.page_cache import reads_public_page
     from marketplace.search.index import keep_index_in_sync
 
     # First, so that its response hook runs last: it compresses what every other hook made.
@@ -118,6 +119,9 @@ def register_extensions(app: Flask) -> None:
     init_template_translations(app)
     init_attribution(app)  # the selectors above ask the channels for the visit's channel
     limiter.init_app(app)
+    # No limit applies to reading a public page (they are served whole or from kept pieces):
+    # Flask-Limiter is spared looking for one on every visit (3% of a catalog page).
+    limiter.request_filter(reads_public_page)
     init_login(app)
 
 

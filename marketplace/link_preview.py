@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import request
@@ -88,6 +89,7 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+@lru_cache(maxsize=1024)  # the site pages ask for the same few on every visit
 def summary(text: str, limit: int = DESCRIPTION_WIDTH) -> str:
     """The text on one line, at most `limit` columns wide; a longer text is cut at the last space
     in its second half (for text without spaces, the last CJK punctuation mark, else at the

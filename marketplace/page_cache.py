@@ -113,15 +113,16 @@ def vary_on(app: Flask, *finders: Callable[[], object]) -> None:
     app.extensions.setdefault(VARY_KEY, []).extend(finders)
 
 
-def _may_share() -> bool:
+def reads_public_page() -> bool:
+    """This request reads a public page (a GET or HEAD of a `public_page` view)."""
     if request.method not in ("GET", "HEAD"):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
-    return (
-        getattr(view, PAGE_ATTR, False)
-        and FLASHES_KEY not in session
-        and not current_user.is_authenticated
-    )
+    return bool(getattr(view, PAGE_ATTR, False))
+
+
+def _may_share() -> bool:
+    return reads_public_page() and FLASHES_KEY not in session and not current_user.is_authenticated
 
 
 def visit_version() -> int | None:

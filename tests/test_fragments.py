@@ -358,3 +358,12 @@ def test_a_channel_page_asked_again_reads_nothing_until_the_data_changes(
         channel.name = "Little Bandung Seoul, second edition"
         db.session.commit()
     assert "<h1>Little Bandung Seoul, second edition</h1>" in visit(client, path)[0]
+
+
+def test_the_catalog_keeps_what_its_form_makes_of_every_argument_the_form_reads(
+    app: Flask,
+) -> None:
+    from marketplace.catalog.forms import CATALOG_FIELDS, CatalogForm
+
+    with app.test_request_context("/catalog"):
+        assert {field.name for field in CatalogForm()} == set(CATALOG_FIELDS)

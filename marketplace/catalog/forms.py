@@ -170,6 +170,21 @@ class CatalogForm(FilterForm):
         return [*fields, self.sort] if self.sort_order() is not SortOrder.NEWEST else fields
 
 
+# Every argument a CatalogForm reads: what it makes of an address depends on these alone.
+CATALOG_FIELDS = (
+    "subsector",
+    "channel",
+    "city",
+    "cert",
+    "min_price",
+    "max_price",
+    "max_moq",
+    "max_lead",
+    "export",
+    "sort",
+)
+
+
 class SearchForm(FilterForm):
     q = SearchField(_l("Search products"), filters=[_strip])
 

@@ -23,6 +23,7 @@ from marketplace.catalog import queries
 from marketplace.catalog.cards import card_pieces
 from marketplace.catalog.choices import filter_choices
 from marketplace.catalog.forms import (
+    CATALOG_FIELDS,
     DEFAULT_PER_PAGE,
     CatalogForm,
     FilterForm,
@@ -31,7 +32,7 @@ from marketplace.catalog.forms import (
 )
 from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.queries import CatalogFilters, KeyValue, SortOrder
-from marketplace.catalog.summary import active_filters
+from marketplace.catalog.summary import ActiveFilter, active_filters
 from marketplace.db import db, utcnow
 from marketplace.i18n import page_locale
 from marketplace.link_preview import share_page
@@ -89,14 +90,47 @@ def _page_args(form: FilterForm, size: int) -> dict[str, Any]:
     return args
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What the catalog's filter panel makes of the address's arguments: the filters and order
+    that passed, the labels of those left out, the links without each, the panel's fields."""
+
+    filters: CatalogFilters
+    order: SortOrder
+    ignored: list[str]
+    args: dict[str, Any]
+    active: list[ActiveFilter]
+    fields: Markup
+
+
+def _asked(size: int) -> _Asked:
+    """The catalog form built and checked, kept per language and arguments typed (`fragments`):
+    every visitor of one filtered address is served what the first one's form made of it."""
+    typed = [(name, tuple(request.args.getlist(name))) for name in CATALOG_FIELDS]
+
+    def check() -> _Asked:
+        form = CatalogForm(formdata=request.args)
+        ignored = _prepare(form)
+        args = _page_args(form, size)
+        return _Asked(
+            form.to_filters(),
+            form.sort_order(),
+            ignored,
+            args,
+            active_filters(form, ".index", args),
+            _fields(form),
+        )
+
+    return fragments.kept_value("catalog-asked", [*typed, size], check)
+
+
 @bp.get("/catalog")
 @public_page
 def index() -> str:
-    form = CatalogForm(formdata=request.args)
-    ignored = _prepare(form)
-    filters, order, today = form.to_filters(), form.sort_order(), utcnow().date()
-    sort = queries.catalog_sort(order)
     size = per_page(request.args.get("per_page"))
+    asked = _asked(size)
+    filters, order, today, args = asked.filters, asked.order, utcnow().date(), asked.args
+    sort = queries.catalog_sort(order)
     after = decode_cursor(_secret(), order.value, request.args.get("after"), kind=sort.kind)
     rows = fragments.kept_value(
         "catalog-page",
@@ -104,7 +138,6 @@ def index() -> str:
         lambda: _page(filters, order, today, after, size),
     )
     total = fragments.kept_value("catalog-count", [filters, today], lambda: _count(filters, today))
-    args = _page_args(form, size)
     next_url = None
     if len(rows) > size:
         last, value = rows[size - 1]
@@ -112,11 +145,10 @@ def index() -> str:
         next_url = url_for(".index", **args, after=cursor)
     return render_template(
         "catalog/index.html",
-        form=form,
-        fields=_fields(form),
-        ignored=ignored,
+        fields=asked.fields,
+        ignored=asked.ignored,
         cards=card_pieces([row[0] for row in rows[:size]]),
-        active=active_filters(form, ".index", args),
+        active=asked.active,
         clear_url=url_for(".index"),
         total=min(total, CATALOG_COUNT_CAP),
         more_than_cap=total > CATALOG_COUNT_CAP,
