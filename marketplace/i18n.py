@@ -89,6 +89,12 @@ def use_channel_language(locale: str) -> None:
     flask_babel.refresh()  # a language chosen earlier in this request is chosen again
 
 
+def babel_context() -> SimpleNamespace | None:
+    """Flask-Babel's record of this request's choices (`babel_locale`, `babel_tzinfo`), which
+    `flask_babel.refresh` and `force_locale` replace; None outside an app context."""
+    return g.get("_flask_babel") if g else None
+
+
 def translations() -> NullTranslations:
     """This request's catalog of translations, found once per language the request is in.
 
@@ -96,13 +102,13 @@ def translations() -> NullTranslations:
     locale's name, its cache: about 10 µs, and a page asks for some 30 strings). Its context
     on `g` holds the locale object it chose; the catalog is kept beside it and found again
     while that object stands (`flask_babel.refresh` and `force_locale` replace it)."""
-    context: SimpleNamespace | None = g.get("_flask_babel") if g else None
+    context = babel_context()
     if context is not None:
         kept = getattr(context, "kept_catalog", None)
         if kept is not None and kept[0] is getattr(context, "babel_locale", None):
             return kept[1]
     found = flask_babel.get_translations()
-    context = g.get("_flask_babel") if g else None
+    context = babel_context()
     locale = getattr(context, "babel_locale", None)
     if context is not None and locale is not None:
         context.kept_catalog = (locale, found)

@@ -47,6 +47,7 @@ from marketplace.cache_backends import cache_settings
 from marketplace.caching import session_changed
 from marketplace.db import db
 from marketplace.extensions import cache
+from marketplace.i18n import babel_context
 
 PAGE_ATTR = "public_page"
 STATE_KEY = "page_cache"  # on `g`: the key of the page being made and what to repeat
@@ -144,7 +145,7 @@ def digest_key(kind: str, parts: list[object]) -> str:
 def _visit_state() -> tuple[object, ...]:
     """What a request may replace while it runs that the finders read through: the language
     and zone Flask-Babel chose (`refresh` and `force_locale` replace them) and the person."""
-    babel = g.get("_flask_babel")
+    babel = babel_context()
     return (
         getattr(babel, "babel_locale", None),
         getattr(babel, "babel_tzinfo", None),

@@ -33,7 +33,7 @@ public_bp = Blueprint("businesses", __name__)
 class Shown:
     """What a visitor's MSME page needs of the business beyond its pieces (its name, in the
     title): kept under the slug, so that the page, asked again, reads nothing until the data
-    changes. Signed-in people's pages read the business itself (its contact, for some)."""
+    changes. Signed-in people's pages also read the business itself (its contact, for some)."""
 
     id: int
     name: str
@@ -52,12 +52,9 @@ def public_page(slug: str) -> str:
         return found_or_404(queries.public_business_alone(), slug=slug)
 
     person = viewer()
-    if person is None:
-        shown = fragments.kept_value(
-            "msme-shown", [slug], lambda: Shown(business().id, business().name)
-        )
-    else:
-        shown = Shown(business().id, business().name)
+    shown = fragments.kept_value(
+        "msme-shown", [slug], lambda: Shown(business().id, business().name)
+    )
 
     def profile() -> Markup:
         db.session.execute(queries.business_by_id(shown.id)).all()  # its details, loaded

@@ -54,8 +54,8 @@ class ProductPieces:
 class Shown:
     """What a visitor's product page needs of the product beyond its pieces (the links to
     express interest): kept under the slug, so that the page, asked again, reads nothing until
-    the data changes. Signed-in people's pages read the product itself (their own links, the
-    maker's contact)."""
+    the data changes. Signed-in people's pages also read the product itself (their own links,
+    the maker's contact)."""
 
     id: int
     slug: str
@@ -120,10 +120,7 @@ def page(slug: str) -> str:
         return found_or_404(queries.public_product_alone(), slug=slug)
 
     person = viewer()
-    if person is None:
-        shown = fragments.kept_value("product-shown", [slug], lambda: Shown(product().id, slug))
-    else:
-        shown = Shown(product().id, slug)
+    shown = fragments.kept_value("product-shown", [slug], lambda: Shown(product().id, slug))
 
     def make() -> KeptProduct:
         db.session.execute(queries.product_by_id(shown.id)).all()  # its details, loaded

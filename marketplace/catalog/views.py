@@ -106,7 +106,7 @@ class _Asked:
 def _asked(size: int) -> _Asked:
     """The catalog form built and checked, kept per language and arguments typed (`fragments`):
     every visitor of one filtered address is served what the first one's form made of it."""
-    typed = [(name, tuple(request.args.getlist(name))) for name in CATALOG_FIELDS]
+    raw = [(name, tuple(request.args.getlist(name))) for name in CATALOG_FIELDS]
 
     def check() -> _Asked:
         form = CatalogForm(formdata=request.args)
@@ -121,7 +121,7 @@ def _asked(size: int) -> _Asked:
             _fields(form),
         )
 
-    return fragments.kept_value("catalog-asked", [*typed, size], check)
+    return fragments.kept_value("catalog-asked", [*raw, size], check)
 
 
 @bp.get("/catalog")
