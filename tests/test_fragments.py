@@ -316,6 +316,10 @@ def test_a_visitors_product_page_asked_again_reads_nothing_until_the_data_change
     assert "Add to shortlist" not in visit(app_client(client), path)[0]
     rename(app, world["product_id"], "Batik silk scarf, indigo")
     assert "Batik silk scarf, indigo" in visit(app_client(client), path)[0]
+    # A visitor's page is kept per address: its links to log in come back to that address.
+    assert f'href="/auth/login?next={path}"' in visit(app_client(client), path)[0]
+    tagged = visit(app_client(client), f"{path}?utm_source=qr")[0]
+    assert f"next={path}?utm_source%3Dqr" in tagged and f'next={path}"' not in tagged
 
 
 def test_a_visitors_msme_page_asked_again_reads_nothing_until_the_data_changes(

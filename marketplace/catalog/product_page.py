@@ -8,9 +8,8 @@ interests, so it lives above them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from marketplace import fragments
@@ -51,20 +50,21 @@ class ProductPieces:
 
 
 @dataclass(frozen=True)
-class Shown:
-    """What a visitor's product page needs of the product beyond its pieces (the links to
-    express interest): kept under the slug, so that the page, asked again, reads nothing until
-    the data changes. Signed-in people's pages also read the product itself (their own links,
-    the maker's contact)."""
-
-    id: int
-    slug: str
-
-
-@dataclass(frozen=True)
 class KeptProduct:
     pieces: ProductPieces
     share: Share
+
+
+@dataclass(frozen=True)
+class VisitorPage:
+    """A visitor's product page but its frame: the same for every visitor of one address,
+    language and currency (the links to log in come back to the address), so it is kept under
+    the address, and the page, asked again, reads nothing until the data changes."""
+
+    id: int
+    title: str
+    head: Markup
+    body: Markup
 
 
 def _channels(product: Product) -> list[Channel]:
@@ -95,14 +95,24 @@ def render_product(
     **extra: object,
 ) -> str:
     """The product page, shared by the public page, the owner's preview and the office."""
+    pieces = pieces or product_pieces(product)
     return render_template(
         template,
         product=product,
         business=product.business,
-        pieces=pieces or product_pieces(product),
+        title=pieces.title,
+        pieces=pieces,
         show_contact=may_see_contact(product.business, viewer()),
         **extra,
     )
+
+
+def _kept_product(product: Product) -> KeptProduct:
+    def make() -> KeptProduct:
+        db.session.execute(queries.product_by_id(product.id)).all()  # its details, loaded
+        return KeptProduct(product_pieces(product), share_product(product))
+
+    return fragments.kept_value("product-page", [product.id], make)
 
 
 @public_bp.get("/products/<slug>")
@@ -112,33 +122,33 @@ def page(slug: str) -> str:
     day and channel it came through (see `counting`), and counting never fails the page.
 
     The product and its business are read in one statement; its photos, texts, certificates
-    and channels only when its pieces are not kept (`fragments`); for a visitor, neither when
-    its pieces and its `Shown` are kept."""
-
-    @cache
-    def product() -> Product:
-        return found_or_404(queries.public_product_alone(), slug=slug)
-
+    and channels only when its pieces are not kept (`fragments`). A visitor's page reads
+    nothing when its `VisitorPage` is kept."""
     person = viewer()
-    shown = fragments.kept_value("product-shown", [slug], lambda: Shown(product().id, slug))
-
-    def make() -> KeptProduct:
-        db.session.execute(queries.product_by_id(shown.id)).all()  # its details, loaded
-        return KeptProduct(product_pieces(product()), share_product(product()))
-
-    kept = fragments.kept_value("product-page", [shown.id], make)
     channel_id = current_visit_channel_id()
     if person is None:
+
+        def make() -> VisitorPage:
+            product = found_or_404(queries.public_product_alone(), slug=slug)
+            kept = _kept_product(product)
+            head = render_template("products/_head.html", share=kept.share)
+            body = render_template(
+                "products/_body.html", product=product, pieces=kept.pieces, show_contact=False
+            )
+            return VisitorPage(product.id, kept.pieces.title, Markup(head), Markup(body))
+
+        visitor = fragments.kept_value("product-visitor", [slug, request.query_string], make)
         html = render_template(
-            "products/page.html",
-            product=shown,
-            pieces=kept.pieces,
-            share=kept.share,
-            show_contact=False,
+            "products/visitor.html", title=visitor.title, head=visitor.head, body=visitor.body
         )
+        product_id = visitor.id
     else:
-        html = render_product(product(), pieces=kept.pieces, share=kept.share)
-    if person is None or not (person.is_staff or person.id == product().business.owner_id):
-        what = subject("product", shown.id, channel_id)
-        repeat_on_hit(count_visit, what, "product-view", shown.id, channel_id)
+        product = found_or_404(queries.public_product_alone(), slug=slug)
+        kept = _kept_product(product)
+        html = render_product(product, pieces=kept.pieces, share=kept.share)
+        if person.is_staff or person.id == product.business.owner_id:
+            return html
+        product_id = product.id
+    what = subject("product", product_id, channel_id)
+    repeat_on_hit(count_visit, what, "product-view", product_id, channel_id)
     return html
