@@ -7,6 +7,7 @@ tables), so the filters combine freely with each other and with a full-text sear
 from __future__ import annotations
 
 import enum
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,10 +17,10 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
 from marketplace.catalog.pagination import KeyValue, Sort, keyset_after, keyset_parts
-from marketplace.channels.models import Channel, ChannelStatus, Nomination
+from marketplace.channels.models import Channel, ChannelStatus, Nomination, NominationStatus
 from marketplace.channels.queries import on_show
 from marketplace.db import Likely, db
-from marketplace.products.models import Product, product_certification
+from marketplace.products.models import Product, ProductStatus, product_certification
 from marketplace.products.queries import visible_products, visible_products_checked
 from marketplace.reference.models import Certification, PartnerCity, Subsector
 from marketplace.search.popularity import POPULARITY
@@ -56,14 +57,76 @@ class CatalogFilters:
     export: ExportExperience | None = None  # at least this much (indirect or direct)
 
 
-def _accepted(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+# A line-up filter (a channel's, a partner city's) is checked one of two ways. While the line-up
+# is small beside the catalog (a showroom's shelves: some hundreds), the database reads it and
+# sorts it (IN). Once it is a large share of the catalog, a page walks the catalog in its order
+# and checks each product's nomination (a correlated EXISTS), which finds a page of `n` after
+# about n x catalog / line-up products. The walk is taken when line-up² > WALK_FROM x catalog,
+# where reading the line-up would cost more than walking (bench/RESULTS.md, 1,000,000 products).
+WALK_FROM = 50
+SIZES_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class LineUpSizes:
+    """How many products the catalog and each line-up hold, for choosing how a page checks a
+    line-up filter (`walks_line_ups`); estimates: a product in two line-ups of one city counts
+    twice."""
+
+    products: int
+    channels: dict[str, int]
+    cities: dict[int, int]
+
+
+_sizes: tuple[float, LineUpSizes] | None = None
+
+
+def line_up_sizes() -> LineUpSizes:
+    """Counted at most every SIZES_SECONDS in each process: a size older than that chooses a
+    slower way to the same rows at worst."""
+    global _sizes
+    now = time.monotonic()
+    if _sizes is None or now - _sizes[0] >= SIZES_SECONDS:
+        _sizes = (now, _count_line_ups())
+    return _sizes[1]
+
+
+def _count_line_ups() -> LineUpSizes:
+    products = db.session.scalar(
+        sa.select(sa.func.count()).where(Product.status == ProductStatus.PUBLISHED)
+    )
+    rows = db.session.execute(
+        sa.select(Channel.slug, Channel.partner_city_id, sa.func.count())
+        .join(Nomination.channel)
+        .where(Nomination.status == NominationStatus.ACCEPTED)
+        .group_by(Channel.id)
+    ).all()
+    cities: dict[int, int] = {}
+    for _slug, city, size in rows:
+        if city is not None:
+            cities[city] = cities.get(city, 0) + size
+    return LineUpSizes(products or 0, {slug: size for slug, _city, size in rows}, cities)
+
+
+def walks_line_ups(filters: CatalogFilters) -> bool:
+    """Whether a page checks `filters`' line-up by walking the catalog (see WALK_FROM)."""
+    if not filters.channel and filters.city is None:
+        return False
+    sizes = line_up_sizes()
+    line_up = sizes.channels.get(filters.channel, 0) if filters.channel else sizes.products
+    if filters.city is not None:
+        line_up = min(line_up, sizes.cities.get(filters.city, 0))
+    return line_up * line_up > WALK_FROM * sizes.products
+
+
+def _accepted(*conditions: sa.ColumnElement[bool], walk: bool) -> sa.ColumnElement[bool]:
     """In the line-up of a channel meeting `conditions` (accepted, not returned: see
-    `channels.queries.on_show`). IN (not a correlated EXISTS), so that the database may start
-    from the channel's line-up, which is short (a showroom's shelves, a fair's booth), instead
-    of walking every product."""
+    `channels.queries.on_show`), read whole (IN) or checked product by product (`walk`)."""
     line_up = (
         sa.select(Nomination.product_id).join(Nomination.channel).where(on_show(), *conditions)
     )
+    if walk:
+        return line_up.where(Nomination.product_id == Product.id).correlate(Product).exists()
     return Product.id.in_(line_up)
 
 
@@ -83,21 +146,22 @@ def filter_conditions(
 
 
 def product_conditions(
-    filters: CatalogFilters, today: date, *, counting: bool = False
+    filters: CatalogFilters, today: date, *, counting: bool = False, walk: bool = False
 ) -> list[sa.ColumnElement[bool]]:
     """The conditions of `filters` on the Product row.
 
     A page walks a sort index and checks each product, so a broad filter (a certification
     covers many products) is a correlated EXISTS; a count visits every match anyway, so with
-    `counting` the database may start from the certified products instead (IN).
+    `counting` the database may start from the certified products instead (IN). A line-up
+    filter is walked likewise when `walk` (see WALK_FROM).
     """
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.subsector:
         conditions.append(Product.subsector_code == filters.subsector)
     if filters.channel:
-        conditions.append(_accepted(Channel.slug == filters.channel))
+        conditions.append(_accepted(Channel.slug == filters.channel, walk=walk))
     if filters.city is not None:
-        conditions.append(_accepted(Channel.partner_city_id == filters.city))
+        conditions.append(_accepted(Channel.partner_city_id == filters.city, walk=walk))
     if filters.certification:
         certified = (
             sa.select(product_certification.c.product_id)
@@ -150,8 +214,9 @@ def sorted_ids(
     product_id) on search_popularity (see search/popularity.py). A product without the value
     sorted by (which review does not let through) is left out of that order rather than put
     at an arbitrary end."""
-    matching = visible_products_checked(*business_conditions(filters)).where(
-        *product_conditions(filters, today)
+    walk = walks_line_ups(filters)
+    matching = visible_products_checked(
+        *business_conditions(filters), first=product_conditions(filters, today, walk=walk)
     )
     sort = catalog_sort(order)
     if order is SortOrder.INTEREST:

@@ -61,6 +61,8 @@ def test_catalog_statements_do_not_grow_with_page_size_or_depth(
 ) -> None:
     _catalog(app, 30)
     client.get("/catalog")  # the filters' choices are read once, then kept (catalog/choices.py)
+    # So are the sizes of the line-ups, which choose how a line-up filter is checked.
+    client.get("/catalog?channel=harz-und-heide")
     for sort in ("newest", "price_asc", "interest"):
         small, _ = _statements(app, client, f"/catalog?sort={sort}&per_page=3")
         large, html = _statements(app, client, f"/catalog?sort={sort}&per_page=24")
