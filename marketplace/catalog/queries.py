@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import QueryableAttribute, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from marketplace.businesses.models import Business, BusinessCertification, ExportExperience
@@ -119,15 +119,46 @@ def walks_line_ups(filters: CatalogFilters) -> bool:
     return line_up * line_up > WALK_FROM * sizes.products
 
 
-def _accepted(*conditions: sa.ColumnElement[bool], walk: bool) -> sa.ColumnElement[bool]:
-    """In the line-up of a channel meeting `conditions` (accepted, not returned: see
-    `channels.queries.on_show`), read whole (IN) or checked product by product (`walk`)."""
-    line_up = (
-        sa.select(Nomination.product_id).join(Nomination.channel).where(on_show(), *conditions)
+@dataclass(frozen=True)
+class Members:
+    """Products a filter asks a product to be among (a line-up, a certificate's products): the
+    select of their ids and its product id column."""
+
+    ids: sa.Select[int]
+    product_id: sa.ColumnElement[int] | QueryableAttribute[int]
+
+    def read_whole(self) -> sa.ColumnElement[bool]:
+        return Product.id.in_(self.ids)
+
+    def checked(self) -> sa.ColumnElement[bool]:
+        """Checked for each product, as a page walking the catalog reads it."""
+        return self.ids.where(self.product_id == Product.id).correlate(Product).exists()
+
+
+def _line_up(*conditions: sa.ColumnElement[bool]) -> Members:
+    """The line-ups of the channels meeting `conditions` (accepted, not returned: see
+    `channels.queries.on_show`)."""
+    ids = sa.select(Nomination.product_id).join(Nomination.channel).where(on_show(), *conditions)
+    return Members(ids, Nomination.product_id)
+
+
+def _certified(code: str, today: date) -> Members:
+    """The products whose business holds certificate `code`, not expired."""
+    ids = (
+        sa.select(product_certification.c.product_id)
+        .join(
+            BusinessCertification,
+            BusinessCertification.id == product_certification.c.business_certification_id,
+        )
+        .where(
+            BusinessCertification.certification_code == code,
+            sa.or_(
+                BusinessCertification.expires_on.is_(None),
+                BusinessCertification.expires_on >= today,
+            ),
+        )
     )
-    if walk:
-        return line_up.where(Nomination.product_id == Product.id).correlate(Product).exists()
-    return Product.id.in_(line_up)
+    return Members(ids, product_certification.c.product_id)
 
 
 def business_conditions(filters: CatalogFilters) -> list[sa.ColumnElement[bool]]:
@@ -146,42 +177,28 @@ def filter_conditions(
 
 
 def product_conditions(
-    filters: CatalogFilters, today: date, *, counting: bool = False, walk: bool = False
+    filters: CatalogFilters,
+    today: date,
+    *,
+    counting: bool = False,
+    walk: bool = False,
+    members: bool = True,
 ) -> list[sa.ColumnElement[bool]]:
     """The conditions of `filters` on the Product row.
 
     A page walks a sort index and checks each product, so a broad filter (a certification
     covers many products) is a correlated EXISTS; a count visits every match anyway, so with
     `counting` the database may start from the certified products instead (IN). A line-up
-    filter is walked likewise when `walk` (see WALK_FROM).
+    filter is read whole unless `walk` (see WALK_FROM). Without `members`, the line-ups and
+    certificates are left to the caller (`catalog_count` joins them).
     """
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.subsector:
         conditions.append(Product.subsector_code == filters.subsector)
-    if filters.channel:
-        conditions.append(_accepted(Channel.slug == filters.channel, walk=walk))
-    if filters.city is not None:
-        conditions.append(_accepted(Channel.partner_city_id == filters.city, walk=walk))
-    if filters.certification:
-        certified = (
-            sa.select(product_certification.c.product_id)
-            .join(
-                BusinessCertification,
-                BusinessCertification.id == product_certification.c.business_certification_id,
-            )
-            .where(
-                BusinessCertification.certification_code == filters.certification,
-                sa.or_(
-                    BusinessCertification.expires_on.is_(None),
-                    BusinessCertification.expires_on >= today,
-                ),
-            )
-        )
-        if counting:
-            conditions.append(Product.id.in_(certified))
-        else:
-            held = certified.where(product_certification.c.product_id == Product.id)
-            conditions.append(held.correlate(Product).exists())
+    if members:
+        for kind, member in _memberships(filters, today):
+            checked = walk if kind == "line-up" else not counting
+            conditions.append(member.checked() if checked else member.read_whole())
     # A buyer's price range usually keeps much of the catalog: said so to SQLite's planner,
     # which would otherwise read the whole range by price and sort it for a newest-first page.
     if filters.min_price is not None:
@@ -193,6 +210,17 @@ def product_conditions(
     if filters.max_lead_days is not None:
         conditions.append(Product.lead_time_days <= filters.max_lead_days)
     return conditions
+
+
+def _memberships(filters: CatalogFilters, today: date) -> list[tuple[str, Members]]:
+    found: list[tuple[str, Members]] = []
+    if filters.channel:
+        found.append(("line-up", _line_up(Channel.slug == filters.channel)))
+    if filters.city is not None:
+        found.append(("line-up", _line_up(Channel.partner_city_id == filters.city)))
+    if filters.certification:
+        found.append(("certificate", _certified(filters.certification, today)))
+    return found
 
 
 def card_options() -> list[ExecutableOption]:
@@ -303,10 +331,26 @@ def _page(
 
 
 def catalog_count(filters: CatalogFilters, today: date, *, cap: int) -> sa.Select[int]:
-    """How many products match, counted up to `cap` + 1 (more is "more than")."""
-    matching = visible_products().with_only_columns(Product.id)
-    matching = matching.where(*filter_conditions(filters, today, counting=True)).limit(cap + 1)
-    return sa.select(sa.func.count()).select_from(matching.subquery())
+    """How many products match, counted up to `cap` + 1 (more is "more than").
+
+    PostgreSQL stops at the cap from any side. SQLite reads a select of IN whole before the
+    first row, so there the line-ups and the certificate's products are joined instead (their
+    products distinct: a product in two line-ups of one city counts once) and the count stops
+    at the cap however many products they hold; each product's business is checked as it
+    comes (EXISTS), where a join would first read every business."""
+    if db.engine.dialect.name != "sqlite" or not _memberships(filters, today):
+        matching = visible_products().with_only_columns(Product.id)
+        matching = matching.where(*filter_conditions(filters, today, counting=True))
+    else:
+        matching = visible_products_checked(
+            *business_conditions(filters),
+            first=product_conditions(filters, today, members=False),
+        ).with_only_columns(Product.id)
+        for _kind, member in _memberships(filters, today):
+            ids = member.ids.subquery()
+            matching = matching.join(ids, ids.c.product_id == Product.id)
+        matching = matching.distinct()
+    return sa.select(sa.func.count()).select_from(matching.limit(cap + 1).subquery())
 
 
 def subsector_options() -> sa.Select[Subsector]:

@@ -1,7 +1,9 @@
 """A line-up filter (a channel's, a partner city's) is checked one of two ways, chosen by the
 line-up's size beside the catalog's (`catalog.queries.WALK_FROM`): read whole (IN) while it is
 small, checked product by product while the catalog is walked in its order (EXISTS) once it is
-a large share. Both give the same pages, in every order, page after page, and the same count."""
+a large share. Both give the same pages, in every order, page after page, and the same count.
+A count joins the line-ups and certificates on SQLite: a product shown twice in one city, or
+holding two certificates of one kind, still counts once."""
 
 from __future__ import annotations
 
@@ -18,7 +20,14 @@ from marketplace.catalog import queries
 from marketplace.channels.models import NominationStatus, ShelfStage
 from marketplace.db import db
 from tests.catalog.helpers import channel
-from tests.factories import accept, add_interests, make_business, product
+from tests.factories import (
+    accept,
+    add_interests,
+    make_business,
+    make_certification,
+    make_channel,
+    product,
+)
 
 NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
 NAME = re.compile(r'<h3[^>]*><a href="/products/[^"]+">([^<]+)</a></h3>')
@@ -36,8 +45,10 @@ def made_anew(app: Flask) -> Iterator[None]:
 
 @pytest.fixture
 def line_ups(app: Flask, made_anew: None) -> int:
-    """Eleven products; Harz und Heide (Braunschweig) shows five of them, Europalia one more;
-    the rest are returned, only nominated, or of an unverified business. The city's id."""
+    """Eleven products; Harz und Heide (Braunschweig) shows five of them, Europalia one more,
+    and a second Braunschweig showroom one of Harz und Heide's; the rest are returned, only
+    nominated, or of an unverified business. Maker 0 holds two halal certificates, both on
+    each of its products. The city's id."""
     start = datetime(2026, 3, 1, tzinfo=UTC)
     with app.app_context():
         makers = [make_business(name=f"Maker {n}") for n in range(2)]
@@ -57,6 +68,12 @@ def line_ups(app: Flask, made_anew: None) -> int:
         accept(items[9], festival)
         accept(items[4], fair).stage = ShelfStage.RETURNED
         accept(items[6], fair).status = NominationStatus.NOMINATED
+        accept(items[2], make_channel("Braunschweig showroom", partner_city=fair.partner_city))
+        for number in ("H-1", "H-2"):
+            certificate = make_certification(makers[0], "halal", number=number)
+            for item in items[0::2]:
+                if item.business is makers[0]:
+                    item.certifications.append(certificate)
         db.session.commit()
         return int(fair.partner_city_id or 0)
 
@@ -97,6 +114,16 @@ def test_a_line_up_read_whole_or_walked_gives_the_same_pages(
         names, count = seen[10**9, asked]
         assert sorted(names) == sorted(expected) and count == "5"
         assert seen[0, asked] == (names, count)
+
+
+def test_a_certificate_held_twice_counts_its_products_once(
+    client: FlaskClient, line_ups: int
+) -> None:
+    names, count = _all_pages(client, "/catalog?cert=halal&per_page=2")
+    assert sorted(names) == ["Piece 00", "Piece 02", "Piece 04", "Piece 06", "Piece 08"]
+    assert count == "5"
+    names, count = _all_pages(client, f"/catalog?cert=halal&city={line_ups}&per_page=2")
+    assert sorted(names) == ["Piece 00", "Piece 02", "Piece 08"] and count == "3"
 
 
 def test_a_line_up_is_walked_once_it_is_a_large_share_of_a_large_catalog(
