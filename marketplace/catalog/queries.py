@@ -78,17 +78,17 @@ class LineUpSizes:
     cities: dict[int, int]
 
 
-_sizes: tuple[float, LineUpSizes] | None = None
+_sizes: dict[str, tuple[float, LineUpSizes]] = {}  # per database
 
 
 def line_up_sizes() -> LineUpSizes:
     """Counted at most every SIZES_SECONDS in each process: a size older than that chooses a
     slower way to the same rows at worst."""
-    global _sizes
-    now = time.monotonic()
-    if _sizes is None or now - _sizes[0] >= SIZES_SECONDS:
-        _sizes = (now, _count_line_ups())
-    return _sizes[1]
+    database, now = str(db.engine.url), time.monotonic()
+    found = _sizes.get(database)
+    if found is None or now - found[0] >= SIZES_SECONDS:
+        found = _sizes[database] = (now, _count_line_ups())
+    return found[1]
 
 
 def _count_line_ups() -> LineUpSizes:

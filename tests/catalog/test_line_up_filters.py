@@ -98,7 +98,7 @@ def test_a_line_up_read_whole_or_walked_gives_the_same_pages(
     seen = {}
     for walk_from in (10**9, 0):  # read whole, then walked
         monkeypatch.setattr(queries, "WALK_FROM", walk_from)
-        monkeypatch.setattr(queries, "_sizes", None)
+        monkeypatch.setattr(queries, "_sizes", {})
         for asked in ("channel=harz-und-heide", f"city={line_ups}"):
             with app.app_context():
                 walked = queries.walks_line_ups(
@@ -130,8 +130,8 @@ def test_a_line_up_is_walked_once_it_is_a_large_share_of_a_large_catalog(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sizes = queries.LineUpSizes(1_000_000, {"showroom": 300, "fair": 13_000}, {1: 300, 2: 26_000})
-    monkeypatch.setattr(queries, "_sizes", (float("inf"), sizes))
     with app.app_context():
+        monkeypatch.setitem(queries._sizes, str(db.engine.url), (float("inf"), sizes))
         assert not queries.walks_line_ups(queries.CatalogFilters(channel="showroom"))
         assert queries.walks_line_ups(queries.CatalogFilters(channel="fair"))
         assert not queries.walks_line_ups(queries.CatalogFilters(city=1))
