@@ -103,10 +103,12 @@ def cache_static(response: Response) -> Response:
 
 
 def add_vary(response: Response, *fields: str) -> None:
-    present = {item.strip().lower() for item in response.headers.get("Vary", "").split(",")}
-    for field in fields:
-        if field.lower() not in present:
-            response.vary.add(field)
+    """`fields` added to the response's Vary, each once."""
+    named = [item.strip() for item in response.headers.get("Vary", "").split(",") if item.strip()]
+    present = {item.lower() for item in named}
+    missing = [field for field in fields if field.lower() not in present]
+    if missing:
+        response.headers["Vary"] = ", ".join([*named, *missing])
 
 
 def _contents() -> dict[str, Any]:

@@ -22,12 +22,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def set_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    """The headers above, each unless the view set its own."""
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend(
+        [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
+    )
     hsts = int(current_app.config.get("HSTS_SECONDS", 0))
     # Only over HTTPS: a browser ignores the header on plain HTTP, and a laptop has no TLS.
     if hsts > 0 and request.is_secure:

@@ -17,6 +17,7 @@ from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
 from marketplace.ledger.rates import ConvertedPrice
+from marketplace.page_cache import visit_parts
 from marketplace.products.display import picture, product_text
 from marketplace.products.prices import viewer_price
 from marketplace.units import quantity, unit_label
@@ -72,13 +73,26 @@ FRAME_PARTS = ("header_start", "header_end", "footer")
 
 def frame_part(name: str) -> Markup:
     """A part of every page's frame (templates/_frame.html). A visitor's header and footer
-    are the same on every page of one language: kept as a piece. A signed-in person's show
-    their own links and counts: rendered for them."""
+    are the same on every page of one language: kept as one piece, found once per request. A
+    signed-in person's show their own links and counts: rendered for them."""
     if name not in FRAME_PARTS:
         raise ValueError(name)
     if current_user.is_authenticated:
         return Markup(fragments.macro(FRAME, name)())
-    return fragments.kept("frame", [name], lambda: Markup(fragments.macro(FRAME, name)()))
+    visit = tuple(visit_parts())
+    found: tuple[tuple[object, ...], dict[str, str]] | None = g.get(FRAME_KEY)
+    if found is None or found[0] != visit:
+        found = (visit, fragments.kept_value("frame", [], _frame))
+        setattr(g, FRAME_KEY, found)
+    return Markup(found[1][name])
+
+
+FRAME_KEY = "frame_parts"  # in `g`: the visit's parts and the visitor's frame made for them
+
+
+def _frame() -> dict[str, str]:
+    frame = fragments.module(FRAME)
+    return {name: str(getattr(frame, name)()) for name in FRAME_PARTS}
 
 
 def init_templating(app: Flask) -> None:
