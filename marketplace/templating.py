@@ -17,7 +17,6 @@ from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
 from marketplace.ledger.rates import ConvertedPrice
-from marketplace.page_cache import visit_parts
 from marketplace.products.display import picture, product_text
 from marketplace.products.prices import viewer_price
 from marketplace.units import quantity, unit_label
@@ -71,28 +70,21 @@ FRAME = "_frame.html"
 FRAME_PARTS = ("header_start", "header_end", "footer")
 
 
-def frame_part(name: str) -> Markup:
-    """A part of every page's frame (templates/_frame.html). A visitor's header and footer
-    are the same on every page of one language: kept as one piece, found once per request. A
-    signed-in person's show their own links and counts: rendered for them."""
-    if name not in FRAME_PARTS:
-        raise ValueError(name)
+def frame() -> dict[str, Markup]:
+    """The parts of every page's frame (templates/_frame.html), by name: the header up to the
+    language switch's `next` field, the rest of the header, the footer. A visitor's are the
+    same on every page of one language: kept as one piece. A signed-in person's show their own
+    links and counts: rendered for them."""
     if current_user.is_authenticated:
-        return Markup(fragments.macro(FRAME, name)())
-    visit = tuple(visit_parts())
-    found: tuple[tuple[object, ...], dict[str, str]] | None = g.get(FRAME_KEY)
-    if found is None or found[0] != visit:
-        found = (visit, fragments.kept_value("frame", [], _frame))
-        setattr(g, FRAME_KEY, found)
-    return Markup(found[1][name])
-
-
-FRAME_KEY = "frame_parts"  # in `g`: the visit's parts and the visitor's frame made for them
+        parts = _frame()
+    else:
+        parts = fragments.kept_value("frame", [], _frame)
+    return {name: Markup(html) for name, html in parts.items()}
 
 
 def _frame() -> dict[str, str]:
-    frame = fragments.module(FRAME)
-    return {name: str(getattr(frame, name)()) for name in FRAME_PARTS}
+    macros = fragments.module(FRAME)
+    return {name: str(getattr(macros, name)()) for name in FRAME_PARTS}
 
 
 def init_templating(app: Flask) -> None:
@@ -114,7 +106,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["picture"] = picture
     app.jinja_env.globals["product_text"] = product_text
     app.jinja_env.globals["viewer_price"] = viewer_price
-    app.jinja_env.globals["frame_part"] = frame_part
+    app.jinja_env.globals["frame"] = frame
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
