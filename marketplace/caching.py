@@ -169,7 +169,8 @@ def validate_page(response: Response) -> Response:
         # The page holds this visitor's CSRF token: a browser may keep it, a shared cache not.
         response.cache_control.private = True
         response.cache_control.no_cache = True
-    response.make_conditional(request)
+    if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+        response.make_conditional(request)
     return response
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
+from werkzeug.routing import MapAdapter
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -20,8 +21,20 @@ def public_url(endpoint: str, **values: Any) -> str:
     if endpoint.startswith("."):
         blueprint = request.blueprint if has_request_context() else None
         endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
-    base = urlsplit(str(current_app.config["BASE_URL"]))
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter() -> MapAdapter:
+    """The URL map bound to `BASE_URL`, once per app and address (building reads it only)."""
+    configured = str(current_app.config["BASE_URL"])
+    found: tuple[str, MapAdapter] | None = current_app.extensions.get(ADAPTER_KEY)
+    if found is None or found[0] != configured:
+        base = urlsplit(configured)
+        adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+        )
+        found = current_app.extensions[ADAPTER_KEY] = (configured, adapter)
+    return found[1]
+
+
+ADAPTER_KEY = "public_url_adapter"
