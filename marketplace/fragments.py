@@ -58,7 +58,8 @@ def kept_many(
     if base is None:
         made = render(list(ids))
         return [made[i] for i in ids if i in made]
-    keys = [digest_key("fragment", [*base, i]) for i in ids]
+    prefix = digest_key("fragment", base)  # hashed once; each piece's id follows it
+    keys = [f"{prefix}:{i}" for i in ids]
     found = fragment_cache.get_many(*keys)
     missing = [i for i, html in zip(ids, found, strict=True) if html is None]
     made = render(missing) if missing else {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -61,8 +62,10 @@ def _serializer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=_SALT)
 
 
+@lru_cache(maxsize=4096)
 def encode_cursor(secret: str, scope: str, value: KeyValue, last_id: int) -> str:
-    """`scope` names the order the cursor belongs to (a sort, or a search and its words)."""
+    """`scope` names the order the cursor belongs to (a sort, or a search and its words). The
+    same row gives the same cursor: a page's next link is signed once per process."""
     plain = value.isoformat() if isinstance(value, datetime) else value
     return str(_serializer(secret).dumps([scope, plain, last_id]))
 
