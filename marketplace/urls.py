@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, request
 from werkzeug.routing import MapAdapter
 
+ADAPTER_KEY = "public_url_adapter"  # in `app.extensions`: BASE_URL and the map bound to it
+
 
 def public_url(endpoint: str, **values: Any) -> str:
     """`url_for(endpoint, **values)` as an absolute address under `BASE_URL`; an endpoint that
@@ -35,6 +37,3 @@ def _adapter() -> MapAdapter:
         )
         found = current_app.extensions[ADAPTER_KEY] = (configured, adapter)
     return found[1]
-
-
-ADAPTER_KEY = "public_url_adapter"

@@ -57,9 +57,10 @@ class KeptProduct:
 
 @dataclass(frozen=True)
 class VisitorPage:
-    """A visitor's product page but its frame: the same for every visitor of one address,
-    language and currency (the links to log in come back to the address), so it is kept under
-    the address, and the page, asked again, reads nothing until the data changes."""
+    """A visitor's product page but its frame: its link preview (`head`) and content, the same
+    for every visitor of one address, language and currency (the links to log in come back to
+    the address), so it is kept under the address, and the page, asked again, reads nothing
+    until the data changes."""
 
     id: int
     title: str
@@ -131,7 +132,7 @@ def page(slug: str) -> str:
         def make() -> VisitorPage:
             product = found_or_404(queries.public_product_alone(), slug=slug)
             kept = _kept_product(product)
-            head = render_template("products/_head.html", share=kept.share)
+            head = render_template("sharing/_meta.html", share=kept.share)
             body = render_template(
                 "products/_body.html", product=product, pieces=kept.pieces, show_contact=False
             )

@@ -122,10 +122,12 @@ def walks_line_ups(filters: CatalogFilters) -> bool:
 @dataclass(frozen=True)
 class Members:
     """Products a filter asks a product to be among (a line-up, a certificate's products): the
-    select of their ids and its product id column."""
+    select of their ids, its product id column, and whether it is a line-up (read whole for a
+    page while small, see WALK_FROM; a certificate's products are checked for a page)."""
 
     ids: sa.Select[int]
     product_id: sa.ColumnElement[int] | QueryableAttribute[int]
+    line_up: bool
 
     def read_whole(self) -> sa.ColumnElement[bool]:
         return Product.id.in_(self.ids)
@@ -139,7 +141,7 @@ def _line_up(*conditions: sa.ColumnElement[bool]) -> Members:
     """The line-ups of the channels meeting `conditions` (accepted, not returned: see
     `channels.queries.on_show`)."""
     ids = sa.select(Nomination.product_id).join(Nomination.channel).where(on_show(), *conditions)
-    return Members(ids, Nomination.product_id)
+    return Members(ids, Nomination.product_id, line_up=True)
 
 
 def _certified(code: str, today: date) -> Members:
@@ -158,7 +160,7 @@ def _certified(code: str, today: date) -> Members:
             ),
         )
     )
-    return Members(ids, product_certification.c.product_id)
+    return Members(ids, product_certification.c.product_id, line_up=False)
 
 
 def business_conditions(filters: CatalogFilters) -> list[sa.ColumnElement[bool]]:
@@ -196,8 +198,8 @@ def product_conditions(
     if filters.subsector:
         conditions.append(Product.subsector_code == filters.subsector)
     if members:
-        for kind, member in _memberships(filters, today):
-            checked = walk if kind == "line-up" else not counting
+        for member in _memberships(filters, today):
+            checked = walk if member.line_up else not counting
             conditions.append(member.checked() if checked else member.read_whole())
     # A buyer's price range usually keeps much of the catalog: said so to SQLite's planner,
     # which would otherwise read the whole range by price and sort it for a newest-first page.
@@ -212,14 +214,14 @@ def product_conditions(
     return conditions
 
 
-def _memberships(filters: CatalogFilters, today: date) -> list[tuple[str, Members]]:
-    found: list[tuple[str, Members]] = []
+def _memberships(filters: CatalogFilters, today: date) -> list[Members]:
+    found: list[Members] = []
     if filters.channel:
-        found.append(("line-up", _line_up(Channel.slug == filters.channel)))
+        found.append(_line_up(Channel.slug == filters.channel))
     if filters.city is not None:
-        found.append(("line-up", _line_up(Channel.partner_city_id == filters.city)))
+        found.append(_line_up(Channel.partner_city_id == filters.city))
     if filters.certification:
-        found.append(("certificate", _certified(filters.certification, today)))
+        found.append(_certified(filters.certification, today))
     return found
 
 
@@ -338,7 +340,8 @@ def catalog_count(filters: CatalogFilters, today: date, *, cap: int) -> sa.Selec
     products distinct: a product in two line-ups of one city counts once) and the count stops
     at the cap however many products they hold; each product's business is checked as it
     comes (EXISTS), where a join would first read every business."""
-    if db.engine.dialect.name != "sqlite" or not _memberships(filters, today):
+    members = _memberships(filters, today)
+    if db.engine.dialect.name != "sqlite" or not members:
         matching = visible_products().with_only_columns(Product.id)
         matching = matching.where(*filter_conditions(filters, today, counting=True))
     else:
@@ -346,7 +349,7 @@ def catalog_count(filters: CatalogFilters, today: date, *, cap: int) -> sa.Selec
             *business_conditions(filters),
             first=product_conditions(filters, today, members=False),
         ).with_only_columns(Product.id)
-        for _kind, member in _memberships(filters, today):
+        for member in members:
             ids = member.ids.subquery()
             matching = matching.join(ids, ids.c.product_id == Product.id)
         matching = matching.distinct()
