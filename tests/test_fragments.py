@@ -6,6 +6,7 @@ too. The whole-page cache is off in these tests: what is seen is what a page mad
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import unescape as html_unescape
 from typing import Any
 
 import pytest
@@ -170,6 +171,10 @@ def test_pieces_can_be_turned_off(app: Flask, client: FlaskClient, world: dict[s
     assert "Batik silk scarf" in html and reads
 
 
+def canonical(html: str) -> str:
+    return html.split('<link rel="canonical" href="')[1].split('"')[0]
+
+
 def app_client(client: FlaskClient) -> FlaskClient:
     """Another visitor, with no session of their own yet."""
     return client.application.test_client()
@@ -212,6 +217,35 @@ def test_a_catalog_or_search_page_asked_again_reads_nothing_until_the_data_chang
         db.session.commit()
     for path in paths:
         assert "Batik tote bag" in visit(client, path)[0], path
+
+
+def test_a_catalog_or_search_page_is_kept_whole_per_address(
+    app: Flask, client: FlaskClient, login_as: Any, world: dict[str, Any]
+) -> None:
+    """The content of a catalog or search page is kept under its address: its title, its
+    pager and its canonical address are that address's, in the visitor's language, and a
+    signed-in person gets the same content in a frame of their own."""
+    first = visit(client, "/catalog?per_page=1&sort=price_low")[0]
+    assert "Batik cotton shawl" in first and "Batik silk scarf" not in first
+    assert "First page" not in first
+    next_path = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    second = visit(client, html_unescape(next_path))[0]
+    assert "Batik silk scarf" in second and "Batik cotton shawl" not in second
+    assert "First page" in second
+    assert visit(app_client(client), "/catalog?per_page=1&sort=price_low")[0] == first
+    shawl = visit(client, "/search?q=cotton")[0]
+    scarf = visit(client, "/search?q=silk")[0]
+    assert "<title>Search: cotton ·" in shawl and "Batik silk scarf" not in shawl
+    assert "<title>Search: silk ·" in scarf and "Batik silk scarf" in scarf
+    german = visit(app_client(client), "/catalog?per_page=1&sort=price_low&lang=de")[0]
+    assert "<title>Katalog ·" in german and "Batik cotton shawl" in german
+    assert canonical(german) != canonical(first) and "lang=de" in canonical(german)
+    with app.app_context():
+        buyer = make_buyer()
+        commit_and_detach(buyer)
+    theirs = visit(login_as(buyer), "/search?q=cotton")[0]
+    assert "Log out" in theirs and "Batik cotton shawl" in theirs and "Log in<" not in theirs
+    assert theirs.split('<main id="main"')[1] == shawl.split('<main id="main"')[1]
 
 
 @pytest.mark.committing

@@ -8,7 +8,7 @@ read once per process and language (`choices.filter_choices`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from jinja2.filters import do_truncate
 from markupsafe import Markup
 
 from marketplace import fragments
@@ -35,7 +36,7 @@ from marketplace.catalog.queries import CatalogFilters, KeyValue, SortOrder
 from marketplace.catalog.summary import ActiveFilter, active_filters
 from marketplace.db import db, utcnow
 from marketplace.i18n import page_locale
-from marketplace.link_preview import share_page
+from marketplace.link_preview import Share, share_page
 from marketplace.page_cache import public_page
 from marketplace.search.queries import CANDIDATE_CAP, search_ids
 from marketplace.search.suggestions import Suggestion, suggest
@@ -124,12 +125,36 @@ def _asked(size: int) -> _Asked:
     return fragments.kept_value("catalog-asked", [*raw, size], check)
 
 
-@bp.get("/catalog")
-@public_page
-def index() -> str:
+@dataclass(frozen=True)
+class KeptPage:
+    """A catalog or search page but its frame: its title, head (link preview, stylesheet) and
+    content. It shows public data only, the same for everyone of one address, language and
+    currency, so it is kept under the address (`fragments`, `_kept_page`); asked again, the
+    page renders only its frame around it."""
+
+    title: str
+    head: Markup
+    body: Markup
+
+
+def _kept_page(make: Callable[[date], KeptPage]) -> str:
+    """The page of this address, `make(today)` unless kept, in the frame of this request."""
+    today = utcnow().date()
+    page = fragments.kept_value(
+        f"page:{request.endpoint}", [request.query_string, today], lambda: make(today)
+    )
+    return render_template("catalog/page.html", page=page)
+
+
+def _page_parts(title: str, body: str, *, share: Share | None = None, **context: Any) -> KeptPage:
+    head = render_template("catalog/_head.html", share=share)
+    return KeptPage(title, Markup(head), Markup(render_template(body, **context)))
+
+
+def _catalog(today: date) -> KeptPage:
     size = per_page(request.args.get("per_page"))
     asked = _asked(size)
-    filters, order, today, args = asked.filters, asked.order, utcnow().date(), asked.args
+    filters, order, args = asked.filters, asked.order, asked.args
     sort = queries.catalog_sort(order)
     after = decode_cursor(_secret(), order.value, request.args.get("after"), kind=sort.kind)
     rows = fragments.kept_value(
@@ -143,8 +168,18 @@ def index() -> str:
         last, value = rows[size - 1]
         cursor = encode_cursor(_secret(), order.value, value, last)
         next_url = url_for(".index", **args, after=cursor)
-    return render_template(
-        "catalog/index.html",
+    share = share_page(
+        _("Catalog"),
+        _(
+            "Export-ready products of Bandung's creative MSMEs, with prices, minimum order,"
+            " lead time and certifications."
+        ),
+        keep_args=True,
+    )
+    return _page_parts(
+        _("Catalog"),
+        "catalog/_catalog.html",
+        share=share,
         fields=asked.fields,
         ignored=asked.ignored,
         cards=card_pieces([row[0] for row in rows[:size]]),
@@ -154,15 +189,13 @@ def index() -> str:
         more_than_cap=total > CATALOG_COUNT_CAP,
         next_url=next_url,
         first_url=url_for(".index", **args) if after else None,
-        share=share_page(
-            _("Catalog"),
-            _(
-                "Export-ready products of Bandung's creative MSMEs, with prices, minimum order,"
-                " lead time and certifications."
-            ),
-            keep_args=True,
-        ),
     )
+
+
+@bp.get("/catalog")
+@public_page
+def index() -> str:
+    return _kept_page(_catalog)
 
 
 def _search_scope(terms: Sequence[Term]) -> str:
@@ -205,24 +238,29 @@ def _find(terms: Sequence[Term], filters: CatalogFilters, today: date, size: int
     return _Found(found, after, suggestion, corrected)
 
 
-@bp.get("/search")
-@public_page
-def search() -> str:
+def _search_title(query: str | None) -> str:
+    if not query:
+        return _("Search")
+    return _("Search: %(q)s", q=do_truncate(current_app.jinja_env, query, 60))
+
+
+def _search(today: date) -> KeptPage:
     form = SearchForm(formdata=request.args)
     ignored = _prepare(form)
     terms = query_terms(form.q.data)
     size = per_page(request.args.get("per_page"))
     args = _page_args(form, size)
-    folded = {
+    title = _search_title(form.q.data)
+    folded: dict[str, Any] = {
+        "form": form,
+        "ignored": ignored,
         "fields": _fields(form),
         "active": active_filters(form, ".search", args),
         "clear_url": url_for(".search", q=form.q.data or ""),
     }
     if not terms:
-        return render_template(
-            "catalog/search.html", form=form, ignored=ignored, terms=terms, cards=[], **folded
-        )
-    filters, today = form.to_filters(), utcnow().date()
+        return _page_parts(title, "catalog/_search.html", terms=terms, cards=[], **folded)
+    filters = form.to_filters()
     found = fragments.kept_value(
         "search",
         [terms, filters, today, request.args.get("after"), size],
@@ -236,10 +274,9 @@ def search() -> str:
         cursor = encode_cursor(_secret(), _search_scope(shown), score, last)
         next_url = url_for(".search", **args, after=cursor)
     total = rows[0][2] if rows else 0  # every row carries the count of all candidates
-    return render_template(
-        "catalog/search.html",
-        form=form,
-        ignored=ignored,
+    return _page_parts(
+        title,
+        "catalog/_search.html",
         terms=shown,
         cards=card_pieces([row[0] for row in rows[:size]], shown),
         **folded,
@@ -253,3 +290,9 @@ def search() -> str:
         else None,
         corrected=corrected,
     )
+
+
+@bp.get("/search")
+@public_page
+def search() -> str:
+    return _kept_page(_search)
