@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marketplace.search.substrings import cjk_text
-from marketplace.search.text import suggestible, words
+from marketplace.search.text import words
 
 # A description longer than this adds nothing to finding the product, only to the index size.
 MAX_FIELD_WORDS = 2000
@@ -39,9 +39,9 @@ class Document:
         return cjk_text(self.business + self.materials + self.body)
 
     @property
-    def vocabulary(self) -> set[str]:
-        """The words of this product that typos are corrected against."""
-        return {word for field in self.fields for word in field if suggestible(word)}
+    def distinct_words(self) -> set[str]:
+        """Every word of this product, once (what the vocabulary counts)."""
+        return {word for field in self.fields for word in field}
 
 
 def _field(texts: Iterable[str | None]) -> list[str]:

@@ -117,7 +117,12 @@ def reindex_products(connection: sa.Connection, product_ids: Collection[int]) ->
         documents = _documents(connection, batch)
         engine.insert(connection, documents)
         popularity.insert(connection, [document.product_id for document in documents])
-        after = Counter(word for document in documents for word in document.vocabulary)
+        after = Counter(
+            word
+            for document in documents
+            for word in document.distinct_words
+            if engine.in_vocabulary(word)
+        )
         vocabulary.update(connection, before, after)
 
 
@@ -164,7 +169,8 @@ def rebuild_index(connection: sa.Connection) -> int:
             popularity.insert(connection, [document.product_id for document in documents])
             written += len(documents)
         last_id = ids[-1]
-    vocabulary.fill(connection, list(engine.word_counts(connection)))
+    counts = engine.word_counts(connection)
+    vocabulary.fill(connection, [(word, n) for word, n in counts if engine.in_vocabulary(word)])
     engine.optimize(connection)
     return written
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import REGCLASS, TSQUERY, TSVECTOR
@@ -59,6 +60,8 @@ SCORE_SCALE = 1_000_000  # ts_rank as a whole number, so a page cursor compares 
 ROW_IN_POSTINGS = 4
 WINDOW_MARGIN = 4
 MAX_WINDOW = 40_000
+# A prefix that begins more longer words than this is searched as a prefix (`_spelt`).
+SPELLED_OUT = 64
 
 
 def tsvector_literal(document: Document) -> str:
@@ -192,6 +195,103 @@ def _indexed_rows() -> sa.ScalarSelect[float]:
     )
 
 
+@dataclass(frozen=True)
+class _Spelt:
+    """A word searched, as pieces of a tsquery's text: the word itself (`head`), the longer
+    words it begins (`tail`, NULL when there are none), either of them (`any`)."""
+
+    head: sa.ColumnElement[str]
+    tail: sa.ColumnElement[str] | None
+    any: sa.ColumnElement[str]
+
+
+def _spelt(terms: Sequence[Term]) -> list[_Spelt]:
+    """Each of `terms` spelt out from the vocabulary, which holds every word here: a whole word
+    is itself (`'bag'`), a prefix the word typed (`'rattan'`) and the longer words it begins
+    (`'rattankorb' | 'rattanlampe' ...`). A prefix that begins more than SPELLED_OUT longer
+    words stays a prefix (`'rattan':*`), with no tail. The words are read once per statement
+    (a materialized CTE)."""
+    rows: list[sa.Subquery] = []
+    for n, term in enumerate(terms):
+        if not term.prefix:
+            continue
+        longer = (
+            sa.select(WORDS.c.word)
+            .where(WORDS.c.word.like(_contains(term.word)[1:-1] + "_%"))
+            .limit(SPELLED_OUT + 1)
+            .subquery(f"longer_{n}")
+        )
+        quoted = sa.literal("'", sa.Text) + longer.c.word + sa.literal("'", sa.Text)
+        listed = sa.func.string_agg(quoted, " | ")
+        many, none = sa.func.count() > SPELLED_OUT, sa.func.count() == 0
+        whole, prefix = f"'{term.word}'", f"'{term.word}':*"
+        pieces = sa.select(
+            sa.case((many, prefix), else_=whole).label(f"head_{n}"),
+            sa.case((many, None), else_="(" + listed + ")").label(f"tail_{n}"),
+            sa.case((many, prefix), (none, whole), else_=f"({whole} | " + listed + ")").label(
+                f"any_{n}"
+            ),
+        ).select_from(longer)
+        rows.append(pieces.subquery(f"spelt_{n}"))
+    words = None
+    if rows:
+        joined: sa.FromClause = rows[0]
+        for row in rows[1:]:
+            joined = joined.join(row, sa.true())  # one row each
+        words = sa.select(joined).cte("spelt").prefix_with("MATERIALIZED")
+    spelt = []
+    for n, term in enumerate(terms):
+        if words is not None and term.prefix:
+            c = words.c
+            spelt.append(_Spelt(c[f"head_{n}"], c[f"tail_{n}"], c[f"any_{n}"]))
+        else:
+            itself = sa.literal(f"'{term.word}'", sa.Text)
+            spelt.append(_Spelt(itself, None, itself))
+    return spelt
+
+
+def _spelled_matches(terms: Sequence[Term], cap: int) -> sa.Subquery:
+    """The newest `cap` matches of several words from the GIN index, each prefix spelt out as
+    the words it begins (`_spelt`): the same rows as the prefixes match.
+
+    The GIN index reads every posting of a prefix before it intersects it with the other
+    words, but it steps through the postings of whole words, skipping what the rarest one
+    rules out; and it looks at every word of a query at each step, so a query of many words
+    is slow again. So the words are asked in parts of few words each: a row holds every word
+    as typed (`'woven' & 'rattan' & 'bag'`), or the first n as typed, a longer word for the
+    next, and either for the rest (`'woven' & ('rattankorb' | ...) & ('bag' | 'bagus' ...)`);
+    a part with no longer word to ask (NULL) finds nothing."""
+    spelt = _spelt(terms)
+    parts = [[word.head for word in spelt]]
+    for n, word in enumerate(spelt):
+        if word.tail is not None:
+            parts.append(
+                [*(w.head for w in spelt[:n]), word.tail, *(w.any for w in spelt[n + 1 :])]
+            )
+
+    def query(pieces: list[sa.ColumnElement[str]]) -> sa.ColumnElement[object]:
+        text = pieces[0]
+        for piece in pieces[1:]:
+            text = text + " & " + piece
+        return sa.cast(sa.select(text).scalar_subquery(), TSQUERY)
+
+    found = sa.union(
+        *(
+            sa.select(INDEX.c.product_id)
+            .where(INDEX.c.document.op("@@")(query(pieces)))
+            .order_by(INDEX.c.product_id.desc())
+            .limit(cap)
+            for pieces in parts
+        )
+    ).subquery("found")
+    return (
+        sa.select(found.c.product_id)
+        .order_by(found.c.product_id.desc())
+        .limit(cap)
+        .subquery("indexed")
+    )
+
+
 def _newest_matches(terms: Sequence[Term], cap: int) -> sa.Subquery:
     """The newest `cap` matches of several words: from the newest rows when `_window` says
     so and they hold `cap` matches, else from the GIN index. One statement: each branch is
@@ -212,13 +312,7 @@ def _newest_matches(terms: Sequence[Term], cap: int) -> sa.Subquery:
         .prefix_with("MATERIALIZED")
     )
     found = sa.select(sa.func.count()).select_from(recent).scalar_subquery()
-    indexed = (
-        sa.select(INDEX.c.product_id)
-        .where(INDEX.c.document.op("@@")(_query(terms)))
-        .order_by(INDEX.c.product_id.desc())
-        .limit(cap)
-        .subquery("indexed")
-    )
+    indexed = _spelled_matches(terms, cap)
     return sa.union_all(
         sa.select(recent.c.product_id).where(found >= cap),
         sa.select(indexed.c.product_id).where(found < cap),
@@ -288,14 +382,20 @@ def insert(connection: sa.Connection, documents: Sequence[Document]) -> None:
         connection.execute(sa.insert(CJK), rows)
 
 
+def in_vocabulary(word: str) -> bool:
+    """Every word of the index is in the vocabulary, so that a prefix can be searched as the
+    words it begins (`_spelled_out`); suggestions take the suggestible ones."""
+    return True
+
+
 def indexed_words(connection: sa.Connection, product_ids: Sequence[int]) -> Counter[str]:
-    """How many of these products' index rows hold each suggestible word (before a rewrite)."""
+    """How many of these products' index rows hold each word (before a rewrite)."""
     counts: Counter[str] = Counter()
     lexemes = sa.func.tsvector_to_array(INDEX.c.document)
     for (found,) in connection.execute(
         sa.select(lexemes).where(INDEX.c.product_id.in_(product_ids))
     ):
-        counts.update(word for word in found if suggestible(word))
+        counts.update(found)
     return counts
 
 
@@ -332,7 +432,11 @@ def word_candidates(
     if not conditions:
         return []
     query = sa.select(WORDS.c.word, WORDS.c.documents).where(sa.or_(*conditions))
-    return [(word, documents) for word, documents in connection.execute(query)]
+    return [
+        (word, documents)
+        for word, documents in connection.execute(query)
+        if suggestible(word)  # the vocabulary holds every word here
+    ]
 
 
 def clear(connection: sa.Connection) -> None:

@@ -173,8 +173,15 @@ def insert(connection: sa.Connection, documents: Sequence[Document]) -> None:
         connection.execute(sa.insert(CJK), rows)
 
 
+def in_vocabulary(word: str) -> bool:
+    """The vocabulary holds the words typos are corrected against (`text.suggestible`); a
+    prefix is searched by FTS5 itself."""
+    return suggestible(word)
+
+
 def indexed_words(connection: sa.Connection, product_ids: Sequence[int]) -> Counter[str]:
-    """How many of these products' index rows hold each suggestible word (before a rewrite)."""
+    """How many of these products' index rows hold each word of the vocabulary (before a
+    rewrite)."""
     counts: Counter[str] = Counter()
     rows = connection.execute(
         sa.select(INDEX.c.names, INDEX.c.business, INDEX.c.materials, INDEX.c.body).where(
@@ -182,7 +189,9 @@ def indexed_words(connection: sa.Connection, product_ids: Sequence[int]) -> Coun
         )
     )
     for row in rows:
-        counts.update({word for text in row for word in (text or "").split() if suggestible(word)})
+        counts.update(
+            {word for text in row for word in (text or "").split() if in_vocabulary(word)}
+        )
     return counts
 
 

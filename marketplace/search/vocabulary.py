@@ -1,5 +1,7 @@
-"""The vocabulary that typos are corrected against: every suggestible word of the index, with
-the number of visible products that hold it.
+"""The vocabulary of the index: its words, with the number of visible products that hold each.
+Typos are corrected against its suggestible words (`text.suggestible`); on SQLite it holds
+only those, on PostgreSQL every word, so that a prefix can be searched as the words it begins
+(`postgres_fts`: an engine's `in_vocabulary` says which words it keeps).
 
 `search_words` (word, documents) is kept with the index, in the same transaction: when the
 index rows of some products are rewritten, the words they held before are counted down and
@@ -21,8 +23,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 import sqlalchemy as sa
-
-from marketplace.search.text import suggestible
 
 WORDS = sa.table("search_words", sa.column("word", sa.Text), sa.column("documents", sa.Integer))
 BATCH = 1000
@@ -66,8 +66,8 @@ def clear(connection: sa.Connection) -> None:
 
 
 def fill(connection: sa.Connection, counts: Iterable[tuple[str, int]]) -> None:
-    """Write the vocabulary of an index just rebuilt from (word, products) of all its words."""
-    rows = [{"word": word, "documents": n} for word, n in counts if suggestible(word)]
+    """Write the vocabulary of an index just rebuilt from (word, products) of its words."""
+    rows = [{"word": word, "documents": n} for word, n in counts]
     rows.sort(key=lambda row: str(row["word"]))
     for start in range(0, len(rows), BATCH):
         connection.execute(sa.insert(WORDS), rows[start : start + BATCH])

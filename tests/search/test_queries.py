@@ -154,6 +154,34 @@ def test_several_common_words_find_the_newest_matches(app: Flask) -> None:
         assert found == sorted(db.session.scalars(chairs).all())[-4:]
 
 
+def test_prefixes_rarely_together_find_every_longer_word_they_begin(app: Flask) -> None:
+    """Several prefixes, each common, rarely together: every product whose words begin with
+    each of them is found, whichever word holds the longer form (on PostgreSQL the prefixes are
+    spelt out as the words they begin, in parts: `postgres_fts._spelled_matches`), and a
+    prefix that begins more words than are spelt out is still searched whole."""
+    many = " ".join(f"korb{a}{b}" for a in "abcdefghij" for b in "abcdefgh")  # 80 words
+    with app.app_context():
+        maker = make_business(name="Rotan Craft")
+        together = [
+            product("Rattan korb", business=maker),
+            product("Rattankorb", description="Geflochtener Korb.", business=maker),
+            product("Rattan korbtasche", business=maker),
+            product("Rattanschale mit Korbgriff", business=maker),
+            product("Rattan 4korb", business=maker),  # no word begins with "korb"
+            product("Rattan", description=many, business=maker),
+        ]
+        for n in range(20):
+            product(f"Rattan lamp {n}", business=maker)
+            product(f"Korb aus Bambus {n}", business=maker)
+        db.session.commit()
+        optimize(db.session.connection())
+        for query in ("rattan korb", "korb rattan"):
+            rows = db.session.execute(search_products(query_terms(query), limit=10, cap=8))
+            found = sorted(found.name for found, _, _ in rows)
+            expected = [item.name for item in together if item.name != "Rattan 4korb"]
+            assert found == sorted(expected), query
+
+
 def test_several_words_rarely_together_are_all_found(app: Flask) -> None:
     """Each word is common, together they are rare and old: the newest rows hold none of
     their matches, and the GIN index finds them."""
