@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
@@ -39,48 +40,87 @@ class Shown:
     name: str
 
 
+@dataclass(frozen=True)
+class VisitorPage:
+    """A visitor's MSME page but its frame: its title, link preview (`head`) and content, the
+    same for every visitor of one page of it, language and currency, so it is kept under the
+    slug and the page asked for; asked again, the page renders only its frame."""
+
+    title: str
+    head: Markup
+    body: Markup
+
+
 @public_bp.get("/msmes/<slug>")
 @shared_page
 def public_page(slug: str) -> str:
     """The products LINEUP_PER_PAGE at a time (`?page=`, see `numbered_page`), in as many
     statements for any page of any line-up. The business is read alone, for a visitor only when
     its `Shown` is not kept; its profile, the page of products and the link preview are pieces
-    (`fragments`), read and rendered when they are not kept."""
+    (`fragments`), read and rendered when they are not kept. A visitor's page is kept whole
+    but its frame (`VisitorPage`)."""
 
     @cache
     def business() -> Business:
         return found_or_404(queries.public_business_alone(), slug=slug)
 
-    person = viewer()
-    shown = fragments.kept_value(
-        "msme-shown", [slug], lambda: Shown(business().id, business().name)
-    )
+    @cache
+    def shown() -> Shown:
+        return fragments.kept_value(
+            "msme-shown", [slug], lambda: Shown(business().id, business().name)
+        )
 
     def profile() -> Markup:
-        db.session.execute(queries.business_by_id(shown.id)).all()  # its details, loaded
+        db.session.execute(queries.business_by_id(shown().id)).all()  # its details, loaded
         text = business_text(business(), page_locale())
         return Markup(fragments.macro("businesses/_profile.html", "profile")(business(), text))
 
     def render(page: Pagination) -> str:
         return fragments.macro("businesses/_products.html", "products_section")(business(), page)
 
-    listing = fragments.kept_listing(
-        "msme-products",
-        [shown.id],
-        lambda: product_queries.products_of_business(shown.id),
-        LINEUP_PER_PAGE,
-        render,
-    )
+    @cache
+    def listing() -> fragments.Listing:
+        return fragments.kept_listing(
+            "msme-products",
+            [shown().id],
+            lambda: product_queries.products_of_business(shown().id),
+            LINEUP_PER_PAGE,
+            render,
+        )
 
     def share() -> Share:
-        cover = db.session.scalars(product_queries.business_cover(shown.id)).first()
-        return share_business(business(), [cover] if cover else [], page=listing.page)
+        cover = db.session.scalars(product_queries.business_cover(shown().id)).first()
+        return share_business(business(), [cover] if cover else [], page=listing().page)
 
+    def kept_profile() -> Markup:
+        return fragments.kept("msme-profile", [shown().id], profile)
+
+    def kept_share() -> Share:
+        return fragments.kept_value("msme-share", [shown().id, listing().page], share)
+
+    person = viewer()
+    if person is not None:
+        return render_template(
+            "businesses/public.html",
+            business=business(),
+            profile=kept_profile(),
+            listing=listing(),
+            show_contact=may_see_contact(business(), person),
+            share=kept_share(),
+        )
+
+    def make() -> VisitorPage:
+        page = listing()
+        title = shown().name
+        if page.page > 1:
+            title += " · " + _("Page %(n)s of %(total)s", n=page.page, total=page.pages)
+        head = render_template("sharing/_meta.html", share=kept_share())
+        body = render_template(
+            "businesses/_body.html", profile=kept_profile(), listing=page, show_contact=False
+        )
+        return VisitorPage(title, Markup(head), Markup(body))
+
+    visitor = fragments.kept_value("msme-visitor", [slug, request.args.get("page")], make)
     return render_template(
-        "businesses/public.html",
-        business=shown if person is None else business(),
-        profile=fragments.kept("msme-profile", [shown.id], profile),
-        listing=listing,
-        show_contact=person is not None and may_see_contact(business(), person),
-        share=fragments.kept_value("msme-share", [shown.id, listing.page], share),
+        "businesses/visitor.html", title=visitor.title, head=visitor.head, body=visitor.body
     )

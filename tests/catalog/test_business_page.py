@@ -86,6 +86,7 @@ def test_the_next_page_shows_the_older_products_and_the_links_lead_there_and_bac
     assert not set(on_first) & set(on_second)
     assert CURRENT.findall(second) == [(f"/msmes/{slug}?page=2", "2")]
     assert "Page 2 of 2" in second and NEXT.search(second) is None
+    assert "<title>Awi Kriya · Page 2 of 2 ·" in second
     # The profile and the contact are on every page.
     assert "<h1>Awi Kriya</h1>" in second and 'id="contact-heading"' in second
 
