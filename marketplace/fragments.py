@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request
+from flask import Flask, current_app, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
@@ -122,6 +122,22 @@ def kept_listing(
         return Listing(Markup(render(page)), page.page, page.pages, page.total or 0)
 
     return kept_value(kind, [*parts, request.args.get("page")], compute)
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """A page but its frame: its title, what it adds to the head (link preview, stylesheet) and
+    its content. Kept whole (`kept_value`) where it is the same for everyone it is shown to, it
+    is placed by `in_frame` in the frame made for each request."""
+
+    title: str
+    head: Markup
+    body: Markup
+
+
+def in_frame(parts: PageParts, layout: str = "base.html") -> str:
+    """`parts` in the frame of this request (templates/page_parts.html), inside `layout`."""
+    return render_template("page_parts.html", kept=parts, layout=layout)
 
 
 def module(template: str) -> Any:

@@ -40,17 +40,6 @@ class Shown:
     name: str
 
 
-@dataclass(frozen=True)
-class VisitorPage:
-    """A visitor's MSME page but its frame: its title, link preview (`head`) and content, the
-    same for every visitor of one page of it, language and currency, so it is kept under the
-    slug and the page asked for; asked again, the page renders only its frame."""
-
-    title: str
-    head: Markup
-    body: Markup
-
-
 @public_bp.get("/msmes/<slug>")
 @shared_page
 def public_page(slug: str) -> str:
@@ -58,7 +47,8 @@ def public_page(slug: str) -> str:
     statements for any page of any line-up. The business is read alone, for a visitor only when
     its `Shown` is not kept; its profile, the page of products and the link preview are pieces
     (`fragments`), read and rendered when they are not kept. A visitor's page is kept whole
-    but its frame (`VisitorPage`)."""
+    but its frame (`fragments.PageParts`), under the slug and the page asked for: the same for
+    every visitor of one page of it, language and currency."""
 
     @cache
     def business() -> Business:
@@ -109,7 +99,7 @@ def public_page(slug: str) -> str:
             share=kept_share(),
         )
 
-    def make() -> VisitorPage:
+    def make() -> fragments.PageParts:
         page = listing()
         title = shown().name
         if page.page > 1:
@@ -118,9 +108,7 @@ def public_page(slug: str) -> str:
         body = render_template(
             "businesses/_body.html", profile=kept_profile(), listing=page, show_contact=False
         )
-        return VisitorPage(title, Markup(head), Markup(body))
+        return fragments.PageParts(title, Markup(head), Markup(body))
 
     visitor = fragments.kept_value("msme-visitor", [slug, request.args.get("page")], make)
-    return render_template(
-        "businesses/visitor.html", title=visitor.title, head=visitor.head, body=visitor.body
-    )
+    return fragments.in_frame(visitor, "products/layout.html")

@@ -57,15 +57,13 @@ class KeptProduct:
 
 @dataclass(frozen=True)
 class VisitorPage:
-    """A visitor's product page but its frame: its link preview (`head`) and content, the same
-    for every visitor of one address, language and currency (the links to log in come back to
-    the address), so it is kept under the address, and the page, asked again, reads nothing
-    until the data changes."""
+    """A visitor's product page but its frame (`parts`: its title, link preview and content),
+    the same for every visitor of one address, language and currency (the links to log in come
+    back to the address), so it is kept under the address, and the page, asked again, reads
+    nothing until the data changes; and the product's id, which the visit is counted for."""
 
     id: int
-    title: str
-    head: Markup
-    body: Markup
+    parts: fragments.PageParts
 
 
 def _channels(product: Product) -> list[Channel]:
@@ -136,12 +134,11 @@ def page(slug: str) -> str:
             body = render_template(
                 "products/_body.html", product=product, pieces=kept.pieces, show_contact=False
             )
-            return VisitorPage(product.id, kept.pieces.title, Markup(head), Markup(body))
+            parts = fragments.PageParts(kept.pieces.title, Markup(head), Markup(body))
+            return VisitorPage(product.id, parts)
 
         visitor = fragments.kept_value("product-visitor", [slug, request.query_string], make)
-        html = render_template(
-            "products/visitor.html", title=visitor.title, head=visitor.head, body=visitor.body
-        )
+        html = fragments.in_frame(visitor.parts, "products/layout.html")
         product_id = visitor.id
     else:
         product = found_or_404(queries.public_product_alone(), slug=slug)

@@ -35,6 +35,7 @@ from marketplace.catalog.pagination import decode_cursor, encode_cursor
 from marketplace.catalog.queries import CatalogFilters, KeyValue, SortOrder
 from marketplace.catalog.summary import ActiveFilter, active_filters
 from marketplace.db import db, utcnow
+from marketplace.fragments import PageParts
 from marketplace.i18n import page_locale
 from marketplace.link_preview import Share, share_page
 from marketplace.page_cache import public_page
@@ -125,33 +126,23 @@ def _asked(size: int) -> _Asked:
     return fragments.kept_value("catalog-asked", [*raw, size], check)
 
 
-@dataclass(frozen=True)
-class KeptPage:
-    """A catalog or search page but its frame: its title, head (link preview, stylesheet) and
-    content. It shows public data only, the same for everyone of one address, language and
-    currency, so it is kept under the address (`fragments`, `_kept_page`); asked again, the
-    page renders only its frame around it."""
-
-    title: str
-    head: Markup
-    body: Markup
-
-
-def _kept_page(make: Callable[[date], KeptPage]) -> str:
-    """The page of this address, `make(today)` unless kept, in the frame of this request."""
+def _kept_page(make: Callable[[date], PageParts]) -> str:
+    """The page of this address, `make(today)` unless kept, in the frame of this request. A
+    catalog or search page shows public data only, the same for everyone of one address,
+    language and currency, signed in or not: asked again, only its frame is rendered."""
     today = utcnow().date()
-    page = fragments.kept_value(
+    parts = fragments.kept_value(
         f"page:{request.endpoint}", [request.query_string, today], lambda: make(today)
     )
-    return render_template("catalog/page.html", page=page)
+    return fragments.in_frame(parts)
 
 
-def _page_parts(title: str, body: str, *, share: Share | None = None, **context: Any) -> KeptPage:
+def _page_parts(title: str, body: str, *, share: Share | None = None, **context: Any) -> PageParts:
     head = render_template("catalog/_head.html", share=share)
-    return KeptPage(title, Markup(head), Markup(render_template(body, **context)))
+    return PageParts(title, Markup(head), Markup(render_template(body, **context)))
 
 
-def _catalog(today: date) -> KeptPage:
+def _catalog(today: date) -> PageParts:
     size = per_page(request.args.get("per_page"))
     asked = _asked(size)
     filters, order, args = asked.filters, asked.order, asked.args
@@ -244,7 +235,7 @@ def _search_title(query: str | None) -> str:
     return _("Search: %(q)s", q=do_truncate(current_app.jinja_env, query, 60))
 
 
-def _search(today: date) -> KeptPage:
+def _search(today: date) -> PageParts:
     form = SearchForm(formdata=request.args)
     ignored = _prepare(form)
     terms = query_terms(form.q.data)
