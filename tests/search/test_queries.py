@@ -140,7 +140,7 @@ def optimize(connection: sa.Connection) -> None:
 
 def test_several_common_words_find_the_newest_matches(app: Flask) -> None:
     """Words that go together in most products: on PostgreSQL the newest rows are read
-    instead of the GIN index (`postgres_fts._window`); the candidates are the same."""
+    instead of the GIN index (`postgres_several._window`); the candidates are the same."""
     with app.app_context():
         maker = make_business(name="Rotan Craft")
         for n in range(12):
@@ -157,7 +157,7 @@ def test_several_common_words_find_the_newest_matches(app: Flask) -> None:
 def test_prefixes_rarely_together_find_every_longer_word_they_begin(app: Flask) -> None:
     """Several prefixes, each common, rarely together: every product whose words begin with
     each of them is found, whichever word holds the longer form (on PostgreSQL the prefixes are
-    spelt out as the words they begin, in parts: `postgres_fts._spelled_matches`), and a
+    spelt out as the words they begin, in parts: `postgres_several._spelled_matches`), and a
     prefix that begins more words than are spelt out is still searched whole."""
     many = " ".join(f"korb{a}{b}" for a in "abcdefghij" for b in "abcdefgh")  # 80 words
     with app.app_context():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace.search.documents import build_document
-from marketplace.search.postgres_fts import tsquery_literal, tsvector_literal
+from marketplace.search.postgres_fts import tsvector_literal
+from marketplace.search.postgres_terms import tsquery_literal
 from marketplace.search.sqlite_fts import match_expression, substring_expression
 from marketplace.search.substrings import split_terms
 from marketplace.search.text import (
