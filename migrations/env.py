@@ -77,14 +77,20 @@ def run_migrations_online():
             render_item=render_item,
             **conf_args,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migrations left rows pointing nowhere: {broken[:10]}")
+        finally:
             if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise RuntimeError(f"migrations left rows pointing nowhere: {broken[:10]}")
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                # The migrations are committed (Alembic commits each one on SQLite); the check
+                # began a transaction of its own, inside which the pragma would do nothing and
+                # the connection would go back to the pool with its foreign keys off.
+                connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 __all__ = ["sa"]

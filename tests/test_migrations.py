@@ -51,6 +51,23 @@ def test_downgrade_to_empty_then_upgrade_again(app: Flask) -> None:
         assert _differences() == []
 
 
+def test_every_connection_keeps_its_foreign_keys_after_migrating(app: Flask) -> None:
+    """SQLite turns foreign keys off for the migrations (batch rebuilds); the connection they
+    ran on goes back to the pool with them on again, or deletes stop cascading."""
+    with app.app_context():
+        upgrade()
+        if db.engine.dialect.name != "sqlite":
+            return
+        idle = db.engine.pool.checkedin()  # type: ignore[attr-defined]
+        connections = [db.engine.connect() for _ in range(idle)]
+        try:
+            enforced = [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in connections]
+        finally:
+            for connection in connections:
+                connection.close()
+        assert idle >= 1 and enforced == [1] * idle
+
+
 # What the last release ran; a database made by it must upgrade with its rows in place.
 RELEASED = "f03111f5da4a"
 ENUM_VALUES = {
