@@ -17,7 +17,9 @@ the index has nothing to look up for them, and every row is read (the results st
 The index's table and how searched terms are written for it are in `postgres_terms.py`; how
 several words are found, in `postgres_several.py`. The tables, their GIN indexes and their
 foreign keys to products (ON DELETE CASCADE) are created by the "search index" and "forgiving
-search" migrations.
+search" migrations. A document stays uncompressed in its row (migration "search documents
+inline": toast_tuple_target 8160, STORAGE MAIN), so matching the newest rows, a recheck and
+`ts_rank` read one row each and no TOAST chunks (bench/RESULTS.md).
 """
 
 from __future__ import annotations

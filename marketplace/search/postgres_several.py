@@ -19,7 +19,7 @@ from marketplace.search.vocabulary import WORDS
 # read, times ROW_IN_POSTINGS, is below the postings of the prefixes (a safety margin: the
 # estimate can be off several times either way; at 1,000,000 products one row read and matched
 # costs about one posting, bench/RESULTS.md); then up to WINDOW_MARGIN times the estimate, and
-# never more than MAX_WINDOW rows (about 40 ms), before asking the GIN index after all.
+# never more than MAX_WINDOW rows (20 to 35 ms), before asking the GIN index after all.
 ROW_IN_POSTINGS = 4
 WINDOW_MARGIN = 4
 MAX_WINDOW = 40_000

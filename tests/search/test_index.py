@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -189,3 +191,34 @@ def test_reindex_command(app: Flask) -> None:
     assert "Indexed 1 visible products." in result.output
     with app.app_context():
         assert _found("teak") == [slug]
+
+
+def _long_text(seed: int, words: int) -> str:
+    """Words no two products share, which compress poorly: a long document."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    pick = random.Random(seed)
+    return " ".join("".join(pick.choices(letters, k=9)) for _ in range(words))
+
+
+def test_a_long_document_is_found_and_kept_in_its_row(app: Flask) -> None:
+    """A document of about 5 KB: found by its last word; on PostgreSQL it stays in its row of
+    the index (nothing in the TOAST table), so matching and ranking read one row."""
+    with app.app_context():
+        body = _long_text(7, 360)
+        made = product("Sketchbook", description=body)
+        db.session.commit()
+        assert _found(body.rsplit(" ", 1)[1]) == [made.slug]
+        if db.engine.dialect.name != "postgresql":
+            return
+        size = db.session.scalar(
+            sa.text("SELECT pg_column_size(document) FROM search_products WHERE product_id = :id"),
+            {"id": made.id},
+        )
+        assert size is not None and size > 4000
+        toast = db.session.scalar(
+            sa.text(
+                "SELECT reltoastrelid::regclass::text FROM pg_class"
+                " WHERE relname = 'search_products'"
+            )
+        )
+        assert db.session.scalar(sa.text(f"SELECT count(*) FROM {toast}")) == 0
