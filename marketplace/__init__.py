@@ -93,7 +93,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.accounts.login import init_login
     from marketplace.accounts.zones import select_timezone
     from marketplace.channels.attribution import init_attribution
-    from marketplace.db import tune_sqlite
+    from marketplace.db import engine_options, tune_sqlite
     from marketplace.extensions import babel, compress, csrf, db, limiter, migrate
     from marketplace.i18n import init_template_translations, select_locale
     from marketplace.inputs import init_inputs
@@ -102,6 +102,9 @@ def register_extensions(app: Flask) -> None:
 
     # First, so that its response hook runs last: it compresses what every other hook made.
     compress.init_app(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     db.init_app(app)
     keep_index_in_sync(db.session)
     register_receivers()
