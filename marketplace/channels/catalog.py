@@ -125,7 +125,9 @@ def _facts(product: Product, text: ProductText, price_lines: list[str]) -> list[
     if product.moq:
         facts.append((_("Minimum order"), quantity(product.moq, product.unit)))
     if product.lead_time_days is not None:
-        facts.append((_("Lead time"), _("%(n)s days", n=product.lead_time_days)))
+        facts.append(
+            (_("Lead time"), ngettext("%(num)d day", "%(num)d days", product.lead_time_days))
+        )
     if product.monthly_capacity:
         amount = quantity(product.monthly_capacity, product.unit)
         facts.append((_("Capacity"), _("%(quantity)s a month", quantity=amount)))

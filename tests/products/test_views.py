@@ -309,3 +309,23 @@ def test_dashboard_lists_every_product_with_status_counts_and_channels(
     ):
         assert text in html, text
     assert html.count("Harz und Heide 2026") == 1
+
+
+def test_a_lead_time_counts_its_days_in_the_readers_language(app: Flask, client: Any) -> None:
+    """One day is "1 day", "1 Tag", "1 jour"; two are plural (French counts 0 and 1 alike)."""
+    with app.app_context():
+        business = make_business()
+        slugs = [
+            make_product(business, name=f"Kite {days}", lead_time_days=days).slug for days in (1, 2)
+        ]
+        db.session.commit()
+    expected = {
+        "en": ("Lead time 1 day<", "Lead time 2 days<"),
+        "de": ("Lieferzeit 1 Tag<", "Lieferzeit 2 Tage<"),
+        "fr": ("Délai 1 jour<", "Délai 2 jours<"),
+        "ko": ("리드타임 1일<", "리드타임 2일<"),
+    }
+    for language, badges in expected.items():
+        for slug, badge in zip(slugs, badges, strict=True):
+            page = client.get(f"/products/{slug}", headers={"Accept-Language": language})
+            assert badge in page.get_data(as_text=True), (language, badge)
