@@ -81,11 +81,17 @@ def product_detail(product: Product, locale: str, channels: Iterable[Channel]) -
         **product_summary(product, locale),
         "description": text.description,
         "translations": {
-            t.locale: {"name": t.name, "description": t.description}
+            t.locale: {
+                "name": t.name,
+                "description": t.description,
+                "materials": t.materials or None,
+                "story": t.story or None,
+            }
             for t in display.written(product)
         },
         "hs_code": product.hs_code,
-        "materials": product.materials,
+        "materials": text.materials or None,
+        "story": text.story or None,
         "dimensions": product.dimensions,
         "weight_grams": product.weight_grams,
         "monthly_capacity": product.monthly_capacity,

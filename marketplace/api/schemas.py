@@ -172,6 +172,8 @@ class SearchResults(ProductList):
 class Text(ma.Schema):
     name = fields.String(required=True)
     description = fields.String(required=True)
+    materials = fields.String(allow_none=True)
+    story = fields.String(allow_none=True)
 
 
 class SubsectorNames(ma.Schema):
@@ -201,7 +203,12 @@ class ProductDetail(ProductSummary):
         metadata={"description": "Every text of the product by language, English included."},
     )
     hs_code = fields.String(allow_none=True)
-    materials = fields.String(allow_none=True)
+    materials = fields.String(
+        allow_none=True, metadata={"description": "In the language asked, else in English."}
+    )
+    story = fields.String(
+        allow_none=True, metadata={"description": "In the language asked, else in English."}
+    )
     dimensions = fields.String(allow_none=True)
     weight_grams = fields.Integer(allow_none=True)
     monthly_capacity = fields.Integer(allow_none=True)

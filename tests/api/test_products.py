@@ -6,12 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.businesses.models import BusinessStatus
 from marketplace.db import db
-from marketplace.products.models import ProductStatus
+from marketplace.products.models import Product, ProductStatus
 from tests.api.helpers import assert_error, get_json, make_catalog, names
 from tests.catalog.helpers import channel
 from tests.factories import make_business, product
@@ -135,10 +136,21 @@ def test_one_product(app: Flask, client: FlaskClient) -> None:
     body = get_json(client, "/api/v1/products/bamboo-lamp")
     assert body["name"] == "Bamboo lamp" and body["description"] == "A lamp of woven bamboo."
     assert body["translations"] == {
-        "en": {"name": "Bamboo lamp", "description": "A lamp of woven bamboo."},
-        "de": {"name": "Bambuslampe", "description": "Eine Lampe aus Bambus."},
+        "en": {
+            "name": "Bamboo lamp",
+            "description": "A lamp of woven bamboo.",
+            "materials": "bamboo",
+            "story": None,
+        },
+        "de": {
+            "name": "Bambuslampe",
+            "description": "Eine Lampe aus Bambus.",
+            "materials": None,
+            "story": None,
+        },
     }
     assert body["hs_code"] == "621410" and body["materials"] == "bamboo"
+    assert body["story"] is None
     assert body["subsector_names"] == {"en": "Crafts", "id": "Kriya"}
     assert [c["slug"] for c in body["channels"]] == ["harz-und-heide"]
     assert body["channels"][0]["url"] == "http://127.0.0.1:8000/api/v1/channels/harz-und-heide"
@@ -187,3 +199,22 @@ def test_products_that_are_not_public_are_404_and_not_listed(
         error = assert_error(client, f"/api/v1/products/{slug}", 404)
         assert error["title"] == "Page not found"
     assert names(get_json(client, "/api/v1/search?q=stool")) == ["Shown stool"]
+
+
+def test_materials_and_story_in_the_language_asked_else_in_english(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_catalog(app)
+    with app.app_context():
+        lamp = db.session.scalars(sa.select(Product).where(Product.slug == "bamboo-lamp")).one()
+        lamp.story = "Woven in Cibiru."
+        german = next(t for t in lamp.translations if t.locale == "de")
+        german.materials = "Bambus"
+        db.session.commit()
+    german_body = get_json(client, "/api/v1/products/bamboo-lamp?lang=de")
+    assert german_body["materials"] == "Bambus"
+    assert german_body["story"] == "Woven in Cibiru."  # no German story: the English one
+    assert german_body["translations"]["de"]["materials"] == "Bambus"
+    assert german_body["translations"]["de"]["story"] is None
+    english = get_json(client, "/api/v1/products/bamboo-lamp")
+    assert english["materials"] == "bamboo" and english["story"] == "Woven in Cibiru."
