@@ -15,13 +15,11 @@ import argparse
 import statistics
 import time
 
-from bench.mix import SEVERAL
+from bench.mix import PAGE, SEVERAL
 from bench.run import _app, _percentiles
 from marketplace.db import db
 from marketplace.search.queries import search_products
 from marketplace.search.text import query_terms
-
-PAGE = 24
 
 
 def main() -> None:

@@ -58,6 +58,7 @@ def test_every_connection_keeps_its_foreign_keys_after_migrating(app: Flask) -> 
         upgrade()
         if db.engine.dialect.name != "sqlite":
             return
+        # Pool declares no checkedin(); SQLite's file pool, a QueuePool, counts its idle ones.
         idle = db.engine.pool.checkedin()  # type: ignore[attr-defined]
         connections = [db.engine.connect() for _ in range(idle)]
         try:

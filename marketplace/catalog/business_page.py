@@ -30,6 +30,13 @@ from marketplace.products.sharing import share_business
 public_bp = Blueprint("businesses", __name__)
 
 
+def _title(name: str, listing: fragments.Listing) -> str:
+    """The MSME page's title: the business, and past the first page which page of its products."""
+    if listing.page > 1:
+        return f"{name} · " + _("Page %(n)s of %(total)s", n=listing.page, total=listing.pages)
+    return name
+
+
 @dataclass(frozen=True)
 class Shown:
     """What a visitor's MSME page needs of the business beyond its pieces (its name, in the
@@ -92,6 +99,7 @@ def public_page(slug: str) -> str:
     if person is not None:
         return render_template(
             "businesses/public.html",
+            title=_title(business().name, listing()),
             business=business(),
             profile=kept_profile(),
             listing=listing(),
@@ -100,15 +108,11 @@ def public_page(slug: str) -> str:
         )
 
     def make() -> fragments.PageParts:
-        page = listing()
-        title = shown().name
-        if page.page > 1:
-            title += " · " + _("Page %(n)s of %(total)s", n=page.page, total=page.pages)
         head = render_template("sharing/_meta.html", share=kept_share())
         body = render_template(
-            "businesses/_body.html", profile=kept_profile(), listing=page, show_contact=False
+            "businesses/_body.html", profile=kept_profile(), listing=listing(), show_contact=False
         )
-        return fragments.PageParts(title, Markup(head), Markup(body))
+        return fragments.PageParts(_title(shown().name, listing()), Markup(head), Markup(body))
 
     visitor = fragments.kept_value("msme-visitor", [slug, request.args.get("page")], make)
     return fragments.in_frame(visitor, "products/layout.html")
