@@ -25,7 +25,6 @@ edit_channel  # marketplace/channels/admin_views.py
 new_partner  # marketplace/channels/admin_views.py
 edit_partner  # marketplace/channels/admin_views.py
 review  # marketplace/channels/curation_views.py
-sales  # marketplace/channels/curation_views.py
 tags  # marketplace/channels/curation_views.py
 show  # marketplace/channels/nomination_views.py
 change_status  # marketplace/interests/thread_views.py
@@ -63,6 +62,18 @@ robots  # marketplace/sharing/views.py
 sitemap_index  # marketplace/sharing/views.py
 sitemap_pages  # marketplace/sharing/views.py
 sitemap_file  # marketplace/sharing/views.py
+
+coordinator_list  # marketplace/office/coordinator_views.py
+coordinator  # marketplace/office/coordinator_views.py
+settlements_page  # marketplace/office/settlement_views.py
+issue_settlement  # marketplace/office/settlement_views.py
+settlement_paid  # marketplace/office/settlement_views.py
+settlement_pdf  # marketplace/office/settlement_views.py, marketplace/workspace/views.py
+settlement_csv  # marketplace/office/settlement_views.py, marketplace/workspace/views.py
+sell  # marketplace/stand/views.py
+correct  # marketplace/stand/views.py
+new_shipment  # marketplace/stand/views.py
+packing  # marketplace/stand/views.py
 
 # Flask hooks: before_request, context processors, template filters, error handlers
 _guard  # marketplace/accounts/guards.py
@@ -117,6 +128,15 @@ handled_at  # marketplace/office/models.py
 resolution  # marketplace/office/models.py
 handled_by  # marketplace/office/models.py
 channel_key  # marketplace/office/models.py
+recorded_by_id  # marketplace/stock/models.py
+issued_by_id  # marketplace/stock/models.py
+issued_at  # marketplace/stock/models.py
+paid_by_id  # marketplace/stock/models.py
+_.paid_by_id  # marketplace/stock/settlements.py
+gross  # marketplace/stock/models.py (templates/stand/product.html)
+# Actions of entries recorded before the stock ledger: the audit log still names them.
+NOMINATION_STAGE  # marketplace/ledger/audit.py
+NOMINATION_SALES  # marketplace/ledger/audit.py
 
 # Flask-Login: settings of the LoginManager and the user protocol
 _.login_view  # marketplace/accounts/login.py
@@ -132,6 +152,7 @@ widget  # marketplace/accounts/buyer_forms.py
 option_widget  # marketplace/accounts/buyer_forms.py
 submit  # marketplace/accounts/buyer_forms.py
 _.validate_password  # marketplace/accounts/forms.py
+_.validate_unit_price  # marketplace/stand/forms.py
 _.validate_timezone  # marketplace/accounts/forms.py
 confirm_password  # marketplace/accounts/forms.py
 _.language_open  # marketplace/businesses/forms.py

@@ -140,11 +140,13 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.channels.views import bp as channels_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.media.views import bp as media_bp
+    from marketplace.office import settlement_views  # noqa: F401  (routes of channel_admin)
     from marketplace.office.curation_views import bp as channel_admin_bp
     from marketplace.office.views import bp as office_bp
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
     from marketplace.sharing.views import bp as sharing_bp
+    from marketplace.stand.views import bp as stand_bp
     from marketplace.workspace.views import bp as workspace_bp
 
     app.register_blueprint(main_bp)
@@ -164,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
         channel_admin_bp,
         nominations_bp,
         sharing_bp,
+        stand_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

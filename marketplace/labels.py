@@ -20,12 +20,14 @@ from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
 from marketplace.ledger.audit import AuditAction
 from marketplace.ledger.models import ReportStatus
 from marketplace.products.models import ProductStatus
+from marketplace.stock.models import MovementKind
 
 ROLE_LABELS: dict[str, LazyString] = {
     Role.MSME: _l("MSME owner"),
     Role.BUYER: _l("Buyer"),
     Role.OFFICER: _l("Officer"),
     Role.ADMIN: _l("Admin"),
+    Role.COORDINATOR: _l("Channel coordinator"),
 }
 ACCOUNT_STATUS_LABELS: dict[str, LazyString] = {
     UserStatus.ACTIVE: _l("Active"),
@@ -63,6 +65,17 @@ STAGE_LABELS: dict[str, LazyString] = {
     ShelfStage.ON_SHELF: _l("On the shelf"),
     ShelfStage.SOLD_OUT: _l("Sold out"),
     ShelfStage.RETURNED: _l("Returned"),
+    ShelfStage.WRITTEN_OFF: _l("Damaged or lost"),
+}
+MOVEMENT_LABELS: dict[str, LazyString] = {
+    MovementKind.SHIPPED: _l("Shipped"),
+    MovementKind.RECEIVED: _l("Received at the channel"),
+    MovementKind.SHELVED: _l("Put on the shelf"),
+    MovementKind.SOLD: _l("Sold"),
+    MovementKind.RETURNED: _l("Sent back to the MSME"),
+    MovementKind.DAMAGED: _l("Damaged"),
+    MovementKind.LOST: _l("Lost at the channel"),
+    MovementKind.UNSOLD: _l("Sale corrected, back in stock"),
 }
 REPORT_STATUS_LABELS: dict[str, LazyString] = {
     ReportStatus.OPEN: _l("Open"),
@@ -86,6 +99,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "partner_city": _l("Partner city"),
     "exchange_rate": _l("Exchange rate"),
     "abuse_report": _l("Report of abuse"),
+    "settlement": _l("Settlement statement"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are
 # the actions' own (`ledger.audit.AuditAction`).
@@ -102,6 +116,7 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
     "channel_status": CHANNEL_STATUS_LABELS,
     "nomination_status": NOMINATION_STATUS_LABELS,
     "stage": STAGE_LABELS,
+    "movement": MOVEMENT_LABELS,
     "interest_status": {str(key): words for key, words in INTEREST_STATUS_LABELS.items()},
     "report_status": REPORT_STATUS_LABELS,
     "business_field": BUSINESS_FIELD_LABELS,

@@ -11,6 +11,7 @@ from marketplace.notifications.models import Notification
 from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, PartnerCity, Subsector
+from marketplace.stock.models import Sale, Settlement, Shipment, StockMovement
 from marketplace.versions import DataVersion
 
 __all__ = [
@@ -39,8 +40,12 @@ __all__ = [
     "ProductTranslation",
     "ProductViewDay",
     "ReportDay",
+    "Sale",
     "Scan",
+    "Settlement",
+    "Shipment",
     "ShortlistEntry",
+    "StockMovement",
     "Subsector",
     "User",
 ]

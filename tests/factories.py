@@ -43,6 +43,8 @@ from marketplace.products.models import (
 from marketplace.products.snapshot import take_snapshot
 from marketplace.reference.models import PartnerCity
 from marketplace.slugs import unique_slug
+from marketplace.stock import services as stock_services
+from marketplace.stock.models import MovementKind, StockMovement
 from tests.products.images import jpeg
 
 NIB = "9120001234567"
@@ -433,3 +435,11 @@ def _cover_from(product: Product, data: bytes) -> ProductImage:
     product.images.append(image)
     db.session.flush()
     return image
+
+
+def move_stock(
+    nomination: Nomination, actor: User, kind: MovementKind, quantity: int, **fields: Any
+) -> StockMovement:
+    """A stock movement recorded today at the nomination's channel, through the service."""
+    day = fields.pop("moved_on", None) or stock_services.channel_today(nomination.channel)
+    return stock_services.record_movement(nomination, actor, kind, quantity, day, **fields)

@@ -52,6 +52,10 @@ STAFF_ONLY = (
     "marketplace/office/curation_views.py",
     "marketplace/channels/nomination_views.py",
     "marketplace/channels/shelf.py",
+    "marketplace/channels/coordinators.py",
+    "marketplace/stock/settlements.py",
+    "marketplace/stock/statement_files.py",
+    "templates/stock/_statement.html",
     "marketplace/media/pdfs.py",
     "templates/email/interest_escalation.txt",
 )

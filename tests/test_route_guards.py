@@ -23,9 +23,9 @@ from tests.conftest import csrf_token
 from tests.factories import make_user
 
 ANONYMOUS = "anonymous"
-ROLES = (ANONYMOUS, Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN)
+ROLES = (ANONYMOUS, Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN, Role.COORDINATOR)
 PUBLIC = frozenset(ROLES)
-SIGNED_IN = frozenset({Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN})
+SIGNED_IN = frozenset({Role.BUYER, Role.MSME, Role.OFFICER, Role.ADMIN, Role.COORDINATOR})
 STAFF = frozenset({Role.OFFICER, Role.ADMIN})
 
 # Who may open each blueprint; `ENDPOINTS` refines single routes.
@@ -54,6 +54,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "nominations": frozenset({Role.MSME}),
     "office": STAFF,
     "channel_admin": STAFF,
+    # A coordinator's channels (another channel's pages are 404 for them: test_stand_guards).
+    "stand": STAFF | {Role.COORDINATOR},
 }
 ENDPOINTS: dict[str, frozenset[Any]] = {
     "accounts.settings": SIGNED_IN,
@@ -65,6 +67,8 @@ ENDPOINTS: dict[str, frozenset[Any]] = {
     "interests.new": frozenset({ANONYMOUS, Role.BUYER}),
     # Officers read conversations from the office, not from an inbox of their own.
     "interests.index": frozenset({Role.BUYER, Role.MSME}),
+    # Officers see the coordinators; only admins open their accounts.
+    "office.create_coordinator": frozenset({Role.ADMIN}),
 }
 SKIP = {"static"}
 LOGOUT = "accounts.logout"

@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
     BUYER = "buyer"
     OFFICER = "officer"
     ADMIN = "admin"
+    # Staff at a showroom or a fair stand abroad: the channels they are assigned to, nothing else.
+    COORDINATOR = "coordinator"
 
 
 class UserStatus(enum.StrEnum):

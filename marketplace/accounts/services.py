@@ -18,7 +18,12 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import tokens
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User, UserStatus
-from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
+from marketplace.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    unusable_password,
+    verify_password,
+)
 from marketplace.accounts.queries import user_by_email
 from marketplace.db import db, utcnow
 from marketplace.errors import ServiceError
@@ -316,6 +321,40 @@ def _mail_reset_link(user: User) -> OutboxEmail:
         link=public_url("accounts.reset_password", token=tokens.make_reset_token(user)),
         minutes=minutes,
     )
+
+
+def open_staff_account(*, email: str, name: str, role: Role, locale: str) -> User:
+    """An account made by an admin for someone who works with the office (a channel
+    coordinator): no password until its owner chooses one through the mailed link."""
+    email = check_email(email)
+    name = check_name(name)
+    if locale not in UI_LOCALES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if find_user(email) is not None:
+        raise EmailTakenError(_l("An account with this e-mail address already exists."))
+    user = add_new_user(
+        User(
+            email=email,
+            name=name,
+            password_hash=unusable_password(),
+            role=role,
+            locale=locale,
+        ),
+        None,
+    )
+    db.session.flush()
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    queue_template_email(
+        user.email,
+        user.locale,
+        _l("Your account at the Bandung Export Marketplace"),
+        "staff_welcome",
+        name=user.name,
+        link=public_url("accounts.reset_password", token=tokens.make_reset_token(user)),
+        reset_link=public_url("accounts.request_reset"),
+        minutes=minutes,
+    )
+    return user
 
 
 def _mail_registration_attempt(user: User) -> OutboxEmail:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    DecimalField,
     Field,
     IntegerField,
     RadioField,
@@ -21,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from marketplace.accounts.forms import country_choices
 from marketplace.channels.curation import NOTE_MAX, REASON_MAX
-from marketplace.channels.models import ChannelKind, ChannelStatus, ShelfStage
+from marketplace.channels.models import ChannelKind, ChannelStatus
 from marketplace.channels.services import ChannelData, PartnerCityData
 from marketplace.forms import Form
 from marketplace.i18n import CONTENT_LOCALES
@@ -30,7 +32,6 @@ from marketplace.reference.loader import currencies
 from marketplace.timezones import all_zones
 
 REQUIRED = _l("Please fill in this field.")
-WHOLE_NUMBER = _l("Enter a whole number.")
 
 KIND_LABELS = {
     ChannelKind.SHOWROOM: _l("Showroom"),
@@ -44,13 +45,13 @@ STATUS_LABELS = {
     ChannelStatus.CLOSED: _l("Closed for nominations"),
     ChannelStatus.ARCHIVED: _l("Archived (past edition)"),
 }
-STAGE_LABELS = {
-    ShelfStage.ACCEPTED: _l("Accepted"),
-    ShelfStage.SHIPPED: _l("Shipped"),
-    ShelfStage.ON_SHELF: _l("On the shelf"),
-    ShelfStage.SOLD_OUT: _l("Sold out"),
-    ShelfStage.RETURNED: _l("Returned"),
-}
+
+
+def _months(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
 
 
 def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
@@ -130,6 +131,30 @@ class ChannelForm(Form):
     locale = SelectField(_l("Language of catalog and tags"), validators=[InputRequired(REQUIRED)])
     currency = SelectField(_l("Currency of prices"), validators=[InputRequired(REQUIRED)])
     status = SelectField(_l("Status"), validators=[InputRequired(REQUIRED)])
+    commission_percent = DecimalField(
+        _l("Commission (%)"),
+        places=2,
+        default=Decimal(0),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=100, message=_l("The commission is a percentage from 0 to 100.")
+            ),
+        ],
+    )
+    # Left out of a post: monthly (the service refuses any value not offered here).
+    settlement_months = SelectField(
+        _l("Settlement statements"),
+        coerce=_months,
+        default=1,
+        validate_choice=False,
+        choices=[
+            SelectChoice(1, _l("Every month")),
+            SelectChoice(3, _l("Every three months")),
+            SelectChoice(6, _l("Every six months")),
+            SelectChoice(12, _l("Every year")),
+        ],
+    )
     submit = SubmitField(_l("Save channel"))
 
     def __init__(
@@ -184,6 +209,8 @@ class ChannelForm(Form):
             applications_open_on=self.applications_open_on.data,
             applications_close_on=self.applications_close_on.data,
             capacity=self.capacity.data,
+            commission_percent=self.commission_percent.data or Decimal(0),
+            settlement_months=self.settlement_months.data or 1,
         )
 
 
@@ -243,40 +270,3 @@ class ShelfCodeForm(Form):
         _l("Shelf or booth code"), validators=[InputRequired(REQUIRED), Length(max=20)]
     )
     submit = SubmitField(_l("Save code"))
-
-
-class StageForm(Form):
-    stage = SelectField(_l("Next stage"), validators=[InputRequired(REQUIRED)])
-    quantity_shipped = IntegerField(
-        _l("Quantity shipped"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, message=_l("Ship at least one piece.")),
-            NumberRange(max=DB_INT_MAX),
-        ],
-    )
-    quantity_sold = IntegerField(
-        _l("Quantity sold"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, message=_l("Enter 0 or more.")),
-            NumberRange(max=DB_INT_MAX),
-        ],
-    )
-    submit = SubmitField(_l("Move on"))
-
-    def __init__(self, *args: Any, stages: list[ShelfStage], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.stage.choices = choices((s.value, STAGE_LABELS[s]) for s in stages)
-
-
-class SalesForm(Form):
-    quantity_sold = IntegerField(
-        _l("Sold so far"),
-        validators=[
-            InputRequired(WHOLE_NUMBER),
-            NumberRange(min=0, message=_l("Enter 0 or more.")),
-            NumberRange(max=DB_INT_MAX),
-        ],
-    )
-    submit = SubmitField(_l("Save sales"))

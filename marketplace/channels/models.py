@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -39,13 +40,20 @@ class NominationStatus(enum.StrEnum):
 
 
 class ShelfStage(enum.StrEnum):
-    """Where an accepted product is in a showroom's real flow."""
+    """Where an accepted product's stock at the channel stands, as its stock ledger leaves it
+    (`marketplace.stock`): nothing shipped yet, on its way, pieces at the channel, or none
+    left there because the last ones were sold, sent back, or damaged or lost."""
 
     ACCEPTED = "accepted"
     SHIPPED = "shipped"
     ON_SHELF = "on_shelf"
     SOLD_OUT = "sold_out"
     RETURNED = "returned"
+    WRITTEN_OFF = "written_off"
+
+
+# Stages in which nothing of the product is left at the channel: it leaves the public line-up.
+GONE_STAGES = (ShelfStage.SOLD_OUT, ShelfStage.RETURNED, ShelfStage.WRITTEN_OFF)
 
 
 class ViewKind(enum.StrEnum):
@@ -54,6 +62,16 @@ class ViewKind(enum.StrEnum):
     PAGE = "page"
     CATALOG = "catalog"
     PRODUCT = "product"
+
+
+channel_coordinator = sa.Table(
+    "channel_coordinators",
+    Base.metadata,
+    sa.Column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
 
 
 class Channel(Base):
@@ -68,6 +86,10 @@ class Channel(Base):
             " OR applications_close_on >= applications_open_on",
             name="window_in_order",
         ),
+        sa.CheckConstraint(
+            "commission_percent >= 0 AND commission_percent <= 100", name="commission_range"
+        ),
+        sa.CheckConstraint("settlement_months IN (1, 3, 6, 12)", name="settlement_period"),
     )
 
     id: Mapped[intpk]
@@ -90,6 +112,12 @@ class Channel(Base):
     capacity: Mapped[int | None]
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    # Consignment terms: the showroom's or stand's share of what it sells, and how many months
+    # one settlement statement covers (calendar months at the channel).
+    commission_percent: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), default=Decimal(0), server_default="0"
+    )
+    settlement_months: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[ChannelStatus] = mapped_column(
         str_enum(ChannelStatus, "status"), default=ChannelStatus.DRAFT, index=True
     )
@@ -98,6 +126,7 @@ class Channel(Base):
 
     partner_city: Mapped[PartnerCity | None] = relationship(back_populates="channels")
     nominations: Mapped[list[Nomination]] = relationship(back_populates="channel")
+    coordinators: Mapped[list[User]] = relationship(secondary=channel_coordinator)
 
     @property
     def place(self) -> str:
@@ -118,6 +147,14 @@ class Nomination(Base):
             "quantity_shipped IS NULL OR quantity_shipped >= 0", name="shipped_not_negative"
         ),
         sa.CheckConstraint("quantity_sold IS NULL OR quantity_sold >= 0", name="sold_not_negative"),
+        # What arrived came from what was shipped; what left the channel came from what arrived.
+        sa.CheckConstraint(
+            "quantity_received >= 0 AND quantity_returned >= 0 AND quantity_written_off >= 0"
+            " AND quantity_received <= COALESCE(quantity_shipped, 0)"
+            " AND COALESCE(quantity_sold, 0) + quantity_returned + quantity_written_off"
+            " <= quantity_received",
+            name="stock_adds_up",
+        ),
         sa.Index("ix_nominations_channel_status", "channel_id", "status"),
     )
 
@@ -134,8 +171,13 @@ class Nomination(Base):
     shelf_code: Mapped[str | None] = mapped_column(sa.String(20))
     qr_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     stage: Mapped[ShelfStage | None] = mapped_column(str_enum(ShelfStage, "stage"))
+    # Totals of the product's stock ledger at this channel (`marketplace.stock`), kept in the
+    # transaction of each movement; none before the first one.
     quantity_shipped: Mapped[int | None]
     quantity_sold: Mapped[int | None]
+    quantity_received: Mapped[int] = mapped_column(default=0, server_default="0")
+    quantity_returned: Mapped[int] = mapped_column(default=0, server_default="0")
+    quantity_written_off: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 
@@ -145,6 +187,16 @@ class Nomination(Base):
     scores: Mapped[list[NominationScore]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan"
     )
+
+    @property
+    def in_transit(self) -> int:
+        return (self.quantity_shipped or 0) - self.quantity_received
+
+    @property
+    def on_hand(self) -> int:
+        """Pieces at the channel: arrived, and not sold, sent back, damaged or lost."""
+        gone = (self.quantity_sold or 0) + self.quantity_returned + self.quantity_written_off
+        return self.quantity_received - gone
 
 
 class NominationScore(Base):

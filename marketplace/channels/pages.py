@@ -52,8 +52,12 @@ def lineup_cards(
     return cards
 
 
-def pdf_response(data: bytes, filename: str) -> Response:
-    """A PDF shown in the browser's viewer, saved under a sensible name."""
+def pdf_response(data: bytes, filename: str, *, private: bool = False) -> Response:
+    """A PDF shown in the browser's viewer, saved under a sensible name; a `private` one (a
+    staff sheet, a statement) is kept by no cache on the way."""
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
     return response

@@ -229,6 +229,24 @@ class Document(FPDF):
             ordered = [family for family in self.fallback_order if family in self.fallbacks]
             self.set_fallback_fonts(ordered, exact_match=False)
 
+    def table_row(
+        self,
+        x: float,
+        y: float,
+        widths: tuple[float, ...],
+        cells: list[str],
+        bold: bool = False,
+        height: float = 6.0,
+    ) -> float:
+        """One line of a table: each cell cut to its column, a light rule below; the y below."""
+        for width, text in zip(widths, cells, strict=True):
+            self.text_at(x, y + 1, width - 2, text, 9, bold=bold)
+            x += width
+        self.set_draw_color(180)
+        self.line(x - sum(widths), y + height, x, y + height)
+        self.set_draw_color(0)
+        return y + height
+
     def _ellipsize(self, line: str, w: float) -> str:
         if self.get_string_width(line) <= w:
             return line

@@ -13,12 +13,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import User
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.channels.models import (
+    GONE_STAGES,
     Channel,
     ChannelStatus,
     Nomination,
     NominationScore,
     NominationStatus,
-    ShelfStage,
 )
 from marketplace.products.models import Product, ProductImage
 from marketplace.reference.models import PartnerCity
@@ -64,12 +64,12 @@ def public_channel() -> sa.Select[Channel]:
 
 
 def on_show() -> sa.ColumnElement[bool]:
-    """A nomination whose product is in the channel's line-up: accepted, and not returned
-    from the showroom (a returned product has left its shelf). A sold-out product stays: a
-    shopper who finds its place empty can still order from the maker."""
+    """A nomination whose product is in the channel's line-up: accepted, and with pieces at
+    the channel or still to come. A product sold out there, sent back, or whose last pieces
+    were damaged or lost has left the shelf, and the line-up shows what a visitor finds."""
     return sa.and_(
         Nomination.status == NominationStatus.ACCEPTED,
-        sa.or_(Nomination.stage.is_(None), Nomination.stage != ShelfStage.RETURNED),
+        sa.or_(Nomination.stage.is_(None), Nomination.stage.not_in(GONE_STAGES)),
     )
 
 

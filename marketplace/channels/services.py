@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,6 +67,8 @@ class ChannelData:
     applications_open_on: date | None = None
     applications_close_on: date | None = None
     capacity: int | None = None
+    commission_percent: Decimal = Decimal(0)
+    settlement_months: int = 1
 
 
 def _snapshot(row: Any, names: list[str]) -> dict[str, Any]:
@@ -73,7 +76,11 @@ def _snapshot(row: Any, names: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in names:
         value = getattr(row, name)
-        out[name] = value.isoformat() if isinstance(value, date) else value
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[name] = value
     return out
 
 
@@ -172,6 +179,10 @@ def _check_channel(data: ChannelData, current: Channel | None) -> ChannelData:
     opens, closes = data.applications_open_on, data.applications_close_on
     if opens and closes and closes < opens:
         raise ChannelError(_l("Applications cannot close before they open."))
+    if not 0 <= data.commission_percent <= 100:
+        raise ChannelError(_l("The commission is a percentage from 0 to 100."))
+    if data.settlement_months not in (1, 3, 6, 12):
+        raise ChannelError(_l("Choose how often statements are made from the list."))
     if data.capacity is not None and data.capacity < 0:
         raise ChannelError(_l("The capacity cannot be negative."))
     if current is not None and data.capacity is not None:
@@ -205,6 +216,8 @@ def _check_channel(data: ChannelData, current: Channel | None) -> ChannelData:
         applications_open_on=opens,
         applications_close_on=closes,
         capacity=data.capacity,
+        commission_percent=Decimal(data.commission_percent).quantize(Decimal("0.01")),
+        settlement_months=data.settlement_months,
     )
 
 

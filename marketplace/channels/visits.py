@@ -41,7 +41,8 @@ class TagVisit:
     nomination: Nomination
     channel: Channel
     product: Product
-    counts: bool  # the product is in the channel's line-up: the scan and the visit count
+    # The product is at the channel, or was until its last pieces sold: scan and visit count.
+    counts: bool
 
 
 def find_tag(token: str) -> TagVisit | None:
@@ -61,7 +62,7 @@ def find_tag(token: str) -> TagVisit | None:
         channel=nomination.channel,
         product=nomination.product,
         counts=nomination.status == NominationStatus.ACCEPTED
-        and nomination.stage != ShelfStage.RETURNED,
+        and nomination.stage not in (ShelfStage.RETURNED, ShelfStage.WRITTEN_OFF),
     )
 
 

@@ -87,6 +87,9 @@ class AuditAction(enum.StrEnum):
     NOMINATION_STAGE = "nomination.stage", _l("Shelf stage changed")
     NOMINATION_SHELF_CODE = "nomination.shelf_code", _l("Shelf or booth code changed")
     NOMINATION_SALES = "nomination.sales", _l("Sales recorded")
+    STOCK_MOVEMENT = "nomination.stock", _l("Stock movement recorded")
+    SALE_RECORDED = "nomination.sale", _l("Sale recorded at the channel")
+    SALE_CORRECTED = "nomination.sale_corrected", _l("Sale corrected")
 
     INTEREST_REPLIED = "interest.replied", _l("Interest answered")
     INTEREST_NEGOTIATING = "interest.negotiating", _l("Interest moved to negotiating")
@@ -103,6 +106,10 @@ class AuditAction(enum.StrEnum):
 
     CHANNEL_CREATE = "channel.create", _l("Channel created")
     CHANNEL_UPDATE = "channel.update", _l("Channel changed")
+    CHANNEL_COORDINATORS = "channel.coordinators", _l("Coordinator's channels changed")
+
+    SETTLEMENT_ISSUED = "settlement.issued", _l("Settlement statement issued")
+    SETTLEMENT_PAID = "settlement.paid", _l("Settlement statement paid")
 
     PARTNER_CITY_CREATE = "partner_city.create", _l("Partner city added")
     PARTNER_CITY_UPDATE = "partner_city.update", _l("Partner city changed")

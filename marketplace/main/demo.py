@@ -31,6 +31,7 @@ from marketplace.businesses.models import (
     BusinessTranslation,
     ExportExperience,
 )
+from marketplace.channels.models import Channel, channel_coordinator
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo_lineups import create_demo_lineups
@@ -55,6 +56,7 @@ class DemoAccount:
     email: str
     name: str
     locale: str = "en"
+    channels: tuple[str, ...] = ()  # a coordinator's channels, by slug
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,9 @@ def demo_content() -> DemoContent:
 
 
 def _account(item: dict[str, Any], role: Role | None = None) -> DemoAccount:
-    return DemoAccount(**{**item, "role": role or Role(item["role"])})
+    return DemoAccount(
+        **{**item, "role": role or Role(item["role"]), "channels": tuple(item.get("channels", ()))}
+    )
 
 
 def _business(item: dict[str, Any]) -> DemoBusiness:
@@ -214,8 +218,11 @@ def create_demo_content(storage: Storage) -> DemoReport:
     content = demo_content()
     report = DemoReport()
     for account in content.staff:
+        created = report.accounts
         user = _ensure_user(account, report)
         report.logins.append(DemoLogin(account.role, user.email, user.name))
+        if account.channels and report.accounts > created:
+            _assign_demo_channels(user, account.channels)
 
     buyer = _ensure_user(content.buyer.account, report)
     _ensure_buyer_profile(buyer, content.buyer)
@@ -279,6 +286,17 @@ def _ensure_user(account: DemoAccount, report: DemoReport) -> User:
             f"not {account.role.value}."
         )
     return user
+
+
+def _assign_demo_channels(user: User, slugs: tuple[str, ...]) -> None:
+    """A new demo coordinator's channels (an admin's later changes are never undone: this
+    runs only when the account is created)."""
+    db.session.flush()
+    channel_ids = db.session.scalars(sa.select(Channel.id).where(Channel.slug.in_(slugs)))
+    db.session.execute(
+        sa.insert(channel_coordinator),
+        [{"channel_id": channel_id, "user_id": user.id} for channel_id in channel_ids],
+    )
 
 
 def _ensure_buyer_profile(user: User, spec: DemoBuyer) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -35,6 +35,7 @@ from marketplace.channels.models import (
 from marketplace.channels.services import accepted_count
 from marketplace.db import db, utcnow
 from marketplace.products.models import Product
+from marketplace.stock.models import MovementKind, StockMovement
 
 TAKES_PRODUCTS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
 
@@ -110,22 +111,43 @@ def _place_product(
     code = free_shelf_code(channel, None) if code_taken(channel, place.code) else place.code
     showroom = channel.kind == ChannelKind.SHOWROOM
     decided_at = utcnow() - timedelta(days=lineup.days_ago)
-    db.session.add(
-        Nomination(
-            product=product,
-            channel=channel,
-            status=NominationStatus.ACCEPTED,
-            note=lineup.note,
-            decided_by=officer,
-            decided_at=decided_at,
-            decision_reason=lineup.reason,
-            shelf_code=code,
-            qr_token=new_qr_token(),
-            stage=(place.stage or ShelfStage.ACCEPTED) if showroom else None,
-            quantity_shipped=place.shipped if showroom else None,
-            quantity_sold=place.sold if showroom else None,
-            created_at=decided_at - timedelta(days=7),
-        )
+    nomination = Nomination(
+        product=product,
+        channel=channel,
+        status=NominationStatus.ACCEPTED,
+        note=lineup.note,
+        decided_by=officer,
+        decided_at=decided_at,
+        decision_reason=lineup.reason,
+        shelf_code=code,
+        qr_token=new_qr_token(),
+        stage=ShelfStage.ACCEPTED if showroom else None,
+        created_at=decided_at - timedelta(days=7),
     )
+    db.session.add(nomination)
+    if showroom and place.shipped:
+        _opening_stock(nomination, place, decided_at.date())
     db.session.flush()
     return True
+
+
+def _opening_stock(nomination: Nomination, place: DemoPlace, shipped_on: date) -> None:
+    """The movements behind the place's stage: shipped, received a week later, some sold;
+    sold out means every piece was."""
+    shipped = place.shipped or 0
+    arrived = place.stage in (ShelfStage.ON_SHELF, ShelfStage.SOLD_OUT)
+    sold = shipped if place.stage == ShelfStage.SOLD_OUT else (place.sold or 0) if arrived else 0
+    received_on = shipped_on + timedelta(days=7)
+    steps = [(MovementKind.SHIPPED, shipped, shipped_on)]
+    if arrived:
+        steps += [(MovementKind.RECEIVED, shipped, received_on)]
+        steps += [(MovementKind.SOLD, sold, received_on + timedelta(days=3))]
+    for kind, quantity, day in steps:
+        if quantity:
+            db.session.add(
+                StockMovement(nomination=nomination, kind=kind, quantity=quantity, moved_on=day)
+            )
+    nomination.quantity_shipped = shipped
+    nomination.quantity_received = shipped if arrived else 0
+    nomination.quantity_sold = sold
+    nomination.stage = place.stage if arrived else ShelfStage.SHIPPED

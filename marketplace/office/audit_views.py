@@ -12,12 +12,12 @@ from typing import Any
 from flask import Response, render_template, request, url_for
 from wtforms import SelectChoice
 
+from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.labels import label, status_label
 from marketplace.ledger.models import AuditEntry
 from marketplace.office import queries
 from marketplace.office.blueprint import bp
-from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import AuditFilterForm
 from marketplace.office.review_views import PageResponse
 from marketplace.periods import bandung_time

@@ -18,21 +18,12 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.current import me
 from marketplace.channels import curation, queries, services
 from marketplace.channels import shelf as shelf_flow
-from marketplace.channels.forms import (
-    STAGE_LABELS,
-    DecisionForm,
-    SalesForm,
-    ScoreForm,
-    ShelfCodeForm,
-    StageForm,
-)
+from marketplace.channels.forms import DecisionForm, ScoreForm, ShelfCodeForm
 from marketplace.channels.models import (
     Channel,
-    ChannelKind,
     Nomination,
     NominationScore,
     NominationStatus,
-    ShelfStage,
 )
 from marketplace.channels.pages import pdf_response
 from marketplace.channels.qr import tag_url
@@ -188,16 +179,6 @@ def _lineup_page(channel: Channel, failed: Failed | None = None) -> str:
                 formdata=None, prefix=f"{prefix}-shelf", data={"shelf_code": nomination.shelf_code}
             )
         }
-        if channel.kind == ChannelKind.SHOWROOM and nomination.stage is not None:
-            stages = list(shelf_flow.NEXT_STAGES.get(nomination.stage, ()))
-            if stages:
-                forms["stage"] = StageForm(formdata=None, prefix=f"{prefix}-stage", stages=stages)
-            if nomination.stage == ShelfStage.ON_SHELF:
-                forms["sales"] = SalesForm(
-                    formdata=None,
-                    prefix=f"{prefix}-sales",
-                    data={"quantity_sold": nomination.quantity_sold or 0},
-                )
         for (kind, nomination_id), form in (failed or {}).items():
             if nomination_id == nomination.id:
                 forms[kind] = form
@@ -206,7 +187,6 @@ def _lineup_page(channel: Channel, failed: Failed | None = None) -> str:
         "office/channels/lineup.html",
         channel=channel,
         rows=rows,
-        stage_labels={stage.value: str(label) for stage, label in STAGE_LABELS.items()},
         tag_url=tag_url,
     )
 
@@ -242,41 +222,6 @@ def shelf(channel_id: int, nomination_id: int) -> PageResponse:
     )
 
 
-@bp.post("/<int:channel_id>/nominations/<int:nomination_id>/stage")
-def stage(channel_id: int, nomination_id: int) -> PageResponse:
-    channel = get_channel(channel_id)
-    nomination = _nomination(channel, nomination_id)
-    stages = list(shelf_flow.NEXT_STAGES.get(nomination.stage, ())) if nomination.stage else []
-    form = StageForm(prefix=f"n{nomination.id}-stage", stages=stages)
-    if not form.validate_on_submit():
-        return _lineup_page(channel, {("stage", nomination.id): form}), 400
-    return _after(
-        channel,
-        lambda: shelf_flow.advance_stage(
-            nomination,
-            me(),
-            ShelfStage(form.stage.data),
-            form.quantity_shipped.data,
-            form.quantity_sold.data,
-        ),
-        _("The product has moved on."),
-    )
-
-
-@bp.post("/<int:channel_id>/nominations/<int:nomination_id>/sales")
-def sales(channel_id: int, nomination_id: int) -> PageResponse:
-    channel = get_channel(channel_id)
-    nomination = _nomination(channel, nomination_id)
-    form = SalesForm(prefix=f"n{nomination.id}-sales")
-    if not form.validate_on_submit():
-        return _lineup_page(channel, {("sales", nomination.id): form}), 400
-    return _after(
-        channel,
-        lambda: shelf_flow.record_sales(nomination, me(), form.quantity_sold.data or 0),
-        _("The sales are saved."),
-    )
-
-
 @bp.get("/<int:channel_id>/tags.pdf")
 def tags(channel_id: int) -> Response:
     """Tags for every product on show, public or not: the shelf needs one for each (a product
@@ -289,9 +234,5 @@ def tags(channel_id: int) -> Response:
         ).unique()
     )
     rate = db.session.scalar(rate_in_force(channel.currency, today))
-    response = pdf_response(
-        tag_sheet(channel, nominations, rate, today), f"{channel.slug}-tags.pdf"
-    )
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    data = tag_sheet(channel, nominations, rate, today)
+    return pdf_response(data, f"{channel.slug}-tags.pdf", private=True)

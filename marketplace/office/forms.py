@@ -16,12 +16,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    EmailField,
     HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -32,11 +34,14 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from marketplace.accounts.models import Role, UserStatus
 from marketplace.forms import Form
+from marketplace.i18n import UI_LOCALES
 from marketplace.inputs import DB_INT_MAX
 from marketplace.office.models import Grouping
+from marketplace.products.forms import CheckboxListField
 
 MAX_BULK = 200
 REASON_MAX = 2000
@@ -44,6 +49,15 @@ REASON_MAX = 2000
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def _int_or_none(value: Any) -> int | None:
+    """A hidden id as a number, or None when it is not one (refused by DataRequired)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= DB_INT_MAX else None
 
 
 class DecisionForm(Form):
@@ -133,6 +147,7 @@ class AccountFilterForm(Form):
             SelectChoice(Role.BUYER.value, _l("Buyer")),
             SelectChoice(Role.OFFICER.value, _l("Officer")),
             SelectChoice(Role.ADMIN.value, _l("Admin")),
+            SelectChoice(Role.COORDINATOR.value, _l("Channel coordinator")),
         ],
         default="",
     )
@@ -209,3 +224,44 @@ class ReportForm(Form):
         first: date | None = self.first.data
         if first is not None and field.data is not None and (field.data - first).days > 3660:
             raise ValidationError(_l("A report covers at most ten years."))
+
+
+class CoordinatorForm(Form):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)], filters=[_strip])
+    email = EmailField(
+        _l("E-mail address"), validators=[InputRequired(), Length(max=254)], filters=[_strip]
+    )
+    locale = SelectField(
+        _l("Language of their mail"),
+        choices=[SelectChoice(code, label) for code, label in UI_LOCALES.items()],
+    )
+    channel_ids = CheckboxListField(
+        _l("Channels"),
+        coerce=int,
+        validate_choice=True,
+        validators=[DataRequired(message=_l("Choose at least one channel."))],
+    )
+    submit = SubmitField(_l("Create the account"))
+
+
+class AssignmentForm(Form):
+    channel_ids = CheckboxListField(_l("Channels"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Save the channels"))
+
+
+class IssueForm(Form):
+    business_id = HiddenField(validators=[DataRequired()], filters=[_int_or_none])
+    period = DateField(widget=HiddenInput(), validators=[DataRequired()])
+    submit = SubmitField(_l("Issue the statement"))
+
+
+class PaidForm(Form):
+    paid_on = DateField(
+        _l("Paid on"), validators=[DataRequired(message=_l("Enter the date (YYYY-MM-DD)."))]
+    )
+    reference = StringField(
+        _l("Transfer reference"),
+        validators=[InputRequired(), Length(max=120)],
+        filters=[_strip],
+    )
+    submit = SubmitField(_l("Mark paid"))

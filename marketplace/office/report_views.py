@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 
 from marketplace.channels.queries import partner_cities
 from marketplace.counting.buffer import reads_counts
+from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.office import report_columns as columns
 from marketplace.office.blueprint import bp
-from marketplace.office.csv_files import csv_response
 from marketplace.office.forms import ReportForm
 from marketplace.office.models import Grouping
 from marketplace.office.reports import Report, build_partnership, build_report

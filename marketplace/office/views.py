@@ -8,6 +8,7 @@ from marketplace.office import (  # noqa: F401  (each module adds its routes to 
     abuse_views,
     account_views,
     audit_views,
+    coordinator_views,
     queue_views,
     rate_views,
     report_views,

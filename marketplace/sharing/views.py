@@ -27,6 +27,7 @@ ALLOWED = ("/api/v1/openapi.json",)
 DISALLOWED = (
     "/my/",
     "/office/",
+    "/stand/",
     "/auth/",
     "/interests",
     "/shortlist",

@@ -16,7 +16,6 @@ from marketplace.channels.models import (
     ChannelStatus,
     NominationScore,
     NominationStatus,
-    ShelfStage,
 )
 from marketplace.channels.services import accepted_count
 from marketplace.db import db
@@ -24,6 +23,8 @@ from marketplace.errors import ConflictError
 from marketplace.ledger.models import AuditEntry
 from marketplace.periods import bandung_today
 from marketplace.products.models import ProductStatus
+from marketplace.stock import services as stock
+from marketplace.stock.models import MovementKind
 from tests.channels.helpers import accept, nominate_all
 from tests.factories import (
     harz_und_heide,
@@ -185,7 +186,7 @@ def test_owner_withdraws_until_the_product_is_shipped(ctx: Flask) -> None:
     officer = make_officer()
     accept(officer, shipped)
     assert curation.can_withdraw(shipped)
-    shelf.advance_stage(shipped, officer, ShelfStage.SHIPPED, quantity_shipped=10)
+    stock.record_movement(shipped, officer, MovementKind.SHIPPED, 10, stock.channel_today(showroom))
     assert not curation.can_withdraw(shipped)
     with pytest.raises(NominationError, match="shipped"):
         curation.withdraw(shipped, owner)
@@ -194,60 +195,6 @@ def test_owner_withdraws_until_the_product_is_shipped(ctx: Flask) -> None:
     stranger = make_business(name="Kriya Stranger")
     with pytest.raises(NominationError, match="own"):
         curation.withdraw(shipped, stranger.owner)
-
-
-def test_showroom_flow_goes_forward_with_quantities(ctx: Flask) -> None:
-    showroom = make_channel(kind=ChannelKind.SHOWROOM)
-    sold, returned = nominate_all(owner_with_products(2), showroom)
-    officer = make_officer()
-    accept(officer, sold)
-    accept(officer, returned)
-    assert sold.stage == ShelfStage.ACCEPTED
-
-    with pytest.raises(NominationError, match="how many"):
-        shelf.advance_stage(sold, officer, ShelfStage.SHIPPED)
-    with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(sold, officer, ShelfStage.ON_SHELF)
-    shelf.advance_stage(sold, officer, ShelfStage.SHIPPED, quantity_shipped=12)
-    shelf.advance_stage(sold, officer, ShelfStage.ON_SHELF)
-    with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(sold, officer, ShelfStage.SHIPPED, quantity_shipped=3)
-    with pytest.raises(NominationError, match="between 0 and the 12"):
-        shelf.record_sales(sold, officer, 13)
-    shelf.record_sales(sold, officer, 5)
-    assert sold.quantity_sold == 5
-    shelf.advance_stage(sold, officer, ShelfStage.SOLD_OUT)
-    assert (sold.stage, sold.quantity_shipped, sold.quantity_sold) == (ShelfStage.SOLD_OUT, 12, 12)
-    with pytest.raises(NominationError, match="cannot go"):
-        shelf.advance_stage(sold, officer, ShelfStage.RETURNED)
-
-    shelf.advance_stage(returned, officer, ShelfStage.SHIPPED, quantity_shipped=4)
-    shelf.advance_stage(returned, officer, ShelfStage.ON_SHELF)
-    with pytest.raises(NominationError, match="between 0 and the 4"):
-        shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=5)
-    shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=1)
-    assert (returned.stage, returned.quantity_sold) == (ShelfStage.RETURNED, 1)
-    stages = db.session.scalars(
-        sa.select(AuditEntry.after).where(AuditEntry.action == "nomination.stage")
-    ).all()
-    assert [after["stage"] for after in stages if after] == [
-        "shipped",
-        "on_shelf",
-        "sold_out",
-        "shipped",
-        "on_shelf",
-        "returned",
-    ]
-
-
-def test_only_showrooms_follow_the_shelf_flow(ctx: Flask) -> None:
-    fair = harz_und_heide()
-    (nomination,) = nominate_all(owner_with_products(1), fair)
-    officer = make_officer()
-    accept(officer, nomination)
-    assert nomination.stage is None
-    with pytest.raises(NominationError, match="showroom"):
-        shelf.advance_stage(nomination, officer, ShelfStage.SHIPPED, quantity_shipped=2)
 
 
 def test_several_officers_score_once_each(ctx: Flask) -> None:

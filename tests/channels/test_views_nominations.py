@@ -10,16 +10,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role, User
-from marketplace.channels import curation, shelf
+from marketplace.channels import curation
 from marketplace.channels.models import (
     ChannelKind,
     ChannelStatus,
     Nomination,
     NominationStatus,
-    ShelfStage,
 )
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
+from marketplace.stock.models import MovementKind
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import accept
 from tests.conftest import post_form
@@ -30,6 +30,7 @@ from tests.factories import (
     make_officer,
     make_product,
     make_user,
+    move_stock,
 )
 
 
@@ -144,7 +145,7 @@ def test_owner_withdraws_until_shipped(app: Flask, login_as: Any) -> None:
 
     with app.app_context():
         row = db.session.get_one(Nomination, nomination_id)
-        shelf.advance_stage(row, make_officer(), ShelfStage.SHIPPED, quantity_shipped=8)
+        move_stock(row, make_officer(), MovementKind.SHIPPED, 8)
         db.session.commit()
     refused = post_form(client, f"{page}/withdraw", page="/my/nominations/", follow_redirects=True)
     assert "can no longer be withdrawn" in refused.get_data(as_text=True)

@@ -17,7 +17,6 @@ from marketplace.channels.models import (
     Nomination,
     NominationScore,
     NominationStatus,
-    ShelfStage,
 )
 from marketplace.db import db
 from marketplace.ledger.models import AuditEntry
@@ -317,58 +316,3 @@ def test_a_nomination_of_another_channel_answers_404(app: Flask, login_as: Any) 
         page=f"/office/channels/{other}",
     )
     assert response.status_code == 404
-
-
-def test_showroom_line_up_moves_forward(app: Flask, login_as: Any) -> None:
-    with app.app_context():
-        showroom = make_channel("Little Bandung Seoul", kind=ChannelKind.SHOWROOM)
-        (nomination,) = nominate_all(owner_with_products(1), showroom)
-        officer = make_officer()
-        accept(officer, nomination)
-        ids = (showroom.id, nomination.id)
-        commit_and_detach(officer)
-    channel_id, nomination_id = ids
-    client = login_as(officer)
-    lineup = f"/office/channels/{channel_id}/lineup"
-    assert "S-001" in client.get(lineup).get_data(as_text=True)
-
-    base = f"/office/channels/{channel_id}/nominations/{nomination_id}"
-    prefix = f"n{nomination_id}"
-    no_quantity = post_form(
-        client,
-        f"{base}/stage",
-        {f"{prefix}-stage-stage": "shipped"},
-        page=lineup,
-        follow_redirects=True,
-    )
-    assert "Say how many pieces were shipped" in no_quantity.get_data(as_text=True)
-    shipped = post_form(
-        client,
-        f"{base}/stage",
-        {f"{prefix}-stage-stage": "shipped", f"{prefix}-stage-quantity_shipped": "12"},
-        page=lineup,
-    )
-    assert shipped.status_code == 302
-    backwards = post_form(
-        client, f"{base}/stage", {f"{prefix}-stage-stage": "accepted"}, page=lineup
-    )
-    assert backwards.status_code == 400  # not a choice from "shipped"
-    post_form(client, f"{base}/stage", {f"{prefix}-stage-stage": "on_shelf"}, page=lineup)
-    too_many = post_form(
-        client,
-        f"{base}/sales",
-        {f"{prefix}-sales-quantity_sold": "13"},
-        page=lineup,
-        follow_redirects=True,
-    )
-    assert "between 0 and the 12 shipped" in too_many.get_data(as_text=True)
-    post_form(client, f"{base}/sales", {f"{prefix}-sales-quantity_sold": "7"}, page=lineup)
-    post_form(client, f"{base}/shelf", {f"{prefix}-shelf-shelf_code": "wall a-3"}, page=lineup)
-    with app.app_context():
-        row = db.session.get_one(Nomination, nomination_id)
-        assert (row.stage, row.quantity_shipped, row.quantity_sold, row.shelf_code) == (
-            ShelfStage.ON_SHELF,
-            12,
-            7,
-            "WALL A-3",
-        )

@@ -1,7 +1,7 @@
 """A channel's public page speaks to shoppers: the line-up first, in the channel's language; the
 call to MSMEs after it and only while it applies; a channel whose dates are over shown as past;
-a product returned from the showroom gone from its shelf (a sold-out one stays, so the shopper
-can still order from the maker); the place named once."""
+a product sold out at the showroom or returned from it gone from its shelf; the place named
+once."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from marketplace.channels import curation, shelf
-from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Scan, ShelfStage
+from marketplace.channels import curation
+from marketplace.channels.models import Channel, ChannelKind, ChannelStatus, Scan
 from marketplace.db import db
 from marketplace.periods import bandung_today
+from marketplace.products.models import Product
+from marketplace.stock.models import MovementKind
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import ENGLISH, accept, nominate_all
 from tests.factories import (
@@ -26,6 +28,7 @@ from tests.factories import (
     harz_und_heide,
     make_channel,
     make_officer,
+    move_stock,
     owner_with_products,
 )
 
@@ -45,15 +48,17 @@ def _little_bandung(app: Flask) -> dict[str, Any]:
             accept(officer, nomination)
         on_shelf, sold_out, returned, waiting = nominations
         for nomination in (on_shelf, sold_out, returned):
-            shelf.advance_stage(nomination, officer, ShelfStage.SHIPPED, quantity_shipped=5)
-            shelf.advance_stage(nomination, officer, ShelfStage.ON_SHELF)
-        shelf.advance_stage(sold_out, officer, ShelfStage.SOLD_OUT)
-        shelf.advance_stage(returned, officer, ShelfStage.RETURNED, quantity_sold=2)
+            move_stock(nomination, officer, MovementKind.SHIPPED, 5)
+            move_stock(nomination, officer, MovementKind.RECEIVED, 5)
+        move_stock(sold_out, officer, MovementKind.SOLD, 5)
+        move_stock(returned, officer, MovementKind.SOLD, 2)
+        move_stock(returned, officer, MovementKind.RETURNED, 3)
         db.session.commit()
         return {
             "slugs": [p.slug for p in products],
             "codes": [n.shelf_code for n in nominations],
             "returned_token": returned.qr_token,
+            "sold_out_token": sold_out.qr_token,
         }
 
 
@@ -147,39 +152,42 @@ def test_past_means_the_last_day_of_an_event_not_the_opening_of_a_showroom(ctx: 
     assert not curation.is_past(coming, today)
 
 
-def test_a_returned_product_leaves_the_shelf_and_a_sold_out_one_stays(
-    app: Flask, client: FlaskClient
-) -> None:
+def test_a_returned_or_sold_out_product_leaves_the_shelf(app: Flask, client: FlaskClient) -> None:
     data = _little_bandung(app)
     on_shelf, sold_out, returned, waiting = data["slugs"]
     html = _page(client, "little-bandung")
 
-    assert "Products in this channel (3)" in html
-    for slug in (on_shelf, sold_out, waiting):
+    assert "Products in this channel (2)" in html
+    for slug in (on_shelf, waiting):
         assert f"/channels/little-bandung/products/{slug}" in html
-    assert returned not in html
-    assert data["codes"][2] not in html
-    assert html.count("Sold out here; ask the maker for more.") == 1
-    sold_out_card = html.split(f"/products/{sold_out}", 1)[1].split("</li>", 1)[0]
-    assert "Sold out here" in sold_out_card
+    assert returned not in html and sold_out not in html
+    assert data["codes"][1] not in html and data["codes"][2] not in html
 
     # Everywhere the line-up shows: the followed link, the catalog's filter, the API, the PDF.
-    assert client.get(f"/channels/little-bandung/products/{returned}").status_code == 404
-    assert client.get(f"/channels/little-bandung/products/{sold_out}").status_code == 302
+    for gone in (returned, sold_out):
+        assert client.get(f"/channels/little-bandung/products/{gone}").status_code == 404
+    assert client.get(f"/channels/little-bandung/products/{on_shelf}").status_code == 302
     catalog = client.get("/catalog?channel=little-bandung").get_data(as_text=True)
-    assert f"/products/{sold_out}" in catalog and f"/products/{returned}" not in catalog
+    assert f"/products/{on_shelf}" in catalog
+    assert f"/products/{sold_out}" not in catalog and f"/products/{returned}" not in catalog
     lineup = client.get("/api/v1/channels/little-bandung").get_json()["lineup"]
-    assert len(lineup) == 3 and returned not in str(lineup)
+    assert len(lineup) == 2 and returned not in str(lineup) and sold_out not in str(lineup)
 
-    # Its printed tag still leads to the product, but counts nothing for the channel.
-    response = client.get(f"/t/{data['returned_token']}")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith(f"/products/{returned}")
+    # Their printed tags still lead to the products; a returned one counts nothing for the
+    # channel, a sold-out one's scan counts (the tag may still be on the empty shelf).
+    for token, slug in ((data["returned_token"], returned), (data["sold_out_token"], sold_out)):
+        response = client.get(f"/t/{token}")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith(f"/products/{slug}")
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Scan.id))) == 0
+        scans = db.session.scalars(sa.select(Scan.product_id)).all()
+        sold_out_id = db.session.scalar(sa.select(Product.id).where(Product.slug == sold_out))
+        assert scans == [sold_out_id]
 
 
-def test_the_office_prints_no_tag_for_a_returned_product(app: Flask, login_as: Any) -> None:
+def test_the_office_prints_no_tag_for_a_returned_or_sold_out_product(
+    app: Flask, login_as: Any
+) -> None:
     data = _little_bandung(app)
     with app.app_context():
         officer = make_officer()
@@ -196,8 +204,9 @@ def test_the_office_prints_no_tag_for_a_returned_product(app: Flask, login_as: A
         for image in page.images
         for barcode in zxingcpp.read_barcodes(image.image)
     ]
-    assert len(links) == 3
-    assert not any(link.endswith(f"/t/{data['returned_token']}") for link in links)
+    assert len(links) == 2
+    for token in (data["returned_token"], data["sold_out_token"]):
+        assert not any(link.endswith(f"/t/{token}") for link in links)
 
 
 def test_little_bandungs_place_reads_once(app: Flask, client: FlaskClient) -> None:

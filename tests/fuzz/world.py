@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.tokens import make_reset_token, make_verify_token
 from marketplace.businesses.identity import request_identity_change
 from marketplace.businesses.models import BusinessStatus
-from marketplace.channels.models import Nomination, ShelfStage
-from marketplace.channels.shelf import advance_stage
+from marketplace.channels.coordinators import assign_channels
+from marketplace.channels.models import Nomination
 from marketplace.db import db
 from marketplace.interests.pending import (
     VisitorInterest,
@@ -40,6 +41,11 @@ from marketplace.media.images import (
     store_image,
 )
 from marketplace.products.models import Product, ProductImage, ProductStatus
+from marketplace.stock.models import MovementKind
+from marketplace.stock.periods import period_before
+from marketplace.stock.sales import record_sale
+from marketplace.stock.services import channel_today, record_shipment
+from marketplace.stock.settlements import issue_statement
 from tests.channels.helpers import accept, nominate_all
 from tests.factories import (
     NIB,
@@ -50,6 +56,7 @@ from tests.factories import (
     make_channel,
     make_product,
     make_user,
+    move_stock,
     set_rate,
 )
 from tests.interests.helpers import express
@@ -112,9 +119,20 @@ def build_world() -> World:
     to_ship, on_shelf = nominate_all([shelved, published], showroom)
     for nomination in (to_ship, on_shelf):
         accept(officer, nomination)
-    for stage in (ShelfStage.SHIPPED, ShelfStage.ON_SHELF):
-        advance_stage(on_shelf, officer, stage, quantity_shipped=10)
+    shipment = record_shipment(
+        showroom, business, officer, channel_today(showroom), {on_shelf.id: 10}
+    )
+    move_stock(on_shelf, officer, MovementKind.RECEIVED, 10)
     set_rate("EUR", "17500", date(2026, 1, 1))
+    sale = record_sale(on_shelf, officer, 2, Decimal("40"), channel_today(showroom))
+    # The statement of the period before last: its page shows "Mark paid"; last period's is
+    # not issued yet, so the showroom's settlements page shows "Issue the statement".
+    last_period = period_before(showroom, channel_today(showroom))[0]
+    before_last = period_before(showroom, last_period)[0]
+    settlement = issue_statement(showroom, business, before_last, officer)
+    # A coordinator of the showroom: the admin's page of their channels shows its form.
+    coordinator = make_user(Role.COORDINATOR, name="Min-ji Coordinator")
+    assign_channels(admin, coordinator, [showroom.id])
 
     interest = express(buyer, published)
     post_message(interest, owner, "Thank you, we can make 50 by March.")
@@ -152,7 +170,10 @@ def build_world() -> World:
     world.add("product_id", draft.id, published.id, pending.id, shelved.id, archived.id)
     world.add("image_id", *(image.id for p in (draft, published) for image in p.images))
     world.add("report_id", report.id)
-    world.add("user_id", victim.id, newcomer.id, suspended_user.id)
+    world.add("user_id", victim.id, newcomer.id, suspended_user.id, coordinator.id)
+    world.add("shipment_id", shipment.id)
+    world.add("sale_id", sale.id)
+    world.add("settlement_id", settlement.id)
     world.add("business_id", waiting.id, business.id, suspended.id)
     world.add("channel_id", fair.id, showroom.id)
     world.add("city_id", fair.partner_city_id)

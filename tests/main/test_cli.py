@@ -86,7 +86,7 @@ def test_second_run_changes_nothing(app: Flask) -> None:
     assert "0 accounts, 0 businesses, 0 products and 0 photos created" in output
     assert "Exchange rates: 0 set." in output
     sizes = {name: len(table) for name, table in rows.items()}
-    assert sizes.items() >= {"users": 7, "businesses": 4, "products": 11}.items()
+    assert sizes.items() >= {"users": 8, "businesses": 4, "products": 11}.items()
     assert sizes["product_images"] == 15 and len(files) >= 15
 
 

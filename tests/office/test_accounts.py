@@ -196,7 +196,8 @@ def test_officers_have_no_way_to_edit_an_owners_content(
             response = office.open(url, method=method, data={"csrf_token": token})
             assert response.status_code == 403, (method, url)
     # The office's own routes only decide: none of them takes the owner's fields (approving a
-    # change of identity applies what the owner asked for, nothing the officer types).
+    # change of identity applies what the owner asked for, nothing the officer types). An
+    # admin's coordinator pages open staff accounts and assign channels, no owner's content.
     office_posts = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
@@ -205,6 +206,8 @@ def test_officers_have_no_way_to_edit_an_owners_content(
     assert office_posts == {
         "office.bulk_approve",
         "office.bulk_approve_confirm",
+        "office.coordinator",
+        "office.create_coordinator",
         "office.dismiss_report",
         "office.exchange_rates",
         "office.approve_product",

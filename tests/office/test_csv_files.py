@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts.models import User
+from marketplace.csv_files import csv_text
 from marketplace.db import db
 from marketplace.ledger.audit import AuditAction, record_audit
-from marketplace.office.csv_files import csv_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = [",", ";", "\t", "|"]

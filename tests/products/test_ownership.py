@@ -18,9 +18,18 @@ from marketplace.accounts.models import Role
 from marketplace.businesses.models import BusinessCertification
 from marketplace.db import db
 from marketplace.products.models import Product, ProductImage, ProductStatus
+from marketplace.stock.periods import period_before
+from marketplace.stock.services import channel_today
+from marketplace.stock.settlements import issue_statement
 from tests.businesses.helpers import commit_and_detach
 from tests.conftest import csrf_token
-from tests.factories import make_business, make_certification, make_product, make_user
+from tests.factories import (
+    make_business,
+    make_certification,
+    make_channel,
+    make_product,
+    make_user,
+)
 
 OWNER_BLUEPRINTS = ("my_business", "my_products", "product_photos", "workspace")
 
@@ -41,7 +50,8 @@ def methods(rule: Rule) -> list[str]:
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
-    """Owner A with a certification (with a scan key), a product and a photo; owner B."""
+    """Owner A with a certification (with a scan key), a product, a photo and a settlement
+    statement of a channel; owner B."""
     with app.app_context():
         a = make_business(name="Business A")
         certification = make_certification(
@@ -54,10 +64,14 @@ def world(app: Flask) -> dict[str, Any]:
         b = make_business(name="Business B")
         b_product = make_product(b, name="B's product", status=ProductStatus.DRAFT)
         officer = make_user(Role.OFFICER)
+        channel = make_channel()
+        start = period_before(channel, channel_today(channel))[0]
+        settlement = issue_statement(channel, a, start, officer)
         ids = {
             "certification_id": certification.id,
             "product_id": product.id,
             "image_id": product.images[0].id,
+            "settlement_id": settlement.id,
         }
         b_ids = {"product_id": b_product.id}
         owner_a, owner_b = a.owner, b.owner
@@ -67,7 +81,7 @@ def world(app: Flask) -> dict[str, Any]:
 
 def test_the_walk_covers_every_kind_of_owner_route(app: Flask) -> None:
     arguments = {arg for rule in rules_with_ids(app) for arg in rule.arguments}
-    assert arguments == {"certification_id", "product_id", "image_id"}
+    assert arguments == {"certification_id", "product_id", "image_id", "settlement_id"}
     assert len(rules_with_ids(app)) >= 14
 
 

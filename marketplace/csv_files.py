@@ -1,4 +1,4 @@
-"""CSV downloads of the office: UTF-8, a header row, one line per record.
+"""CSV downloads: UTF-8, a header row, one line per record.
 
 The file is written whole before it is sent: a streamed body would keep the request's context
 open until the client reads it to the end, which a client that stops early never does.
@@ -19,7 +19,7 @@ guesses, following OWASP's advice on CSV injection:
 - every text cell is quoted. Plain numbers ("-12.5") are data and stay as they are, and
   numbers (int, Decimal) are written unquoted.
 
-Every CSV export goes through here.
+Every CSV export goes through here: the office's, and the settlement statements MSMEs download.
 """
 
 from __future__ import annotations
