@@ -16,6 +16,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -34,8 +35,9 @@ from marketplace.channels.models import (
 )
 from marketplace.channels.services import accepted_count
 from marketplace.db import db, utcnow
+from marketplace.ledger.rates import convert
 from marketplace.products.models import Product
-from marketplace.stock.models import MovementKind, StockMovement
+from marketplace.stock.models import MovementKind, Sale, StockMovement
 
 TAKES_PRODUCTS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
 
@@ -57,6 +59,7 @@ class DemoLineup:
     note: str
     reason: str
     places: list[DemoPlace]
+    commission: str | None = None  # the showroom's commission in percent, set with its line-up
 
 
 @cache
@@ -86,8 +89,10 @@ def create_demo_lineups() -> int:
         if channel is None or channel.status not in TAKES_PRODUCTS:
             continue
         officer = db.session.scalar(sa.select(User).where(User.email == lineup.decided_by))
-        for place in lineup.places:
-            placed += _place_product(channel, officer, lineup, place)
+        here = sum(_place_product(channel, officer, lineup, place) for place in lineup.places)
+        if here and lineup.commission and not channel.commission_percent:
+            channel.commission_percent = Decimal(lineup.commission)
+        placed += here
     db.session.flush()
     return placed
 
@@ -126,14 +131,17 @@ def _place_product(
     )
     db.session.add(nomination)
     if showroom and place.shipped:
-        _opening_stock(nomination, place, decided_at.date())
+        _opening_stock(nomination, place, decided_at.date(), officer)
     db.session.flush()
     return True
 
 
-def _opening_stock(nomination: Nomination, place: DemoPlace, shipped_on: date) -> None:
+def _opening_stock(
+    nomination: Nomination, place: DemoPlace, shipped_on: date, officer: User | None
+) -> None:
     """The movements behind the place's stage: shipped, received a week later, some sold;
-    sold out means every piece was."""
+    sold out means every piece was. The sale is at the product's price in the channel's
+    currency, at the office's rate of that day (without a rate, the pieces sold carry no sale)."""
     shipped = place.shipped or 0
     arrived = place.stage in (ShelfStage.ON_SHELF, ShelfStage.SOLD_OUT)
     sold = shipped if place.stage == ShelfStage.SOLD_OUT else (place.sold or 0) if arrived else 0
@@ -144,10 +152,37 @@ def _opening_stock(nomination: Nomination, place: DemoPlace, shipped_on: date) -
         steps += [(MovementKind.SOLD, sold, received_on + timedelta(days=3))]
     for kind, quantity, day in steps:
         if quantity:
-            db.session.add(
-                StockMovement(nomination=nomination, kind=kind, quantity=quantity, moved_on=day)
+            movement = StockMovement(
+                nomination=nomination,
+                kind=kind,
+                quantity=quantity,
+                moved_on=day,
+                recorded_by=officer,
             )
+            if kind == MovementKind.SOLD:
+                movement.sale = _demo_sale(nomination, quantity, day, officer)
+            db.session.add(movement)
     nomination.quantity_shipped = shipped
     nomination.quantity_received = shipped if arrived else 0
     nomination.quantity_sold = sold
     nomination.stage = place.stage if arrived else ShelfStage.SHIPPED
+
+
+def _demo_sale(
+    nomination: Nomination, quantity: int, day: date, officer: User | None
+) -> Sale | None:
+    currency = nomination.channel.currency
+    price = convert(nomination.product.price_idr, currency, day)
+    if price is None:
+        return None
+    return Sale(
+        nomination=nomination,
+        quantity=quantity,
+        unit_price=price.amount,
+        currency=currency,
+        idr_per_unit=price.idr_per_unit,
+        rate_on=price.rate_date,
+        gross_idr=int((price.amount * quantity * price.idr_per_unit).quantize(Decimal(1))),
+        sold_on=day,
+        recorded_by=officer,
+    )

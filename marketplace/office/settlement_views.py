@@ -60,7 +60,7 @@ def settlements_page(channel_id: int) -> str:
         percent=settlements.percent_text(channel.commission_percent),
         earlier=period_before(channel, start)[0],
         later=end + timedelta(days=1),
-        rows=[(statement, totals(statement), _issue_form(statement)) for statement in statements],
+        rows=[(statement, totals(statement)) for statement in statements],
     )
 
 
@@ -130,11 +130,6 @@ def settlement_paid(channel_id: int, settlement_id: int) -> PageResponse:
     db.session.commit()
     flash(_("The statement is marked paid."), "success")
     return redirect(url_for(".settlement", channel_id=channel.id, settlement_id=settlement_id))
-
-
-def _issue_form(statement: settlements.Statement) -> IssueForm:
-    data = {"business_id": statement.business.id, "period": statement.start}
-    return IssueForm(formdata=None, data=data)
 
 
 def _filename(settlement: Settlement, suffix: str) -> str:

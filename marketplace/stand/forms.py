@@ -46,7 +46,6 @@ class MovementForm(Form):
     kind = SelectField(
         _l("What happened"),
         choices=[SelectChoice(kind.value, MOVEMENT_LABELS[kind]) for kind in RECORDED_HERE],
-        validators=[InputRequired(REQUIRED)],
     )
     quantity = IntegerField(_l("Pieces"), validators=[InputRequired(REQUIRED), QUANTITY_RANGE])
     moved_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
