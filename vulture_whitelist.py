@@ -74,6 +74,8 @@ sell  # marketplace/stand/views.py
 correct  # marketplace/stand/views.py
 new_shipment  # marketplace/stand/views.py
 packing  # marketplace/stand/views.py
+leads  # marketplace/stand/lead_views.py
+capture  # marketplace/stand/lead_views.py
 
 # Flask hooks: before_request, context processors, template filters, error handlers
 _guard  # marketplace/accounts/guards.py
@@ -129,6 +131,7 @@ resolution  # marketplace/office/models.py
 handled_by  # marketplace/office/models.py
 channel_key  # marketplace/office/models.py
 recorded_by_id  # marketplace/stock/models.py
+consented_at  # marketplace/interests/models.py (the moment of the visitor's consent, kept)
 issued_by_id  # marketplace/stock/models.py
 issued_at  # marketplace/stock/models.py
 paid_by_id  # marketplace/stock/models.py

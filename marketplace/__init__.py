@@ -146,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
     from marketplace.sharing.views import bp as sharing_bp
+    from marketplace.stand.lead_views import bp as stand_leads_bp
     from marketplace.stand.views import bp as stand_bp
     from marketplace.workspace.views import bp as workspace_bp
 
@@ -167,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
         nominations_bp,
         sharing_bp,
         stand_bp,
+        stand_leads_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

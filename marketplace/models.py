@@ -4,7 +4,13 @@ from marketplace.accounts.models import BuyerProfile, User
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.channels.models import Channel, ChannelView, Nomination, NominationScore, Scan
 from marketplace.counting.models import CountedVisit
-from marketplace.interests.models import ConversationRead, Interest, Message, ShortlistEntry
+from marketplace.interests.models import (
+    ConversationRead,
+    Interest,
+    Message,
+    ShortlistEntry,
+    StandVisitor,
+)
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.mail.models import OutboxEmail
 from marketplace.notifications.models import Notification
@@ -45,6 +51,7 @@ __all__ = [
     "Settlement",
     "Shipment",
     "ShortlistEntry",
+    "StandVisitor",
     "StockMovement",
     "Subsector",
     "User",

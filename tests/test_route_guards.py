@@ -56,6 +56,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "channel_admin": STAFF,
     # A coordinator's channels (another channel's pages are 404 for them: test_stand_guards).
     "stand": STAFF | {Role.COORDINATOR},
+    # Leads at the stand: an MSME staffing its own stand too (another channel is 404).
+    "stand_leads": STAFF | {Role.COORDINATOR, Role.MSME},
 }
 ENDPOINTS: dict[str, frozenset[Any]] = {
     "accounts.settings": SIGNED_IN,

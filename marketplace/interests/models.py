@@ -51,12 +51,15 @@ class Interest(Base):
         sa.CheckConstraint(
             "won_value_idr IS NULL OR won_value_idr >= 0", name="won_value_not_negative"
         ),
+        sa.CheckConstraint("(buyer_id IS NULL) <> (visitor_id IS NULL)", name="buyer_or_visitor"),
         sa.Index("ix_interests_product_status", "product_id", "status"),
         sa.Index("ix_interests_created_at", "created_at"),
     )
 
     id: Mapped[intpk]
-    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # A buyer's interest, or a visitor's captured at a stand (`visitor`): one of the two.
+    buyer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    visitor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stand_visitors.id"), unique=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
     # The channel it came through (a QR scan or a channel page); None means direct.
     channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"), index=True)
@@ -95,12 +98,36 @@ class Interest(Base):
     # (`queries.buyer_interests`, `queries.business_inbox`); None when loaded otherwise.
     unread: Mapped[bool | None] = query_expression()
 
-    buyer: Mapped[User] = relationship()
+    buyer: Mapped[User | None] = relationship()
+    visitor: Mapped[StandVisitor | None] = relationship()
     product: Mapped[Product] = relationship()
     channel: Mapped[Channel | None] = relationship()
     messages: Mapped[list[Message]] = relationship(
         back_populates="interest", cascade="all, delete-orphan", order_by="Message.id"
     )
+
+
+class StandVisitor(Base):
+    """A visitor whose interest a coordinator or an MSME captured at a stand: the contact they
+    gave, and their consent to be contacted in the words they read it in. No account."""
+
+    __tablename__ = "stand_visitors"
+    __table_args__ = (
+        sa.CheckConstraint("email IS NOT NULL OR whatsapp IS NOT NULL", name="reachable"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    whatsapp: Mapped[str | None] = mapped_column(sa.String(20))
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    consent_text: Mapped[str] = mapped_column(sa.Text)
+    consented_at: Mapped[datetime]
+    captured_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The capturing device's key of the entry: an entry sent twice is recorded once.
+    client_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[created_at]
 
 
 class Message(Base):

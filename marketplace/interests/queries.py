@@ -35,6 +35,7 @@ def _with_thread(query: sa.Select[Interest]) -> sa.Select[Interest]:
         .selectinload(User.buyer_profile)
         .options(selectinload(BuyerProfile.partner_city), selectinload(BuyerProfile.subsectors)),
         selectinload(Interest.channel),
+        selectinload(Interest.visitor),
         selectinload(Interest.messages).selectinload(Message.sender),
     )
 
@@ -153,6 +154,7 @@ def business_inbox(business_id: int, status: InterestStatus | None = None) -> sa
             with_expression(Interest.unread, unread_by_owner()),
             selectinload(Interest.product).selectinload(Product.translations),
             selectinload(Interest.buyer).selectinload(User.buyer_profile),
+            selectinload(Interest.visitor),
         )
         .order_by(last_activity().desc(), Interest.id.desc())
         .execution_options(populate_existing=True)
@@ -188,6 +190,7 @@ def unanswered_since(
             .selectinload(Product.business)
             .selectinload(Business.owner),
             selectinload(Interest.buyer).selectinload(User.buyer_profile),
+            selectinload(Interest.visitor),
         )
         .order_by(Interest.id)
     )

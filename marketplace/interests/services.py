@@ -273,7 +273,10 @@ def is_owner(interest: Interest, user: User) -> bool:
 
 
 def can_write(interest: Interest, user: User) -> bool:
-    """The two parties write while the conversation is neither withdrawn nor spam."""
+    """The two parties write while the conversation is neither withdrawn nor spam. A visitor
+    met at a stand has no account to read it: the MSME answers them by mail or WhatsApp."""
+    if interest.visitor_id is not None:
+        return False
     return (is_buyer(interest, user) or is_owner(interest, user)) and (
         interest.status not in SILENT_STATUSES
     )

@@ -89,7 +89,10 @@ def owner_of(interest: Interest) -> User:
 
 
 def buyer_name(interest: Interest) -> str:
-    """The buyer as a business knows them: their company, else their name."""
+    """The buyer as a business knows them: their company, else their name; a visitor met at a
+    stand by the name they gave."""
+    if interest.buyer is None:
+        return one_line(interest.visitor.name if interest.visitor else "")
     profile = interest.buyer.buyer_profile
     return one_line(profile.company if profile and profile.company else interest.buyer.name)
 
@@ -140,14 +143,16 @@ def interest_received(interest: Interest) -> Notification:
     )
 
 
-def message_received(message: Message) -> Notification:
+def message_received(message: Message) -> Notification | None:
     """The other party of the conversation hears of a new message."""
     interest = message.interest
     owner = owner_of(interest)
     if message.sender_id == interest.buyer_id:
         recipient, sender = owner, buyer_name(interest)
-    else:
+    elif interest.buyer is not None:
         recipient, sender = interest.buyer, one_line(interest.product.business.name)
+    else:
+        return None  # a visitor met at a stand has no account to be told in
     product = product_name_for(interest, recipient)
     return notify(
         recipient,
@@ -169,8 +174,10 @@ def status_changed(interest: Interest, actor: User) -> Notification | None:
         return None
     if actor.id == interest.buyer_id:
         recipient, by = owner_of(interest), buyer_name(interest)
-    else:
+    elif interest.buyer is not None:
         recipient, by = interest.buyer, one_line(interest.product.business.name)
+    else:
+        return None
     if recipient.id == actor.id:
         return None
     product = product_name_for(interest, recipient)

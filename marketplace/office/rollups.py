@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import BuyerProfile
 from marketplace.channels.models import Channel
-from marketplace.interests.models import Interest, InterestStatus
+from marketplace.interests.models import Interest, InterestStatus, StandVisitor
 from marketplace.office.models import Grouping, InterestFact, ProductViewDay, ReportDay
 from marketplace.periods import OFFICE_TIMEZONE, OFFICE_UTC_OFFSET_HOURS
 from marketplace.products.models import Product
@@ -92,7 +92,7 @@ def fact_select(connection: sa.Connection, ids: Iterable[int] | None = None) -> 
             Interest.channel_id,
             Channel.partner_city_id,
             Product.subsector_code,
-            BuyerProfile.country_code,
+            sa.func.coalesce(BuyerProfile.country_code, StandVisitor.country_code),
             _reply_us(connection),
             sa.case((won, 1), else_=0),
             sa.case((won, sa.func.coalesce(Interest.won_value_idr, 0)), else_=0),
@@ -101,6 +101,7 @@ def fact_select(connection: sa.Connection, ids: Iterable[int] | None = None) -> 
         .join(Product, Product.id == Interest.product_id)
         .outerjoin(Channel, Channel.id == Interest.channel_id)
         .outerjoin(BuyerProfile, BuyerProfile.user_id == Interest.buyer_id)
+        .outerjoin(StandVisitor, StandVisitor.id == Interest.visitor_id)
         .where(Interest.status != InterestStatus.SPAM)
     )
     if ids is not None:

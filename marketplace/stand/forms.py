@@ -8,7 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
+    EmailField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -16,7 +19,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from marketplace.channels.models import Nomination
 from marketplace.forms import Form
@@ -123,3 +133,31 @@ def shipment_form(nominations: Iterable[Nomination], **kwargs: Any) -> ShipmentF
             ),
         )
     return Form(**kwargs)
+
+
+class LeadForm(Form):
+    """A visitor's interest captured at the stand (`interests.stand_leads`); the consent's
+    words are shown in the visitor's language beside the box."""
+
+    nomination = SelectField(_l("Product"), coerce=int, validate_choice=False)
+    name = StringField(_l("Visitor's name"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
+    whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=40)])
+    country = SelectField(_l("Country"), validators=[InputRequired(REQUIRED)])
+    locale = SelectField(_l("Visitor's language"), validators=[InputRequired(REQUIRED)])
+    quantity = IntegerField(
+        _l("Quantity"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10_000_000, message=_l("Enter a whole number above zero.")),
+        ],
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    consent = BooleanField(
+        _l("The visitor agrees to be contacted"),
+        validators=[
+            DataRequired(_l("The visitor must agree to be contacted before the lead is kept."))
+        ],
+    )
+    client_key = HiddenField(validators=[InputRequired(), Length(max=64)])
+    submit = SubmitField(_l("Keep the lead"))
