@@ -143,8 +143,9 @@ class LeadForm(Form):
     name = StringField(_l("Visitor's name"), validators=[InputRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
     whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=40)])
-    country = SelectField(_l("Country"), validators=[InputRequired(REQUIRED)])
-    locale = SelectField(_l("Visitor's language"), validators=[InputRequired(REQUIRED)])
+    # The choice is checked by the field; no "required" on a select without an empty option.
+    country = SelectField(_l("Country"))
+    locale = SelectField(_l("Visitor's language"))
     quantity = IntegerField(
         _l("Quantity"),
         validators=[
