@@ -69,6 +69,19 @@ COLUMNS = [
         _l("Export value in the partner's currency"),
         _converted_amount,
     ),
+    Column(
+        "units_sold_at_channels",
+        _l("Sold at the channels (pieces)"),
+        lambda r: r.figures.units_sold,
+    ),
+    Column(
+        "sales_at_channels_idr", _l("Sales at the channels (IDR)"), lambda r: r.figures.sales_idr
+    ),
+    Column(
+        "sales_at_channels_partner_currency",
+        _l("Sales at the channels in the partner's currency"),
+        lambda r: f"{r.sales_converted.amount}" if r.sales_converted else "",
+    ),
     Column("rate_idr_per_unit", _l("Rate (IDR per unit)"), _rate),
     Column(
         "rate_date",
@@ -95,8 +108,10 @@ def shown(column: Column, row: Row, locale: str) -> str:
     value = column.value(row)
     if value == "" or not column.numeric:
         return "—" if value == "" else str(value)
-    if column.name == "export_value_idr":
+    if column.name in ("export_value_idr", "sales_at_channels_idr"):
         return format_rupiah(value, locale)
+    if column.name == "sales_at_channels_partner_currency" and row.sales_converted is not None:
+        return format_money(row.sales_converted.amount, row.sales_converted.currency, locale)
     if column.name == "export_value_partner_currency" and row.converted is not None:
         return format_money(row.converted.amount, row.converted.currency, locale)
     if column.name in ("answered_within_48h_percent", "median_first_reply_hours"):

@@ -23,8 +23,14 @@ happened to its products; a buyer country takes interests by the buyer's country
 figures (products shown, scans, views) by the country of the channel where they happened, as
 visitors there are not identified.
 
+- sold at the channels: pieces sold at showrooms and stands in the period (by the day at the
+  channel), corrections counted against them, and their worth in rupiah at the rate of each
+  sale's day (`marketplace.stock`); grouped by where they were sold (a country: the channel's);
+- stock at the channels: pieces on hand now per channel, and how long the products with pieces
+  there have been there since their first arrival.
+
 Interest figures and views come from the daily sums and per-interest facts kept by `rollups`;
-products shown and scans are counted from their own rows.
+products shown, scans and sales are counted from their own rows.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from marketplace.db import db
 from marketplace.office.models import Grouping, InterestFact, ReportDay
 from marketplace.periods import Period
 from marketplace.products.models import Product
+from marketplace.stock.models import MovementKind, Sale, StockMovement
 
 # A select of any number of columns of any type.
 Rows = sa.Select[*tuple[Any, ...]]
@@ -97,6 +104,51 @@ def scans(period: Period, grouping: Grouping, partner_id: int | None = None) -> 
     )
     if grouping == Grouping.SUBSECTOR:
         query = query.join(Product, Product.id == Scan.product_id)
+    if partner_id is not None:
+        query = query.where(Channel.partner_city_id == partner_id)
+    return query
+
+
+def sales(period: Period, grouping: Grouping, partner_id: int | None = None) -> Rows:
+    """(pieces sold, their worth in IDR, key)."""
+    key = _shelf_key(grouping, Nomination.channel_id)
+    query = (
+        sa.select(sa.func.sum(Sale.quantity), sa.func.sum(Sale.gross_idr), key)
+        .select_from(Sale)
+        .join(Nomination, Nomination.id == Sale.nomination_id)
+        .join(Channel, Channel.id == Nomination.channel_id)
+        .join(Product, Product.id == Nomination.product_id)
+        .where(Sale.sold_on.between(period.first, period.last))
+        .group_by(key)
+    )
+    if partner_id is not None:
+        query = query.where(Channel.partner_city_id == partner_id)
+    return query
+
+
+def stock_on_hand(partner_id: int | None = None) -> Rows:
+    """(channel id, product's pieces on hand, the day its first pieces arrived) per product
+    with pieces at a channel now."""
+    on_hand = (
+        Nomination.quantity_received
+        - sa.func.coalesce(Nomination.quantity_sold, 0)
+        - Nomination.quantity_returned
+        - Nomination.quantity_written_off
+    )
+    arrived = (
+        sa.select(sa.func.min(StockMovement.moved_on))
+        .where(
+            StockMovement.nomination_id == Nomination.id,
+            StockMovement.kind == MovementKind.RECEIVED,
+        )
+        .scalar_subquery()
+    )
+    query: Rows = (
+        sa.select(Nomination.channel_id, on_hand, arrived)
+        .join(Channel, Channel.id == Nomination.channel_id)
+        .where(Nomination.status == NominationStatus.ACCEPTED, on_hand > 0)
+        .order_by(Nomination.channel_id)
+    )
     if partner_id is not None:
         query = query.where(Channel.partner_city_id == partner_id)
     return query

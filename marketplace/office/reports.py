@@ -33,6 +33,7 @@ from marketplace.office import report_queries as q
 from marketplace.office.models import Grouping
 from marketplace.periods import Period
 from marketplace.reference.models import PartnerCity, Subsector
+from marketplace.stock.services import channel_today
 
 Key = int | str | None
 NONE_LABELS = {
@@ -55,6 +56,8 @@ class Figures:
     median_reply_seconds: float | None = None
     deals: int = 0
     value_idr: int = 0
+    units_sold: int = 0  # pieces sold at the channels (showrooms, stands)
+    sales_idr: int = 0
 
     @property
     def share_within_48h(self) -> float | None:
@@ -88,6 +91,17 @@ class Row:
     group: Group
     figures: Figures
     converted: ConvertedPrice | None = None
+    sales_converted: ConvertedPrice | None = None
+
+
+@dataclass
+class Stock:
+    """Pieces at a channel now, and how many days its products have been there on average."""
+
+    channel: Group
+    pieces: int
+    products: int
+    average_days: float
 
 
 @dataclass
@@ -106,6 +120,7 @@ class Report:
     months: list[Month]
     rates: dict[str, ExchangeRate | None] = field(default_factory=dict)
     partner: PartnerCity | None = None
+    stock: list[Stock] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,12 +217,24 @@ def _collect(
         at(key).msmes, at(key).products_shown = msmes, products
     for count, key in db.session.execute(q.scans(period, grouping, partner_id)):
         at(key).scans = count
+    for units, value, key in db.session.execute(q.sales(period, grouping, partner_id)):
+        at(key).units_sold, at(key).sales_idr = int(units or 0), int(value or 0)
     for key, figures in by_key.items():
         figures.median_reply_seconds = _median(period, figures.replies, grouping, key)
     return by_key
 
 
-ADDITIVE = ("scans", "views", "interests", "replies", "within_48h", "deals", "value_idr")
+ADDITIVE = (
+    "scans",
+    "views",
+    "interests",
+    "replies",
+    "within_48h",
+    "deals",
+    "value_idr",
+    "units_sold",
+    "sales_idr",
+)
 
 
 def _total(period: Period, groups: Iterable[Figures], partner_id: int | None) -> Figures:
@@ -220,9 +247,9 @@ def _total(period: Period, groups: Iterable[Figures], partner_id: int | None) ->
             setattr(total, name, getattr(total, name) + getattr(figures, name))
     grouping, key = (Grouping.PARTNER, partner_id) if partner_id is not None else (None, None)
     if partner_id is not None:
-        scans = total.scans
+        kept = {"scans": total.scans, "units_sold": total.units_sold, "sales_idr": total.sales_idr}
         row = db.session.execute(q.day_sums(period, Grouping.PARTNER, [str(partner_id)])).first()
-        total = Figures(scans=scans)
+        total = Figures(**kept)
         if row is not None:
             _fill_sums(total, row[1:])
     msmes, products = db.session.execute(q.shown(period, None, partner_id)).one()
@@ -282,7 +309,12 @@ def _assemble(
     groups = _groups(grouping, active, locale, period, partner_id)
     rates = Rates(period.last)
     rows = [
-        Row(group, figures, rates.convert(figures.value_idr, group.currency))
+        Row(
+            group,
+            figures,
+            rates.convert(figures.value_idr, group.currency),
+            rates.convert(figures.sales_idr, group.currency),
+        )
         for group in groups
         for figures in [by_key.get(group.key, Figures())]
     ]
@@ -292,6 +324,7 @@ def _assemble(
         Group("total", _("Total"), currency),
         total_figures,
         rates.convert(total_figures.value_idr, currency),
+        rates.convert(total_figures.sales_idr, currency),
     )
     return Report(
         period=period,
@@ -301,4 +334,29 @@ def _assemble(
         months=month_series(period, partner_id),
         rates=rates.used,
         partner=city,
+        stock=stock_at_channels(partner_id),
     )
+
+
+def stock_at_channels(partner_id: int | None = None) -> list[Stock]:
+    """Every channel with pieces on hand now: the pieces, the products, and the products'
+    average days at the channel since their first arrival, to today where the channel is."""
+    channels = {c.id: c for c in db.session.scalars(sa.select(Channel))}
+    names = {c.id: Group(c.id, c.name, c.currency) for c in channels.values()}
+    todays: dict[int, date] = {}
+    found: dict[int, list[tuple[int, int]]] = {}
+    for channel_id, pieces, arrived in db.session.execute(q.stock_on_hand(partner_id)):
+        if channel_id not in todays:
+            todays[channel_id] = channel_today(channels[channel_id])
+        today = todays[channel_id]
+        days = (today - arrived).days if arrived is not None and arrived <= today else 0
+        found.setdefault(channel_id, []).append((int(pieces), days))
+    return [
+        Stock(
+            names[channel_id],
+            sum(pieces for pieces, _days in items),
+            len(items),
+            sum(days for _pieces, days in items) / len(items),
+        )
+        for channel_id, items in sorted(found.items(), key=lambda kv: names[kv[0]].label)
+    ]
