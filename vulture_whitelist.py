@@ -132,6 +132,7 @@ handled_by  # marketplace/office/models.py
 channel_key  # marketplace/office/models.py
 recorded_by_id  # marketplace/stock/models.py
 average_days  # marketplace/office/reports.py (templates/office/reports/_table.html)
+districts  # marketplace/office/reports.py (templates/office/reports/_table.html)
 consented_at  # marketplace/interests/models.py (the moment of the visitor's consent, kept)
 issued_by_id  # marketplace/stock/models.py
 issued_at  # marketplace/stock/models.py

@@ -40,8 +40,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from marketplace.businesses.models import Business
 from marketplace.channels.models import Channel, Nomination, NominationStatus, Scan
 from marketplace.db import db
+from marketplace.interests.models import Interest, InterestStatus
 from marketplace.office.models import Grouping, InterestFact, ReportDay
 from marketplace.periods import Period
 from marketplace.products.models import Product
@@ -124,6 +126,40 @@ def sales(period: Period, grouping: Grouping, partner_id: int | None = None) -> 
     if partner_id is not None:
         query = query.where(Channel.partner_city_id == partner_id)
     return query
+
+
+def district_interests(period: Period) -> Rows:
+    """(the MSME's district, interests, deals won, their value in IDR) of the interests that
+    arrived in the period, spam excluded, per Bandung district of the business."""
+    won = Interest.status == InterestStatus.WON
+    return (
+        sa.select(
+            Business.district,
+            sa.func.count(Interest.id),
+            sa.func.sum(sa.case((won, 1), else_=0)),
+            sa.func.sum(sa.case((won, sa.func.coalesce(Interest.won_value_idr, 0)), else_=0)),
+        )
+        .join(Product, Product.id == Interest.product_id)
+        .join(Business, Business.id == Product.business_id)
+        .where(
+            Interest.status != InterestStatus.SPAM,
+            Interest.created_at >= period.start,
+            Interest.created_at < period.end,
+        )
+        .group_by(Business.district)
+    )
+
+
+def district_sales(period: Period) -> Rows:
+    """(the MSME's district, pieces sold at the channels, their worth in IDR)."""
+    return (
+        sa.select(Business.district, sa.func.sum(Sale.quantity), sa.func.sum(Sale.gross_idr))
+        .join(Nomination, Nomination.id == Sale.nomination_id)
+        .join(Product, Product.id == Nomination.product_id)
+        .join(Business, Business.id == Product.business_id)
+        .where(Sale.sold_on.between(period.first, period.last))
+        .group_by(Business.district)
+    )
 
 
 def stock_on_hand(partner_id: int | None = None) -> Rows:

@@ -105,6 +105,18 @@ class Stock:
 
 
 @dataclass
+class District:
+    """What the MSMEs of one Bandung district produced in the period."""
+
+    name: str | None
+    interests: int = 0
+    deals: int = 0
+    value_idr: int = 0
+    units_sold: int = 0
+    sales_idr: int = 0
+
+
+@dataclass
 class Month:
     month: str  # "YYYY-MM"
     interests: int = 0
@@ -121,6 +133,7 @@ class Report:
     rates: dict[str, ExchangeRate | None] = field(default_factory=dict)
     partner: PartnerCity | None = None
     stock: list[Stock] = field(default_factory=list)
+    districts: list[District] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +348,20 @@ def _assemble(
         rates=rates.used,
         partner=city,
         stock=stock_at_channels(partner_id),
+        districts=by_district(period) if city is None else [],
     )
+
+
+def by_district(period: Period) -> list[District]:
+    """Interests, deals and sales at the channels per Bandung district of the MSMEs, by name
+    (businesses without a district last)."""
+    found: dict[str | None, District] = {}
+    for name, interests, deals, value in db.session.execute(q.district_interests(period)):
+        found[name] = District(name, int(interests or 0), int(deals or 0), int(value or 0))
+    for name, units, value in db.session.execute(q.district_sales(period)):
+        district = found.setdefault(name, District(name))
+        district.units_sold, district.sales_idr = int(units or 0), int(value or 0)
+    return sorted(found.values(), key=lambda d: (d.name is None, d.name or ""))
 
 
 def stock_at_channels(partner_id: int | None = None) -> list[Stock]:

@@ -109,6 +109,17 @@ def test_sales_per_channel_and_partner_against_the_raw_rows(app: Flask) -> None:
         assert partnership.total.figures.units_sold == 3
         assert partnership.total.figures.sales_idr == _expected(data["fair"])[1]
 
+        # Per Bandung district of the MSMEs: every sale counts in exactly one district.
+        districts = {d.name: d for d in report.districts}
+        assert sum(d.units_sold for d in districts.values()) == _expected()[0]
+        assert sum(d.sales_idr for d in districts.values()) == _expected()[1]
+        for channel_id in (data["fair"], data["showroom"]):
+            nomination = db.session.scalars(
+                sa.select(Nomination).where(Nomination.channel_id == channel_id)
+            ).one()
+            own = districts[nomination.product.business.district]
+            assert own.units_sold >= _expected(channel_id)[0]
+
         stock = {item.channel.key: item for item in report.stock}
         assert stock[data["fair"]].pieces == 7  # 10 received, 3 sold
         assert stock[data["showroom"]].pieces == 8
@@ -120,6 +131,7 @@ def test_the_report_page_and_csv_show_the_sales(app: Flask, login_as: Any) -> No
     client = login_as(data["officer"])
     page = client.get("/office/reports?by=channel").get_data(as_text=True)
     assert "Sold at the channels (pieces)" in page and "Stock at the channels today" in page
+    assert "Per Bandung district of the MSMEs" in page
     table = list(csv.DictReader(io.StringIO(client.get("/office/reports.csv?by=channel").text)))
     with app.app_context():
         fair_name = db.session.get_one(Channel, data["fair"]).name
