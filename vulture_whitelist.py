@@ -75,6 +75,12 @@ correct  # marketplace/stand/views.py
 new_shipment  # marketplace/stand/views.py
 packing  # marketplace/stand/views.py
 leads  # marketplace/stand/lead_views.py
+notice  # marketplace/privacy/views.py
+my_data  # marketplace/privacy/views.py
+my_data_download  # marketplace/privacy/views.py
+delete_account  # marketplace/privacy/views.py
+visitor_download  # marketplace/privacy/views.py
+visitor_delete  # marketplace/privacy/views.py
 capture  # marketplace/stand/lead_views.py
 
 # Flask hooks: before_request, context processors, template filters, error handlers

@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.office import settlement_views  # noqa: F401  (routes of channel_admin)
     from marketplace.office.curation_views import bp as channel_admin_bp
     from marketplace.office.views import bp as office_bp
+    from marketplace.privacy.views import bp as privacy_bp
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
     from marketplace.sharing.views import bp as sharing_bp
@@ -169,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
         sharing_bp,
         stand_bp,
         stand_leads_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)
@@ -239,12 +241,14 @@ def register_commands(app: Flask) -> None:
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
     from marketplace.office.cli import rebuild_reports
+    from marketplace.privacy.cli import purge_stand_visitors_command
     from marketplace.search.cli import search_reindex
 
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
     app.cli.add_command(purge_pending_command)
+    app.cli.add_command(purge_stand_visitors_command)
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -32,6 +32,7 @@ ROLE_LABELS: dict[str, LazyString] = {
 ACCOUNT_STATUS_LABELS: dict[str, LazyString] = {
     UserStatus.ACTIVE: _l("Active"),
     UserStatus.SUSPENDED: _l("Suspended"),
+    UserStatus.DELETED: _l("Deleted by its owner"),
 }
 BUSINESS_STATUS_LABELS: dict[str, LazyString] = {
     BusinessStatus.DRAFT: _l("Draft"),

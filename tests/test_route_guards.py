@@ -39,6 +39,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "accounts": PUBLIC,
     "api": PUBLIC,
     "api-docs": PUBLIC,
+    # The notice, and a stand visitor's own page by its signed link (404 without one).
+    "privacy": PUBLIC,
     "sharing": PUBLIC,
     "buyer": frozenset({Role.BUYER}),
     "shortlist": frozenset({Role.BUYER}),
@@ -71,6 +73,10 @@ ENDPOINTS: dict[str, frozenset[Any]] = {
     "interests.index": frozenset({Role.BUYER, Role.MSME}),
     # Officers see the coordinators; only admins open their accounts.
     "office.create_coordinator": frozenset({Role.ADMIN}),
+    # A buyer's own data: download, and deleting the account.
+    "privacy.my_data": frozenset({Role.BUYER}),
+    "privacy.my_data_download": frozenset({Role.BUYER}),
+    "privacy.delete_account": frozenset({Role.BUYER}),
 }
 SKIP = {"static"}
 LOGOUT = "accounts.logout"

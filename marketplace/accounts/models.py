@@ -29,6 +29,9 @@ class Role(enum.StrEnum):
 class UserStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    # Deleted by its owner: the person's details are gone, the row stays for the records that
+    # name it (the MSMEs' conversations and deals, anonymised figures).
+    DELETED = "deleted"
 
 
 class BuyerType(enum.StrEnum):

@@ -113,7 +113,9 @@ class StandVisitor(Base):
 
     __tablename__ = "stand_visitors"
     __table_args__ = (
-        sa.CheckConstraint("email IS NOT NULL OR whatsapp IS NOT NULL", name="reachable"),
+        sa.CheckConstraint(
+            "email IS NOT NULL OR whatsapp IS NOT NULL OR erased_at IS NOT NULL", name="reachable"
+        ),
     )
 
     id: Mapped[intpk]
@@ -128,6 +130,8 @@ class StandVisitor(Base):
     # The capturing device's key of the entry: an entry sent twice is recorded once.
     client_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
+    # When the visitor's details were deleted (at their request, or when kept long enough).
+    erased_at: Mapped[datetime | None]
 
 
 class Message(Base):

@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.accounts import tokens
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import AccountError, check_email, is_country_code
 from marketplace.channels.coordinators import may_coordinate
@@ -40,6 +41,7 @@ NOTE_MAX = 2000
 QUANTITY_MAX = 10_000_000
 # An international number: a plus, then 8 to 15 digits (E.164), spaces and dashes allowed.
 WHATSAPP = re.compile(r"\+[1-9]\d{7,14}")
+VISITOR_DATA = "visitor-data"  # the purpose of the visitor's link to their details
 
 
 class LeadError(ServiceError):
@@ -183,6 +185,11 @@ def _by_key(key: str) -> Interest | None:
     )
 
 
+def visitor_link_token(visitor: StandVisitor) -> str:
+    """The visitor's own link to their details (the privacy pages read it)."""
+    return tokens.sign(VISITOR_DATA, {"v": visitor.id, "k": tokens.digest(visitor.client_key)})
+
+
 def _confirm(visitor: StandVisitor, channel: Channel, product: Product) -> None:
     assert visitor.email is not None
     queue_template_email(
@@ -195,6 +202,7 @@ def _confirm(visitor: StandVisitor, channel: Channel, product: Product) -> None:
         product=texts(product, visitor.locale)[0].name,
         link=public_url("products.page", slug=product.slug, lang=visitor.locale),
         consent=visitor.consent_text,
+        data_link=public_url("privacy.visitor", token=visitor_link_token(visitor)),
     )
 
 

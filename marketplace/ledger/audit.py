@@ -100,6 +100,8 @@ class AuditAction(enum.StrEnum):
 
     USER_SUSPEND = "user.suspend", _l("Account suspended")
     USER_REACTIVATE = "user.reactivate", _l("Account reactivated")
+    USER_DELETED = "user.deleted", _l("Account deleted by its owner")
+    VISITOR_ERASED = "interest.visitor_erased", _l("Stand visitor's details deleted")
 
     ABUSE_REPORT_RESOLVED = "abuse_report.resolved", _l("Report of abuse resolved")
     ABUSE_REPORT_DISMISSED = "abuse_report.dismissed", _l("Report of abuse dismissed")

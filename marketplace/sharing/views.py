@@ -28,6 +28,7 @@ DISALLOWED = (
     "/my/",
     "/office/",
     "/stand/",
+    "/privacy/visitor/",
     "/auth/",
     "/interests",
     "/shortlist",

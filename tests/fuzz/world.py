@@ -32,6 +32,7 @@ from marketplace.interests.pending import (
 )
 from marketplace.interests.services import post_message
 from marketplace.interests.shortlist import add_to_shortlist
+from marketplace.interests.stand_leads import LeadData, capture_lead, visitor_link_token
 from marketplace.interests.transitions import report_spam
 from marketplace.media.backend import current_storage
 from marketplace.media.images import (
@@ -182,6 +183,11 @@ def build_world() -> World:
     world.add("token", make_reset_token(victim), make_verify_token(newcomer))
     world.add("token", make_confirm_token(waiting_interest))
     world.add("token", _qr_token(accepted))
+    # A visitor met at the fair's stand: their own page (by the link in their mail) has a form.
+    lead = LeadData("Anna Becker", "anna@example.de", None, "DE", "de", 2, "", True)
+    stand_interest, _new = capture_lead(fair, officer, accepted.id, lead, "world-lead")
+    assert stand_interest.visitor is not None
+    world.add("token", visitor_link_token(stand_interest.visitor))
     world.add("key", image_key(photo.digest, 800), image_key(photo.digest, 0))
 
     db.session.commit()
