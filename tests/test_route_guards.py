@@ -191,3 +191,89 @@ def test_every_post_without_csrf_token_is_refused(
     with app.app_context():
         assert _row_counts() == before
     assert not failures, "\n".join(failures)
+
+
+def _two_channels() -> tuple[Any, dict[str, str]]:
+    """A coordinator of a showroom, and the records of a fair she does not work at: a stocked
+    product with a sale, a shipment, a settlement statement. Values for each route argument."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from marketplace.channels.coordinators import assign_channels
+    from marketplace.stock.models import MovementKind
+    from marketplace.stock.periods import period_before
+    from marketplace.stock.sales import record_sale
+    from marketplace.stock.services import channel_today, record_shipment
+    from marketplace.stock.settlements import issue_statement
+    from tests.channels.helpers import accept, nominate_all
+    from tests.factories import (
+        harz_und_heide,
+        make_channel,
+        make_officer,
+        move_stock,
+        owner_with_products,
+        set_rate,
+    )
+
+    showroom = make_channel("Little Bandung Seoul")
+    fair = harz_und_heide()
+    officer = make_officer()
+    coordinator = make_user(Role.COORDINATOR)
+    assign_channels(make_user(Role.ADMIN), coordinator, [showroom.id])
+    (theirs,) = [accept(officer, n) for n in nominate_all(owner_with_products(1), fair)]
+    business = theirs.product.business
+    today = channel_today(fair)
+    set_rate("EUR", "17500", today - timedelta(days=90))
+    shipment = record_shipment(fair, business, officer, today, {theirs.id: 3})
+    move_stock(theirs, officer, MovementKind.RECEIVED, 3)
+    sale = record_sale(theirs, officer, 1, Decimal("40"), today)
+    settlement = issue_statement(fair, business, period_before(fair, today)[0], officer)
+    values = {
+        "channel_id": str(fair.id),
+        "nomination_id": str(theirs.id),
+        "business_id": str(business.id),
+        "shipment_id": str(shipment.id),
+        "sale_id": str(sale.id),
+        "settlement_id": str(settlement.id),
+    }
+    return coordinator, values
+
+
+def test_a_coordinator_reaches_nothing_of_another_channel_or_of_the_office(
+    app: Flask, storefront: None
+) -> None:
+    """Every route of the stands, the channels' office pages and the office, filled with the
+    records of a channel the coordinator does not work at: 404 (the stand pages do not exist
+    for them) or 403 (the office's), and nothing changes."""
+    with app.app_context():
+        coordinator, values = _two_channels()
+        db.session.commit()
+        db.session.refresh(coordinator)
+        db.session.expunge(coordinator)
+        before = _row_counts()
+    client = app.test_client(user=coordinator)
+    token = csrf_token(client, "/stand/")
+    checked: list[str] = []
+    failures: list[str] = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".", 1)[0]
+        if blueprint not in ("stand", "stand_leads", "channel_admin", "office"):
+            continue
+        if blueprint.startswith("stand") and "channel_id" not in rule.arguments:
+            continue  # her list of stands: her own channels only (tests/stand/test_views.py)
+        path = ARGUMENT.sub(
+            lambda m: values.get(m.group(2), PLACEHOLDERS.get(m.group(1) or "default", "x")),
+            rule.rule,
+        )
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            if method == "GET":
+                status = client.get(path).status_code
+            else:
+                status = client.post(path, data={"csrf_token": token, "quantity": "1"}).status_code
+            expected = (404,) if blueprint.startswith("stand") else (403,)
+            checked.append(f"{method} {path}")
+            if status not in expected:
+                failures.append(f"{method} {path}: {status}, expected {expected}")
+    assert len(checked) > 40 and not failures, "\n".join(failures)
+    with app.app_context():
+        assert _row_counts() == before
