@@ -36,6 +36,8 @@ STAFF_ONLY = (
     "marketplace/businesses/forms.py",
     "marketplace/businesses/identity.py",
     "marketplace/notifications/identity.py",
+    "marketplace/notifications/decisions.py",
+    "templates/email/office_decision.txt",
     "marketplace/businesses/scans.py",
     "templates/products/edit.html",
     "templates/products/photos.html",

@@ -3,39 +3,33 @@ or district (receivers of `businesses.events`, connected in `receivers.connect`)
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace.businesses.models import Business
-from marketplace.notifications import notify
-
-
-def _dashboard_path() -> str:
-    """The owner's dashboard as a path inside the site (the form notifications keep links in)."""
-    if has_request_context():
-        return url_for("workspace.dashboard")
-    return current_app.url_map.bind("").build("workspace.dashboard")
+from marketplace.notifications.decisions import tell_owner
+from marketplace.notifications.notify import one_line
 
 
 def change_approved(business: Business) -> None:
-    notify.notify(
-        business.owner,
-        "business_identity",
+    tell_owner(
+        business,
         _l(
             "The trade office approved the new details of your business: %(name)s.",
-            name=notify.one_line(business.name),
+            name=one_line(business.name),
         ),
-        _dashboard_path(),
+        None,
+        "workspace.dashboard",
     )
 
 
 def change_rejected(business: Business, *, reason: str) -> None:
-    notify.notify(
-        business.owner,
-        "business_identity",
+    # The reason is part of the sentence, in the app and in the mail alike.
+    tell_owner(
+        business,
         _l(
             "The trade office did not accept the change of your business details: %(reason)s",
-            reason=notify.one_line(reason),
+            reason=one_line(reason),
         ),
-        _dashboard_path(),
+        None,
+        "workspace.dashboard",
     )

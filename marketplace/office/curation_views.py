@@ -33,6 +33,7 @@ from marketplace.errors import ServiceError
 from marketplace.forms import Form
 from marketplace.interests.replies import ReplyRecord, reply_records
 from marketplace.ledger.rates import rate_in_force
+from marketplace.office import decisions
 from marketplace.office.channel_views import bp, get_channel
 from marketplace.periods import bandung_today
 
@@ -140,7 +141,7 @@ def decide(channel_id: int, nomination_id: int) -> PageResponse:
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
         try:
-            curation.decide_nomination(
+            decisions.decide_nomination(
                 nomination, me(), accept, form.reason.data or "", form.shelf_code.data or None
             )
             db.session.commit()

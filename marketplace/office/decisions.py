@@ -25,11 +25,14 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.businesses import services as businesses
 from marketplace.businesses.models import Business
+from marketplace.channels import curation
+from marketplace.channels.models import Nomination
 from marketplace.dates import format_when
 from marketplace.db import Base, begin_write, db
 from marketplace.errors import ConflictError, ServiceError
 from marketplace.ledger.audit import AuditAction
 from marketplace.ledger.models import AuditEntry
+from marketplace.notifications import decisions as tell
 from marketplace.products import services as products
 from marketplace.products.models import Product
 
@@ -126,30 +129,38 @@ def _decide_business(business_id: int, seen: str, action: Callable[[Business], N
 
 
 def verify_business(business_id: int, officer: User, seen: str) -> Business:
-    return _decide_business(business_id, seen, lambda b: businesses.verify_business(b, officer))
+    business = _decide_business(business_id, seen, lambda b: businesses.verify_business(b, officer))
+    tell.business_decided(business, "verified")
+    return business
 
 
 def reject_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
-    return _decide_business(
+    business = _decide_business(
         business_id, seen, lambda b: businesses.reject_business(b, officer, reason)
     )
+    tell.business_decided(business, "rejected", reason)
+    return business
 
 
 def suspend_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """The business's products leave the catalog, its channel line-ups and search at once:
     every public list shows only products of verified businesses."""
-    return _decide_business(
+    business = _decide_business(
         business_id, seen, lambda b: businesses.suspend_business(b, officer, reason)
     )
+    tell.business_decided(business, "suspended", reason)
+    return business
 
 
 def reinstate_business(business_id: int, officer: User, seen: str, reason: str) -> Business:
     """Back to verified; the reason is kept in the audit log."""
-    return _decide_business(
+    business = _decide_business(
         business_id,
         seen,
         lambda b: businesses.reinstate_business(b, officer, reason),
     )
+    tell.business_decided(business, "reinstated", reason)
+    return business
 
 
 def _decide_product(product_id: int, seen: str, action: Callable[[Product], None]) -> Product:
@@ -160,11 +171,26 @@ def _decide_product(product_id: int, seen: str, action: Callable[[Product], None
 
 
 def approve_product(product_id: int, officer: User, seen: str) -> Product:
-    return _decide_product(product_id, seen, lambda p: products.approve_product(p, officer))
+    product = _decide_product(product_id, seen, lambda p: products.approve_product(p, officer))
+    tell.product_decided(product, approved=True)
+    return product
 
 
 def reject_product(product_id: int, officer: User, seen: str, reason: str) -> Product:
-    return _decide_product(product_id, seen, lambda p: products.reject_product(p, officer, reason))
+    product = _decide_product(
+        product_id, seen, lambda p: products.reject_product(p, officer, reason)
+    )
+    tell.product_decided(product, approved=False, reason=reason)
+    return product
+
+
+def decide_nomination(
+    nomination: Nomination, officer: User, accept: bool, reason: str, shelf_code: str | None
+) -> Nomination:
+    """Accept or decline (`channels.curation`), and tell the MSME."""
+    decided = curation.decide_nomination(nomination, officer, accept, reason, shelf_code)
+    tell.nomination_decided(decided)
+    return decided
 
 
 @dataclass
