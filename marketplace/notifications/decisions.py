@@ -9,13 +9,15 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_babel.speaklater import LazyString
 
 from marketplace.businesses.models import Business
-from marketplace.channels.models import Nomination, NominationStatus
+from marketplace.channels.models import Nomination, NominationStatus, ShelfStage
 from marketplace.notifications import notify
 from marketplace.notifications.models import Notification
 from marketplace.products.models import Product
+from marketplace.stock.models import MovementKind, Settlement
 from marketplace.urls import public_url
 
 
@@ -95,4 +97,76 @@ def nomination_decided(nomination: Nomination) -> Notification:
         nomination.decision_reason,
         "nominations.show",
         nomination_id=nomination.id,
+    )
+
+
+def nomination_scored(nomination: Nomination, score: int, comment: str) -> Notification:
+    """A jury score, with the officer's comment (the officer's name stays with the office)."""
+    text = _l(
+        "%(product)s was scored %(score)s of 5 for %(channel)s.",
+        product=notify.one_line(nomination.product.name),
+        score=score,
+        channel=nomination.channel.name,
+    )
+    return tell_owner(
+        nomination.product.business,
+        text,
+        comment or None,
+        "nominations.show",
+        nomination_id=nomination.id,
+    )
+
+
+def shelf_event(
+    nomination: Nomination, kind: MovementKind, quantity: int, note: str = ""
+) -> Notification | None:
+    """Pieces arrived at the channel, sold out there, sent back, damaged or lost; single sales
+    and shelving are not told one by one (the MSME reads them on its stock page)."""
+    values = {
+        "product": notify.one_line(nomination.product.name),
+        "channel": nomination.channel.name,
+    }
+    if kind == MovementKind.RECEIVED:
+        text = lazy_ngettext(
+            "%(num)d piece of %(product)s arrived at %(channel)s.",
+            "%(num)d pieces of %(product)s arrived at %(channel)s.",
+            quantity,
+            **values,
+        )
+    elif kind == MovementKind.RETURNED:
+        text = lazy_ngettext(
+            "%(num)d piece of %(product)s is sent back to you from %(channel)s.",
+            "%(num)d pieces of %(product)s are sent back to you from %(channel)s.",
+            quantity,
+            **values,
+        )
+    elif kind in (MovementKind.DAMAGED, MovementKind.LOST):
+        text = lazy_ngettext(
+            "%(num)d piece of %(product)s was damaged or lost at %(channel)s.",
+            "%(num)d pieces of %(product)s were damaged or lost at %(channel)s.",
+            quantity,
+            **values,
+        )
+    elif kind == MovementKind.SOLD and nomination.stage == ShelfStage.SOLD_OUT:
+        text = _l("%(product)s is sold out at %(channel)s.", **values)
+    else:
+        return None
+    return tell_owner(
+        nomination.product.business,
+        text,
+        note or None,
+        "workspace.settlements",
+    )
+
+
+def settlement_paid(settlement: Settlement) -> Notification:
+    text = _l(
+        "The trade office paid your statement for %(channel)s (%(period)s): reference "
+        "%(reference)s.",
+        channel=settlement.channel.name,
+        period=f"{settlement.period_start.isoformat()} – {settlement.period_end.isoformat()}",
+        reference=settlement.paid_reference or "",
+    )
+    return tell_owner(
+        settlement.business, text, None, "workspace.settlement", settlement_id=settlement.id
     )

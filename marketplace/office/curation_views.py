@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.current import me
-from marketplace.channels import curation, queries, services
+from marketplace.channels import queries, services
 from marketplace.channels import shelf as shelf_flow
 from marketplace.channels.forms import DecisionForm, ScoreForm, ShelfCodeForm
 from marketplace.channels.models import (
@@ -120,7 +120,7 @@ def score(channel_id: int, nomination_id: int) -> PageResponse:
     form = ScoreForm(prefix=f"n{nomination.id}-score")
     if form.validate_on_submit():
         try:
-            curation.score_nomination(
+            decisions.score_nomination(
                 nomination, me(), int(form.score.data), form.comment.data or ""
             )
             db.session.commit()

@@ -184,6 +184,12 @@ def reject_product(product_id: int, officer: User, seen: str, reason: str) -> Pr
     return product
 
 
+def score_nomination(nomination: Nomination, officer: User, score: int, comment: str) -> None:
+    """An officer's score (`channels.curation`), told to the MSME with the comment."""
+    curation.score_nomination(nomination, officer, score, comment)
+    tell.nomination_scored(nomination, score, comment)
+
+
 def decide_nomination(
     nomination: Nomination, officer: User, accept: bool, reason: str, shelf_code: str | None
 ) -> Nomination:

@@ -20,6 +20,7 @@ from marketplace.channels.pages import pdf_response
 from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.errors import ServiceError
+from marketplace.notifications import decisions as tell
 from marketplace.office.channel_views import bp, get_channel
 from marketplace.office.forms import IssueForm, PaidForm
 from marketplace.periods import bandung_today
@@ -122,7 +123,8 @@ def settlement_paid(channel_id: int, settlement_id: int) -> PageResponse:
         return _settlement_page(channel, found, form), 400
     assert form.paid_on.data is not None
     try:
-        settlements.mark_paid(found, me(), form.paid_on.data, form.reference.data or "")
+        paid = settlements.mark_paid(found, me(), form.paid_on.data, form.reference.data or "")
+        tell.settlement_paid(paid)
     except ServiceError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))

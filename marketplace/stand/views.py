@@ -30,6 +30,7 @@ from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.ledger.rates import convert
 from marketplace.money import RUPIAH
+from marketplace.notifications import decisions as tell
 from marketplace.products.models import Product
 from marketplace.stand.forms import CorrectionForm, MovementForm, SaleForm, shipment_form
 from marketplace.stock import sales, services
@@ -178,7 +179,7 @@ def record(channel_id: int, nomination_id: int) -> PageResponse:
         return _product_page(channel, nomination, form), 400
     assert form.quantity.data is not None and form.moved_on.data is not None
     try:
-        services.record_movement(
+        movement = services.record_movement(
             nomination,
             me(),
             MovementKind(form.kind.data),
@@ -187,6 +188,7 @@ def record(channel_id: int, nomination_id: int) -> PageResponse:
             shelf_code=form.shelf_code.data,
             note=form.note.data or "",
         )
+        tell.shelf_event(nomination, movement.kind, movement.quantity, movement.note)
     except ServiceError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))
@@ -212,7 +214,7 @@ def sell(channel_id: int, nomination_id: int) -> PageResponse:
         return _product_page(channel, nomination, sale_form=form), 400
     assert form.quantity.data is not None and form.sold_on.data is not None
     try:
-        sales.record_sale(
+        sale = sales.record_sale(
             nomination,
             me(),
             form.quantity.data,
@@ -220,6 +222,7 @@ def sell(channel_id: int, nomination_id: int) -> PageResponse:
             form.sold_on.data,
             form.note.data or "",
         )
+        tell.shelf_event(nomination, MovementKind.SOLD, sale.quantity, sale.note)
     except ServiceError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))

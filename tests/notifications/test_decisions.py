@@ -15,6 +15,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.businesses import identity
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels import curation
+from marketplace.channels.models import Nomination
 from marketplace.db import db
 from marketplace.ledger.audit import AuditAction
 from marketplace.mail.models import OutboxEmail
@@ -105,7 +106,7 @@ def _reject_product(officer: User) -> Business:
     return decisions.reject_product(p.id, officer, decisions.seen_token(p), REASON).business
 
 
-def _nominated() -> tuple[Business, object]:
+def _nominated() -> tuple[Business, Nomination]:
     business = _business(BusinessStatus.VERIFIED)
     product = make_product(business)
     nomination = curation.nominate(product, business.owner, harz_und_heide(capacity=None))
@@ -114,13 +115,13 @@ def _nominated() -> tuple[Business, object]:
 
 def _accept(officer: User) -> Business:
     business, nomination = _nominated()
-    decisions.decide_nomination(nomination, officer, True, REASON, None)  # type: ignore[arg-type]
+    decisions.decide_nomination(nomination, officer, True, REASON, None)
     return business
 
 
 def _decline(officer: User) -> Business:
     business, nomination = _nominated()
-    decisions.decide_nomination(nomination, officer, False, REASON, None)  # type: ignore[arg-type]
+    decisions.decide_nomination(nomination, officer, False, REASON, None)
     return business
 
 
@@ -165,3 +166,40 @@ def test_each_decision_tells_the_owner_once_in_their_language(
         AuditAction.PRODUCT_APPROVED,
     ):
         assert REASON in mail.body
+
+
+def test_scores_shelf_events_and_payment_reach_the_owner(ctx: Flask, storefront: None) -> None:
+    from marketplace.notifications import decisions as tell
+    from marketplace.stock.models import MovementKind
+    from marketplace.stock.periods import period_before
+    from marketplace.stock.services import channel_today
+    from marketplace.stock.settlements import issue_statement, mark_paid
+    from tests.factories import move_stock
+
+    officer = make_officer()
+    business, nomination = _nominated()
+    owner = business.owner
+    decisions.score_nomination(nomination, officer, 4, "Strong story.")
+    decisions.decide_nomination(nomination, officer, True, REASON, None)
+    accepted = nomination
+    move_stock(accepted, officer, MovementKind.SHIPPED, 2)
+    received = move_stock(accepted, officer, MovementKind.RECEIVED, 2)
+    tell.shelf_event(accepted, received.kind, received.quantity)
+    assert tell.shelf_event(accepted, MovementKind.SHELVED, 2) is None  # not told one by one
+    sold = move_stock(accepted, officer, MovementKind.SOLD, 2)
+    tell.shelf_event(accepted, sold.kind, sold.quantity)
+    channel = accepted.channel
+    start = period_before(channel, channel_today(channel))[0]
+    settlement = issue_statement(channel, business, start, officer)
+    tell.settlement_paid(mark_paid(settlement, officer, channel_today(channel), "BJB 7"))
+    texts = db.session.scalars(
+        sa.select(Notification.text)
+        .where(Notification.user_id == owner.id)
+        .order_by(Notification.id)
+    ).all()
+    mails = db.session.scalar(
+        sa.select(sa.func.count(OutboxEmail.id)).where(OutboxEmail.to_address == owner.email)
+    )
+    assert len(texts) == 5 and mails == 5, texts
+    assert "4" in texts[0] and "Strong story." in texts[0]
+    assert "BJB 7" in texts[-1]
