@@ -20,7 +20,6 @@ from wtforms import (
     StringField,
     TelField,
     TextAreaField,
-    URLField,
 )
 from wtforms.validators import (
     URL,
@@ -64,6 +63,17 @@ def not_in_future(form: Form, field: IntegerField) -> None:
 
 
 WEBSITE_MESSAGE = _l("Enter a full address, e.g. https://example.com.")
+# A scheme already written ("https:", "javascript:", "mailto:"): left for the validators.
+SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+
+
+def with_scheme(value: Any) -> Any:
+    """ "awikriya.co.id" and "www.awikriya.co.id/shop" as https:// addresses."""
+    if isinstance(value, str) and value and not SCHEME.match(value):
+        return f"https://{value}"
+    return value
+
+
 LOGO_TYPES = "image/jpeg,image/png,image/webp"
 SCAN_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -143,7 +153,8 @@ class BusinessForm(Form):
     )
     logo = FileField(_l("Logo"), render_kw={"accept": LOGO_TYPES})
     remove_logo = BooleanField(_l("Remove the current logo"))
-    website = URLField(
+    # Typed as text ("awikriya.co.id" is how people write it): a bare address gets https://.
+    website = StringField(
         _l("Website"),
         validators=[
             Optional(),
@@ -152,7 +163,8 @@ class BusinessForm(Form):
             URL(message=WEBSITE_MESSAGE),
             Length(max=255),
         ],
-        filters=[strip],
+        filters=[strip, with_scheme],
+        render_kw={"inputmode": "url", "autocomplete": "url"},
     )
     instagram = StringField(_l("Instagram"), validators=[Length(max=120)], filters=[strip])
     contact_email = EmailField(

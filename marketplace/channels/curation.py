@@ -211,6 +211,7 @@ def score_nomination(
             NominationScore.officer_id == officer.id,
         )
     )
+    before = None if existing is None else {"score": existing.score, "comment": existing.comment}
     if existing is None:
         existing = NominationScore(nomination_id=nomination.id, officer_id=officer.id, score=score)
         db.session.add(existing)
@@ -218,6 +219,8 @@ def score_nomination(
     existing.comment = comment.strip()[:REASON_MAX]
     existing.created_at = utcnow()
     db.session.flush()
+    after = {"score": existing.score, "comment": existing.comment}
+    record_audit(officer, AuditAction.NOMINATION_SCORED, "nomination", nomination.id, before, after)
     return existing
 
 

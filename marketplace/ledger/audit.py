@@ -84,6 +84,7 @@ class AuditAction(enum.StrEnum):
     NOMINATION_WITHDRAW = "nomination.withdraw", _l("Nomination withdrawn")
     NOMINATION_ACCEPT = "nomination.accept", _l("Nomination accepted")
     NOMINATION_DECLINE = "nomination.decline", _l("Nomination declined")
+    NOMINATION_SCORED = "nomination.scored", _l("Nomination scored by the jury")
     NOMINATION_STAGE = "nomination.stage", _l("Shelf stage changed")
     NOMINATION_SHELF_CODE = "nomination.shelf_code", _l("Shelf or booth code changed")
     NOMINATION_SALES = "nomination.sales", _l("Sales recorded")

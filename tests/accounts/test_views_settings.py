@@ -13,8 +13,9 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import unusable_password
 from marketplace.db import db
 from tests.accounts.helpers import is_logged_in, link_path, log_in, outbox
+from tests.businesses.helpers import commit_and_detach
 from tests.conftest import post_form
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_buyer, make_user
 
 NEW_PASSWORD = "tahu sumedang at noon"
 
@@ -199,3 +200,18 @@ def test_an_account_without_a_password_can_set_one_by_reset(
     response = post_form(client, path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     assert log_in(client, linked, NEW_PASSWORD).status_code == 302
+
+
+def test_a_buyer_reaches_the_company_profile_and_their_data_from_the_settings(
+    app: Flask, login_as: Any
+) -> None:
+    with app.app_context():
+        buyer = make_buyer()
+        owner = make_user(Role.MSME)
+        commit_and_detach(buyer, owner)
+    page = login_as(buyer).get("/auth/settings").get_data(as_text=True)
+    assert 'href="/buyer/profile"' in page and 'href="/my/data"' in page
+    assert login_as(buyer).get("/buyer/profile").status_code == 200
+    assert 'href="/buyer/profile"' not in login_as(owner).get("/auth/settings").get_data(
+        as_text=True
+    )

@@ -311,3 +311,19 @@ def test_contact_details_shown_only_to_those_allowed(
         assert secret in login_as(answered).get(url).get_data(as_text=True)
         assert secret in login_as(officer).get(url).get_data(as_text=True)
         assert secret in login_as(owner).get(url).get_data(as_text=True)
+
+
+def test_a_website_is_accepted_as_people_write_it(app: Flask, login_as: Any) -> None:
+    """ "awikriya.co.id" is saved as https://awikriya.co.id; a link that is not a web address
+    (javascript:, mailto:) is still refused."""
+    user, _business_id = owner_of(app, status=BusinessStatus.DRAFT)
+    client = login_as(user)
+    saved = post_form(client, "/my/business/edit", {**PROFILE, "website": "awikriya.co.id/shop"})
+    assert saved.status_code == 302
+    business = business_of(app, user.id)
+    assert business is not None and business.website == "https://awikriya.co.id/shop"
+    for bad in ("javascript:alert(1)", "mailto:a@b.example", "not a site"):
+        refused = post_form(client, "/my/business/edit", {**PROFILE, "website": bad})
+        assert "Enter a full address" in refused.get_data(as_text=True), bad
+    business = business_of(app, user.id)
+    assert business is not None and business.website == "https://awikriya.co.id/shop"

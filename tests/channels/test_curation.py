@@ -220,3 +220,25 @@ def test_several_officers_score_once_each(ctx: Flask) -> None:
     accept(asep, nomination)
     with pytest.raises(NominationError, match="waiting"):
         curation.score_nomination(nomination, siti, 3)
+
+
+def test_every_score_is_in_the_audit_log_with_what_it_replaced(ctx: Flask) -> None:
+    channel = harz_und_heide()
+    (nomination,) = nominate_all(owner_with_products(1), channel)
+    asep = make_officer("Asep")
+    curation.score_nomination(nomination, asep, 4, "Strong story.")
+    curation.score_nomination(nomination, asep, 2, "Price too high.")
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "nomination.scored")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(e.actor_id, e.subject_id, e.before, e.after) for e in entries] == [
+        (asep.id, nomination.id, None, {"score": 4, "comment": "Strong story."}),
+        (
+            asep.id,
+            nomination.id,
+            {"score": 4, "comment": "Strong story."},
+            {"score": 2, "comment": "Price too high."},
+        ),
+    ]
