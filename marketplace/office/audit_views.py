@@ -6,16 +6,21 @@ changes or deletes an entry."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Response, render_template, request, url_for
+from flask_babel import get_locale
 from wtforms import SelectChoice
 
 from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.labels import label, status_label
 from marketplace.ledger.models import AuditEntry
+from marketplace.money import format_rupiah
 from marketplace.office import queries
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import AuditFilterForm
@@ -81,19 +86,34 @@ def subject_link(entry: AuditEntry) -> str | None:
 
 
 def compact(subject_type: str, values: dict[str, Any] | None) -> str:
-    """The recorded fields as they were stored, except that statuses and shelf stages are in
-    words (the CSV keeps the stored keys)."""
+    """The recorded fields in words: statuses, stages and stock movements by their names,
+    amounts as the reader's language writes them, nothing as "—" (the CSV keeps the stored
+    values)."""
     if not values:
         return ""
     return ", ".join(f"{key}: {_shown(subject_type, key, value)}" for key, value in values.items())
 
 
 def _shown(subject_type: str, key: str, value: Any) -> Any:
-    if key == "status" and value is not None:
+    if value is None or value == "":
+        return "—"
+    if key == "status":
         return status_label(subject_type, value)
-    if key == "stage" and value is not None:
+    if key == "stage":
         return label(value, "stage")
+    if key == "movement":
+        return label(value, "movement")
+    locale = str(get_locale() or "en")
+    if key.endswith("_idr") and isinstance(value, int):
+        return format_rupiah(value, locale)
+    if isinstance(value, str) and key in DECIMAL_KEYS and NUMBER.fullmatch(value):
+        return format_decimal(Decimal(value).normalize(), format="#,##0.######", locale=locale)
     return value
+
+
+# Stored as text with all their digits ("15900.000000"): shown as numbers.
+DECIMAL_KEYS = frozenset({"idr_per_unit", "unit_price", "commission_percent", "target_price"})
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 @bp.get("/audit")

@@ -296,3 +296,42 @@ def test_every_action_has_words_and_callers_pass_actions_not_strings() -> None:
         for key in literal.findall(path.read_text(encoding="utf-8"))
     }
     assert sorted(written) == []
+
+
+def test_amounts_and_empty_values_read_as_people_write_them(
+    app: Flask, login_as: Any, officer: User
+) -> None:
+    """A rate stored as "15900.000000" reads as 15,900; an empty stage as a dash, never as
+    "None"; a stock movement and rupiah by their words and format. The CSV keeps the values."""
+    with app.app_context():
+        make_audit_entry(
+            officer,
+            "exchange_rate.changed",
+            "exchange_rate",
+            1,
+            before={"idr_per_unit": "15900.000000"},
+            after={"idr_per_unit": "16125.500000"},
+        )
+        make_audit_entry(
+            officer,
+            "nomination.stock",
+            "nomination",
+            2,
+            before={"stage": None, "on_hand": 0},
+            after={"stage": "on_shelf", "movement": "received", "quantity": 20},
+        )
+        make_audit_entry(
+            officer,
+            "settlement.issued",
+            "settlement",
+            3,
+            after={"gross_idr": 7068600, "net_idr": 5654880},
+        )
+        db.session.commit()
+    html = login_as(officer).get("/office/audit").get_data(as_text=True)
+    assert "idr_per_unit: 15,900" in html and "idr_per_unit: 16,125.5" in html
+    assert "15900.000000" not in html and "None" not in html
+    assert "stage: —" in html and "movement: Received at the channel" in html
+    assert "gross_idr: Rp" in html and "7,068,600" in html
+    csv_text = login_as(officer).get("/office/audit.csv").get_data(as_text=True)
+    assert "15900.000000" in csv_text
