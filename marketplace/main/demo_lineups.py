@@ -38,6 +38,7 @@ from marketplace.db import db, utcnow
 from marketplace.ledger.rates import convert
 from marketplace.products.models import Product
 from marketplace.stock.models import MovementKind, Sale, StockMovement
+from marketplace.stock.sales import gross_idr
 
 TAKES_PRODUCTS = (ChannelStatus.OPEN, ChannelStatus.CLOSED)
 
@@ -182,7 +183,7 @@ def _demo_sale(
         currency=currency,
         idr_per_unit=price.idr_per_unit,
         rate_on=price.rate_date,
-        gross_idr=int((price.amount * quantity * price.idr_per_unit).quantize(Decimal(1))),
+        gross_idr=gross_idr(quantity, price.amount, price.idr_per_unit),
         sold_on=day,
         recorded_by=officer,
     )

@@ -45,7 +45,8 @@ def rupiah_rate(currency: str, day: date) -> tuple[Decimal, date | None]:
     return Decimal(rate.idr_per_unit), rate.effective_on
 
 
-def _gross_idr(quantity: int, unit_price: Decimal, idr_per_unit: Decimal) -> int:
+def gross_idr(quantity: int, unit_price: Decimal, idr_per_unit: Decimal) -> int:
+    """A sale's worth in whole rupiah, rounded half up."""
     return int((unit_price * quantity * idr_per_unit).quantize(Decimal(1), ROUND_HALF_UP))
 
 
@@ -83,7 +84,7 @@ def record_sale(
         currency=currency,
         idr_per_unit=idr_per_unit,
         rate_on=rate_on,
-        gross_idr=_gross_idr(quantity, unit_price, idr_per_unit),
+        gross_idr=gross_idr(quantity, unit_price, idr_per_unit),
         sold_on=sold_on,
         note=note.strip(),
         recorded_by_id=actor.id,

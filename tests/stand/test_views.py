@@ -60,6 +60,13 @@ def _two_channels(app: Flask) -> dict[str, Any]:
     return data
 
 
+def _filled_date(html: str, name: str) -> str:
+    """The date a form's field `name` is filled in with (the channel's today)."""
+    found = re.search(rf'name="{name}"[^>]*value="([\d-]+)"', html)
+    assert found, f"no date filled in for {name}"
+    return found.group(1)
+
+
 def test_a_coordinator_sees_only_the_assigned_channels(app: Flask, login_as: Any) -> None:
     data = _two_channels(app)
     client = login_as(data["minji"])
@@ -76,9 +83,7 @@ def test_recording_movements_with_clear_refusals(app: Flask, login_as: Any) -> N
     client = login_as(data["minji"])
     page = f"/stand/{data['showroom']}/stock/{data['ours'][0]}"
     today = client.get(page).get_data(as_text=True)
-    moved_on = re.search(r'name="move-moved_on"[^>]*value="([\d-]+)"', today)
-    assert moved_on, "the date is filled in with the channel's today"
-    day = moved_on.group(1)
+    day = _filled_date(today, "move-moved_on")
 
     refused = post_form(
         client, page, {"move-kind": "received", "move-quantity": "3", "move-moved_on": day}
@@ -140,7 +145,7 @@ def test_a_shipment_and_its_packing_list(app: Flask, login_as: Any) -> None:
     form_page = f"/stand/{data['showroom']}/shipments/new/{data['business']}"
     html = client.get(form_page).get_data(as_text=True)
     assert all(f'<label for="q{n}">' in html for n in ours)
-    day = re.search(r'name="shipped_on"[^>]*value="([\d-]+)"', html).group(1)  # type: ignore[union-attr]
+    day = _filled_date(html, "shipped_on")
     nothing = post_form(client, form_page, {"shipped_on": day})
     assert nothing.status_code == 400
     assert "at least one product" in nothing.get_data(as_text=True)
@@ -173,9 +178,7 @@ def test_two_sales_of_the_last_pieces_at_once_cannot_oversell(app: Flask, login_
     page = f"/stand/{data['showroom']}/stock/{data['ours'][0]}"
     first = login_as(data["minji"])
     shipment = f"/stand/{data['showroom']}/shipments/new/{data['business']}"
-    day = re.search(  # type: ignore[union-attr]
-        r'name="move-moved_on"[^>]*value="([\d-]+)"', first.get(page).get_data(as_text=True)
-    ).group(1)
+    day = _filled_date(first.get(page).get_data(as_text=True), "move-moved_on")
     post_form(first, shipment, {f"q{data['ours'][0]}": "3", "shipped_on": day})
     post_form(first, page, {"move-kind": "received", "move-quantity": "3", "move-moved_on": day})
 
