@@ -167,6 +167,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), True),
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Bandung Export Marketplace <noreply@localhost>",
+        # Buying requests wait for an officer before they go out to the matching MSMEs.
+        "BUYING_REQUESTS_SCREENED": _flag(env.get("BUYING_REQUESTS_SCREENED"), False),
         "TOKEN_MAX_AGE": _int(env, "TOKEN_MAX_AGE_HOURS", 48) * 3600,
         "RESET_TOKEN_MAX_AGE": _int(env, "RESET_TOKEN_MAX_AGE_MINUTES", 60) * 60,
         # The JSON API (flask-smorest): the OpenAPI document at /api/v1/openapi.json, no

@@ -237,3 +237,13 @@ _.cache_clear  # marketplace/versions.py (per_version's results, cleared between
 
 # Called by WTForms: a field's own check of its value before the validators
 _.pre_validate  # marketplace/catalog/choices.py
+
+# Buying requests: views by their routes, a WTForms inline check, columns the templates and
+# the audit read (who screened, who quoted), the closed state the templates show
+buying_requests  # marketplace/office/request_views.py
+screen_request  # marketplace/office/request_views.py
+send_quote  # marketplace/rfq/answer_views.py
+_.validate_unit_price_idr  # marketplace/rfq/forms.py
+_.screened_by_id  # marketplace/rfq/models.py
+_.submitted_by_id  # marketplace/rfq/models.py
+_.is_closed  # marketplace/rfq/models.py

@@ -146,6 +146,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.privacy.views import bp as privacy_bp
     from marketplace.products.photo_views import bp as product_photos_bp
     from marketplace.products.views import bp as my_products_bp
+    from marketplace.rfq.answer_views import bp as request_answers_bp
+    from marketplace.rfq.views import bp as buying_requests_bp
     from marketplace.sharing.views import bp as sharing_bp
     from marketplace.stand.lead_views import bp as stand_leads_bp
     from marketplace.stand.views import bp as stand_bp
@@ -171,6 +173,8 @@ def register_blueprints(app: Flask) -> None:
         stand_bp,
         stand_leads_bp,
         privacy_bp,
+        buying_requests_bp,
+        request_answers_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

@@ -17,6 +17,7 @@ from marketplace.notifications.models import Notification
 from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, PartnerCity, Subsector
+from marketplace.rfq.models import BuyingRequest, Quote, QuoteMessage, RequestRecipient
 from marketplace.stock.models import Sale, Settlement, Shipment, StockMovement
 from marketplace.versions import DataVersion
 
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Business",
     "BusinessCertification",
+    "BuyingRequest",
     "BuyerProfile",
     "Certification",
     "Channel",
@@ -45,7 +47,10 @@ __all__ = [
     "ProductImage",
     "ProductTranslation",
     "ProductViewDay",
+    "Quote",
+    "QuoteMessage",
     "ReportDay",
+    "RequestRecipient",
     "Sale",
     "Scan",
     "Settlement",

@@ -19,6 +19,7 @@ from marketplace.labels import label, status_label
 from marketplace.ledger.rates import ConvertedPrice
 from marketplace.products.display import picture, product_text
 from marketplace.products.prices import viewer_price
+from marketplace.rfq.services import quote_of
 from marketplace.units import quantity, unit_label
 from marketplace.urls import public_url
 
@@ -107,6 +108,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["product_text"] = product_text
     app.jinja_env.globals["viewer_price"] = viewer_price
     app.jinja_env.globals["frame"] = frame
+    app.jinja_env.globals["quote_of"] = quote_of
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

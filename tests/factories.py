@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +42,9 @@ from marketplace.products.models import (
 )
 from marketplace.products.snapshot import take_snapshot
 from marketplace.reference.models import PartnerCity
+from marketplace.rfq import services as rfq_services
+from marketplace.rfq.models import BuyingRequest, Quote
+from marketplace.rfq.services import QuoteData, RequestData
 from marketplace.slugs import unique_slug
 from marketplace.stock import services as stock_services
 from marketplace.stock.models import MovementKind, StockMovement
@@ -443,3 +446,38 @@ def move_stock(
     """A stock movement recorded today at the nomination's channel, through the service."""
     day = fields.pop("moved_on", None) or stock_services.channel_today(nomination.channel)
     return stock_services.record_movement(nomination, actor, kind, quantity, day, **fields)
+
+
+def buying_request_data(**fields: Any) -> RequestData:
+    """A buyer's request for batik scarves (the factories' products), quotes for two weeks."""
+    values: dict[str, Any] = {
+        "title": "Batik silk scarves",
+        "details": "Hand-drawn batik, 180 x 50 cm, in gift boxes.",
+        "subsector_code": "fesyen",
+        "quantity": 200,
+        "unit": "piece",
+        "currency": "EUR",
+        "destination": "Braunschweig",
+        "deadline": date.today() + timedelta(days=14),
+    }
+    values.update(fields)
+    return RequestData(**values)
+
+
+def post_buying_request(buyer: User, **fields: Any) -> BuyingRequest:
+    return rfq_services.post_request(
+        buyer, buying_request_data(**fields), submission_key=f"request-{next(_counter)}"
+    )
+
+
+def send_quote(request: BuyingRequest, product: Product, **fields: Any) -> Quote:
+    values: dict[str, Any] = {
+        "product_id": product.id,
+        "unit_price_idr": 450_000,
+        "lead_time_days": 30,
+        "moq": 50,
+        "message": "We can make these in six weeks.",
+    }
+    values.update(fields)
+    business = product.business
+    return rfq_services.submit_quote(request, business, business.owner, QuoteData(**values))

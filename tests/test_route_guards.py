@@ -54,6 +54,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "my_products": frozenset({Role.MSME}),
     "product_photos": frozenset({Role.MSME}),
     "nominations": frozenset({Role.MSME}),
+    "buying_requests": frozenset({Role.BUYER}),
+    "request_answers": frozenset({Role.MSME}),
     "office": STAFF,
     "channel_admin": STAFF,
     # A coordinator's channels (another channel's pages are 404 for them: test_stand_guards).

@@ -99,6 +99,17 @@ class AuditAction(enum.StrEnum):
     INTEREST_WITHDRAWN = "interest.withdrawn", _l("Interest withdrawn by the buyer")
     INTEREST_SPAM = "interest.spam", _l("Interest closed as spam")
 
+    BUYING_REQUEST_POSTED = "buying_request.posted", _l("Buying request posted")
+    BUYING_REQUEST_APPROVED = "buying_request.approved", _l("Buying request sent out by the office")
+    BUYING_REQUEST_REJECTED = (
+        "buying_request.rejected",
+        _l("Buying request held back by the office"),
+    )
+    BUYING_REQUEST_WITHDRAWN = "buying_request.withdrawn", _l("Buying request withdrawn")
+    QUOTE_SUBMITTED = "quote.submitted", _l("Quote sent")
+    QUOTE_CHANGED = "quote.changed", _l("Quote changed")
+    QUOTE_PICKED = "buying_request.picked", _l("Quote picked by the buyer")
+
     USER_SUSPEND = "user.suspend", _l("Account suspended")
     USER_REACTIVATE = "user.reactivate", _l("Account reactivated")
     USER_DELETED = "user.deleted", _l("Account deleted by its owner")

@@ -8,6 +8,7 @@ Each page first writes the views and scans this process has counted and not yet 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, render_template, request, url_for
@@ -26,6 +27,7 @@ from marketplace.office.reports import Report, build_partnership, build_report
 from marketplace.office.reports_svg import Series, bar_chart, funnel, month_chart
 from marketplace.periods import Period
 from marketplace.reference.models import PartnerCity
+from marketplace.rfq import queries as rfq_queries
 
 GROUPING_NAMES = {
     Grouping.PARTNER: "partner-city",
@@ -145,7 +147,23 @@ def reports() -> str | tuple[str, int]:
         months_csv_url=url_for(".months_csv", **_dates(period)),
         cities=cities,
         dates=_dates(period),
+        buying=buying_requests_by_city(period, cities),
     )
+
+
+def buying_requests_by_city(
+    period: Period, cities: Sequence[PartnerCity]
+) -> list[tuple[str | None, int, int, int, int, int]]:
+    """Requests posted in the period, their quotes, picks, deals and value, per partner city
+    of the buyer (None last: buyers of no partner city)."""
+    names = {city.id: city.name for city in cities}
+    rows: list[tuple[str | None, int, int, int, int, int]] = []
+    for city_id, requests, quotes, picks, deals, value in db.session.execute(
+        rfq_queries.report_rows(period)
+    ):
+        name = names.get(city_id) if city_id is not None else None
+        rows.append((name, int(requests), int(quotes), int(picks), int(deals), int(value)))
+    return sorted(rows, key=lambda row: (row[0] is None, row[0] or ""))
 
 
 def _refused(form: ReportForm) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from marketplace.office import (  # noqa: F401  (each module adds its routes to 
     queue_views,
     rate_views,
     report_views,
+    request_views,
     review_views,
 )
 from marketplace.office.blueprint import bp

@@ -42,6 +42,8 @@ from marketplace.media.images import (
     store_image,
 )
 from marketplace.products.models import Product, ProductImage, ProductStatus
+from marketplace.rfq.models import RequestStatus
+from marketplace.rfq.services import ask
 from marketplace.stock.models import MovementKind
 from marketplace.stock.periods import period_before
 from marketplace.stock.sales import record_sale
@@ -58,6 +60,8 @@ from tests.factories import (
     make_product,
     make_user,
     move_stock,
+    post_buying_request,
+    send_quote,
     set_rate,
 )
 from tests.interests.helpers import express
@@ -154,6 +158,13 @@ def build_world() -> World:
         submission_key="world-visitor-interest",
         channel_id=fair.id,
     )
+    # A buying request the business quoted for, with a question; another waiting for the
+    # office (where the office screens them, its page shows the screening form).
+    buying_request = post_buying_request(buyer)
+    quote = send_quote(buying_request, published)
+    ask(quote, buyer, "Can you pack them in tens?")
+    waiting_request = post_buying_request(buyer, title="Rattan baskets")
+    waiting_request.status = RequestStatus.SCREENING
     db.session.flush()
 
     world.users = {
@@ -178,6 +189,8 @@ def build_world() -> World:
     world.add("business_id", waiting.id, business.id, suspended.id)
     world.add("channel_id", fair.id, showroom.id)
     world.add("city_id", fair.partner_city_id)
+    world.add("request_id", buying_request.id, waiting_request.id)
+    world.add("quote_id", quote.id)
     world.add("slug", published.slug, fair.slug, business.slug)
     world.add("product_slug", published.slug)
     world.add("token", make_reset_token(victim), make_verify_token(newcomer))

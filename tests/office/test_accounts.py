@@ -198,6 +198,7 @@ def test_officers_have_no_way_to_edit_an_owners_content(
     # The office's own routes only decide: none of them takes the owner's fields (approving a
     # change of identity applies what the owner asked for, nothing the officer types). An
     # admin's coordinator pages open staff accounts and assign channels, no owner's content.
+    # Screening a buyer's request sends it out or holds it back with the officer's reason.
     office_posts = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
@@ -218,6 +219,7 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         "office.reject_business",
         "office.reject_product",
         "office.resolve_report",
+        "office.screen_request",
         "office.suspend_account",
         "office.suspend_business",
         "office.verify_business",
