@@ -60,6 +60,9 @@ STAFF_ONLY = (
     "templates/stock/_statement.html",
     "marketplace/media/pdfs.py",
     "templates/email/interest_escalation.txt",
+    "templates/rfq/answer.html",
+    "templates/rfq/answers_index.html",
+    "marketplace/rfq/answer_views.py",
 )
 
 

@@ -38,8 +38,11 @@ from marketplace.main.demo_lineups import create_demo_lineups
 from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
+from marketplace.periods import bandung_today
 from marketplace.products.models import Product, ProductImage, ProductStatus, ProductTranslation
 from marketplace.reference.models import PartnerCity, Subsector
+from marketplace.rfq import services as rfq
+from marketplace.rfq.models import BuyingRequest
 
 # One password for every demo account, printed with the logins; never use it for real data.
 DEMO_PASSWORD = "bandung-demo-2026"
@@ -245,7 +248,47 @@ def create_demo_content(storage: Storage) -> DemoReport:
             _ensure_rate(rate, report)
     db.session.flush()
     report.placed = create_demo_lineups()
+    _ensure_demo_request(buyer)
     return report
+
+
+def _ensure_demo_request(buyer: User) -> None:
+    """The demo buyer's request for woven bamboo baskets, sent to the matching MSMEs, with the
+    quote of the first of them (once: a buyer with a request is left alone)."""
+    if db.session.scalar(sa.select(BuyingRequest.id).where(BuyingRequest.buyer_id == buyer.id)):
+        return
+    request = rfq.post_request(
+        buyer,
+        rfq.RequestData(
+            title="Woven bamboo baskets for a home store",
+            details="Storage baskets with lids, about 30 x 30 x 25 cm, natural colour, "
+            "packed flat in tens.",
+            subsector_code="kriya",
+            hs_code="4602",
+            quantity=400,
+            unit="piece",
+            target_price=Decimal("9.50"),
+            currency="EUR",
+            incoterm="FCA",
+            destination="Braunschweig",
+            deadline=bandung_today() + timedelta(days=21),
+        ),
+        submission_key="demo-buying-request",
+    )
+    for recipient in request.recipients[:1]:
+        product = db.session.get_one(Product, recipient.product_id)
+        rfq.submit_quote(
+            request,
+            recipient.business,
+            recipient.business.owner,
+            rfq.QuoteData(
+                product_id=product.id,
+                unit_price_idr=(product.price_idr or 150_000) * 9 // 10,
+                lead_time_days=30,
+                moq=100,
+                message="We can make 400 baskets in four weeks, packed flat in tens.",
+            ),
+        )
 
 
 def _ensure_rate(spec: DemoRate, report: DemoReport) -> None:

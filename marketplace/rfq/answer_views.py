@@ -75,7 +75,7 @@ def _page(
         quote=quote,
         target_idr=target_in_rupiah(request),
         form=form or quote_form(business.id, quote, recipient.product_id),
-        answer_form=answer_form or AnswerForm(formdata=None),
+        answer_form=answer_form or AnswerForm(formdata=None, prefix="answer"),
     )
 
 
@@ -128,7 +128,7 @@ def answer(request_id: int) -> PageResponse:
     quote = _quote(request, business)
     if quote is None:
         abort(404)
-    form = AnswerForm()
+    form = AnswerForm(prefix="answer")
     if form.validate_on_submit():
         try:
             services.ask(quote, me(), form.body.data or "")

@@ -45,13 +45,12 @@ def matching_products(request: BuyingRequest) -> sa.Select[int, int]:
     ]
     if request.hs_code:
         code = request.hs_code
+        # Codes typed before the form kept digits only may hold dots ("4602.11").
+        digits = sa.func.replace(Product.hs_code, ".", "")
         conditions.append(
             sa.or_(
-                Product.hs_code.startswith(code, autoescape=True),
-                sa.and_(
-                    sa.func.length(Product.hs_code) >= 4,
-                    sa.literal(code).startswith(Product.hs_code),
-                ),
+                digits.startswith(code, autoescape=True),
+                sa.and_(sa.func.length(digits) >= 4, sa.literal(code).startswith(digits)),
             )
         )
     today = bandung_today()

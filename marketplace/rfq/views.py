@@ -147,7 +147,6 @@ def _page(request: BuyingRequest, failed: tuple[int, QuestionForm] | None = None
         request=request,
         rows=rows,
         questions=questions,
-        pick_form=PickForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None),
         recipients=len(request.recipients),
     )
