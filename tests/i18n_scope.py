@@ -60,6 +60,11 @@ STAFF_ONLY = (
     "templates/stock/_statement.html",
     "marketplace/media/pdfs.py",
     "templates/email/interest_escalation.txt",
+    "templates/announcements/*",
+    "marketplace/announcements/*",
+    "templates/email/announcement.txt",
+    "marketplace/notifications/certificates.py",
+    "marketplace/businesses/reminders.py",
 )
 
 

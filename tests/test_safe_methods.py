@@ -36,6 +36,7 @@ SIDE_TABLES = frozenset(
         "product_view_days",
         "report_days",
         "conversation_reads",
+        "announcement_recipients",
         "notifications",
         "products",
     }
