@@ -175,7 +175,7 @@ def test_read_counts_move_when_an_msme_opens_it(app: Flask, login_as: Any) -> No
     listing = sari.get("/my/announcements/").get_data(as_text=True)
     assert "unread-mark" in listing and TEXTS["title_id"] in listing
     html = sari.get(f"/my/announcements/{announcement_id}").get_data(as_text=True)
-    assert f'<h1>{TEXTS["title_id"]}</h1>' in html and TEXTS["body_id"] in html
+    assert f"<h1>{TEXTS['title_id']}</h1>" in html and TEXTS["body_id"] in html
     assert "unread-mark" not in sari.get("/my/announcements/").get_data(as_text=True)
 
     office_html = office.get(page).get_data(as_text=True)
@@ -263,9 +263,7 @@ def test_an_announcement_needs_both_languages_and_a_known_audience(
     response = post_form(office, "/office/announcements/new", {**TEXTS, "body_en": " "})
     assert response.status_code == 400
     assert "This field is required." in response.get_data(as_text=True)
-    response = post_form(
-        office, "/office/announcements/new", {**TEXTS, "districts": ["Atlantis"]}
-    )
+    response = post_form(office, "/office/announcements/new", {**TEXTS, "districts": ["Atlantis"]})
     assert response.status_code == 400
     response = post_form(office, "/office/announcements/new", {**TEXTS, "channel_ids": ["x"]})
     assert response.status_code == 400
