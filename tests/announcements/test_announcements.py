@@ -298,7 +298,7 @@ def test_the_criteria_combine_with_and_their_choices_with_or(ctx: Flask) -> None
     from tests.factories import harz_und_heide, make_certification, make_product
 
     today = bandung_today()
-    coblong = _owner_of("Coblong Crafts", "kriya", "id", district="Coblong")
+    _owner_of("Coblong Crafts", "kriya", "id", district="Coblong")
     andir = _owner_of("Andir Crafts", "kriya", "id", district="Andir")
     halal = _owner_of("Halal Batik", "fesyen", "id", district="Coblong")
     make_certification(halal, "halal")
