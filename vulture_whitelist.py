@@ -30,6 +30,8 @@ show  # marketplace/channels/nomination_views.py
 change_status  # marketplace/interests/thread_views.py
 home  # marketplace/main/views.py
 healthz  # marketplace/main/views.py
+my_index  # marketplace/announcements/views.py
+my_show  # marketplace/announcements/views.py
 abuse_report  # marketplace/office/abuse_views.py
 suspend_account  # marketplace/office/account_views.py
 reactivate_account  # marketplace/office/account_views.py
@@ -143,6 +145,9 @@ consented_at  # marketplace/interests/models.py (the moment of the visitor's con
 issued_by_id  # marketplace/stock/models.py
 issued_at  # marketplace/stock/models.py
 paid_by_id  # marketplace/stock/models.py
+created_by_id  # marketplace/announcements/models.py
+sent_by_id  # marketplace/announcements/models.py
+_.sent_by_id  # marketplace/announcements/services.py
 _.paid_by_id  # marketplace/stock/settlements.py
 gross  # marketplace/stock/models.py (templates/stand/product.html)
 # Actions of entries recorded before the stock ledger: the audit log still names them.
@@ -164,6 +169,7 @@ option_widget  # marketplace/accounts/buyer_forms.py
 submit  # marketplace/accounts/buyer_forms.py
 _.validate_password  # marketplace/accounts/forms.py
 _.validate_unit_price  # marketplace/stand/forms.py
+_.validate_export_markets  # marketplace/businesses/forms.py
 _.validate_timezone  # marketplace/accounts/forms.py
 confirm_password  # marketplace/accounts/forms.py
 _.language_open  # marketplace/businesses/forms.py

@@ -130,6 +130,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.announcements.views import bp as announcements_bp
+    from marketplace.announcements.views import my_bp as my_announcements_bp
     from marketplace.api.base import init_api
     from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
@@ -175,6 +177,8 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
         buying_requests_bp,
         request_answers_bp,
+        announcements_bp,
+        my_announcements_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)
@@ -240,6 +244,7 @@ def register_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import create_user
     from marketplace.backup.cli import backup_command, restore_command
+    from marketplace.businesses.cli import remind_certificates_command
     from marketplace.interests.cli import purge_pending_command, remind_unanswered_command
     from marketplace.mail.cli import outbox, send_outbox
     from marketplace.main.cli import seed_demo
@@ -251,6 +256,7 @@ def register_commands(app: Flask) -> None:
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
+    app.cli.add_command(remind_certificates_command)
     app.cli.add_command(purge_pending_command)
     app.cli.add_command(purge_stand_visitors_command)
     app.cli.add_command(rebuild_reports)

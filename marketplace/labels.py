@@ -103,6 +103,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "settlement": _l("Settlement statement"),
     "buying_request": _l("Buying request"),
     "quote": _l("Quote"),
+    "announcement": _l("Announcement"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are
 # the actions' own (`ledger.audit.AuditAction`).

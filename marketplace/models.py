@@ -1,6 +1,7 @@
 """Imports every feature's models so that metadata, migrations and relationships see them all."""
 
 from marketplace.accounts.models import BuyerProfile, User
+from marketplace.announcements.models import Announcement, AnnouncementRecipient
 from marketplace.businesses.models import Business, BusinessCertification
 from marketplace.channels.models import Channel, ChannelView, Nomination, NominationScore, Scan
 from marketplace.counting.models import CountedVisit
@@ -23,6 +24,8 @@ from marketplace.versions import DataVersion
 
 __all__ = [
     "AbuseReport",
+    "Announcement",
+    "AnnouncementRecipient",
     "AuditEntry",
     "Business",
     "BusinessCertification",

@@ -11,6 +11,9 @@ tables that exist only for that and that no decision depends on:
   first;
 - opening a conversation moves the reader's own marker in `conversation_reads` and reads the
   notifications that lead to it (`interests.reading`), through `write_after_read`.
+- an MSME owner opening an announcement of the office records its first reading in
+  `announcement_recipients.read_at` (the office's "read by" count) and reads the notification
+  that leads to it (`announcements.services.mark_read`), through `write_after_read`.
 
 The signed session cookie a GET may set (the channel a visit came through and its language,
 `channels.attribution`) is the visitor's own state in their browser, not the marketplace's

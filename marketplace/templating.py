@@ -4,15 +4,18 @@ actions), the current page's address, the nav's counts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from babel.lists import format_list
 from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from marketplace import fragments, money
+from marketplace.businesses.countries import country_names
 from marketplace.dates import format_day, when
 from marketplace.i18n import UI_LOCALES, alternates, fallback_notice, html_lang, page_locale
 from marketplace.labels import label, status_label
@@ -51,6 +54,14 @@ def quantity_of(n: int | None, unit: str | None) -> str:
     if not unit:
         return format_decimal(n)
     return quantity(n, unit)
+
+
+def countries(codes: Iterable[str] | None) -> str:
+    """Country codes named and listed as the page's language writes them ("Japan, Malaysia and
+    Singapore", "日本、马来西亚和新加坡")."""
+    locale = str(get_locale() or "en")
+    names = country_names(codes or (), locale)
+    return format_list(names, locale=locale) if names else ""
 
 
 def nl2br(text: str | None) -> Markup:
@@ -98,6 +109,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["countries"] = countries
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.globals["public_url"] = public_url

@@ -63,6 +63,11 @@ STAFF_ONLY = (
     "templates/rfq/answer.html",
     "templates/rfq/answers_index.html",
     "marketplace/rfq/answer_views.py",
+    "templates/announcements/*",
+    "marketplace/announcements/*",
+    "templates/email/announcement.txt",
+    "marketplace/notifications/certificates.py",
+    "marketplace/businesses/reminders.py",
 )
 
 

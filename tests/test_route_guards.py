@@ -57,6 +57,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "buying_requests": frozenset({Role.BUYER}),
     "request_answers": frozenset({Role.MSME}),
     "office": STAFF,
+    "announcements": STAFF,
+    "my_announcements": frozenset({Role.MSME}),
     "channel_admin": STAFF,
     # A coordinator's channels (another channel's pages are 404 for them: test_stand_guards).
     "stand": STAFF | {Role.COORDINATOR},

@@ -18,6 +18,11 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from marketplace.accounts.models import Role
+from marketplace.announcements.services import (
+    AnnouncementData,
+    create_announcement,
+    send_announcement,
+)
 from marketplace.db import db
 from marketplace.interests.services import post_message
 from tests.businesses.helpers import commit_and_detach
@@ -36,6 +41,7 @@ SIDE_TABLES = frozenset(
         "product_view_days",
         "report_days",
         "conversation_reads",
+        "announcement_recipients",
         "notifications",
         "products",
     }
@@ -59,6 +65,10 @@ def world(app: Flask, storefront: None) -> dict[str, Any]:
         post_message(interest, business.owner, "Yes, by sea.")
         certification = make_certification(business)
         admin = make_user(Role.ADMIN)
+        announcement = create_announcement(
+            officer, AnnouncementData("Pameran", "Daftar.", "Fair", "Nominate.")
+        )
+        send_announcement(announcement, officer)
         values = {
             "channel": channel.slug,
             "product": product.slug,
@@ -73,6 +83,7 @@ def world(app: Flask, storefront: None) -> dict[str, Any]:
             "business_id": business.id,
             "channel_id": channel.id,
             "city_id": channel.partner_city_id,
+            "announcement_id": announcement.id,
         }
         owner = business.owner
         commit_and_detach(buyer, owner, officer, admin)
@@ -139,4 +150,5 @@ def test_no_get_writes_anything_but_the_side_tables_of_reading(
         "counted_visits",
         "scans",
         "conversation_reads",
+        "announcement_recipients",
     }

@@ -16,3 +16,7 @@ identity_change_approved = signals.signal("business-identity-change-approved")
 identity_change_rejected = signals.signal("business-identity-change-rejected")
 """The office refused a change of a verified business's details. Sender: the `Business`;
 `reason`: the office's reason."""
+
+certificate_expiring = signals.signal("business-certificate-expiring")
+"""A certificate of the business expires within `reminders.REMIND_BEFORE` and its owner was not
+reminded of this expiry date yet. Sender: the `BusinessCertification`."""

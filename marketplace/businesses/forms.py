@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -31,7 +32,9 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.businesses.countries import is_country
 from marketplace.businesses.models import Business, ExportExperience
 from marketplace.businesses.services import DISTRICTS, CertificationData, ProfileData
 from marketplace.businesses.texts import TRANSLATION_LOCALES, TranslationData, translation_values
@@ -57,6 +60,11 @@ def none_if_empty(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
+def without_empty(values: Any) -> Any:
+    """An empty value in a list of choices is no choice."""
+    return [value for value in values if value] if isinstance(values, list) else values
+
+
 def not_in_future(form: Form, field: IntegerField) -> None:
     if field.data is not None and field.data > date.today().year:
         raise ValidationError(_l("The year cannot be in the future."))
@@ -76,6 +84,12 @@ def with_scheme(value: Any) -> Any:
 
 LOGO_TYPES = "image/jpeg,image/png,image/webp"
 SCAN_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
 
 EXPORT_EXPERIENCE_CHOICES = [
     SelectChoice(ExportExperience.NONE.value, _l("None yet")),
@@ -97,12 +111,6 @@ PROFILE_TEXTS = (
         StringField,
         120,
         lambda lang: _l("Monthly production capacity (%(language)s)", language=lang),
-    ),
-    LanguageField(
-        "export_markets",
-        StringField,
-        255,
-        lambda lang: _l("Export markets (%(language)s)", language=lang),
     ),
 )
 
@@ -145,11 +153,18 @@ class BusinessForm(Form):
         choices=EXPORT_EXPERIENCE_CHOICES,
         default=ExportExperience.NONE.value,
     )
-    export_markets = StringField(
+    export_markets = CheckboxListField(
         _l("Export markets"),
-        validators=[Length(max=255)],
+        choices=[],
+        default=[],
+        validate_choice=False,
+        filters=[without_empty],
+    )
+    # Only on the form while the free text of before left something to choose again.
+    export_markets_note = TextAreaField(
+        _l("From your earlier text, not yet chosen"),
+        validators=[Length(max=2000)],
         filters=[strip],
-        render_kw={"lang": "en"},
     )
     logo = FileField(_l("Logo"), render_kw={"accept": LOGO_TYPES})
     remove_logo = BooleanField(_l("Remove the current logo"))
@@ -174,13 +189,13 @@ class BusinessForm(Form):
     whatsapp = TelField(_l("WhatsApp"), validators=[Length(max=40)], filters=[strip])
     address = StringField(_l("Address"), validators=[Length(max=255)], filters=[strip])
 
-    def translation_fields(self, code: str) -> tuple[Field, Field, Field]:
-        """About the business, monthly capacity and export markets in the language `code`."""
-        return (
-            getattr(self, f"description_{code}"),
-            getattr(self, f"monthly_capacity_{code}"),
-            getattr(self, f"export_markets_{code}"),
-        )
+    def translation_fields(self, code: str) -> tuple[Field, Field]:
+        """About the business and monthly capacity in the language `code`."""
+        return getattr(self, f"description_{code}"), getattr(self, f"monthly_capacity_{code}")
+
+    def validate_export_markets(self, field: CheckboxListField) -> None:
+        if not all(isinstance(code, str) and is_country(code) for code in field.data or ()):
+            raise ValidationError(_l("Choose the export markets from the list of countries."))
 
     def language_open(self, code: str) -> bool:
         return any(f.data or f.errors for f in self.translation_fields(code))
@@ -194,10 +209,8 @@ class BusinessForm(Form):
     def translations(self) -> dict[str, TranslationData]:
         texts = {}
         for code in TRANSLATION_LOCALES:
-            description, capacity, markets = self.translation_fields(code)
-            texts[code] = TranslationData(
-                description.data or "", capacity.data or "", markets.data or ""
-            )
+            description, capacity = self.translation_fields(code)
+            texts[code] = TranslationData(description.data or "", capacity.data or "")
         return texts
 
     def to_data(self) -> ProfileData:
@@ -211,7 +224,8 @@ class BusinessForm(Form):
             employees=self.employees.data,
             monthly_capacity=none_if_empty(self.monthly_capacity.data),
             export_experience=ExportExperience(self.export_experience.data),
-            export_markets=none_if_empty(self.export_markets.data),
+            export_markets=tuple(self.export_markets.data or ()),
+            export_markets_note=none_if_empty(self.export_markets_note.data),
             website=none_if_empty(self.website.data),
             instagram=none_if_empty(self.instagram.data),
             contact_email=none_if_empty(self.contact_email.data),

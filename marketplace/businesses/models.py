@@ -57,7 +57,13 @@ class Business(Base):
     export_experience: Mapped[ExportExperience] = mapped_column(
         str_enum(ExportExperience, "export_experience"), default=ExportExperience.NONE
     )
-    export_markets: Mapped[str | None] = mapped_column(sa.String(255))
+    # ISO 3166-1 alpha-2 codes, sorted (see `countries`); edited and audited with the profile.
+    export_markets: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default=sa.text("'[]'")
+    )
+    # What the free text of before named that is no country the list knows, kept for the owner
+    # to choose from the list (shown on the profile form until they empty it); never public.
+    export_markets_note: Mapped[str | None] = mapped_column(sa.Text)
     logo_key: Mapped[str | None] = mapped_column(sa.String(200))
     website: Mapped[str | None] = mapped_column(sa.String(255))
     instagram: Mapped[str | None] = mapped_column(sa.String(120))
@@ -114,7 +120,6 @@ class BusinessTranslation(Base):
     locale: Mapped[str] = mapped_column(sa.String(8))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     monthly_capacity: Mapped[str | None] = mapped_column(sa.String(120))
-    export_markets: Mapped[str | None] = mapped_column(sa.String(255))
 
     business: Mapped[Business] = relationship(back_populates="translations")
 
@@ -132,6 +137,9 @@ class BusinessCertification(Base):
     expires_on: Mapped[date | None]
     scan_key: Mapped[str | None] = mapped_column(sa.String(200))
     scan_content_type: Mapped[str | None] = mapped_column(sa.String(60))
+    # The expiry date the owner was last reminded of (`reminders`): a renewed certificate with a
+    # new date is reminded again.
+    expiry_reminded_for: Mapped[date | None]
     created_at: Mapped[created_at]
 
     business: Mapped[Business] = relationship(back_populates="certifications")

@@ -22,6 +22,7 @@ from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import Role, User
 from marketplace.businesses import queries
+from marketplace.businesses.countries import is_country
 from marketplace.businesses.errors import BusinessError, BusinessStateError
 from marketplace.businesses.identity import (
     IDENTITY_FIELDS,
@@ -99,7 +100,8 @@ class ProfileData:
     employees: int | None = None
     monthly_capacity: str | None = None
     export_experience: ExportExperience = ExportExperience.NONE
-    export_markets: str | None = None
+    export_markets: tuple[str, ...] = ()  # country codes
+    export_markets_note: str | None = None
     website: str | None = None
     instagram: str | None = None
     contact_email: str | None = None
@@ -131,6 +133,8 @@ def _check_profile(data: ProfileData, business_id: int | None) -> None:
         raise BusinessError(_l("Choose a district of Bandung from the list."))
     if data.subsector_code and db.session.get(Subsector, data.subsector_code) is None:
         raise BusinessError(_l("Choose a creative subsector from the list."))
+    if not all(is_country(code) for code in data.export_markets):
+        raise BusinessError(_l("Choose the export markets from the list of countries."))
     check_nib_free((data.nib or "").strip() or None, business_id)
 
 
@@ -140,6 +144,8 @@ def _values(data: ProfileData) -> dict[str, Any]:
         value = getattr(data, item.name)
         if isinstance(value, str):
             value = value.strip() or ("" if item.name in REQUIRED_TEXT else None)
+        elif isinstance(value, tuple):
+            value = sorted(set(value))  # a list of codes, as the column keeps it
         values[item.name] = value
     return values
 

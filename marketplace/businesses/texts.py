@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from marketplace.businesses.models import Business, BusinessTranslation
 from marketplace.i18n import CONTENT_LOCALES
 
-# The profile's text that is bound to a language; names, numbers and addresses are not.
-TEXT_FIELDS = ("description", "monthly_capacity", "export_markets")
+# The profile's text that is bound to a language; names, numbers, addresses and the export
+# markets (countries, named in the reader's language: `countries`) are not.
+TEXT_FIELDS = ("description", "monthly_capacity")
 TRANSLATION_LOCALES = tuple(code for code in CONTENT_LOCALES if code != "en")
 
 
@@ -25,7 +26,6 @@ class BusinessText:
     wanted: str
     description: str = ""
     monthly_capacity: str = ""
-    export_markets: str = ""
     shown_in: Mapping[str, str] = field(default_factory=dict)  # fields in another language
 
     def lang(self, name: str) -> str:
@@ -44,7 +44,6 @@ class BusinessText:
 class TranslationData:
     description: str = ""
     monthly_capacity: str = ""
-    export_markets: str = ""
 
     @property
     def empty(self) -> bool:
@@ -88,4 +87,3 @@ def apply_translations(business: Business, texts: Mapping[str, TranslationData])
             business.translations.append(row)
         row.description = text.description.strip()
         row.monthly_capacity = text.monthly_capacity.strip() or None
-        row.export_markets = text.export_markets.strip() or None

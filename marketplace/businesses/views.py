@@ -4,12 +4,14 @@ verified business (/msmes/<slug>)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
+from marketplace.businesses.countries import country_choices
 from marketplace.businesses.forms import (
     BusinessForm,
     CertificationForm,
@@ -80,6 +82,9 @@ def edit() -> Response | str:
         for key, value in identity_of(change).items():
             form[key].data = value
     form.subsector_code.choices = subsector_choices()
+    form.export_markets.choices = country_choices(
+        str(get_locale() or "en"), form.export_markets.data or ()
+    )
     reviewed = business is not None and is_reviewed(business)
     page = {
         "form": form,

@@ -69,6 +69,8 @@ class AuditAction(enum.StrEnum):
         _l("Change of name, NIB or district rejected"),
     )
 
+    ANNOUNCEMENT_SENT = "announcement.sent", _l("Announcement sent")
+
     PRODUCT_CREATED = "product.created", _l("Product created")
     PRODUCT_SUBMITTED = "product.submitted", _l("Product sent for review")
     PRODUCT_RETURNED_TO_REVIEW = (

@@ -24,6 +24,13 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import BuyerProfile, BuyerType, Role, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.announcements.models import Announcement
+from marketplace.announcements.queries import Audience
+from marketplace.announcements.services import (
+    AnnouncementData,
+    create_announcement,
+    send_announcement,
+)
 from marketplace.businesses.models import (
     Business,
     BusinessCertification,
@@ -115,14 +122,14 @@ class DemoBusiness:
     employees: int
     monthly_capacity: str
     export_experience: ExportExperience
-    export_markets: str
+    export_markets: list[str]  # country codes
     website: str
     instagram: str
     contact_phone: str
     address: str
     certificates: list[DemoCertificate]
     products: list[DemoProduct]
-    translations: Texts  # locale -> {"description", "monthly_capacity", "export_markets"}
+    translations: Texts  # locale -> {"description", "monthly_capacity"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,16 @@ class DemoContent:
     buyer: DemoBuyer
     businesses: list[DemoBusiness]
     rates: list[DemoRate] = field(default_factory=list)
+    announcement: DemoAnnouncement | None = None
+
+
+@dataclass(frozen=True)
+class DemoAnnouncement:
+    title_id: str
+    body_id: str
+    title_en: str
+    body_en: str
+    subsector_codes: list[str]
 
 
 @dataclass(frozen=True)
@@ -157,6 +174,7 @@ class DemoReport:
     photos: int = 0
     placed: int = 0  # products given a place in a channel's line-up
     rates: int = 0
+    announcements: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -180,6 +198,7 @@ def demo_content() -> DemoContent:
             DemoRate(item["currency"], Decimal(item["idr_per_unit"]), item["effective_on"])
             for item in raw.get("rates", [])
         ],
+        announcement=DemoAnnouncement(**raw["announcement"]) if "announcement" in raw else None,
     )
 
 
@@ -220,9 +239,12 @@ def create_demo_content(storage: Storage) -> DemoReport:
     """
     content = demo_content()
     report = DemoReport()
+    officer: User | None = None
     for account in content.staff:
         created = report.accounts
         user = _ensure_user(account, report)
+        if account.role == Role.OFFICER:
+            officer = user
         report.logins.append(DemoLogin(account.role, user.email, user.name))
         if account.channels and report.accounts > created:
             _assign_demo_channels(user, account.channels)
@@ -249,6 +271,8 @@ def create_demo_content(storage: Storage) -> DemoReport:
     db.session.flush()
     report.placed = create_demo_lineups()
     _ensure_demo_request(buyer)
+    if content.announcement is not None and officer is not None:
+        _ensure_announcement(content.announcement, officer, report)
     return report
 
 
@@ -289,6 +313,24 @@ def _ensure_demo_request(buyer: User) -> None:
                 message="We can make 400 baskets in four weeks, packed flat in tens.",
             ),
         )
+
+
+def _ensure_announcement(spec: DemoAnnouncement, officer: User, report: DemoReport) -> None:
+    """The office's announcement, sent, unless one with its title was written before."""
+    known = db.session.scalar(
+        sa.select(Announcement.id).where(Announcement.title_en == spec.title_en)
+    )
+    if known is not None:
+        return
+    data = AnnouncementData(
+        spec.title_id,
+        spec.body_id,
+        spec.title_en,
+        spec.body_en,
+        Audience(subsector_codes=tuple(spec.subsector_codes)),
+    )
+    send_announcement(create_announcement(officer, data), officer)
+    report.announcements += 1
 
 
 def _ensure_rate(spec: DemoRate, report: DemoReport) -> None:
@@ -388,7 +430,7 @@ def _ensure_business(owner: User, spec: DemoBusiness, report: DemoReport) -> Bus
         employees=spec.employees,
         monthly_capacity=spec.monthly_capacity,
         export_experience=spec.export_experience,
-        export_markets=spec.export_markets,
+        export_markets=sorted(spec.export_markets),
         website=spec.website,
         instagram=spec.instagram,
         contact_email=owner.email,

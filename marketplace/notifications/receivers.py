@@ -12,7 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.businesses import events as business_events
 from marketplace.interests import events as interest_events
 from marketplace.interests.models import Interest, Message
-from marketplace.notifications import identity, notify
+from marketplace.notifications import certificates, identity, notify
 
 
 def interest_expressed(interest: Interest) -> None:
@@ -47,6 +47,7 @@ def connect() -> None:
     """Subscribe the receivers (connecting the same function twice is a no-op in blinker)."""
     business_events.identity_change_approved.connect(identity.change_approved)
     business_events.identity_change_rejected.connect(identity.change_rejected)
+    business_events.certificate_expiring.connect(certificates.certificate_expiring)
     interest_events.interest_expressed.connect(interest_expressed)
     interest_events.message_posted.connect(message_posted)
     interest_events.status_changed.connect(status_changed)

@@ -47,6 +47,7 @@ SUBJECT_PAGES = {
     "product": ("office.product", "product_id"),
     "user": ("office.account", "user_id"),
     "abuse_report": ("office.abuse_report", "report_id"),
+    "announcement": ("announcements.show", "announcement_id"),
 }
 
 

@@ -16,6 +16,7 @@ from marketplace.accounts.current import me
 from marketplace.businesses import identity
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.models import Business, BusinessCertification, BusinessStatus
+from marketplace.businesses.reminders import expired, expiring_soon
 from marketplace.businesses.scans import scan_name
 from marketplace.businesses.services import missing_for_verification
 from marketplace.catalog.product_page import render_product
@@ -26,6 +27,7 @@ from marketplace.media.views import send_private
 from marketplace.office import decisions
 from marketplace.office.blueprint import bp
 from marketplace.office.forms import DecisionForm, ReasonForm, RecordReasonForm
+from marketplace.periods import bandung_today
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
 from marketplace.products.services import missing_for_review
@@ -109,6 +111,9 @@ def _business_page(business: Business, failed: dict[str, ReasonForm] | None = No
             or ReasonForm(formdata=None, data={"seen": change_seen}, prefix=IDENTITY_REJECT)
         ),
         history=history("business", business.id),
+        today=bandung_today(),
+        expired=expired,
+        expiring_soon=expiring_soon,
     )
 
 

@@ -36,7 +36,7 @@ PROFILE = {
     "employees": "12",
     "monthly_capacity": "2 tonnes",
     "export_experience": "indirect",
-    "export_markets": "Malaysia",
+    "export_markets": ["MY", "KR"],
     "website": "https://kopi.example",
     "instagram": "@kopiaroma",
     "contact_email": "halo@kopiaroma.co.id",

