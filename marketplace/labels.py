@@ -101,6 +101,8 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "exchange_rate": _l("Exchange rate"),
     "abuse_report": _l("Report of abuse"),
     "settlement": _l("Settlement statement"),
+    "matching_event": _l("Business-matching event"),
+    "matching_meeting": _l("Business-matching meeting"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are
 # the actions' own (`ledger.audit.AuditAction`).
