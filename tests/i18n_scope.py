@@ -60,6 +60,9 @@ STAFF_ONLY = (
     "templates/stock/_statement.html",
     "marketplace/media/pdfs.py",
     "templates/email/interest_escalation.txt",
+    "templates/matching/office_*",
+    "marketplace/matching/office_views.py",
+    "marketplace/matching/office_forms.py",
 )
 
 

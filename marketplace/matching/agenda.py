@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from babel import dates as babel_dates
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy.orm import selectinload
@@ -78,10 +78,13 @@ def slot_text(starts_at: datetime, ends_at: datetime, zone: str, locale: str) ->
     tz = ZoneInfo(zone)
     start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
     day = babel_dates.format_date(start.date(), "medium", locale=locale)
-    first = babel_dates.format_time(start, "short", tzinfo=tz, locale=locale)
-    last = babel_dates.format_time(end, "short", tzinfo=tz, locale=locale)
+    # The language's own way of writing a span of time: "10:00–10:20", "오전 10:00~10:20".
+    twelve = "h" in str(babel_dates.get_time_format("short", locale=locale).pattern)
+    span = babel_dates.format_interval(
+        start, end, "hm" if twelve else "Hm", tzinfo=tz, locale=locale
+    )
     pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
-    combined = pattern.replace("{1}", day).replace("{0}", f"{first}–{last}")
+    combined = pattern.replace("{1}", day).replace("{0}", span)
     return f"{combined} {zone_name(start, locale)}"
 
 
@@ -187,7 +190,3 @@ def agenda_ics(
             calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def reader_locale() -> str:
-    return str(get_locale() or "en")

@@ -85,12 +85,6 @@ class MatchingEvent(Base):
     updated_at: Mapped[updated_at]
 
     partner_city: Mapped[PartnerCity | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
-
-    @property
-    def where(self) -> str:
-        """The place, or the meeting link for an online event (the link may come with both)."""
-        return self.place or (self.meeting_link or "")
 
 
 participant_subsector = sa.Table(

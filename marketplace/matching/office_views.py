@@ -25,13 +25,7 @@ from marketplace.accounts.models import Role
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.matching import agenda, attribution, queries, services
-from marketplace.matching.forms import (
-    EventForm,
-    MoveForm,
-    OfficeCancelForm,
-    StatusForm,
-    empty_first,
-)
+from marketplace.matching.forms import empty_first
 from marketplace.matching.models import (
     HOLDING,
     EventStatus,
@@ -39,6 +33,7 @@ from marketplace.matching.models import (
     MatchingMeeting,
     Side,
 )
+from marketplace.matching.office_forms import EventForm, MoveForm, OfficeCancelForm, StatusForm
 from marketplace.matching.slots import (
     Slot,
     event_end,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -76,7 +76,7 @@ def create_event(actor: User, data: EventData) -> MatchingEvent:
         meeting_minutes=data.meeting_minutes,
         windows=data.windows,
         status=EventStatus.OPEN if data.open else EventStatus.DRAFT,
-        created_by=actor,
+        created_by_id=actor.id,
     )
     if not event_slots(event):
         raise MatchingError(_l("No meeting fits in the session windows: make them longer."))
@@ -410,7 +410,3 @@ def cancel_by_office(meeting: MatchingMeeting, officer: User, reason: str) -> No
         reason=reason or None,
     )
     tell.cancelled_by_office(meeting, reason)
-
-
-def slot_length(event: MatchingEvent) -> timedelta:
-    return timedelta(minutes=event.meeting_minutes)

@@ -240,7 +240,9 @@ def _meeting_page(
     accept_form: AnswerForm | None = None,
     decline_form: AnswerForm | None = None,
     cancel_form: CancelForm | None = None,
+    problem: str | None = None,
 ) -> str:
+    """The meeting with the forms its reader may use; `problem`: why their last one failed."""
     answering = meeting.status == MeetingStatus.REQUESTED and meeting.invitee.id == mine.id
     return render_template(
         "matching/meeting.html",
@@ -252,6 +254,7 @@ def _meeting_page(
         cancel_form=cancel_form or CancelForm(formdata=None, prefix="cancel"),
         answering=answering,
         cancellable=meeting.status in (MeetingStatus.REQUESTED, MeetingStatus.ACCEPTED),
+        problem=problem,
     )
 
 
@@ -268,13 +271,14 @@ def decline(meeting_id: int) -> PageResponse:
 def _answer(meeting_id: int, accepted: bool) -> PageResponse:
     meeting, mine = get_meeting(meeting_id)
     form = AnswerForm(prefix="accept" if accepted else "decline")
+    problem = None
     if form.validate_on_submit():
         answer = services.accept_meeting if accepted else services.decline_meeting
         try:
             answer(meeting, mine, form.note.data or "")
         except ServiceError as error:
             db.session.rollback()
-            form.form_errors.append(str(error.message))
+            problem = str(error.message)
             meeting, mine = get_meeting(meeting_id)
         else:
             db.session.commit()
@@ -283,26 +287,28 @@ def _answer(meeting_id: int, accepted: bool) -> PageResponse:
                 "success",
             )
             return redirect(url_for(".meeting", meeting_id=meeting.id))
-    forms = {"accept_form": form} if accepted else {"decline_form": form}
-    return _meeting_page(meeting, mine, **forms), 400
+    if accepted:
+        return _meeting_page(meeting, mine, accept_form=form, problem=problem), 400
+    return _meeting_page(meeting, mine, decline_form=form, problem=problem), 400
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
 def cancel(meeting_id: int) -> PageResponse:
     meeting, mine = get_meeting(meeting_id)
     form = CancelForm(prefix="cancel")
+    problem = None
     if form.validate_on_submit():
         try:
             services.cancel_meeting(meeting, mine, form.reason.data or "")
         except ServiceError as error:
             db.session.rollback()
-            form.form_errors.append(str(error.message))
+            problem = str(error.message)
             meeting, mine = get_meeting(meeting_id)
         else:
             db.session.commit()
             flash(_("The meeting is cancelled; the time is free again."), "success")
             return redirect(url_for(".meeting", meeting_id=meeting.id))
-    return _meeting_page(meeting, mine, cancel_form=form), 400
+    return _meeting_page(meeting, mine, cancel_form=form, problem=problem), 400
 
 
 def _own_agenda(event_id: int) -> tuple[MatchingEvent, MatchingParticipant]:
