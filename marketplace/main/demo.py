@@ -35,6 +35,7 @@ from marketplace.channels.models import Channel, channel_coordinator
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo_lineups import create_demo_lineups
+from marketplace.main.demo_matching import create_demo_matching
 from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
@@ -154,6 +155,7 @@ class DemoReport:
     photos: int = 0
     placed: int = 0  # products given a place in a channel's line-up
     rates: int = 0
+    matching: int = 0  # business-matching events created
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -245,6 +247,7 @@ def create_demo_content(storage: Storage) -> DemoReport:
             _ensure_rate(rate, report)
     db.session.flush()
     report.placed = create_demo_lineups()
+    report.matching = create_demo_matching()
     return report
 
 
