@@ -4,6 +4,7 @@ never commit)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -64,15 +65,15 @@ def kl_time(day: date, at: str) -> datetime:
 
 
 def join_msme(
-    event: MatchingEvent, name: str = "Batik Sekar Jagad", **user: object
+    event: MatchingEvent, name: str = "Batik Sekar Jagad", **user: Any
 ) -> MatchingParticipant:
-    owner = make_user(Role.MSME, **user)  # type: ignore[arg-type]
+    owner = make_user(Role.MSME, **user)
     make_business(owner, name=name)
     return services.register(event, owner, f"{name}: hand-made goods.", "Importers in Malaysia.")
 
 
-def make_malaysian_buyer(company: str = "Kedai Kraf Sdn Bhd", **user: object) -> User:
-    buyer = make_user(Role.BUYER, **user)  # type: ignore[arg-type]
+def make_malaysian_buyer(company: str = "Kedai Kraf Sdn Bhd", **user: Any) -> User:
+    buyer = make_user(Role.BUYER, **user)
     buyer.buyer_profile = BuyerProfile(
         company=company,
         buyer_type=BuyerType.RETAILER,
@@ -85,7 +86,7 @@ def make_malaysian_buyer(company: str = "Kedai Kraf Sdn Bhd", **user: object) ->
 
 
 def join_buyer(
-    event: MatchingEvent, company: str = "Kedai Kraf Sdn Bhd", **user: object
+    event: MatchingEvent, company: str = "Kedai Kraf Sdn Bhd", **user: Any
 ) -> MatchingParticipant:
     buyer = make_malaysian_buyer(company, **user)
     return services.register(event, buyer, "", f"{company} seeks crafts and batik.")
