@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
 from marketplace.accounts.models import Role
+from marketplace.accounts.zones import zone_of
 from marketplace.channels.pages import pdf_response
 from marketplace.dates import viewer_zone
 from marketplace.db import db
@@ -312,6 +313,8 @@ def cancel(meeting_id: int) -> PageResponse:
 
 
 def _own_agenda(event_id: int) -> tuple[MatchingEvent, MatchingParticipant]:
+    """The event and the signed-in person's registration, whose agenda is written in their
+    own zone (saved, else a buyer's partner city's, else Bandung's) and language."""
     event = get_event(event_id)
     mine = services.participant_of(event, me())
     if mine is None:
@@ -322,7 +325,7 @@ def _own_agenda(event_id: int) -> tuple[MatchingEvent, MatchingParticipant]:
 @bp.get("/<int:event_id>/agenda")
 def agenda_page(event_id: int) -> str:
     event, mine = _own_agenda(event_id)
-    zone, locale = viewer_zone(), reader_locale()
+    zone, locale = zone_of(mine.user), reader_locale()
     items = [
         (item, agenda.slot_text(item.meeting.starts_at, item.meeting.ends_at, zone, locale))
         for item in agenda.agenda_items(mine)
@@ -333,14 +336,14 @@ def agenda_page(event_id: int) -> str:
 @bp.get("/<int:event_id>/agenda.pdf")
 def agenda_pdf(event_id: int) -> Response:
     event, mine = _own_agenda(event_id)
-    data = agenda.agenda_pdf(mine, agenda.agenda_items(mine), viewer_zone(), reader_locale())
+    data = agenda.agenda_pdf(mine, agenda.agenda_items(mine), zone_of(mine.user), reader_locale())
     return pdf_response(data, f"agenda-{event.id}.pdf", private=True)
 
 
 @bp.get("/<int:event_id>/agenda.ics")
 def agenda_ics(event_id: int) -> Response:
     event, mine = _own_agenda(event_id)
-    data = agenda.agenda_ics(mine, agenda.agenda_items(mine), viewer_zone(), reader_locale())
+    data = agenda.agenda_ics(mine, agenda.agenda_items(mine), zone_of(mine.user), reader_locale())
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="agenda-{event.id}.ics"'
     response.cache_control.private = True
