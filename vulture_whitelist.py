@@ -10,6 +10,11 @@ check_inbox  # marketplace/accounts/views.py
 resend_verification  # marketplace/accounts/views.py
 logout  # marketplace/accounts/views.py
 request_reset  # marketplace/accounts/views.py
+new_event  # marketplace/matching/office_views.py
+schedule  # marketplace/matching/office_views.py
+cancel  # marketplace/matching/views.py, office_views.py
+decline  # marketplace/matching/views.py
+agenda_page  # marketplace/matching/views.py
 choose_language  # marketplace/main/views.py
 partners  # marketplace/api/views.py
 public_page  # marketplace/businesses/views.py
@@ -92,6 +97,7 @@ _nav_counts  # marketplace/notifications/views.py
 rate_filter  # marketplace/office/blueprint.py
 _queue_counts  # marketplace/office/blueprint.py
 _globals  # marketplace/templating.py
+_helpers  # marketplace/matching/views.py, office_views.py
 _begin_write_transaction  # marketplace/web.py
 _headers  # marketplace/web.py
 _remember_session  # marketplace/caching.py
@@ -149,6 +155,9 @@ created_by_id  # marketplace/announcements/models.py
 sent_by_id  # marketplace/announcements/models.py
 _.sent_by_id  # marketplace/announcements/services.py
 _.paid_by_id  # marketplace/stock/settlements.py
+created_by_id  # marketplace/matching/models.py
+cancelled_by_id  # marketplace/matching/models.py
+_.cancelled_by_id  # marketplace/matching/services.py
 gross  # marketplace/stock/models.py (templates/stand/product.html)
 # Actions of entries recorded before the stock ledger: the audit log still names them.
 NOMINATION_STAGE  # marketplace/ledger/audit.py
@@ -184,6 +193,9 @@ _.validate_won_value  # marketplace/interests/forms.py
 _.validate_won_rate  # marketplace/interests/forms.py
 _.validate_items  # marketplace/office/forms.py
 _.validate_last  # marketplace/office/forms.py
+_.validate_slot  # marketplace/matching/forms.py
+_.validate_windows  # marketplace/matching/forms.py
+_.validate_meeting_link  # marketplace/matching/forms.py
 
 # marshmallow / flask-smorest: schema fields, hooks and the Api's class settings
 ERROR_SCHEMA  # marketplace/api/base.py

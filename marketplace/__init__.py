@@ -141,6 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.channels.nomination_views import bp as nominations_bp
     from marketplace.channels.views import bp as channels_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.matching.office_views import bp as matching_office_bp
+    from marketplace.matching.views import bp as matching_bp
     from marketplace.media.views import bp as media_bp
     from marketplace.office import settlement_views  # noqa: F401  (routes of channel_admin)
     from marketplace.office.curation_views import bp as channel_admin_bp
@@ -179,6 +181,8 @@ def register_blueprints(app: Flask) -> None:
         request_answers_bp,
         announcements_bp,
         my_announcements_bp,
+        matching_bp,
+        matching_office_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

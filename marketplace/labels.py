@@ -104,6 +104,8 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "buying_request": _l("Buying request"),
     "quote": _l("Quote"),
     "announcement": _l("Announcement"),
+    "matching_event": _l("Business-matching event"),
+    "matching_meeting": _l("Business-matching meeting"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are
 # the actions' own (`ledger.audit.AuditAction`).

@@ -14,6 +14,12 @@ from marketplace.interests.models import (
 )
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.mail.models import OutboxEmail
+from marketplace.matching.models import (
+    MatchingBooking,
+    MatchingEvent,
+    MatchingMeeting,
+    MatchingParticipant,
+)
 from marketplace.notifications.models import Notification
 from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
@@ -40,6 +46,10 @@ __all__ = [
     "ExchangeRate",
     "Interest",
     "InterestFact",
+    "MatchingBooking",
+    "MatchingEvent",
+    "MatchingMeeting",
+    "MatchingParticipant",
     "Message",
     "Nomination",
     "NominationScore",

@@ -68,6 +68,9 @@ STAFF_ONLY = (
     "templates/email/announcement.txt",
     "marketplace/notifications/certificates.py",
     "marketplace/businesses/reminders.py",
+    "templates/matching/office_*",
+    "marketplace/matching/office_views.py",
+    "marketplace/matching/office_forms.py",
 )
 
 

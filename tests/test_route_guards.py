@@ -64,6 +64,10 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "stand": STAFF | {Role.COORDINATOR},
     # Leads at the stand: an MSME staffing its own stand too (another channel is 404).
     "stand_leads": STAFF | {Role.COORDINATOR, Role.MSME},
+    # Business matching: its participants (an event's inner pages send others to register;
+    # another's meeting is 404: tests/matching/test_views.py), and the office's pages.
+    "matching": frozenset({Role.MSME, Role.BUYER}),
+    "matching_office": STAFF,
 }
 ENDPOINTS: dict[str, frozenset[Any]] = {
     "accounts.settings": SIGNED_IN,

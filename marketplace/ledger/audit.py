@@ -133,6 +133,11 @@ class AuditAction(enum.StrEnum):
     EXCHANGE_RATE_SET = "exchange_rate.set", _l("Exchange rate set")
     EXCHANGE_RATE_CHANGED = "exchange_rate.changed", _l("Exchange rate corrected")
 
+    MATCHING_EVENT_CREATE = "matching_event.create", _l("Business-matching event created")
+    MATCHING_EVENT_STATUS = "matching_event.status", _l("Business-matching event opened or closed")
+    MATCHING_MEETING_MOVED = "matching_meeting.moved", _l("Meeting moved to another slot")
+    MATCHING_MEETING_CANCELLED = "matching_meeting.cancelled", _l("Meeting cancelled by the office")
+
 
 class AuditLogIsAppendOnly(RuntimeError):
     """Something tried to change or delete what the audit log has recorded."""

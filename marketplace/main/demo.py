@@ -42,6 +42,7 @@ from marketplace.channels.models import Channel, channel_coordinator
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo_lineups import create_demo_lineups
+from marketplace.main.demo_matching import create_demo_matching
 from marketplace.main.demo_texts import Texts, business_texts, product_texts
 from marketplace.media.images import make_placeholder_photo, store_image
 from marketplace.media.storage import Storage
@@ -175,6 +176,7 @@ class DemoReport:
     placed: int = 0  # products given a place in a channel's line-up
     rates: int = 0
     announcements: int = 0
+    matching: int = 0  # business-matching events created
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -273,6 +275,7 @@ def create_demo_content(storage: Storage) -> DemoReport:
     _ensure_demo_request(buyer)
     if content.announcement is not None and officer is not None:
         _ensure_announcement(content.announcement, officer, report)
+    report.matching = create_demo_matching()
     return report
 
 

@@ -40,6 +40,7 @@ from marketplace.interests.services import post_message
 from marketplace.interests.shortlist import add_to_shortlist
 from marketplace.interests.stand_leads import LeadData, capture_lead, visitor_link_token
 from marketplace.interests.transitions import report_spam
+from marketplace.matching import services as matching
 from marketplace.media.backend import current_storage
 from marketplace.media.images import (
     ProcessedImage,
@@ -71,6 +72,7 @@ from tests.factories import (
     set_rate,
 )
 from tests.interests.helpers import express
+from tests.matching.helpers import make_event
 
 ANONYMOUS = "anonymous"
 # The people the tests act as, by name; the first four are the usual members of each role.
@@ -214,6 +216,7 @@ def build_world() -> World:
     send_announcement(sent, officer)
     draft = create_announcement(officer, _announcement(Audience(districts=["Coblong"])))
     world.add("announcement_id", sent.id, draft.id)
+    _matching(world, officer, owner, buyer)
 
     db.session.commit()
     for user in world.users.values():
@@ -230,6 +233,23 @@ def _announcement(audience: Audience) -> AnnouncementData:
         "Nominate your products.",
         audience,
     )
+
+
+def _matching(world: World, officer: User, owner: User, buyer: User) -> None:
+    """A business-matching event with the owner, the buyer and another MSME registered and a
+    meeting the buyer asked the owner for (its page shows the answer and cancel forms); and
+    an event nobody registered for (its page shows the registration form)."""
+    event = make_event(officer)
+    fresh = make_event(officer)
+    mine = matching.register(event, owner, "Batik scarves.", "Buyers in Malaysia.")
+    theirs = matching.register(event, buyer, "", "Batik and crafts.")
+    other_owner = make_user(Role.MSME, name="Other Owner")
+    make_business(other_owner, name="Kriya Lain")
+    other = matching.register(event, other_owner, "Rattan chairs.", "")
+    meeting = matching.request_meeting(theirs, mine, matching.free_slots(event)[0].starts_at)
+    world.add("event_id", event.id, fresh.id)
+    world.add("participant_id", other.id, mine.id)
+    world.add("meeting_id", meeting.id)
 
 
 _stored: ProcessedImage | None = None
