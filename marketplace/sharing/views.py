@@ -38,6 +38,7 @@ DISALLOWED = (
     "/products/*/interest",
     "/api/",
     "/language",
+    "/matching",
 )
 
 
