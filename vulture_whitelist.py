@@ -82,6 +82,11 @@ delete_account  # marketplace/privacy/views.py
 visitor_download  # marketplace/privacy/views.py
 visitor_delete  # marketplace/privacy/views.py
 capture  # marketplace/stand/lead_views.py
+escalation_queue  # marketplace/office/escalation_views.py
+take_escalation  # marketplace/office/escalation_views.py
+note_escalation  # marketplace/office/escalation_views.py
+contacted_escalation  # marketplace/office/escalation_views.py
+close_escalation  # marketplace/office/escalation_views.py
 
 # Flask hooks: before_request, context processors, template filters, error handlers
 _guard  # marketplace/accounts/guards.py
@@ -145,6 +150,10 @@ issued_at  # marketplace/stock/models.py
 paid_by_id  # marketplace/stock/models.py
 _.paid_by_id  # marketplace/stock/settlements.py
 gross  # marketplace/stock/models.py (templates/stand/product.html)
+taken_at  # marketplace/interests/models.py (templates/office/escalation.html)
+_.taken_at  # marketplace/office/escalations.py
+closed_by  # marketplace/interests/models.py (templates/office/escalation.html)
+author_id  # marketplace/interests/models.py
 # Actions of entries recorded before the stock ledger: the audit log still names them.
 NOMINATION_STAGE  # marketplace/ledger/audit.py
 NOMINATION_SALES  # marketplace/ledger/audit.py
@@ -178,6 +187,9 @@ _.validate_won_value  # marketplace/interests/forms.py
 _.validate_won_rate  # marketplace/interests/forms.py
 _.validate_items  # marketplace/office/forms.py
 _.validate_last  # marketplace/office/forms.py
+_.validate_channel  # marketplace/office/forms.py
+_.validate_outcome  # marketplace/office/forms.py
+_.validate_note  # marketplace/office/forms.py
 
 # marshmallow / flask-smorest: schema fields, hooks and the Api's class settings
 ERROR_SCHEMA  # marketplace/api/base.py

@@ -60,6 +60,7 @@ STAFF_ONLY = (
     "templates/stock/_statement.html",
     "marketplace/media/pdfs.py",
     "templates/email/interest_escalation.txt",
+    "marketplace/interests/escalation_labels.py",
 )
 
 
