@@ -120,6 +120,8 @@ _.isolation_level  # marketplace/db.py
 inherit_cache  # marketplace/db.py (Likely)
 _bare_condition  # marketplace/db.py (@compiles)
 _sqlite_likelihood  # marketplace/db.py (@compiles)
+_postgres_seconds  # marketplace/interests/stats.py (@compiles)
+_sqlite_seconds  # marketplace/interests/stats.py (@compiles)
 
 # SQLAlchemy mapped attributes, and the values services set on them (the ORM stores them)
 last_login_at  # marketplace/accounts/models.py
