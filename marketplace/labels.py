@@ -20,6 +20,7 @@ from marketplace.interests.escalation_labels import (
     CONTACT_CHANNEL_LABELS,
     ESCALATION_OUTCOME_LABELS,
     ESCALATION_STATUS_LABELS,
+    ESCALATION_SUBJECT,
 )
 from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
 from marketplace.ledger.audit import AuditAction
@@ -105,7 +106,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "partner_city": _l("Partner city"),
     "exchange_rate": _l("Exchange rate"),
     "abuse_report": _l("Report of abuse"),
-    "escalation": _l("Unanswered interest"),
+    "escalation": ESCALATION_SUBJECT,
     "settlement": _l("Settlement statement"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are

@@ -8,6 +8,8 @@ from flask_babel.speaklater import LazyString
 
 from marketplace.interests.models import ContactChannel, EscalationOutcome, EscalationStatus
 
+# The kind of record in the audit log (`labels.SUBJECT_LABELS`).
+ESCALATION_SUBJECT = _l("Unanswered interest")
 ESCALATION_STATUS_LABELS: dict[str, LazyString] = {
     EscalationStatus.OPEN: _l("Waiting for an officer"),
     EscalationStatus.TAKEN: _l("Taken"),
