@@ -89,6 +89,11 @@ delete_account  # marketplace/privacy/views.py
 visitor_download  # marketplace/privacy/views.py
 visitor_delete  # marketplace/privacy/views.py
 capture  # marketplace/stand/lead_views.py
+escalation_queue  # marketplace/office/escalation_views.py
+take_escalation  # marketplace/office/escalation_views.py
+note_escalation  # marketplace/office/escalation_views.py
+contacted_escalation  # marketplace/office/escalation_views.py
+close_escalation  # marketplace/office/escalation_views.py
 
 # Flask hooks: before_request, context processors, template filters, error handlers
 _guard  # marketplace/accounts/guards.py
@@ -123,6 +128,8 @@ _.isolation_level  # marketplace/db.py
 inherit_cache  # marketplace/db.py (Likely)
 _bare_condition  # marketplace/db.py (@compiles)
 _sqlite_likelihood  # marketplace/db.py (@compiles)
+_postgres_seconds  # marketplace/interests/stats.py (@compiles)
+_sqlite_seconds  # marketplace/interests/stats.py (@compiles)
 
 # SQLAlchemy mapped attributes, and the values services set on them (the ORM stores them)
 last_login_at  # marketplace/accounts/models.py
@@ -159,6 +166,10 @@ created_by_id  # marketplace/matching/models.py
 cancelled_by_id  # marketplace/matching/models.py
 _.cancelled_by_id  # marketplace/matching/services.py
 gross  # marketplace/stock/models.py (templates/stand/product.html)
+taken_at  # marketplace/interests/models.py (templates/office/escalation.html)
+_.taken_at  # marketplace/office/escalations.py
+closed_by  # marketplace/interests/models.py (templates/office/escalation.html)
+author_id  # marketplace/interests/models.py
 # Actions of entries recorded before the stock ledger: the audit log still names them.
 NOMINATION_STAGE  # marketplace/ledger/audit.py
 NOMINATION_SALES  # marketplace/ledger/audit.py
@@ -196,6 +207,9 @@ _.validate_last  # marketplace/office/forms.py
 _.validate_slot  # marketplace/matching/forms.py
 _.validate_windows  # marketplace/matching/forms.py
 _.validate_meeting_link  # marketplace/matching/forms.py
+_.validate_channel  # marketplace/office/forms.py
+_.validate_outcome  # marketplace/office/forms.py
+_.validate_note  # marketplace/office/forms.py
 
 # marshmallow / flask-smorest: schema fields, hooks and the Api's class settings
 ERROR_SCHEMA  # marketplace/api/base.py

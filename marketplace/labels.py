@@ -16,6 +16,12 @@ from flask_babel.speaklater import LazyString
 from marketplace.accounts.models import Role, UserStatus
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.models import ChannelStatus, NominationStatus, ShelfStage
+from marketplace.interests.escalation_labels import (
+    CONTACT_CHANNEL_LABELS,
+    ESCALATION_OUTCOME_LABELS,
+    ESCALATION_STATUS_LABELS,
+    ESCALATION_SUBJECT,
+)
 from marketplace.interests.labels import STATUS_LABELS as INTEREST_STATUS_LABELS
 from marketplace.ledger.audit import AuditAction
 from marketplace.ledger.models import ReportStatus
@@ -100,6 +106,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "partner_city": _l("Partner city"),
     "exchange_rate": _l("Exchange rate"),
     "abuse_report": _l("Report of abuse"),
+    "escalation": ESCALATION_SUBJECT,
     "settlement": _l("Settlement statement"),
     "buying_request": _l("Buying request"),
     "quote": _l("Quote"),
@@ -125,6 +132,9 @@ LABELS: dict[str, Mapping[str, LazyString]] = {
     "movement": MOVEMENT_LABELS,
     "interest_status": {str(key): words for key, words in INTEREST_STATUS_LABELS.items()},
     "report_status": REPORT_STATUS_LABELS,
+    "escalation_status": ESCALATION_STATUS_LABELS,
+    "escalation_outcome": ESCALATION_OUTCOME_LABELS,
+    "contact_channel": CONTACT_CHANNEL_LABELS,
     "business_field": BUSINESS_FIELD_LABELS,
     "subject": SUBJECT_LABELS,
     "action": ACTION_LABELS,
@@ -138,6 +148,7 @@ SUBJECT_STATUSES = {
     "interest": "interest_status",
     "channel": "channel_status",
     "abuse_report": "report_status",
+    "escalation": "escalation_status",
 }
 
 

@@ -7,6 +7,8 @@ from marketplace.channels.models import Channel, ChannelView, Nomination, Nomina
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import (
     ConversationRead,
+    Escalation,
+    EscalationNote,
     Interest,
     Message,
     ShortlistEntry,
@@ -43,6 +45,8 @@ __all__ = [
     "ConversationRead",
     "CountedVisit",
     "DataVersion",
+    "Escalation",
+    "EscalationNote",
     "ExchangeRate",
     "Interest",
     "InterestFact",

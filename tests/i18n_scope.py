@@ -71,6 +71,7 @@ STAFF_ONLY = (
     "templates/matching/office_*",
     "marketplace/matching/office_views.py",
     "marketplace/matching/office_forms.py",
+    "marketplace/interests/escalation_labels.py",
 )
 
 

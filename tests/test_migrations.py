@@ -215,3 +215,41 @@ def test_the_time_zone_migration_gives_the_partner_cities_their_zones(app: Flask
             "Atlantis": None,
         }
         assert chosen == [None]
+
+
+ESCALATIONS = "e4c3f5a6b7d8"
+
+
+def test_interests_the_office_was_told_about_and_still_unanswered_enter_its_queue(
+    app: Flask,
+) -> None:
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        before = script.get_revision(ESCALATIONS).down_revision
+        assert isinstance(before, str)
+        downgrade(revision=before)
+        told = datetime(2026, 11, 20, 8, tzinfo=UTC)
+        try:
+            with db.engine.begin() as connection:
+                owner = _insert(connection, "users", 1, email="owner@example.org")
+                buyer = _insert(connection, "users", 2, email="buyer@example.org", role="buyer")
+                business = _insert(connection, "businesses", 1, owner_id=owner, nib="91200012")
+                product = _insert(connection, "products", 1, business_id=business, slug="lamp")
+                waiting = {"buyer_id": buyer, "product_id": product, "status": "new"}
+                forgotten = _insert(connection, "interests", 1, **waiting, escalated_at=told)
+                _insert(connection, "interests", 2, **waiting)  # not told yet
+                _insert(
+                    connection,
+                    "interests",
+                    3,
+                    **{**waiting, "status": "replied"},
+                    escalated_at=told,
+                    first_reply_at=told,
+                )
+        finally:
+            upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT interest_id, status, created_at FROM escalations")
+            ).all()
+        assert [(row[0], row[1]) for row in rows] == [(forgotten, "open")]

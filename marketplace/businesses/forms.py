@@ -75,6 +75,19 @@ WEBSITE_MESSAGE = _l("Enter a full address, e.g. https://example.com.")
 SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 
 
+WEB_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_url = URL(message=WEBSITE_MESSAGE)
+
+
+def web_address(form: Form, field: StringField) -> None:
+    """Only web addresses: a javascript: or data: link would run in visitors' browsers. One
+    rule with one message, however many ways the address is wrong (two validators with the
+    same words said it twice)."""
+    if not WEB_SCHEME.match(field.data or ""):
+        raise ValidationError(WEBSITE_MESSAGE)
+    _url(form, field)
+
+
 def with_scheme(value: Any) -> Any:
     """ "awikriya.co.id" and "www.awikriya.co.id/shop" as https:// addresses."""
     if isinstance(value, str) and value and not SCHEME.match(value):
@@ -171,13 +184,7 @@ class BusinessForm(Form):
     # Typed as text ("awikriya.co.id" is how people write it): a bare address gets https://.
     website = StringField(
         _l("Website"),
-        validators=[
-            Optional(),
-            # Only web addresses: a javascript: or data: link would run in visitors' browsers.
-            Regexp(r"^https?://", flags=re.IGNORECASE, message=WEBSITE_MESSAGE),
-            URL(message=WEBSITE_MESSAGE),
-            Length(max=255),
-        ],
+        validators=[Optional(), web_address, Length(max=255)],
         filters=[strip, with_scheme],
         render_kw={"inputmode": "url", "autocomplete": "url"},
     )

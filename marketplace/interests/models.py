@@ -215,3 +215,97 @@ class PendingInterest(Base):
 
     product: Mapped[Product] = relationship()
     channel: Mapped[Channel | None] = relationship()
+
+
+# ---------------------------------------------------------------------------------------------
+# The office's help with interests left unanswered
+
+
+class EscalationStatus(enum.StrEnum):
+    OPEN = "open"  # waiting for an officer
+    TAKEN = "taken"  # an officer is on it
+    CLOSED = "closed"
+
+
+class EscalationOutcome(enum.StrEnum):
+    """Why an escalation was closed."""
+
+    MSME_REPLIED = "msme_replied"
+    BUYER_NOT_INTERESTED = "buyer_not_interested"
+    OTHER = "other"
+
+
+class ContactChannel(enum.StrEnum):
+    """How an officer reached the MSME."""
+
+    PHONE = "phone"
+    WHATSAPP = "whatsapp"
+    EMAIL = "email"
+
+
+class EscalationNoteKind(enum.StrEnum):
+    NOTE = "note"
+    CONTACTED = "contacted"  # the officer contacted the MSME (`channel` says how)
+
+
+class Escalation(Base):
+    """An interest still unanswered when `flask remind-unanswered` told the office: one row per
+    interest, in the office's queue until an officer closes it (see `office.escalations`)."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'closed') = (outcome IS NOT NULL)", name="closed_with_outcome"
+        ),
+        sa.CheckConstraint("status <> 'taken' OR taken_by_id IS NOT NULL", name="taken_by_someone"),
+        sa.Index("ix_escalations_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    interest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interests.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[EscalationStatus] = mapped_column(
+        str_enum(EscalationStatus, "status"), default=EscalationStatus.OPEN
+    )
+    taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    taken_at: Mapped[datetime | None]
+    outcome: Mapped[EscalationOutcome | None] = mapped_column(
+        str_enum(EscalationOutcome, "outcome")
+    )
+    closed_at: Mapped[datetime | None]
+    # None for one closed by itself (the MSME replied before anyone took it).
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    interest: Mapped[Interest] = relationship()
+    taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    notes: Mapped[list[EscalationNote]] = relationship(
+        back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationNote.id"
+    )
+
+
+class EscalationNote(Base):
+    """An officer's note on an escalation, or their record of contacting the MSME."""
+
+    __tablename__ = "escalation_notes"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(kind = 'contacted') = (channel IS NOT NULL)", name="contacted_by_a_channel"
+        ),
+    )
+
+    id: Mapped[intpk]
+    escalation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[EscalationNoteKind] = mapped_column(str_enum(EscalationNoteKind, "kind"))
+    channel: Mapped[ContactChannel | None] = mapped_column(str_enum(ContactChannel, "channel"))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[created_at]
+
+    escalation: Mapped[Escalation] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()

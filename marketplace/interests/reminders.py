@@ -2,7 +2,8 @@
 
 After REMIND_AFTER a new interest without a reply gets one reminder to the owner (in the app
 and by e-mail); after ESCALATE_AFTER every active officer is told once, so one of them can call
-the MSME. Markers on the interest make a second run send nothing twice. Run by cron through
+the MSME, and the interest enters the office's queue of escalations (`escalations`). Markers
+on the interest make a second run send nothing twice. Run by cron through
 `flask remind-unanswered`.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 
 from marketplace.db import db, utcnow
 from marketplace.interests import events, queries
+from marketplace.interests.escalations import open_escalation
 from marketplace.interests.models import Interest
 
 REMIND_AFTER = timedelta(hours=48)
@@ -46,6 +48,7 @@ def remind_unanswered(now: datetime | None = None) -> ReminderRun:
     ):
         events.reply_escalated.send(interest, officers=officers)
         interest.escalated_at = now
+        open_escalation(interest, now)
         escalated += 1
     db.session.flush()
     return ReminderRun(reminded=reminded, escalated=escalated, officers=len(officers))

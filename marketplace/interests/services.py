@@ -25,6 +25,7 @@ from marketplace.channels.models import Channel
 from marketplace.db import db, lock, utcnow
 from marketplace.errors import ServiceError
 from marketplace.interests import events, queries
+from marketplace.interests.escalations import close_on_reply
 from marketplace.interests.models import Interest, InterestStatus, Message
 from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.products.models import Product
@@ -320,6 +321,8 @@ def record_first_reply(interest: Interest, owner: User, at: datetime | None = No
     """
     if interest.first_reply_at is None:
         interest.first_reply_at = at or utcnow()
+        if interest.escalated_at is not None:
+            close_on_reply(interest, interest.first_reply_at)
     if interest.status == InterestStatus.NEW:
         interest.status = InterestStatus.REPLIED
         record_audit(

@@ -117,6 +117,12 @@ class AuditAction(enum.StrEnum):
     USER_DELETED = "user.deleted", _l("Account deleted by its owner")
     VISITOR_ERASED = "interest.visitor_erased", _l("Stand visitor's details deleted")
 
+    ESCALATION_OPENED = "escalation.opened", _l("Unanswered interest sent to the office")
+    ESCALATION_TAKEN = "escalation.taken", _l("Unanswered interest taken by an officer")
+    ESCALATION_NOTE = "escalation.note", _l("Note on an unanswered interest")
+    ESCALATION_CONTACTED = "escalation.contacted", _l("MSME contacted about an unanswered interest")
+    ESCALATION_CLOSED = "escalation.closed", _l("Unanswered interest closed")
+
     ABUSE_REPORT_RESOLVED = "abuse_report.resolved", _l("Report of abuse resolved")
     ABUSE_REPORT_DISMISSED = "abuse_report.dismissed", _l("Report of abuse dismissed")
 

@@ -48,6 +48,7 @@ SUBJECT_PAGES = {
     "user": ("office.account", "user_id"),
     "abuse_report": ("office.abuse_report", "report_id"),
     "announcement": ("announcements.show", "announcement_id"),
+    "escalation": ("office.escalation", "escalation_id"),
 }
 
 
@@ -104,6 +105,8 @@ def _shown(subject_type: str, key: str, value: Any) -> Any:
         return label(value, "stage")
     if key == "movement":
         return label(value, "movement")
+    if (subject_type, key) in LABELLED_KEYS:
+        return label(value, LABELLED_KEYS[subject_type, key])
     locale = str(get_locale() or "en")
     if key.endswith("_idr") and isinstance(value, int):
         return format_rupiah(value, locale)
@@ -112,6 +115,11 @@ def _shown(subject_type: str, key: str, value: Any) -> Any:
     return value
 
 
+# Keys whose stored values have words of their own.
+LABELLED_KEYS = {
+    ("escalation", "outcome"): "escalation_outcome",
+    ("escalation", "channel"): "contact_channel",
+}
 # Stored as text with all their digits ("15900.000000"): shown as numbers.
 DECIMAL_KEYS = frozenset({"idr_per_unit", "unit_price", "commission_percent", "target_price"})
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -65,6 +65,10 @@ DONE: dict[str, object] = {
     AuditAction.USER_REACTIVATE: _l("reactivated"),
     AuditAction.ABUSE_REPORT_RESOLVED: _l("resolved"),
     AuditAction.ABUSE_REPORT_DISMISSED: _l("dismissed"),
+    AuditAction.ESCALATION_TAKEN: _l("taken"),
+    AuditAction.ESCALATION_CLOSED: _l("closed"),
+    AuditAction.ESCALATION_NOTE: _l("note added"),
+    AuditAction.ESCALATION_CONTACTED: _l("MSME contacted"),
 }
 
 

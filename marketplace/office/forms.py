@@ -40,6 +40,7 @@ from marketplace.accounts.models import Role, UserStatus
 from marketplace.forms import Form
 from marketplace.i18n import UI_LOCALES
 from marketplace.inputs import DB_INT_MAX
+from marketplace.interests.models import ContactChannel, EscalationOutcome
 from marketplace.office.models import Grouping
 from marketplace.products.forms import CheckboxListField
 
@@ -265,3 +266,67 @@ class PaidForm(Form):
         filters=[_strip],
     )
     submit = SubmitField(_l("Mark paid"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Unanswered interests in the office's queue (`office.escalations`)
+
+
+class EscalationNoteForm(Form):
+    body = TextAreaField(
+        _l("Note"),
+        validators=[DataRequired(message=_l("Please write a note.")), Length(max=REASON_MAX)],
+        filters=[_strip],
+    )
+
+
+class ContactForm(Form):
+    channel = SelectField(
+        _l("How"),
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice(ContactChannel.PHONE.value, _l("Phone")),
+            SelectChoice(ContactChannel.WHATSAPP.value, _l("WhatsApp")),
+            SelectChoice(ContactChannel.EMAIL.value, _l("E-mail")),
+        ],
+        default="",
+    )
+    body = TextAreaField(
+        _l("What was said"),
+        validators=[
+            DataRequired(message=_l("Please write what was said.")),
+            Length(max=REASON_MAX),
+        ],
+        filters=[_strip],
+    )
+
+    def validate_channel(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Please choose how you contacted the MSME."))
+
+
+class CloseEscalationForm(DecisionForm):
+    outcome = SelectField(
+        _l("How it ended"),
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice(EscalationOutcome.MSME_REPLIED.value, _l("The MSME replied")),
+            SelectChoice(
+                EscalationOutcome.BUYER_NOT_INTERESTED.value,
+                _l("The buyer is no longer interested"),
+            ),
+            SelectChoice(EscalationOutcome.OTHER.value, _l("Other (say what in the note)")),
+        ],
+        default="",
+    )
+    note = TextAreaField(
+        _l("Note for the record"), validators=[Length(max=REASON_MAX)], filters=[_strip]
+    )
+
+    def validate_outcome(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Please choose how it ended."))
+
+    def validate_note(self, field: TextAreaField) -> None:
+        if self.outcome.data == EscalationOutcome.OTHER and not field.data:
+            raise ValidationError(_l("Please say in the note what happened."))

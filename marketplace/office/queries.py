@@ -20,7 +20,7 @@ from marketplace.businesses.models import (
     IdentityChangeStatus,
 )
 from marketplace.channels.models import Channel, ChannelStatus, Nomination, NominationStatus
-from marketplace.interests.models import Interest
+from marketplace.interests.models import Escalation, EscalationNote, EscalationStatus, Interest
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate, ReportStatus
 from marketplace.periods import start_of_day
 from marketplace.products.models import Product, ProductStatus
@@ -115,20 +115,58 @@ def interests_by_id(ids: list[int]) -> sa.Select[Interest]:
     )
 
 
+def _with_interest(query: sa.Select[Escalation]) -> sa.Select[Escalation]:
+    return query.options(
+        selectinload(Escalation.interest).options(
+            selectinload(Interest.product)
+            .selectinload(Product.business)
+            .selectinload(Business.owner),
+            selectinload(Interest.buyer),
+            selectinload(Interest.visitor),
+        ),
+        selectinload(Escalation.taken_by),
+    )
+
+
+def waiting_escalations() -> sa.Select[Escalation]:
+    """Unanswered interests the office has not closed, oldest first."""
+    return _with_interest(
+        sa.select(Escalation)
+        .where(Escalation.status != EscalationStatus.CLOSED)
+        .order_by(Escalation.created_at, Escalation.id)
+    )
+
+
+def closed_escalations() -> sa.Select[Escalation]:
+    """Closed ones, the latest first."""
+    return _with_interest(
+        sa.select(Escalation)
+        .where(Escalation.status == EscalationStatus.CLOSED)
+        .order_by(Escalation.closed_at.desc(), Escalation.id.desc())
+    )
+
+
+def escalation(escalation_id: int) -> sa.Select[Escalation]:
+    return _with_interest(sa.select(Escalation).where(Escalation.id == escalation_id)).options(
+        selectinload(Escalation.notes).selectinload(EscalationNote.author)
+    )
+
+
 @dataclass(frozen=True)
 class QueueCounts:
     businesses: int = 0
     products: int = 0
     nominations: int = 0
     reports: int = 0
+    escalations: int = 0
 
     @property
     def total(self) -> int:
-        return self.businesses + self.products + self.nominations + self.reports
+        return self.businesses + self.products + self.nominations + self.reports + self.escalations
 
 
-def queue_counts() -> sa.Select[int, int, int, int]:
-    """The four queue lengths in one round trip (each an indexed count)."""
+def queue_counts() -> sa.Select[int, int, int, int, int]:
+    """The five queue lengths in one round trip (each an indexed count)."""
 
     def count(query: sa.Select[Any]) -> sa.ScalarSelect[int]:
         return query.scalar_subquery()
@@ -151,6 +189,11 @@ def queue_counts() -> sa.Select[int, int, int, int]:
         count(nominations),
         count(
             sa.select(sa.func.count(AbuseReport.id)).where(AbuseReport.status == ReportStatus.OPEN)
+        ),
+        count(
+            sa.select(sa.func.count(Escalation.id)).where(
+                Escalation.status.in_([EscalationStatus.OPEN, EscalationStatus.TAKEN])
+            )
         ),
     )
 

@@ -1,6 +1,7 @@
 """The office's queues, oldest first: businesses waiting for verification, products waiting for
 review (with a bulk approval that asks for confirmation first), nominations per channel, and
-reports of spam or abuse. The overview shows the oldest few of each; each queue has its page."""
+reports of spam or abuse (interests left unanswered have `escalation_views`). The overview
+shows the oldest few of each; each queue has its page."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def index() -> str:
         ),
         reports=reports,
         interests=reported_interests(list(reports)),
+        escalations=db.session.scalars(queries.waiting_escalations().limit(OVERVIEW)).all(),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from marketplace.money import format_money, format_rupiah
@@ -91,6 +91,36 @@ COLUMNS = [
     ),
 ]
 HEADER = [column.name for column in COLUMNS]
+BY_NAME = {column.name: column for column in COLUMNS}
+
+# The page's table fits a 1366 px screen: a share, and a value in the partner's currency, stand
+# in the cell of the figure they belong to (`beneath`), and the rate is written under the
+# table (templates/office/reports/_table.html, `rates_used`). The CSV keeps every column.
+BENEATH = {
+    "answered_within_48h": "answered_within_48h_percent",
+    "export_value_idr": "export_value_partner_currency",
+    "sales_at_channels_idr": "sales_at_channels_partner_currency",
+}
+# What a cell's second line is, under its column's heading.
+BENEATH_LABELS = {
+    "answered_within_48h_percent": _l("and their share"),
+    "export_value_partner_currency": _l("and in the partner's currency"),
+    "sales_at_channels_partner_currency": _l("and in the partner's currency"),
+}
+UNDER_THE_TABLE = {"rate_idr_per_unit", "rate_date"}
+PAGE_COLUMNS = [
+    column
+    for column in COLUMNS
+    if column.name not in set(BENEATH.values()) and column.name not in UNDER_THE_TABLE
+]
+
+
+def beneath(column: Column) -> Column | None:
+    """The column whose figure the page shows on a second line of `column`'s cell."""
+    name = BENEATH.get(column.name)
+    return BY_NAME[name] if name else None
+
+
 MONTH_HEADER = ["month", "interests", "deals_won"]
 
 
@@ -114,7 +144,9 @@ def shown(column: Column, row: Row, locale: str) -> str:
         return format_money(row.sales_converted.amount, row.sales_converted.currency, locale)
     if column.name == "export_value_partner_currency" and row.converted is not None:
         return format_money(row.converted.amount, row.converted.currency, locale)
-    if column.name in ("answered_within_48h_percent", "median_first_reply_hours"):
+    if column.name == "answered_within_48h_percent":
+        return format_percent(Decimal(value) / 100, format="#,##0.0%", locale=locale)
+    if column.name == "median_first_reply_hours":
         return format_decimal(Decimal(value), format="#,##0.0", locale=locale)
     if column.name == "rate_idr_per_unit":
         return format_decimal(Decimal(value), format="#,##0.######", locale=locale)

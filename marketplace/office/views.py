@@ -1,6 +1,6 @@
 """The trade office's pages on one blueprint (`office`, /office): queues and reviews, reports of
-abuse, accounts, the audit log, exchange rates and outcome reports. Importing this module
-registers every route; each lives in the module of its subject."""
+abuse, interests left unanswered, accounts, the audit log, exchange rates and outcome reports.
+Importing this module registers every route; each lives in the module of its subject."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from marketplace.office import (  # noqa: F401  (each module adds its routes to 
     account_views,
     audit_views,
     coordinator_views,
+    escalation_views,
     queue_views,
     rate_views,
     report_views,

@@ -27,12 +27,14 @@ from marketplace.channels.queries import accepted_channels
 from marketplace.counting.buffer import reads_counts
 from marketplace.csv_files import csv_response
 from marketplace.db import db
+from marketplace.interests.stats import responsiveness
 from marketplace.products.models import Product
 from marketplace.products.ownership import get_own_product
 from marketplace.stock.models import Settlement
 from marketplace.stock.settlements import statement_of
 from marketplace.stock.statement_files import statement_csv, statement_pdf, totals
 from marketplace.workspace.queries import dashboard_rows
+from marketplace.workspace.responsiveness import reply_time, trend
 
 bp = Blueprint("workspace", __name__)
 restrict_blueprint(bp, Role.MSME)
@@ -50,6 +52,7 @@ def dashboard() -> str:
         ids = [product.id for product, _count in rows]
         for product_id, channel in db.session.execute(accepted_channels(ids)):
             channels[product_id].append(channel)
+    replies = responsiveness(business.id)
     return render_template(
         "workspace/dashboard.html",
         business=business,
@@ -58,6 +61,9 @@ def dashboard() -> str:
         missing=missing_for_verification(business),
         change=business.identity_change,
         identity_fields=IDENTITY_FIELDS,
+        replies=replies,
+        reply_trend=trend(replies),
+        reply_time=reply_time,
     )
 
 

@@ -30,7 +30,8 @@ from marketplace.businesses.identity import request_identity_change
 from marketplace.businesses.models import BusinessStatus
 from marketplace.channels.coordinators import assign_channels
 from marketplace.channels.models import Nomination
-from marketplace.db import db
+from marketplace.db import db, utcnow
+from marketplace.interests.escalations import open_escalation
 from marketplace.interests.pending import (
     VisitorInterest,
     make_confirm_token,
@@ -150,6 +151,10 @@ def build_world() -> World:
     interest = express(buyer, published)
     post_message(interest, owner, "Thank you, we can make 50 by March.")
     report, _ = report_spam(interest, buyer, "The seller asked me to pay outside the site.")
+    # An interest left unanswered that reached the office: its page shows every step's form.
+    forgotten = express(buyer, shelved)
+    forgotten.escalated_at = utcnow()
+    escalation = open_escalation(forgotten, forgotten.escalated_at)
     add_to_shortlist(published, buyer)
     # A visitor's interest waiting for its mailed link: the link's page shows its button.
     waiting_interest = submit_pending_interest(
@@ -190,6 +195,7 @@ def build_world() -> World:
     world.add("product_id", draft.id, published.id, pending.id, shelved.id, archived.id)
     world.add("image_id", *(image.id for p in (draft, published) for image in p.images))
     world.add("report_id", report.id)
+    world.add("escalation_id", escalation.id)
     world.add("user_id", victim.id, newcomer.id, suspended_user.id, coordinator.id)
     world.add("shipment_id", shipment.id)
     world.add("sale_id", sale.id)

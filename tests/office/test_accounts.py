@@ -223,6 +223,11 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         "office.suspend_account",
         "office.suspend_business",
         "office.verify_business",
+        # An unanswered interest: the office's own notes and steps, nothing of the owner's.
+        "office.take_escalation",
+        "office.note_escalation",
+        "office.contacted_escalation",
+        "office.close_escalation",
     }
 
 

@@ -117,6 +117,7 @@ def test_queues_list_the_oldest_first_with_their_counts(
         "Products": 3,
         "Nominations": 3,
         "Reports of abuse": 2,
+        "Unanswered interests": 0,
     }
     assert 'aria-label="Office, 11 waiting"' in html
 

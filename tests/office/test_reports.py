@@ -20,6 +20,7 @@ from marketplace.channels.models import Channel
 from marketplace.db import db
 from marketplace.office import rollups
 from marketplace.office.models import Grouping
+from marketplace.office.report_columns import PAGE_COLUMNS, beneath
 from marketplace.office.reports import Figures, Report, build_partnership, build_report
 from marketplace.reference.models import PartnerCity
 from tests.office import report_world as world
@@ -116,17 +117,20 @@ def test_a_partnership_summary_has_the_partnerships_own_figures(app: Flask, acti
         assert report.total.converted is not None and report.total.converted.currency == "EUR"
 
 
-def table_cells(html: str) -> list[list[str]]:
+def table_cells(html: str) -> list[list[tuple[str, str]]]:
+    """Each row's cells as (the figure, the second line beneath it or "")."""
     table = re.search(
         r'<table class="report-table">\s*<caption>Figures per group.*?</table>', html, re.S
     )
     assert table
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)[1:]  # after the header
+
+    def parts(cell: str) -> tuple[str, str]:
+        first, _br, second = cell.partition("<br>")
+        return re.sub(r"<[^>]+>", "", first).strip(), re.sub(r"<[^>]+>", "", second).strip()
+
     return [
-        [
-            re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        ]
+        [parts(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for row in rows
     ]
 
@@ -153,10 +157,20 @@ def test_the_csv_parses_and_matches_the_page(
     assert lines[-1][0] == "Total"
     cells = table_cells(html)
     assert len(cells) == len(lines)
+    text = re.sub(r"<[^>]+>", " ", html)
     for line, shown in zip(lines, cells, strict=True):
-        assert line[0] == shown[0]
-        for value, text in zip(line[1:], shown[1:], strict=True):
-            assert value == plain(text), (grouping, line[0], value, text)
+        values = dict(zip(header, line, strict=True))
+        for column, (figure, second) in zip(PAGE_COLUMNS, shown, strict=True):
+            if column.name == "group":
+                assert values["group"] == figure
+                continue
+            assert values[column.name] == plain(figure), (grouping, line[0], column.name, figure)
+            under = beneath(column)
+            if under is not None:
+                assert values[under.name] == plain(second), (grouping, line[0], under.name)
+        # The rate a converted value used is written under the table.
+        if values["rate_idr_per_unit"]:
+            assert f"(rate of {values['rate_date']})" in text
     with app.app_context():
         groups, total = world.expected(grouping)
         wanted = total.figures()
