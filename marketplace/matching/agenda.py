@@ -101,8 +101,8 @@ def whereabouts(participant: MatchingParticipant) -> str:
 def status_text(meeting: MatchingMeeting) -> str:
     return {
         MeetingStatus.REQUESTED: _("Waiting for an answer"),
-        MeetingStatus.ACCEPTED: _("Accepted"),
-        MeetingStatus.DECLINED: _("Declined"),
+        MeetingStatus.ACCEPTED: _("Confirmed"),
+        MeetingStatus.DECLINED: _("Turned down"),
         MeetingStatus.CANCELLED: _("Cancelled"),
     }[meeting.status]
 

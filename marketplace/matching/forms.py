@@ -28,7 +28,7 @@ class RegistrationForm(Form):
         _l("What we seek"), validators=[Optional(), Length(max=TEXT_MAX)], filters=[strip]
     )
     subsectors = CheckboxListField(_l("Subsectors we care about"), validate_choice=True)
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Register for the event"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -88,7 +88,7 @@ def _register(page: Page, msme: bool, text: str) -> None:
     page.get_by_role("link", name="Petaling Jaya creative-economy matching").click()
     page.get_by_label("What we offer" if msme else "What we seek").fill(text)
     page.get_by_label("Crafts").check()
-    page.get_by_role("button", name="Register").click()
+    page.get_by_role("button", name="Register for the event").click()
     expect(
         page.get_by_text("You are registered for Petaling Jaya creative-economy matching.")
     ).to_be_visible()
@@ -111,13 +111,13 @@ def _calendar_starts(page: Page) -> list[Any]:
 def _agenda(page: Page, live_server: LiveServer, with_whom: str, expected_text: str) -> None:
     page.get_by_role("link", name="Your agenda").click()
     row = page.get_by_role("row").filter(has_text=with_whom)
-    expect(row).to_contain_text("Accepted")
+    expect(row).to_contain_text("Confirmed")
     expect(row).to_contain_text(expected_text)
     href = page.get_by_role("link", name="Agenda (PDF)").get_attribute("href")
     pdf = page.request.get(live_server(str(href)))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
-    assert with_whom in text and "Accepted" in text
+    assert with_whom in text and "Confirmed" in text
 
 
 def test_petaling_jaya_matching_from_the_event_to_the_agendas(

@@ -139,7 +139,7 @@ def test_the_msme_accepts_and_a_second_request_for_the_slot_is_refused_clearly(
         ).status_code
         == 302
     )
-    assert "Accepted" in msme.get(meeting_page).get_data(as_text=True)
+    assert "Confirmed" in msme.get(meeting_page).get_data(as_text=True)
 
     korean = login_as(world["korean_user"])
     url = f"/matching/{world['event']}/participants/{world['msme']}"
@@ -148,7 +148,8 @@ def test_the_msme_accepts_and_a_second_request_for_the_slot_is_refused_clearly(
     assert f'value="{taken}"' not in form  # not offered any more
     refused = post_form(korean, url, {"slot": taken}, page=url)
     assert refused.status_code == 400
-    assert "This slot was just taken: choose another one." in refused.get_data(as_text=True)
+    # In the buyer's Korean.
+    assert "방금 다른 미팅이 잡힌 시간입니다." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(MatchingMeeting.id))) == 1
 
