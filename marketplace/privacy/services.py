@@ -27,7 +27,11 @@ from marketplace.interests.models import Interest, ShortlistEntry, StandVisitor
 from marketplace.interests.stand_leads import VISITOR_DATA
 from marketplace.ledger.audit import AuditAction, record_audit
 from marketplace.mail.models import OutboxEmail
+from marketplace.matching import services as matching
+from marketplace.matching.models import HOLDING, MatchingMeeting, MatchingParticipant
 from marketplace.notifications.models import Notification
+from marketplace.rfq import services as rfq
+from marketplace.rfq.models import BuyingRequest, RequestStatus
 
 VISITOR_LINK_DAYS = 730
 # A visitor's details are kept at most this long after the lead was taken (`purge_visitors`).
@@ -67,6 +71,89 @@ def _interest(interest: Interest) -> dict[str, Any]:
     }
 
 
+def _buying_request(request: BuyingRequest) -> dict[str, Any]:
+    return {
+        "what": request.title,
+        "details": request.details,
+        "category": request.subsector_code,
+        "hs_code": request.hs_code,
+        "quantity": request.quantity,
+        "unit": request.unit,
+        "target_price": str(request.target_price) if request.target_price else None,
+        "currency": request.currency,
+        "incoterm": request.incoterm,
+        "destination": request.destination,
+        "certifications": [c.code for c in request.certifications],
+        "quotes_until": request.deadline.isoformat(),
+        "status": request.status.value,
+        "posted_at": _when(request.created_at),
+        "quotes": [
+            {
+                "business": quote.business.name,
+                "product": quote.product.name,
+                "price_per_unit_idr": quote.unit_price_idr,
+                "minimum_order": quote.moq,
+                "lead_time_days": quote.lead_time_days,
+                "message": quote.message,
+                "status": quote.status.value,
+                "questions": [
+                    {
+                        "from": "you" if m.sender_id == request.buyer_id else "the business",
+                        "body": m.body,
+                        "sent_at": _when(m.created_at),
+                    }
+                    for m in quote.questions
+                ],
+            }
+            for quote in request.quotes
+        ],
+    }
+
+
+def _registration(participant: MatchingParticipant) -> dict[str, Any]:
+    meetings = db.session.scalars(
+        sa.select(MatchingMeeting)
+        .where(MatchingMeeting.buyer_id == participant.id)
+        .order_by(MatchingMeeting.starts_at)
+    )
+    return {
+        "event": participant.event.name,
+        "offer": participant.offer,
+        "seek": participant.seek,
+        "registered_at": _when(participant.created_at),
+        "meetings": [
+            {
+                "with": meeting.msme.business.name if meeting.msme.business else "",
+                "starts_at": _when(meeting.starts_at),
+                "ends_at": _when(meeting.ends_at),
+                "status": meeting.status.value,
+                "note": meeting.note,
+            }
+            for meeting in meetings
+        ],
+    }
+
+
+def _registrations(user: User) -> list[MatchingParticipant]:
+    return list(
+        db.session.scalars(
+            sa.select(MatchingParticipant)
+            .where(MatchingParticipant.user_id == user.id)
+            .order_by(MatchingParticipant.id)
+        )
+    )
+
+
+def _requests(user: User) -> list[BuyingRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(BuyingRequest)
+            .where(BuyingRequest.buyer_id == user.id)
+            .order_by(BuyingRequest.id)
+        )
+    )
+
+
 def buyer_data(user: User) -> dict[str, Any]:
     """Everything the marketplace holds of a buyer, as they would read it."""
     profile = user.buyer_profile
@@ -102,6 +189,8 @@ def buyer_data(user: User) -> dict[str, Any]:
         },
         "interests": [_interest(interest) for interest in interests],
         "shortlist": [entry.product.name for entry in shortlist],
+        "buying_requests": [_buying_request(request) for request in _requests(user)],
+        "business_matching": [_registration(p) for p in _registrations(user)],
         "notifications": [
             {"text": n.text, "at": _when(n.created_at), "read_at": _when(n.read_at)}
             for n in notifications
@@ -119,6 +208,7 @@ def delete_buyer(user: User, confirmation: str) -> None:
             raise PrivacyError(_l("The password is not right; the account is not deleted."))
     elif normalise_email(confirmation) != user.email:
         raise PrivacyError(_l("Type your e-mail address to confirm; the account is not deleted."))
+    _withdraw_what_is_pending(user)
     address = user.email
     user.name = f"Deleted account {user.id}"
     user.email = f"deleted-{user.id}@deleted.invalid"
@@ -141,6 +231,31 @@ def delete_buyer(user: User, confirmation: str) -> None:
     db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_address == address))
     db.session.flush()
     record_audit(user, AuditAction.USER_DELETED, "user", user.id)
+
+
+def _withdraw_what_is_pending(user: User) -> None:
+    """Before a buyer goes: their open buying requests are withdrawn and their meetings still to
+    come are cancelled (the MSMEs are told); what they wrote about themselves for an event is
+    removed, and a registration without any meeting goes entirely."""
+    for request in _requests(user):
+        if request.status in (RequestStatus.SCREENING, RequestStatus.OPEN):
+            rfq.withdraw(request, user)
+    now = utcnow()
+    for participant in _registrations(user):
+        meetings = list(
+            db.session.scalars(
+                sa.select(MatchingMeeting).where(MatchingMeeting.buyer_id == participant.id)
+            )
+        )
+        for meeting in meetings:
+            if meeting.status in HOLDING and meeting.starts_at > now:
+                matching.cancel_meeting(meeting, participant)
+        if meetings:
+            participant.offer = participant.seek = ""
+            participant.subsectors.clear()
+        else:
+            db.session.delete(participant)
+    db.session.flush()
 
 
 # ---------------------------------------------------------------------------------------------

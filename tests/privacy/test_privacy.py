@@ -20,16 +20,31 @@ from marketplace.interests.models import Interest, ShortlistEntry, StandVisitor
 from marketplace.interests.shortlist import add_to_shortlist
 from marketplace.interests.stand_leads import LeadData, capture_lead
 from marketplace.mail.models import OutboxEmail
+from marketplace.matching.models import MatchingMeeting, MatchingParticipant, MeetingStatus
+from marketplace.matching.services import free_slots, register, request_meeting
+from marketplace.notifications.models import Notification
 from marketplace.office.models import Grouping
 from marketplace.office.reports import build_report
 from marketplace.periods import Period
 from marketplace.privacy.services import purge_visitors
+from marketplace.rfq.models import BuyingRequest, RequestStatus
+from marketplace.rfq.services import ask
 from tests.accounts.helpers import log_in
 from tests.businesses.helpers import commit_and_detach
 from tests.channels.helpers import accept, nominate_all
 from tests.conftest import post_form
-from tests.factories import PASSWORD, harz_und_heide, make_buyer, make_officer, make_user, product
+from tests.factories import (
+    PASSWORD,
+    harz_und_heide,
+    make_buyer,
+    make_officer,
+    make_user,
+    post_buying_request,
+    product,
+    send_quote,
+)
 from tests.interests.helpers import express
+from tests.matching.helpers import join_msme, make_event
 
 LANGUAGES = ("en", "id", "de", "fr", "ko", "ms", "zh")
 
@@ -142,3 +157,45 @@ def test_stand_visitors_are_forgotten_when_kept_long_enough(app: Flask) -> None:
         assert purge_visitors(utcnow() - timedelta(days=1)) == 0
         assert purge_visitors(utcnow() + timedelta(seconds=1)) == 1
         assert db.session.scalars(sa.select(StandVisitor.whatsapp)).one() is None
+
+
+def test_a_buyers_requests_and_meetings_are_in_their_data_and_end_with_the_account(
+    app: Flask, login_as: Any
+) -> None:
+    """The download holds the buyer's buying requests (with the quotes and questions) and their
+    business-matching registrations (with the meetings); deleting the account withdraws an open
+    request and cancels a meeting still to come, and the MSMEs are told."""
+    with app.app_context():
+        buyer = make_buyer(company="Harz Handel GmbH")
+        maker = product("Batik silk scarf")
+        request = post_buying_request(buyer)
+        quote = send_quote(request, maker)
+        ask(quote, buyer, "Can you pack them in tens?")
+        event = make_event()
+        mine = register(event, buyer, "Gift shops in Lower Saxony.", "Batik scarves.")
+        msme = join_msme(event)
+        meeting = request_meeting(mine, msme, free_slots(event)[0].starts_at)
+        ids = {"request": request.id, "meeting": meeting.id, "participant": mine.id}
+        owner = maker.business.owner_id
+        commit_and_detach(buyer)
+    client = login_as(buyer)
+    body = json.loads(client.get("/my/data.json").get_data(as_text=True))
+    (asked,) = body["buying_requests"]
+    assert asked["what"] == "Batik silk scarves" and asked["status"] == "open"
+    assert asked["quotes"][0]["price_per_unit_idr"] == 450_000
+    assert asked["quotes"][0]["questions"][0]["body"] == "Can you pack them in tens?"
+    (registration,) = body["business_matching"]
+    assert registration["offer"] == "Gift shops in Lower Saxony."
+    assert registration["meetings"][0]["with"] == "Batik Sekar Jagad"
+
+    done = post_form(client, "/my/data/delete", {"confirmation": PASSWORD}, page="/my/data")
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get_one(BuyingRequest, ids["request"]).status == RequestStatus.WITHDRAWN
+        assert db.session.get_one(MatchingMeeting, ids["meeting"]).status == MeetingStatus.CANCELLED
+        kept = db.session.get_one(MatchingParticipant, ids["participant"])
+        assert (kept.offer, kept.seek) == ("", "")
+        told = db.session.scalars(
+            sa.select(Notification.text).where(Notification.user_id == owner)
+        ).all()
+        assert any("withdrew the request" in text for text in told)
