@@ -43,6 +43,7 @@ def seed_demo() -> None:
     click.echo(f"Channel line-ups: {report.placed} products placed.")
     click.echo(f"Exchange rates: {report.rates} set.")
     click.echo(f"Announcements: {report.announcements} sent.")
+    click.echo(f"Conversations of the demo buyer: {report.conversations} created.")
     click.echo(f"Business-matching events created: {report.matching}.")
     click.echo()
     click.echo(f"Demo logins (every account uses the password {DEMO_PASSWORD}):")

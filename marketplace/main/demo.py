@@ -41,6 +41,7 @@ from marketplace.businesses.models import (
 from marketplace.channels.models import Channel, channel_coordinator
 from marketplace.db import db, utcnow
 from marketplace.ledger.models import ExchangeRate
+from marketplace.main.demo_interests import create_demo_interests
 from marketplace.main.demo_lineups import create_demo_lineups
 from marketplace.main.demo_matching import create_demo_matching
 from marketplace.main.demo_texts import Texts, business_texts, product_texts
@@ -176,6 +177,7 @@ class DemoReport:
     placed: int = 0  # products given a place in a channel's line-up
     rates: int = 0
     announcements: int = 0
+    conversations: int = 0  # the demo buyer's interests
     matching: int = 0  # business-matching events created
     logins: list[DemoLogin] = field(default_factory=list)
 
@@ -273,6 +275,7 @@ def create_demo_content(storage: Storage) -> DemoReport:
     db.session.flush()
     report.placed = create_demo_lineups()
     _ensure_demo_request(buyer)
+    report.conversations = create_demo_interests(buyer, now)
     if content.announcement is not None and officer is not None:
         _ensure_announcement(content.announcement, officer, report)
     report.matching = create_demo_matching()

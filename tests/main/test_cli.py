@@ -23,11 +23,13 @@ from marketplace.announcements.models import (
 from marketplace.businesses.models import Business, BusinessStatus
 from marketplace.channels.models import Channel
 from marketplace.db import db
+from marketplace.interests.models import Escalation, Interest, InterestStatus
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo import DEMO_PASSWORD
 from marketplace.media.images import image_key
 from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity
+from marketplace.rfq.models import BuyingRequest, RequestStatus
 from tests.factories import make_user
 
 DEMO_EMAILS = (
@@ -172,6 +174,21 @@ def test_the_demo_has_an_announcement_sent_to_the_crafts_and_fashion_msmes(app: 
             .order_by(Business.slug)
         ).all()
         assert reached == ["awi-kriya-bandung", "batik-sekar-priangan", "kulit-sae-cibaduyut"]
+
+
+def test_the_demo_buyer_has_a_buying_request_and_conversations(app: Flask) -> None:
+    """The demo shows the buyer's request with a quote, the bamboo MSME's reply figures and
+    an unanswered interest in the office's queue."""
+    output = seed(app).output
+    assert "Conversations of the demo buyer: 4 created." in output
+    with app.app_context():
+        (request,) = db.session.scalars(sa.select(BuyingRequest)).all()
+        assert request.status == RequestStatus.OPEN and len(request.quotes) == 1
+        assert request.quotes[0].business.slug == "awi-kriya-bandung"
+        statuses = db.session.scalars(sa.select(Interest.status).order_by(Interest.id)).all()
+        assert statuses.count(InterestStatus.REPLIED) == 3
+        (escalation,) = db.session.scalars(sa.select(Escalation)).all()
+        assert escalation.interest.first_reply_at is None
 
 
 def _has_text(value: str | None) -> bool:
