@@ -179,6 +179,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "") or "300 per minute",
+        # Requests per personal access token (the private operations, /api/v1/my, /buyer,
+        # /office), shared by all workers like every limit.
+        "API_TOKEN_RATE_LIMIT": env.get("API_TOKEN_RATE_LIMIT", "") or "120 per minute",
         # Things (products, MSMEs, channels) per numbered sitemap file, seven URLs each; at most
         # 3,000 (the protocol's 50,000 URLs and 50 MB a file; see marketplace/sharing/sitemap.py).
         "SITEMAP_PAGE_SIZE": _int(env, "SITEMAP_PAGE_SIZE", 1000),

@@ -132,7 +132,11 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.announcements.views import bp as announcements_bp
     from marketplace.announcements.views import my_bp as my_announcements_bp
+    from marketplace.api.auth import declare_bearer
     from marketplace.api.base import init_api
+    from marketplace.api.buyer_views import bp as api_buyer_bp
+    from marketplace.api.office_views import bp as api_office_bp
+    from marketplace.api.owner_views import bp as api_owner_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
     from marketplace.catalog.business_page import public_bp as businesses_bp
@@ -155,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.sharing.views import bp as sharing_bp
     from marketplace.stand.lead_views import bp as stand_leads_bp
     from marketplace.stand.views import bp as stand_bp
+    from marketplace.tokens.views import bp as api_tokens_bp
     from marketplace.workspace.views import bp as workspace_bp
 
     app.register_blueprint(main_bp)
@@ -183,9 +188,10 @@ def register_blueprints(app: Flask) -> None:
         my_announcements_bp,
         matching_bp,
         matching_office_bp,
+        api_tokens_bp,
     ):
         app.register_blueprint(bp)
-    init_api(app, api_bp)
+    declare_bearer(init_api(app, api_bp, api_owner_bp, api_buyer_bp, api_office_bp))
 
 
 def register_buyer_side(app: Flask) -> None:

@@ -30,10 +30,13 @@ class ConflictError(ServiceError):
 
 TITLES = {
     400: _l("The request could not be understood"),
+    401: _l("A valid API token is needed"),
     403: _l("You may not open this page"),
     404: _l("Page not found"),
     405: _l("This action is not available here"),
+    409: _l("Someone else changed this first"),
     413: _l("The upload is too large"),
+    422: _l("This cannot be done"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
     503: _l("The service is unavailable"),
@@ -41,10 +44,13 @@ TITLES = {
 
 EXPLANATIONS = {
     400: _l("Please go back, reload the page and try again."),
+    401: _l("Send an API token in the Authorization header: Bearer <token>."),
     403: _l("Your account does not have access to this page."),
     404: _l("The address may be mistyped, or the page has been removed."),
     405: _l("Please go back and use the buttons on the page."),
+    409: _l("Please load it again and look at it before you decide."),
     413: _l("Please choose smaller files and try again."),
+    422: _l("A rule of the marketplace does not allow it."),
     429: _l("Please wait a little before you try again."),
     500: _l("The error has been logged. Please try again in a moment."),
     503: _l("Please try again in a moment."),

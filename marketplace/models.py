@@ -28,12 +28,14 @@ from marketplace.products.models import Product, ProductImage, ProductTranslatio
 from marketplace.reference.models import Certification, PartnerCity, Subsector
 from marketplace.rfq.models import BuyingRequest, Quote, QuoteMessage, RequestRecipient
 from marketplace.stock.models import Sale, Settlement, Shipment, StockMovement
+from marketplace.tokens.models import ApiToken
 from marketplace.versions import DataVersion
 
 __all__ = [
     "AbuseReport",
     "Announcement",
     "AnnouncementRecipient",
+    "ApiToken",
     "AuditEntry",
     "Business",
     "BusinessCertification",

@@ -116,6 +116,8 @@ class AuditAction(enum.StrEnum):
     USER_REACTIVATE = "user.reactivate", _l("Account reactivated")
     USER_DELETED = "user.deleted", _l("Account deleted by its owner")
     VISITOR_ERASED = "interest.visitor_erased", _l("Stand visitor's details deleted")
+    API_TOKEN_CREATED = "api_token.created", _l("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _l("API token revoked")
 
     ESCALATION_OPENED = "escalation.opened", _l("Unanswered interest sent to the office")
     ESCALATION_TAKEN = "escalation.taken", _l("Unanswered interest taken by an officer")
