@@ -95,6 +95,21 @@ note_escalation  # marketplace/office/escalation_views.py
 contacted_escalation  # marketplace/office/escalation_views.py
 close_escalation  # marketplace/office/escalation_views.py
 
+# The private API's operations (flask-smorest views, reached by URL) and the token page's
+withdraw_interest  # marketplace/api/buyer_views.py
+shortlist_add  # marketplace/api/buyer_views.py
+shortlist_remove  # marketplace/api/buyer_views.py
+buying_request  # marketplace/api/buyer_views.py, owner_views.py
+withdraw_request  # marketplace/api/buyer_views.py
+decide_business  # marketplace/api/office_views.py
+decide_product  # marketplace/api/office_views.py
+edit_business  # marketplace/api/owner_views.py
+create  # marketplace/api/owner_views.py
+edit_product  # marketplace/api/owner_views.py
+remove_photo  # marketplace/api/owner_views.py
+withdraw_nomination  # marketplace/api/owner_views.py
+revoke  # marketplace/tokens/views.py
+
 # Flask hooks: before_request, context processors, template filters, error handlers
 _guard  # marketplace/accounts/guards.py
 _too_many  # marketplace/interests/limits.py
@@ -104,6 +119,7 @@ _queue_counts  # marketplace/office/blueprint.py
 _globals  # marketplace/templating.py
 _helpers  # marketplace/matching/views.py, office_views.py
 _begin_write_transaction  # marketplace/web.py
+_._login_user  # marketplace/api/auth.py (Flask-Login's current user of the request, on `g`)
 _headers  # marketplace/web.py
 _remember_session  # marketplace/caching.py
 _cache_headers  # marketplace/caching.py
@@ -217,6 +233,17 @@ _._register_error_handlers  # marketplace/api/base.py
 DEFAULT_VALIDATION_STATUS  # marketplace/api/base.py
 ARGUMENTS_PARSER  # marketplace/api/base.py
 _._price_range  # marketplace/api/schemas.py
+# marshmallow: validators by decorator, and answer fields the schemas dump (private_schemas.py)
+_._not_in_future
+_._what_each_step_needs
+_._in_order
+phone
+next_steps
+added_at
+suggested_product_id
+channel_status
+from_
+value_converted
 more_than_count  # marketplace/api/schemas.py
 en  # marketplace/api/schemas.py
 subsector_names  # marketplace/api/schemas.py

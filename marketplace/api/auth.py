@@ -11,7 +11,8 @@ alone is refused like no token at all (401), reads and writes alike.
 - A token of another role than the operation's (a buyer's on the office's queue): 403.
 - A read-only token on anything but GET/HEAD/OPTIONS: 403.
 - Past the budget of `API_TOKEN_RATE_LIMIT` per token (Flask-Limiter, keyed by the token's
-  id): 429. The pages' own limits per person (messages, interests, requests) hold too.
+  id): 429 with Retry-After. The pages' own limits per person (messages, interests, requests)
+  hold too.
 
 The token's person becomes the request's `current_user`, so the pages' loaders (`get_own_*`,
 404 for another's record) and services see the same person as on the pages. Using a token
@@ -102,10 +103,16 @@ def caller() -> Caller:
 
 
 def token_key() -> str:
-    """The rate limit's key: the token's id, or the address for a request without a usable
-    token (so guessing tokens is limited too)."""
+    """The rate limit's key: the token's id."""
     token = caller().token
-    return f"api-token:{token.id}" if token is not None else f"api-address:{get_remote_address()}"
+    return f"api-token:{token.id}" if token is not None else ""
+
+
+def without_token() -> bool:
+    """A request without a usable token is answered 401 at the cost of one indexed lookup, and
+    counts against no token's budget: guessing a secret of 256 random bits is hopeless at any
+    rate, and a shared network's address must not lock out the tokens used behind it."""
+    return caller().token is None
 
 
 def account_key() -> str:
@@ -156,7 +163,9 @@ class TokenBlueprint(ApiBlueprint):
         self._prepare_doc_cbks.append(_prepare_security_doc)
         csrf.exempt(self)
         self.register_error_handler(HTTPException, json_error)
-        limiter.shared_limit(_token_limit, scope="api-token", key_func=token_key)(self)
+        limiter.shared_limit(
+            _token_limit, scope="api-token", key_func=token_key, exempt_when=without_token
+        )(self)
         self.before_request(self._authenticate)
         self.after_request(self._after)
 

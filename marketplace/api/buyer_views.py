@@ -123,6 +123,7 @@ def express_interest(given: dict[str, Any]) -> dict[str, Any]:
 @bp.arguments(schemas.MessageCreate)
 @bp.response(201, schemas.InterestOut)
 def post_message(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
+    """Write to the business in one of your conversations."""
     found = _own_conversation(interest_id)
     perform(lambda: interest_services.post_message(found, me(), given["body"]))
     return _conversation(interest_id)
@@ -176,7 +177,7 @@ shortlist_limit = limiter.limit(
 @shortlist_limit
 @bp.arguments(schemas.ShortlistAdd)
 @bp.response(201, schemas.ShortlistOut)
-def add_to_shortlist_view(given: dict[str, Any]) -> dict[str, Any]:
+def shortlist_add(given: dict[str, Any]) -> dict[str, Any]:
     """Keep a public product aside (adding it twice keeps one entry)."""
     product = _public_product(given["product"])
     perform(lambda: add_to_shortlist(product, me()))
@@ -186,7 +187,7 @@ def add_to_shortlist_view(given: dict[str, Any]) -> dict[str, Any]:
 @bp.delete("/shortlist/<slug>")
 @shortlist_limit
 @bp.response(200, schemas.ShortlistOut)
-def remove_from_shortlist_view(slug: str) -> dict[str, Any]:
+def shortlist_remove(slug: str) -> dict[str, Any]:
     """Take a product off your shortlist (one not on it is no error)."""
     if SLUG.match(slug) is None:
         refuse(404)
@@ -274,6 +275,7 @@ def pick(given: dict[str, Any], request_id: int) -> dict[str, Any]:
 @bp.post("/requests/<int:request_id>/withdraw")
 @bp.response(200, schemas.RequestOut)
 def withdraw_request(request_id: int) -> dict[str, Any]:
+    """Withdraw a request still open or waiting for the office; its quotes are told."""
     found = _own_request(request_id)
     perform(lambda: rfq.withdraw(found, me()))
     return _request(request_id)

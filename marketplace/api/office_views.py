@@ -187,6 +187,7 @@ def _nomination_answer(nomination_id: int) -> dict[str, Any]:
 @bp.get("/nominations/<int:nomination_id>")
 @bp.response(200, schemas.OfficeNomination)
 def nomination(nomination_id: int) -> dict[str, Any]:
+    """A nomination in any status, and the `seen` a decision on it carries."""
     return _nomination_answer(nomination_id)
 
 

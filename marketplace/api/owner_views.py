@@ -174,6 +174,7 @@ def products() -> dict[str, Any]:
 @bp.get("/products/<int:product_id>")
 @bp.response(200, schemas.ProductOut)
 def product(product_id: int) -> dict[str, Any]:
+    """One of your products, in any status, with its photos and texts."""
     return payloads.product_out(get_own_product(product_id))
 
 
@@ -322,7 +323,7 @@ def upload(_files: dict[str, Any], product_id: int) -> dict[str, Any]:
 
 @bp.delete("/products/<int:product_id>/photos/<int:image_id>")
 @bp.response(200, schemas.ProductOut)
-def delete_photo_view(product_id: int, image_id: int) -> dict[str, Any]:
+def remove_photo(product_id: int, image_id: int) -> dict[str, Any]:
     """Delete one photo (its files go once nothing uses them)."""
     product, image = get_own_photo(product_id, image_id)
     perform(lambda: discard_after_commit(*image_keys(delete_photo(product, me(), image))))
@@ -351,6 +352,7 @@ def nominations() -> dict[str, Any]:
 @bp.get("/nominations/<int:nomination_id>")
 @bp.response(200, schemas.NominationOut)
 def nomination(nomination_id: int) -> dict[str, Any]:
+    """One of your nominations, with the office's decision and its reason."""
     return payloads.nomination_out(_own_nomination(nomination_id))
 
 
@@ -499,6 +501,7 @@ def requests() -> dict[str, Any]:
 @bp.get("/requests/<int:request_id>")
 @bp.response(200, schemas.RequestOut)
 def buying_request(request_id: int) -> dict[str, Any]:
+    """A request sent to your business, with your quote and the buyer's questions."""
     return _request_answer(get_own_business(), request_id)
 
 

@@ -61,13 +61,23 @@ def _id(description: str = "", **kwargs: Any) -> fields.Integer:
     return _whole(1, ID_MAX, description, **kwargs)
 
 
+def _positive_amount(value: Decimal) -> None:
+    if not Decimal(0) < value <= DECIMAL_MAX:
+        raise ma.ValidationError("The amount must be above zero and at most 10^15.")
+
+
 def _amount(description: str, **kwargs: Any) -> fields.Decimal:
     """A decimal amount, sent as a string ("12.50") or a number; answered as a string."""
     return fields.Decimal(
         as_string=True,
         allow_nan=False,
-        validate=validate.Range(min=Decimal(0), max=DECIMAL_MAX, min_inclusive=False),
-        metadata={"description": description},
+        validate=_positive_amount,
+        metadata={
+            "description": description + " A decimal, as a string or a number.",
+            "type": "string",
+            "format": "decimal",
+            "example": "12.50",
+        },
         **kwargs,
     )
 
@@ -117,10 +127,6 @@ class ProductRef(ma.Schema):
 class ChannelName(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-
-
-class Ok(ma.Schema):
-    done = fields.Boolean(required=True)
 
 
 # ---------------------------------------------------------------------------------------------

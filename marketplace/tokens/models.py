@@ -49,8 +49,5 @@ class ApiToken(Base):
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at <= now
 
-    def is_active(self, now: datetime) -> bool:
-        return self.revoked_at is None and not self.is_expired(now)
-
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix} {self.scope}>"

@@ -72,9 +72,7 @@ def test_an_unknown_token_is_401_invalid_token(
     assert "invalid_token" in response.headers["WWW-Authenticate"]
 
 
-def test_a_cookie_session_alone_reaches_no_private_operation(
-    app: Flask, world: TokenWorld
-) -> None:
+def test_a_cookie_session_alone_reaches_no_private_operation(app: Flask, world: TokenWorld) -> None:
     """The pages' session does not authenticate the API, reads or writes (so no CSRF token is
     needed there): a signed-in owner's browser posting to the API changes nothing."""
     browser = app.test_client(user=world.a.user)
@@ -142,9 +140,10 @@ def test_a_revoked_token_gets_401_everywhere(
         revoke_token(row, db.session.get_one(User, world.a.user.id))
         db.session.commit()
     _every_operation_answers(app, client, world, world.a.token, 401)
-    assert "revoked" in client.get(PRODUCTS, headers=bearer(world.a.token)).get_json()["error"][
-        "detail"
-    ]
+    assert (
+        "revoked"
+        in client.get(PRODUCTS, headers=bearer(world.a.token)).get_json()["error"]["detail"]
+    )
 
 
 def test_an_expired_token_gets_401_everywhere(
@@ -154,9 +153,10 @@ def test_an_expired_token_gets_401_everywhere(
         _token_row(world.a.token).expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     _every_operation_answers(app, client, world, world.a.token, 401)
-    assert "expired" in client.get(PRODUCTS, headers=bearer(world.a.token)).get_json()["error"][
-        "detail"
-    ]
+    assert (
+        "expired"
+        in client.get(PRODUCTS, headers=bearer(world.a.token)).get_json()["error"]["detail"]
+    )
 
 
 @pytest.mark.parametrize("status", [UserStatus.SUSPENDED, UserStatus.DELETED])

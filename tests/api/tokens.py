@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import Rule
+from werkzeug.test import encode_multipart
 
 from marketplace.accounts.models import Role, User
 from marketplace.db import db
@@ -182,6 +185,7 @@ def body(endpoint: str, me: Side, other: Side) -> dict[str, Any] | None:
     """A body the operation accepts, naming `me`'s own records where it names any but the one
     the path names (so a refusal comes from the path's record, not from the body)."""
     ids = {**me.values, **other.values}
+    public = ids.get("published_slug") or me.ids.get("slug", "none")
     bodies: dict[str, dict[str, Any]] = {
         "api_owner.edit_business": {"description": "Changed through the API."},
         "api_owner.create": {"name": "Bamboo lamp"},
@@ -198,11 +202,11 @@ def body(endpoint: str, me: Side, other: Side) -> dict[str, Any] | None:
             "lead_time_days": 20,
         },
         "api_buyer.express_interest": {
-            "product": ids.get("published_slug", "none"),
+            "product": public,
             "message": "We would like 20.",
         },
         "api_buyer.post_message": {"body": "Could you send a sample?"},
-        "api_buyer.add_to_shortlist": {"product": ids.get("published_slug", "none")},
+        "api_buyer.shortlist_add": {"product": public},
         "api_buyer.post_request": {
             "title": "Rattan chairs",
             "subsector": "kriya",
@@ -210,7 +214,7 @@ def body(endpoint: str, me: Side, other: Side) -> dict[str, Any] | None:
             "unit": "piece",
             "currency": "EUR",
             "destination": "Braunschweig",
-            "deadline": "2099-01-01",
+            "deadline": (date.today() + timedelta(days=10)).isoformat(),
         },
         "api_buyer.pick": {"quote_id": other.values.get("quote_id", 1)},
         "api_office.decide_business": {"decision": "verify", "seen": "x"},
@@ -220,13 +224,23 @@ def body(endpoint: str, me: Side, other: Side) -> dict[str, Any] | None:
     return bodies.get(endpoint)
 
 
+def photo_upload(*files: tuple[bytes, str]) -> dict[str, Any]:
+    """Keyword arguments of a multipart request with the files in `photos`, encoded up front
+    (the test client keeps no temporary file open)."""
+    values: MultiDict[str, Any] = MultiDict()
+    for data, filename in files:
+        values.add("photos", FileStorage(io.BytesIO(data), filename=filename))
+    boundary, encoded = encode_multipart(values)
+    return {"data": encoded, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
 def send(
     client: FlaskClient, method: str, url: str, secret: str | None, endpoint: str, json: Any
 ) -> Any:
     headers = bearer(secret) if secret else {}
     if endpoint == "api_owner.upload":
-        data = {"photos": (io.BytesIO(jpeg((800, 600), seed=3)), "lamp.jpg")}
-        return client.open(url, method=method, headers=headers, data=data)
+        upload = photo_upload((jpeg((800, 600), seed=3), "lamp.jpg"))
+        return client.open(url, method=method, headers=headers, **upload)
     if json is None:
         return client.open(url, method=method, headers=headers)
     return client.open(url, method=method, headers=headers, json=json)

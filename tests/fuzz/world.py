@@ -57,6 +57,8 @@ from marketplace.stock.periods import period_before
 from marketplace.stock.sales import record_sale
 from marketplace.stock.services import channel_today, record_shipment
 from marketplace.stock.settlements import issue_statement
+from marketplace.tokens.models import TokenScope
+from marketplace.tokens.services import TOKEN_ROLES, create_token, revoke_token
 from tests.channels.helpers import accept, nominate_all
 from tests.factories import (
     NIB,
@@ -86,6 +88,8 @@ class World:
 
     users: dict[str, User] = field(default_factory=dict)
     values: dict[str, list[str]] = field(default_factory=dict)
+    # A write token of each person, for the private API (which takes no cookie session).
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, *values: object) -> None:
         self.values.setdefault(name, []).extend(str(v) for v in values)
@@ -223,12 +227,26 @@ def build_world() -> World:
     draft = create_announcement(officer, _announcement(Audience(districts=["Coblong"])))
     world.add("announcement_id", sent.id, draft.id)
     _matching(world, officer, owner, buyer)
+    _tokens(world)
 
     db.session.commit()
     for user in world.users.values():
         db.session.refresh(user)
         db.session.expunge(user)
     return world
+
+
+def _tokens(world: World) -> None:
+    """A write token of each person the API has operations for (the token page lists one to
+    revoke), and a revoked one."""
+    for actor, user in world.users.items():
+        if user.role in TOKEN_ROLES:
+            made = create_token(user, f"{actor} token", TokenScope.WRITE, 30)
+            assert made.secret is not None
+            world.tokens[actor] = made.secret
+            world.add("token_id", made.token.id)
+    spare = create_token(world.users["msme"], "Old script", TokenScope.READ, 90)
+    revoke_token(spare.token, world.users["msme"])
 
 
 def _announcement(audience: Audience) -> AnnouncementData:
