@@ -14,6 +14,10 @@ tables that exist only for that and that no decision depends on:
 - an MSME owner opening an announcement of the office records its first reading in
   `announcement_recipients.read_at` (the office's "read by" count) and reads the notification
   that leads to it (`announcements.services.mark_read`), through `write_after_read`.
+- an API request authenticated by a personal access token records the token's last use
+  (`api_tokens.last_used_at`, shown on the person's token page), at most once a minute per
+  token (`tokens.services.touch`, called by `api.auth` after the answer is made), through
+  `write_after_read`.
 
 The signed session cookie a GET may set (the channel a visit came through and its language,
 `channels.attribution`) is the visitor's own state in their browser, not the marketplace's

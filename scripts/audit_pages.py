@@ -300,6 +300,7 @@ def discover(page: Page, base: str) -> list[Target]:
         Target("conversation", thread, signed_in=True),
         Target("notifications", "/notifications/", signed_in=True),
         Target("account settings", "/auth/settings", signed_in=True),
+        Target("API tokens", "/auth/tokens/", signed_in=True),
         Target("buyer profile", "/buyer/profile", signed_in=True),
         Target("not found (404)", "/no-such-page", status=404),
     ]

@@ -28,7 +28,6 @@ from typing import Any, NoReturn, TypeVar
 
 from flask import Response, current_app, g, request
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, abort
@@ -56,11 +55,12 @@ class Caller:
     """The request's token when it may be used; otherwise why not (None: no token was sent)."""
 
     token: ApiToken | None
-    problem: LazyString | None = None
+    problem: str | None = None
 
 
 def english(text: LazyString | str) -> str:
-    """Programs read the API's words in English, whatever the account's language."""
+    """Programs read the API's words in English, whatever the account's language (the
+    services' messages are translatable; the API's own are written in English only)."""
     with force_locale("en"):
         return str(text)
 
@@ -94,7 +94,7 @@ def caller() -> Caller:
         _start_transaction()
         token = find_token(secret)
         if token is None:
-            found = Caller(None, _l("This token is not known."))
+            found = Caller(None, "This token is not known.")
         else:
             problem = refusal(token, utcnow())
             found = Caller(token if problem is None else None, problem)
@@ -130,13 +130,13 @@ def _token_limit() -> str:
     return str(current_app.config["API_TOKEN_RATE_LIMIT"])
 
 
-def _unauthorized(problem: LazyString | None) -> NoReturn:
+def _unauthorized(problem: str | None) -> NoReturn:
     params: dict[str, str | None] = {"realm": "api"}
     if problem is not None:
         params["error"] = "invalid_token"
     error = Unauthorized(www_authenticate=WWWAuthenticate("Bearer", params))
-    detail = problem or _l("Send an API token: Authorization: Bearer <token> (see /auth/tokens).")
-    error.data = {"message": english(detail)}  # type: ignore[attr-defined]
+    detail = problem or "Send an API token: Authorization: Bearer <token> (see /auth/tokens)."
+    error.data = {"message": detail}  # type: ignore[attr-defined]
     raise error
 
 
@@ -176,9 +176,9 @@ class TokenBlueprint(ApiBlueprint):
         token = found.token
         g._login_user = token.user  # Flask-Login's current user, for this request only
         if token.user.role not in self.roles:
-            refuse(403, english(_l("This operation is not for your account's role.")))
+            refuse(403, "This operation is not for your account's role.")
         if request.method not in SAFE_METHODS and token.scope != TokenScope.WRITE:
-            refuse(403, english(_l("This token may only read: create one that may write.")))
+            refuse(403, "This token may only read: create one that may write.")
 
     @staticmethod
     def _after(response: Response) -> Response:

@@ -32,6 +32,7 @@ from marketplace.matching.models import HOLDING, MatchingMeeting, MatchingPartic
 from marketplace.notifications.models import Notification
 from marketplace.rfq import services as rfq
 from marketplace.rfq.models import BuyingRequest, RequestStatus
+from marketplace.tokens.models import ApiToken
 
 VISITOR_LINK_DAYS = 730
 # A visitor's details are kept at most this long after the lead was taken (`purge_visitors`).
@@ -166,6 +167,9 @@ def buyer_data(user: User) -> dict[str, Any]:
     notifications = db.session.scalars(
         sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
     )
+    api_tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    )
     return {
         "account": {
             "name": user.name,
@@ -194,6 +198,18 @@ def buyer_data(user: User) -> dict[str, Any]:
         "notifications": [
             {"text": n.text, "at": _when(n.created_at), "read_at": _when(n.read_at)}
             for n in notifications
+        ],
+        # The tokens' names and dates; their secrets are kept by nobody (only a fingerprint).
+        "api_tokens": [
+            {
+                "name": token.name,
+                "scope": token.scope.value,
+                "created_at": _when(token.created_at),
+                "expires_at": _when(token.expires_at),
+                "last_used_at": _when(token.last_used_at),
+                "revoked_at": _when(token.revoked_at),
+            }
+            for token in api_tokens
         ],
     }
 
@@ -228,6 +244,7 @@ def delete_buyer(user: User, confirmation: str) -> None:
         profile.subsectors.clear()
     db.session.execute(sa.delete(ShortlistEntry).where(ShortlistEntry.user_id == user.id))
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_address == address))
     db.session.flush()
     record_audit(user, AuditAction.USER_DELETED, "user", user.id)

@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 
 from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.db import db, lock, utcnow
@@ -184,14 +183,14 @@ def find_token(secret: str) -> ApiToken | None:
     return db.session.scalar(queries.token_by_digest(digest_of(secret)))
 
 
-def refusal(token: ApiToken, now: datetime) -> LazyString | None:
-    """Why the token cannot be used now, or None when it can."""
+def refusal(token: ApiToken, now: datetime) -> str | None:
+    """Why the token cannot be used now, or None when it can (in English, as the API speaks)."""
     if token.revoked_at is not None:
-        return _l("This token has been revoked.")
+        return "This token has been revoked."
     if token.is_expired(now):
-        return _l("This token has expired.")
+        return "This token has expired."
     if token.user.status != UserStatus.ACTIVE or token.user.role not in TOKEN_ROLES:
-        return _l("The account of this token cannot use the API.")
+        return "The account of this token cannot use the API."
     return None
 
 
