@@ -97,6 +97,7 @@ def test_a_token_works_without_a_csrf_token_and_marks_its_last_use_once_a_minute
     assert response.status_code == 201, response.get_json()
     assert response.headers["Cache-Control"] == "no-store"
     assert "Authorization" in response.headers["Vary"]
+    assert "Set-Cookie" not in response.headers  # a program keeps no session
     with app.app_context():
         first = _token_row(world.a.token).last_used_at
     assert first is not None and utcnow() - first < timedelta(minutes=1)
@@ -228,7 +229,9 @@ def test_requests_are_limited_per_token(
     monkeypatch.setitem(app.config, "API_TOKEN_RATE_LIMIT", "3 per minute")
     for _ in range(3):
         assert client.get(PRODUCTS, headers=bearer(world.a.token)).status_code == 200
-    _error(client.get(PRODUCTS, headers=bearer(world.a.token)), 429)
+    limited = client.get(PRODUCTS, headers=bearer(world.a.token))
+    _error(limited, 429)
+    assert int(limited.headers["Retry-After"]) > 0
     # Another token of the same person has a budget of its own; the public API is not touched.
     assert client.get(PRODUCTS, headers=bearer(world.a.read_token)).status_code == 200
     assert client.get("/api/v1/channels").status_code == 200
