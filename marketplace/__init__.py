@@ -255,12 +255,14 @@ def register_commands(app: Flask) -> None:
     from marketplace.media.cli import media_gc
     from marketplace.office.cli import rebuild_reports
     from marketplace.privacy.cli import purge_stand_visitors_command
+    from marketplace.rfq.cli import close_buying_requests_command
     from marketplace.search.cli import search_reindex
 
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
     app.cli.add_command(remind_certificates_command)
+    app.cli.add_command(close_buying_requests_command)
     app.cli.add_command(purge_pending_command)
     app.cli.add_command(purge_stand_visitors_command)
     app.cli.add_command(rebuild_reports)
