@@ -271,7 +271,6 @@ def init_api(app: Flask, *blueprints: ApiBlueprint) -> MarketplaceApi:
     every error of an /api/ address is a problem."""
     api = MarketplaceApi(app)
     for blueprint in blueprints:
-        blueprint.register_error_handler(HTTPException, problem_for)
         api.register_blueprint(blueprint)
     app.extensions[API_ERRORS] = _unexpected
     app.extensions[API_KEY] = api

@@ -68,6 +68,19 @@ def _example(call: str) -> dict[str, str]:
     return {"x-example": call}
 
 
+def _slug(what: str, example: str) -> list[dict[str, Any]]:
+    """The path's `slug`, documented (a new list each time: the document's builder fills it)."""
+    return [
+        {
+            "in": "path",
+            "name": "slug",
+            "description": f"The {what}'s slug, as in its web address.",
+            "schema": {"type": "string", "pattern": schemas.SLUG.pattern},
+            "example": example,
+        }
+    ]
+
+
 COUNT_CAP = CANDIDATE_CAP  # as on the catalog page: beyond this, "more than"
 
 
@@ -228,7 +241,7 @@ def _not_found(what: str) -> dict[str, Any]:
     }
 
 
-@bp.get("/products/<slug>")
+@bp.get("/products/<slug>", parameters=_slug("product", "bamboo-pendant-lamp-lengkung"))
 @bp.arguments(schemas.CurrencyArgs, location="query")
 @bp.response(200, schemas.ProductDetail)
 @bp.alt_response(404, **_not_found("product"))
@@ -261,7 +274,7 @@ def channels() -> dict[str, Any]:
     return {"items": [payloads.channel_summary(c) for c in [*listed, *past]]}
 
 
-@bp.get("/channels/<slug>")
+@bp.get("/channels/<slug>", parameters=_slug("channel", "little-bandung"))
 @bp.arguments(schemas.CurrencyArgs, location="query")
 @bp.response(200, schemas.ChannelDetail)
 @bp.alt_response(404, **_not_found("channel"))
@@ -424,7 +437,7 @@ def _lineup(business: Business, args: dict[str, Any], endpoint: str) -> dict[str
     }
 
 
-@bp.get("/msmes/<slug>")
+@bp.get("/msmes/<slug>", parameters=_slug("MSME", "awi-kriya-bandung"))
 @bp.arguments(schemas.CurrencyArgs, location="query")
 @bp.response(200, schemas.MsmeDetail)
 @bp.alt_response(404, **_not_found("MSME"))
@@ -440,7 +453,7 @@ def msme(args: dict[str, Any], slug: str) -> dict[str, Any]:
     return payloads.msme_detail(business, locale, lineup["count"], lineup)
 
 
-@bp.get("/msmes/<slug>/products")
+@bp.get("/msmes/<slug>/products", parameters=_slug("MSME", "awi-kriya-bandung"))
 @bp.arguments(schemas.PageArgs, location="query")
 @bp.response(200, schemas.ProductList)
 @bp.alt_response(404, **_not_found("MSME"))
