@@ -78,7 +78,7 @@ def _rates(today: date) -> list[dict[str, Any]]:
         found.append(
             {
                 "currency": code,
-                "idr_per_unit": str(rate.idr_per_unit.normalize()) if rate else None,
+                "idr_per_unit": f"{rate.idr_per_unit.normalize():f}" if rate else None,
                 "rate_date": rate.effective_on if rate else None,
             }
         )

@@ -53,7 +53,7 @@ def price(price_idr: int | None, rate: ExchangeRate | None, locale: str) -> dict
         "amount": str(converted.amount),
         "currency": converted.currency,
         "formatted": format_money(converted.amount, converted.currency, locale),
-        "idr_per_unit": str(converted.idr_per_unit.normalize()),
+        "idr_per_unit": f"{converted.idr_per_unit.normalize():f}",
         "rate_date": converted.rate_date,
     }
 

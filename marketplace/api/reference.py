@@ -8,10 +8,12 @@ schemas and the kinds of error, as plain HTML. Like the API, it is in English.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template
+from markupsafe import Markup, escape
 
 from marketplace.api.base import API_KEY, PROBLEMS, Problem, problem_type
 from marketplace.page_cache import public_page
@@ -20,6 +22,12 @@ from marketplace.urls import public_url
 bp = Blueprint("api_reference", __name__, url_prefix="/api/v1")
 
 REF = "#/components/"
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """`text` escaped, its `words in backquotes` as code (the document's descriptions)."""
+    return Markup(CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,7 @@ def docs() -> str:
         schemas=schemas(document),
         problems=list(PROBLEMS.values()),
         problem_type=problem_type,
+        code_spans=code_spans,
         document_url=public_url("api-docs.openapi_json"),
     )
 
