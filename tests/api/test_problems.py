@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from marketplace import create_app
@@ -74,7 +74,7 @@ def _app_with_private_routes() -> Flask:
         raise RuntimeError("secret internals")
 
     @app.get("/api/v1/private")
-    def private() -> object:
+    def private() -> Response:
         return problem_response(
             401, "The token has expired.", headers={"WWW-Authenticate": "Bearer"}
         )
