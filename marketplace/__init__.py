@@ -133,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.announcements.views import bp as announcements_bp
     from marketplace.announcements.views import my_bp as my_announcements_bp
     from marketplace.api.base import init_api
+    from marketplace.api.embed import bp as embed_bp
+    from marketplace.api.reference import bp as api_reference_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
     from marketplace.catalog.business_page import public_bp as businesses_bp
@@ -183,6 +185,8 @@ def register_blueprints(app: Flask) -> None:
         my_announcements_bp,
         matching_bp,
         matching_office_bp,
+        api_reference_bp,
+        embed_bp,
     ):
         app.register_blueprint(bp)
     init_api(app, api_bp)

@@ -31,6 +31,7 @@ QUERY_NAMES = [
     "per_page",
     "next",
     "lang",
+    "currency",
     "role",
     "purpose",
     "status",
