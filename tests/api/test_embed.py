@@ -82,7 +82,8 @@ def test_an_empty_line_up_says_so(client: FlaskClient) -> None:
 def test_the_channel_page_gives_the_code_to_copy(app: Flask, client: FlaskClient) -> None:
     make_catalog(app)
     page = client.get("/channels/harz-und-heide").get_data(as_text=True)
-    assert "Show this line-up on your website" in page
+    # The fair's page speaks German to a visitor without a language of their own.
+    assert "Diese Produktauswahl auf Ihrer Website zeigen" in page
     assert '<label for="embed-code">' in page
     (code,) = TEXTAREA.findall(page)
     snippet = html.unescape(code)
