@@ -175,7 +175,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # documentation UI (it would load scripts from a CDN, which the CSP forbids).
         "API_TITLE": "Bandung Export Marketplace API",
         "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "") or "300 per minute",

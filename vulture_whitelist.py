@@ -247,6 +247,13 @@ value_converted
 more_than_count  # marketplace/api/schemas.py
 en  # marketplace/api/schemas.py
 subsector_names  # marketplace/api/schemas.py
+_._register_responses  # marketplace/api/base.py
+formatted  # marketplace/api/schemas.py
+subsector_name  # marketplace/api/schemas.py
+maximum  # marketplace/api/schemas.py
+languages  # marketplace/api/schemas.py
+msme_products  # marketplace/api/views.py (a view)
+docs  # marketplace/api/reference.py (a view)
 _._make  # marketplace/backup/archive.py
 
 # flask-limiter: the SQLite storage is found by its scheme and called by the limits library
@@ -258,6 +265,11 @@ _.get_expiry  # marketplace/ratelimit_storage.py
 _.reset  # marketplace/ratelimit_storage.py
 
 # Read by Jinja templates (templates/)
+meaning  # marketplace/api/base.py (templates/api/)
+bounds  # marketplace/api/reference.py (templates/api/_docs.html)
+parameters  # marketplace/api/reference.py (templates/api/_docs.html)
+answers  # marketplace/api/reference.py (templates/api/_docs.html)
+properties  # marketplace/api/reference.py (templates/api/_docs.html)
 _.all_fallback  # marketplace/businesses/texts.py
 snippet  # marketplace/catalog/cards.py
 remove_url  # marketplace/catalog/summary.py

@@ -135,8 +135,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api.auth import declare_bearer
     from marketplace.api.base import init_api
     from marketplace.api.buyer_views import bp as api_buyer_bp
+    from marketplace.api.embed import bp as embed_bp
     from marketplace.api.office_views import bp as api_office_bp
     from marketplace.api.owner_views import bp as api_owner_bp
+    from marketplace.api.reference import bp as api_reference_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.businesses.views import bp as my_business_bp
     from marketplace.catalog.business_page import public_bp as businesses_bp
@@ -188,6 +190,8 @@ def register_blueprints(app: Flask) -> None:
         my_announcements_bp,
         matching_bp,
         matching_office_bp,
+        api_reference_bp,
+        embed_bp,
         api_tokens_bp,
     ):
         app.register_blueprint(bp)
@@ -261,12 +265,14 @@ def register_commands(app: Flask) -> None:
     from marketplace.media.cli import media_gc
     from marketplace.office.cli import rebuild_reports
     from marketplace.privacy.cli import purge_stand_visitors_command
+    from marketplace.rfq.cli import close_buying_requests_command
     from marketplace.search.cli import search_reindex
 
     for command in (create_user, seed_demo, outbox, send_outbox, media_gc, search_reindex):
         app.cli.add_command(command)
     app.cli.add_command(remind_unanswered_command)
     app.cli.add_command(remind_certificates_command)
+    app.cli.add_command(close_buying_requests_command)
     app.cli.add_command(purge_pending_command)
     app.cli.add_command(purge_stand_visitors_command)
     app.cli.add_command(rebuild_reports)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
@@ -57,6 +59,19 @@ EXPLANATIONS = {
 }
 
 
+# In `app.extensions`: how the API answers an error of an /api/ address (`api.base`: a problem
+# of RFC 9457), given the status, a detail and the exception.
+API_ERRORS = "marketplace.api_errors"
+ApiErrors = Callable[[int, "str | None", "Exception | None"], Response]
+
+
+def _api_answer(code: int, detail: str | None, error: Exception | None) -> Response | None:
+    answer: ApiErrors | None = current_app.extensions.get(API_ERRORS)
+    if answer is None or not request.path.startswith("/api/"):
+        return None
+    return answer(code, detail, error)
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -77,6 +92,9 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error.get_response()
+        api = _api_answer(code, None, error)
+        if api is not None:
+            return api
         if code >= 500:
             db.session.rollback()
         known = code if code in TITLES else (500 if code >= 500 else 400)
@@ -88,15 +106,19 @@ def register_error_handlers(app: Flask) -> None:
                 response.headers[name] = value
         return response
 
-    def handle_csrf(error: CSRFError) -> tuple[Response | str, int]:
+    def handle_csrf(error: CSRFError) -> tuple[Response | str, int] | Response:
+        api = _api_answer(400, error.description, error)  # "The CSRF token is missing."
+        if api is not None:
+            return api
         return error_response(
             400, str(_l("The form had expired or did not come from this site. Please try again."))
         )
 
-    def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    def handle_unexpected(error: Exception) -> tuple[Response | str, int] | Response:
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_response(500)
+        api = _api_answer(500, None, None)
+        return api if api is not None else error_response(500)
 
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)

@@ -39,6 +39,10 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "accounts": PUBLIC,
     "api": PUBLIC,
     "api-docs": PUBLIC,
+    # The API's reference and the pages of its kinds of error.
+    "api_reference": PUBLIC,
+    # A channel's line-up for other sites' frames.
+    "embed": PUBLIC,
     # The notice, and a stand visitor's own page by its signed link (404 without one).
     "privacy": PUBLIC,
     "sharing": PUBLIC,

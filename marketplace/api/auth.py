@@ -32,10 +32,10 @@ from flask_babel.speaklater import LazyString
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, abort
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import HTTPException, Unauthorized
+from werkzeug.exceptions import Unauthorized
 
 from marketplace.accounts.models import Role
-from marketplace.api.base import ApiBlueprint, json_error
+from marketplace.api.base import ApiBlueprint, api_abort
 from marketplace.db import begin_write, db, utcnow
 from marketplace.errors import ConflictError, ServiceError
 from marketplace.extensions import csrf, limiter
@@ -162,7 +162,6 @@ class TokenBlueprint(ApiBlueprint):
         self.roles = roles
         self._prepare_doc_cbks.append(_prepare_security_doc)
         csrf.exempt(self)
-        self.register_error_handler(HTTPException, json_error)
         limiter.shared_limit(
             _token_limit, scope="api-token", key_func=token_key, exempt_when=without_token
         )(self)
@@ -205,12 +204,12 @@ def declare_bearer(api: Api) -> None:
     )
 
 
-def refuse(code: int, message: str | None = None) -> NoReturn:
-    """End the request with an error in the API's shape (`message` as its detail)."""
+def refuse(code: int, message: str | None = None, *, slug: str | None = None) -> NoReturn:
+    """End the request with an error, answered as a problem (`message` as its detail)."""
     if message is None:
         abort(code)
-    abort(code, message=message)
-    raise AssertionError("abort raises")  # flask-smorest's abort is not typed as NoReturn
+        raise AssertionError("abort raises")  # flask-smorest's abort is not typed as NoReturn
+    api_abort(code, message, slug=slug)
 
 
 def perform(action: Callable[[], T]) -> T:
@@ -221,8 +220,8 @@ def perform(action: Callable[[], T]) -> T:
         db.session.commit()
     except ConflictError as error:
         db.session.rollback()
-        refuse(409, english(error.message))
+        refuse(409, english(error.message), slug="conflict")
     except ServiceError as error:
         db.session.rollback()
-        refuse(422, english(error.message))
+        refuse(422, english(error.message), slug="refused")
     return result

@@ -14,7 +14,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
+from marketplace.businesses.models import Business
+from marketplace.businesses.texts import business_text
 from marketplace.channels.models import Channel, Nomination
+from marketplace.ledger.models import ExchangeRate
+from marketplace.ledger.rates import convert_with
+from marketplace.money import format_money
 from marketplace.products import display
 from marketplace.products.models import Product, ProductImage
 from marketplace.products.photos import ordered
@@ -39,27 +44,49 @@ def _photo(image: ProductImage, name: str) -> dict[str, Any]:
     return {"alt": image.alt_text or name, "sources": [_source(s) for s in picture.sources]}
 
 
-def product_summary(product: Product, locale: str) -> dict[str, Any]:
+def price(price_idr: int | None, rate: ExchangeRate | None, locale: str) -> dict[str, Any] | None:
+    """`price_idr` converted with `rate` (the office's, in force today), as the pages show it."""
+    if rate is None or price_idr is None:
+        return None
+    converted = convert_with(price_idr, rate)
+    return {
+        "amount": str(converted.amount),
+        "currency": converted.currency,
+        "formatted": format_money(converted.amount, converted.currency, locale),
+        "idr_per_unit": f"{converted.idr_per_unit.normalize():f}",
+        "rate_date": converted.rate_date,
+    }
+
+
+def business_ref(business: Business) -> dict[str, Any]:
+    return {
+        "slug": business.slug,
+        "name": business.name,
+        "page": public_url("businesses.public_page", slug=business.slug),
+        "url": public_url("api.msme", slug=business.slug),
+    }
+
+
+def _cover(product: Product) -> dict[str, Any] | None:
+    images = ordered(product)
+    return _source(display.picture(images[0]).at_least(COVER_SIZE)) if images else None
+
+
+def product_summary(product: Product, locale: str, rate: ExchangeRate | None) -> dict[str, Any]:
     """A result card: needs the product's images, translations and business loaded."""
     text, _others = display.texts(product, locale)
-    images = ordered(product)
-    cover = display.picture(images[0]).at_least(COVER_SIZE) if images else None
-    business = product.business
     return {
         "slug": product.slug,
         "name": text.name,
         "locale": text.locale,
         "price_idr": product.price_idr,
+        "price": price(product.price_idr, rate, locale),
         "unit": product.unit,
         "moq": product.moq,
         "lead_time_days": product.lead_time_days,
         "subsector": product.subsector_code,
-        "business": {
-            "slug": business.slug,
-            "name": business.name,
-            "page": public_url("businesses.public_page", slug=business.slug),
-        },
-        "cover": _source(cover) if cover else None,
+        "business": business_ref(product.business),
+        "cover": _cover(product),
         "url": public_url("api.product", slug=product.slug),
         "page": public_url("products.page", slug=product.slug),
     }
@@ -73,12 +100,21 @@ def channel_ref(channel: Channel) -> dict[str, Any]:
     }
 
 
-def product_detail(product: Product, locale: str, channels: Iterable[Channel]) -> dict[str, Any]:
+def product_detail(
+    product: Product, locale: str, channels: Iterable[Channel], rate: ExchangeRate | None
+) -> dict[str, Any]:
     """Everything the product page shows that a program may use (no contact details)."""
     text, _others = display.texts(product, locale)
     subsector = product.subsector
+    business = product.business
     return {
-        **product_summary(product, locale),
+        **product_summary(product, locale, rate),
+        "business": {
+            **business_ref(business),
+            "district": business.district,
+            "export_experience": business.export_experience.value,
+            "export_markets": list(business.export_markets or []),
+        },
         "description": text.description,
         "translations": {
             t.locale: {
@@ -132,23 +168,41 @@ def channel_summary(channel: Channel) -> dict[str, Any]:
     }
 
 
-def channel_detail(
-    channel: Channel, nominations: Iterable[Nomination], locale: str
+def lineup_item(
+    channel: Channel, nomination: Nomination, locale: str, rate: ExchangeRate | None
 ) -> dict[str, Any]:
-    lineup = []
-    for nomination in nominations:
-        product = nomination.product
-        text, _others = display.texts(product, locale)
-        lineup.append(
-            {
-                "slug": product.slug,
-                "name": text.name,
-                "locale": text.locale,
-                "shelf_code": nomination.shelf_code,
-                "url": public_url("api.product", slug=product.slug),
-            }
-        )
-    return {**channel_summary(channel), "description": channel.description, "lineup": lineup}
+    """A product of a line-up, with what a card of it shows (an embed's, a kiosk's)."""
+    product = nomination.product
+    text, _others = display.texts(product, locale)
+    return {
+        "slug": product.slug,
+        "name": text.name,
+        "locale": text.locale,
+        "shelf_code": nomination.shelf_code,
+        "url": public_url("api.product", slug=product.slug),
+        "business": business_ref(product.business),
+        "price_idr": product.price_idr,
+        "unit": product.unit,
+        "price": price(product.price_idr, rate, locale),
+        "cover": _cover(product),
+        "page": public_url("channels.product", slug=channel.slug, product_slug=product.slug),
+    }
+
+
+def channel_detail(
+    channel: Channel,
+    nominations: Iterable[Nomination],
+    locale: str,
+    rate: ExchangeRate | None,
+    embed_args: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        **channel_summary(channel),
+        "description": channel.description,
+        "lineup": [lineup_item(channel, n, locale, rate) for n in nominations],
+        "catalog_pdf": public_url("channels.catalog", slug=channel.slug),
+        "embed": public_url("embed.channel", slug=channel.slug, **embed_args),
+    }
 
 
 def partner_city(
@@ -167,4 +221,49 @@ def partner_city(
         "msmes": msmes,
         "products": products,
         "channels": [channel_ref(channel) for channel in channels],
+    }
+
+
+def msme_summary(business: Business, locale: str, products: int) -> dict[str, Any]:
+    """An MSME's public profile, as its page shows it (no contact details): needs its
+    subsector, certifications and translations loaded."""
+    text = business_text(business, locale)
+    subsector = business.subsector
+    return {
+        "slug": business.slug,
+        "name": business.name,
+        "subsector": business.subsector_code,
+        "subsector_name": subsector.name_for(locale) if subsector else None,
+        "district": business.district,
+        "description": text.description,
+        "locale": text.lang("description"),
+        "export_experience": business.export_experience.value,
+        "export_markets": list(business.export_markets or []),
+        "year_founded": business.year_founded,
+        "employees": business.employees,
+        "website": business.website,
+        "instagram": business.instagram,
+        "logo": public_url("media.file", key=business.logo_key) if business.logo_key else None,
+        "certifications": [
+            {
+                "code": held.certification_code,
+                "name": held.certification.name,
+                "expires_on": held.expires_on,
+            }
+            for held in business.certifications
+        ],
+        "products": products,
+        "url": public_url("api.msme", slug=business.slug),
+        "page": public_url("businesses.public_page", slug=business.slug),
+    }
+
+
+def msme_detail(
+    business: Business, locale: str, products: int, lineup: dict[str, Any]
+) -> dict[str, Any]:
+    text = business_text(business, locale)
+    return {
+        **msme_summary(business, locale, products),
+        "monthly_capacity": text.monthly_capacity or None,
+        "lineup": lineup,
     }

@@ -179,6 +179,7 @@ def show(slug: str) -> str:
     html = render_template(
         "channels/show.html",
         channel=shown,
+        at=at,
         lineup=lineup,
         share=fragments.kept_value("channel-share", [at.id, lineup.page], share),
     )

@@ -73,6 +73,8 @@ class BuyingRequest(Base):
     screened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # When it went out to the matching MSMEs (after screening, where the office screens).
     routed_at: Mapped[datetime | None]
+    # When the buyer was told that quotes had closed (`flask close-buying-requests`).
+    closed_notice_at: Mapped[datetime | None]
     submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
@@ -183,4 +183,25 @@ def quote_not_picked(quote: Quote) -> Notification:
         text,
         "request_answers.show",
         request_id=quote.request_id,
+    )
+
+
+def request_closed(request: BuyingRequest, quotes: int) -> Notification:
+    what = one_line(request.title)
+    text = (
+        lazy_ngettext(
+            "Quotes for your request “%(what)s” are closed: %(num)d quote to compare.",
+            "Quotes for your request “%(what)s” are closed: %(num)d quotes to compare.",
+            quotes,
+            what=what,
+        )
+        if quotes
+        else _l(
+            "Quotes for your request “%(what)s” are closed: no business sent one. You may post "
+            "it again with other terms.",
+            what=what,
+        )
+    )
+    return _tell(
+        request.buyer, "buying_request", text, "buying_requests.show", request_id=request.id
     )

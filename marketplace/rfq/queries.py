@@ -3,6 +3,8 @@ list and the report's counts per partner city."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -123,6 +125,20 @@ def office_requests(status: RequestStatus | None) -> sa.Select[BuyingRequest]:
     if status is not None:
         statement = statement.where(BuyingRequest.status == status)
     return statement.order_by(BuyingRequest.created_at.desc(), BuyingRequest.id.desc())
+
+
+def closed_untold(now: datetime) -> sa.Select[BuyingRequest]:
+    """Open requests past their deadline whose buyer was not told yet."""
+    return (
+        sa.select(BuyingRequest)
+        .where(
+            BuyingRequest.status == RequestStatus.OPEN,
+            BuyingRequest.closes_at <= now,
+            BuyingRequest.closed_notice_at.is_(None),
+        )
+        .options(selectinload(BuyingRequest.quotes), selectinload(BuyingRequest.buyer))
+        .order_by(BuyingRequest.id)
+    )
 
 
 def waiting_count() -> sa.Select[int]:

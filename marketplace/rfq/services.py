@@ -447,6 +447,19 @@ def pick(request: BuyingRequest, quote: Quote, buyer: User) -> Interest:
     return interest
 
 
+def tell_closed(now: datetime | None = None) -> int:
+    """Tell each buyer whose request passed its deadline, once, how many quotes it drew (the
+    request itself closed at its deadline: from then on it takes no quote)."""
+    now = now or utcnow()
+    told = 0
+    for request in db.session.scalars(queries.closed_untold(now)):
+        request.closed_notice_at = now
+        notices.request_closed(request, len(request.quotes))
+        told += 1
+    db.session.flush()
+    return told
+
+
 def quote_of(interest: Interest) -> Quote | None:
     """The picked quote a conversation began with (None for an interest in a product)."""
     return db.session.scalar(sa.select(Quote).where(Quote.interest_id == interest.id))

@@ -22,23 +22,41 @@ from tests.factories import (
 )
 
 ERROR_KEYS = {"code", "title", "detail"}
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "error"}
+PROBLEMS = "http://127.0.0.1:8000/api/v1/problems/"
 
 
 def get_json(client: FlaskClient, url: str, status: int = 200) -> Any:
+    """The answer's JSON; an error's is a problem (application/problem+json)."""
     response = client.get(url)
     assert response.status_code == status, (url, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "application/json", url
+    wanted = "application/json" if status < 400 else "application/problem+json"
+    assert response.mimetype == wanted, url
     return response.get_json()
 
 
-def assert_error(client: FlaskClient, url: str, status: int) -> dict[str, Any]:
-    """The project's JSON error shape, in English."""
-    body = get_json(client, url, status)
-    assert set(body) == {"error"}
-    error: dict[str, Any] = body["error"]
+def assert_problem(
+    client: FlaskClient, url: str, status: int, slug: str | None = None
+) -> dict[str, Any]:
+    """An error as problem details (RFC 9457), in English, with the first shape inside."""
+    body: dict[str, Any] = get_json(client, url, status)
+    assert set(body) == PROBLEM_KEYS, body
+    assert body["status"] == status
+    assert body["type"].startswith(PROBLEMS), body["type"]
+    if slug is not None:
+        assert body["type"] == PROBLEMS + slug
+    assert body["title"] and body["detail"]
+    assert body["instance"].startswith("/api/")
+    error = body["error"]
     assert set(error) == ERROR_KEYS
-    assert error["code"] == status
-    assert error["title"] and error["detail"]
+    assert (error["code"], error["detail"]) == (status, body["detail"])
+    assert error["title"]
+    return body
+
+
+def assert_error(client: FlaskClient, url: str, status: int) -> dict[str, Any]:
+    """An error as `assert_problem` checks it; its first shape (`error`: code, title, detail)."""
+    error: dict[str, Any] = assert_problem(client, url, status)["error"]
     return error
 
 

@@ -40,15 +40,24 @@ def test_channel_and_its_lineup(app: Flask, client: FlaskClient) -> None:
         db.session.commit()
     body = get_json(client, "/api/v1/channels/harz-und-heide?lang=de")
     assert body["name"] == "Harz und Heide" and body["description"]
-    assert body["lineup"] == [
-        {
-            "slug": "bamboo-lamp",
-            "name": "Bambuslampe",
-            "locale": "de",
-            "shelf_code": "A1",
-            "url": "http://127.0.0.1:8000/api/v1/products/bamboo-lamp",
-        }
-    ]
+    (lamp,) = body["lineup"]
+    assert {key: lamp[key] for key in ("slug", "name", "locale", "shelf_code", "url")} == {
+        "slug": "bamboo-lamp",
+        "name": "Bambuslampe",
+        "locale": "de",
+        "shelf_code": "A1",
+        "url": "http://127.0.0.1:8000/api/v1/products/bamboo-lamp",
+    }
+    # What a card of it needs (an embed's, a kiosk's).
+    assert (lamp["price_idr"], lamp["unit"]) == (300_000, "piece")
+    assert lamp["business"]["name"] == "Awi Export"
+    assert lamp["cover"]["width"] == 320
+    assert lamp["page"] == "http://127.0.0.1:8000/channels/harz-und-heide/products/bamboo-lamp"
+    assert lamp["price"] is None  # the office has set no euro rate yet
+    assert body["catalog_pdf"] == "http://127.0.0.1:8000/channels/harz-und-heide/catalog.pdf"
+    assert body["embed"] == (
+        "http://127.0.0.1:8000/embed/channels/harz-und-heide?lang=de&currency=EUR"
+    )
 
 
 def test_channels_that_are_not_public_are_404(app: Flask, client: FlaskClient) -> None:

@@ -1,5 +1,6 @@
-"""Errors of the API: the project's JSON shape, in English, never HTML, never a 500; and the
-pages keep their HTML error pages."""
+"""Errors of the API: problem details with the first JSON shape inside, in English, never
+HTML, never a 500; and the pages keep their HTML error pages. (The kinds of problem:
+test_problems.py.)"""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def test_errors_are_english_whatever_the_reader_asks(app: Flask, client: FlaskCl
 def test_unknown_addresses_and_methods_answer_json(client: FlaskClient) -> None:
     assert_error(client, "/api/v1/no-such-endpoint", 404)
     response = client.delete("/api/v1/products")
-    assert response.status_code in (400, 405)  # CSRF refuses unsafe methods first
+    assert response.status_code == 405  # a read-only API needs no CSRF token: not a 400
+    assert response.mimetype == "application/problem+json"
     assert set(response.get_json()["error"]) == {"code", "title", "detail"}
 
 

@@ -22,6 +22,7 @@ SUMMARY_KEYS = {
     "name",
     "locale",
     "price_idr",
+    "price",
     "unit",
     "moq",
     "lead_time_days",

@@ -97,3 +97,27 @@ def test_channel_statements_do_not_grow_with_the_lineup(app: Flask, client: Flas
             assert client.get("/api/v1/partners").status_code == 200
             assert client.get("/api/v1/channels").status_code == 200
     assert len(few) == len(many)
+
+
+def test_msme_statements_do_not_grow_with_page_size_or_depth(
+    app: Flask, client: FlaskClient
+) -> None:
+    _catalog(app, 40)  # four makers of ten products each
+    with app.app_context():
+        for n in range(8):
+            make_business(name=f"Other maker {n}")
+        db.session.commit()
+    small, _ = _statements(app, client, "/api/v1/msmes/maker-0/products?per_page=3", 3)
+    large, _ = _statements(app, client, "/api/v1/msmes/maker-0/products?per_page=9", 9)
+    deep_url = _deep(app, client, "/api/v1/msmes/maker-0/products?per_page=3", 2)
+    deep, _ = _statements(app, client, deep_url, 3)
+    assert small == large == deep
+
+    def listing(url: str, items: int) -> int:
+        with app.app_context():
+            with count_statements() as statements:
+                response = client.get(url)
+        assert response.status_code == 200 and len(response.get_json()["items"]) == items
+        return len(statements)
+
+    assert listing("/api/v1/msmes?per_page=2", 2) == listing("/api/v1/msmes?per_page=12", 12)

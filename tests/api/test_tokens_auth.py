@@ -16,7 +16,7 @@ from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.db import db, utcnow
 from marketplace.tokens.models import ApiToken
 from marketplace.tokens.services import digest_of, revoke_token
-from tests.api.helpers import ERROR_KEYS
+from tests.api.helpers import ERROR_KEYS, PROBLEM_KEYS
 from tests.api.tokens import (
     STAFF,
     TokenWorld,
@@ -40,9 +40,12 @@ def world(app: Flask) -> TokenWorld:
 
 
 def _error(response: Any, status: int) -> dict[str, Any]:
+    """A problem (application/problem+json), with the first shape of errors inside."""
     assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/json"
-    error: dict[str, Any] = response.get_json()["error"]
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert set(body) == PROBLEM_KEYS and body["status"] == status
+    error: dict[str, Any] = body["error"]
     assert set(error) == ERROR_KEYS and error["code"] == status
     return error
 

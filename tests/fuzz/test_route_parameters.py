@@ -33,6 +33,7 @@ QUERY_NAMES = [
     "per_page",
     "next",
     "lang",
+    "currency",
     "role",
     "purpose",
     "status",

@@ -210,6 +210,7 @@ def build_world() -> World:
     world.add("request_id", buying_request.id, waiting_request.id)
     world.add("quote_id", quote.id)
     world.add("slug", published.slug, fair.slug, business.slug)
+    world.add("slug", "not-found")  # a kind of the API's errors (its page)
     world.add("product_slug", published.slug)
     world.add("token", make_reset_token(victim), make_verify_token(newcomer))
     world.add("token", make_confirm_token(waiting_interest))

@@ -360,3 +360,37 @@ def test_office_sees_and_screens_requests(app: Flask, login_as: Any) -> None:
     report = office.get("/office/reports").get_data(as_text=True)
     assert "Buying requests posted in the period" in report
     assert re.search(r"No partner city</th><td[^>]*>1</td><td[^>]*>1</td><td[^>]*>0</td>", report)
+
+
+def test_buyers_are_told_once_when_quotes_close(app: Flask) -> None:
+    """`flask close-buying-requests`: after the deadline each buyer hears once how many quotes
+    came, in their language; a request still open, withdrawn or picked is left alone."""
+    with app.app_context():
+        maker = _maker("Awi Kriya")
+        buyer = make_buyer("Green Straw Co", locale="de")
+        quoted = post_buying_request(buyer, **STRAWS)
+        send_quote(quoted, maker)
+        empty = post_buying_request(buyer, **STRAWS)
+        running = post_buying_request(buyer, **STRAWS)
+        withdrawn = post_buying_request(buyer, **STRAWS)
+        services.withdraw(withdrawn, buyer)
+        past = utcnow() - timedelta(minutes=1)
+        for request in (quoted, empty, withdrawn):
+            request.closes_at = past
+        db.session.commit()
+        ids = (quoted.id, empty.id, running.id)
+        before = db.session.scalar(sa.select(sa.func.max(Notification.id)))
+
+    first = app.test_cli_runner().invoke(args=["close-buying-requests"])
+    again = app.test_cli_runner().invoke(args=["close-buying-requests"])
+
+    assert "Told the buyers of 2 buying request(s)" in first.output
+    assert "Told the buyers of 0 buying request(s)" in again.output
+    with app.app_context():
+        told = db.session.scalars(sa.select(Notification).where(Notification.id > before)).all()
+        by_link = {n.link: n.text for n in told}
+        assert set(by_link) == {f"/buyer/requests/{ids[0]}", f"/buyer/requests/{ids[1]}"}
+        # In the buyer's German.
+        assert "1 Angebot" in by_link[f"/buyer/requests/{ids[0]}"]
+        assert "kein Unternehmen" in by_link[f"/buyer/requests/{ids[1]}"]
+        assert db.session.get_one(BuyingRequest, ids[2]).closed_notice_at is None
