@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from marketplace.accounts.models import Role, User, UserStatus
 from marketplace.db import db, lock, utcnow
@@ -120,7 +121,11 @@ def create_token(
     now = now or utcnow()
     if (db.session.scalar(queries.active_count(user.id, now)) or 0) >= MAX_ACTIVE:
         raise TokenError(
-            _l("You have %(n)d active tokens. Revoke one you no longer use first.", n=MAX_ACTIVE)
+            lazy_ngettext(
+                "You have %(num)d active token. Revoke it first if you no longer use it.",
+                "You have %(num)d active tokens. Revoke one you no longer use first.",
+                MAX_ACTIVE,
+            )
         )
     secret = new_secret()
     token = ApiToken(
