@@ -1,0 +1,302 @@
+"""An owner's sheet of products, through the pages: upload, the preview of every row with its
+mistakes in the owner's language, the import of the rows that passed (once), and the export
+that, read back, changes nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from marketplace.accounts.models import Role, User
+from marketplace.db import db
+from marketplace.products.models import Product, ProductStatus
+from tests.businesses.helpers import commit_and_detach
+from tests.conftest import csrf_token
+from tests.factories import make_business, make_user
+from tests.sheets.helpers import (
+    confirm,
+    csv_bytes,
+    preview_path,
+    product_row,
+    table,
+    upload,
+)
+
+# The three bad rows of the 200 (their row numbers in the spreadsheet: the header is row 1).
+BAD = {
+    41: {"hs_code": "12AB"},  # row 41: letters in the HS code
+    102: {"price_idr": "150000,50"},  # row 102: a price with sen
+    187: {"name": ""},  # row 187: no name in English
+}
+MESSAGES = {
+    "en": {
+        41: ("HS code", "The HS code has 6 to 10 digits."),
+        102: ("Price in rupiah (IDR)", "Enter the price in whole rupiah, e.g. 150000."),
+        187: ("Name (English)", "This field is required."),
+    },
+    "id": {
+        41: ("Kode HS", "Kode HS terdiri atas 6 sampai 10 digit."),
+        102: (
+            "Harga dalam rupiah (IDR)",
+            "Masukkan harga dalam rupiah tanpa desimal, misalnya 150000.",
+        ),
+        187: ("Nama (bahasa Inggris)", "Kolom ini wajib diisi."),
+    },
+}
+
+
+ROW_LINE = r"<tr>\s*<th scope=\"row\">(\d+)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>"
+
+
+def owner_of(app: Flask, locale: str = "en", name: str = "Awi Kriya") -> User:
+    with app.app_context():
+        owner = make_user(Role.MSME, locale=locale)
+        make_business(owner, name=name, subsector_code="kriya")
+        commit_and_detach(owner)
+    return owner
+
+
+def two_hundred_rows() -> list[dict[str, Any]]:
+    """Rows 2..201 of the sheet: 197 good products and the three bad ones of BAD."""
+    rows = []
+    for number in range(2, 202):
+        rows.append(product_row(number, **BAD.get(number, {})))
+    return rows
+
+
+def count_products(app: Flask, owner: User) -> int:
+    with app.app_context():
+        return (
+            db.session.scalar(
+                sa.select(sa.func.count(Product.id))
+                .join(Product.business)
+                .where(Product.business.has(owner_id=owner.id))
+            )
+            or 0
+        )
+
+
+def mistakes(html: str) -> list[tuple[str, str, str]]:
+    """(row, column, message) of each line of the preview's table of mistakes."""
+    if 'id="mistakes"' not in html:
+        return []
+    body = html.split('id="mistakes"', 1)[1].split("</table>", 1)[0]
+    lines = re.findall(ROW_LINE, body, re.S)
+    return [(row, unescape(column.strip()), unescape(text.strip())) for row, column, text in lines]
+
+
+@pytest.mark.parametrize("locale", ["en", "id"])
+def test_two_hundred_rows_with_three_mistakes(app: Flask, login_as: Any, locale: str) -> None:
+    owner = owner_of(app, locale)
+    client = login_as(owner)
+    preview = preview_path(upload(client, csv_bytes(table(app, two_hundred_rows(), locale))))
+
+    html = client.get(preview).get_data(as_text=True)
+    expected = [(str(row), column, text) for row, (column, text) in MESSAGES[locale].items()]
+    assert mistakes(html) == expected
+    assert count_products(app, owner) == 0
+
+    response = confirm(client, preview)
+    assert response.status_code == 302
+    assert count_products(app, owner) == 197
+    with app.app_context():
+        statuses = set(db.session.scalars(sa.select(Product.status)))
+    assert statuses == {ProductStatus.DRAFT}
+
+
+def products_of(app: Flask, owner: User) -> dict[str, tuple[Any, ...]]:
+    """Each of the owner's products by slug: everything the sheet holds, its status and when it
+    was last changed."""
+    from marketplace.sheets.checking import product_cells
+
+    with app.app_context():
+        products = db.session.scalars(
+            sa.select(Product).join(Product.business).where(Product.business.has(owner_id=owner.id))
+        ).all()
+        return {
+            p.slug: (tuple(sorted(product_cells(p).items())), p.status, p.updated_at)
+            for p in products
+        }
+
+
+def audit_count(app: Flask) -> int:
+    from marketplace.ledger.models import AuditEntry
+
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) or 0
+
+
+ODD_ROWS = [
+    # Text a spreadsheet would take for a formula, in a name and after a semicolon.
+    product_row(2, name="=SUM(A1:A3) lamp", story="From Tasik; =HYPERLINK(x)"),
+    product_row(3, name="-5 lamp", name_de="Bambuslampe", description_de="Handgeflochten."),
+    product_row(4, price_idr="Rp 1.250.000", materials_id="Bambu hitam", story_id="Dari Garut."),
+    # Only the name: every other column empty.
+    {"name": "Bare lamp"},
+    product_row(6, name="Lampu 灯 램프", name_zh="竹灯", name_ko="대나무 램프", unit="Pasang"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exporting_and_importing_the_export_changes_nothing(
+    app: Flask, login_as: Any, fmt: str
+) -> None:
+    owner = owner_of(app, "id")
+    with app.app_context():
+        from marketplace.businesses.models import Business
+        from tests.factories import make_product
+
+        business = db.session.scalar(sa.select(Business).where(Business.owner_id == owner.id))
+        make_product(business, name="Published scarf")
+        make_product(business, name="Archived scarf", status=ProductStatus.ARCHIVED)
+        db.session.commit()
+    client = login_as(owner)
+    preview = preview_path(upload(client, csv_bytes(table(app, ODD_ROWS, "id"))))
+    assert mistakes(client.get(preview).get_data(as_text=True)) == []
+    confirm(client, preview)
+    before, audited = products_of(app, owner), audit_count(app)
+    assert len(before) == 7
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Product).where(Product.name.like("=SUM%")))
+        assert stored is not None and stored.story == "From Tasik; =HYPERLINK(x)"
+        assert stored.hs_code == "94054000"
+
+    exported = client.get(f"/my/products/sheets/export.{fmt}")
+    assert exported.status_code == 200
+    again = preview_path(upload(client, exported.data, f"export.{fmt}"))
+    html = client.get(again).get_data(as_text=True)
+    assert mistakes(html) == []
+    assert "7 sudah ada, tidak berubah" in html or "7 already there, unchanged" in html
+    assert "There is nothing to import from this file." in html
+    confirm(client, again)
+
+    assert products_of(app, owner) == before
+    assert audit_count(app) == audited
+
+
+def test_a_row_of_the_export_changed_in_the_file_changes_that_product(
+    app: Flask, login_as: Any
+) -> None:
+    owner = owner_of(app)
+    client = login_as(owner)
+    confirm(client, preview_path(upload(client, csv_bytes(table(app, [product_row(2)])))))
+    exported = client.get("/my/products/sheets/export.csv").get_data(as_text=True)
+    changed = exported.replace("150002", "175000").encode("utf-8")
+    preview = preview_path(upload(client, changed))
+    html = client.get(preview).get_data(as_text=True)
+    assert "Changes your product" in html
+    confirm(client, preview)
+    with app.app_context():
+        (product,) = db.session.scalars(sa.select(Product)).all()
+        assert product.price_idr == 175_000
+        assert product.status == ProductStatus.DRAFT
+        assert product.translations[0].name == "Lampu bambu 2"
+
+
+def test_a_workbook_with_a_mistake_and_a_formula(app: Flask, login_as: Any) -> None:
+    from openpyxl import Workbook
+
+    owner = owner_of(app)
+    client = login_as(owner)
+    rows = [product_row(n) for n in range(2, 12)]
+    rows[3]["price_idr"] = "=C2*2"  # row 5: a formula as the price
+    lines = table(app, rows)
+    book = Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append(line)
+    sheet["B3"] = '=CONCAT("Bamboo", " lamp")'  # row 3: the name is a formula
+    sheet["C7"] = '=HYPERLINK("http://evil.example", "click")'  # row 7, Indonesian name
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = preview_path(upload(client, buffer.getvalue(), "products.xlsx"))
+    html = client.get(preview).get_data(as_text=True)
+    assert mistakes(html) == [
+        ("5", "Price in rupiah (IDR)", "Enter the price in whole rupiah, e.g. 150000.")
+    ]
+    confirm(client, preview)
+    with app.app_context():
+        names = set(db.session.scalars(sa.select(Product.name)))
+        assert len(names) == 9
+        assert '=CONCAT("Bamboo", " lamp")' in names
+        from marketplace.products.models import ProductTranslation
+
+        texts = set(db.session.scalars(sa.select(ProductTranslation.name)))
+        assert '=HYPERLINK("http://evil.example", "click")' in texts
+
+
+def test_a_double_confirmation_imports_once(app: Flask, login_as: Any) -> None:
+    owner = owner_of(app)
+    client = login_as(owner)
+    preview = preview_path(upload(client, csv_bytes(table(app, [product_row(2), product_row(3)]))))
+    first = confirm(client, preview)
+    second = confirm(client, preview)
+    assert first.status_code == second.status_code == 302
+    assert count_products(app, owner) == 2
+    page = client.get("/my/business").get_data(as_text=True)
+    assert "This file is imported already." in page
+    assert "The file is imported" in client.get(preview).get_data(as_text=True)
+
+
+def test_another_owner_cannot_see_or_confirm_a_preview(app: Flask, login_as: Any) -> None:
+    owner, other = owner_of(app), owner_of(app, name="Batik Lain")
+    client = login_as(owner)
+    preview = preview_path(upload(client, csv_bytes(table(app, [product_row(2)]))))
+    stranger = login_as(other)
+    assert stranger.get(preview).status_code == 404
+    token = csrf_token(stranger, "/my/products/sheets/")
+    assert stranger.post(f"{preview}/import", data={"csrf_token": token}).status_code == 404
+    assert count_products(app, owner) == count_products(app, other) == 0
+    assert client.get(preview).status_code == 200
+
+
+def test_the_forms_need_their_csrf_token(app: Flask, login_as: Any) -> None:
+    owner = owner_of(app)
+    client = login_as(owner)
+    data = csv_bytes(table(app, [product_row(2)]))
+    values: MultiDict[str, Any] = MultiDict()
+    values.add("sheet", FileStorage(io.BytesIO(data), filename="products.csv"))
+    boundary, body = encode_multipart(values)
+    refused = client.post(
+        "/my/products/sheets/", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert refused.status_code == 400
+    with app.app_context():
+        from marketplace.sheets.models import SheetUpload
+
+        assert db.session.scalar(sa.select(sa.func.count(SheetUpload.id))) == 0
+    preview = preview_path(upload(client, data))
+    assert client.post(f"{preview}/import").status_code == 400
+    assert count_products(app, owner) == 0
+
+
+def test_too_large_a_file_and_too_many_rows_are_refused(app: Flask, login_as: Any) -> None:
+    owner = owner_of(app)
+    client = login_as(owner)
+    big = csv_bytes(table(app, [product_row(2, description="x" * 4000) for _ in range(1400)]))
+    assert len(big) > 5 * 1024 * 1024
+    response = upload(client, big)
+    assert response.status_code == 400
+    assert "The file is larger than 5 MB." in unescape(response.get_data(as_text=True))
+
+    many = csv_bytes(table(app, [{"name": f"Lamp {n}"} for n in range(1001)]))
+    response = upload(client, many)
+    assert response.status_code == 400
+    assert "The file has more than 1,000 rows of products." in response.get_data(as_text=True)
+    with app.app_context():
+        from marketplace.sheets.models import SheetUpload
+
+        assert db.session.scalar(sa.select(sa.func.count(SheetUpload.id))) == 0
+    # A thousand is the limit, not past it.
+    assert (
+        upload(client, csv_bytes(table(app, [{"name": f"L {n}"} for n in range(1000)]))).status_code
+        == 302
+    )
