@@ -32,7 +32,6 @@ from openpyxl.utils import get_column_letter
 from marketplace.csv_files import csv_text
 
 Format = Literal["csv", "xlsx"]
-FORMATS: tuple[Format, ...] = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL_TEXT = 32_767
 MIN_WIDTH, MAX_WIDTH = 8, 60

@@ -115,7 +115,8 @@ def _lists(business: Business) -> Lists:
 
 
 def _formdata(values: Mapping[str, str], lists: Lists) -> MultiDict[str, str]:
-    posted = {key: value for key, value in values.items() if key != CODE}
+    """The row as the form would post it: every field, empty where the sheet has no column."""
+    posted = {column.key: values.get(column.key, "") for column in COLUMNS if column.key != CODE}
     subsector = posted.get("subsector_code", "").strip()
     if subsector:
         posted["subsector_code"] = lists.subsectors.get(fold(subsector), subsector)

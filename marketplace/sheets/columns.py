@@ -27,7 +27,6 @@ from marketplace.units import unit_label
 # The languages a sheet is written in: an MSME owner reads one of them.
 SHEET_LOCALES = ("id", "en")
 CODE = "code"
-ENGLISH = CONTENT_LOCALES["en"]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from marketplace.accounts.models import Role, User
 from marketplace.db import db
 from marketplace.products.models import Product, ProductStatus
-from tests.businesses.helpers import commit_and_detach
+from tests.businesses.helpers import commit_and_detach, post_files
 from tests.conftest import csrf_token
 from tests.factories import make_business, make_user
 from tests.sheets.helpers import (
@@ -300,3 +300,32 @@ def test_too_large_a_file_and_too_many_rows_are_refused(app: Flask, login_as: An
         upload(client, csv_bytes(table(app, [{"name": f"L {n}"} for n in range(1000)]))).status_code
         == 302
     )
+
+
+def test_an_owner_without_a_business_is_asked_for_one_first(app: Flask, login_as: Any) -> None:
+    with app.app_context():
+        owner = make_user(Role.MSME)
+        commit_and_detach(owner)
+    client = login_as(owner)
+    response = client.get("/my/products/sheets/")
+    assert response.status_code == 302 and response.headers["Location"] == "/my/business/edit"
+    assert client.get("/my/products/sheets/export.csv").status_code == 404
+    assert client.get("/my/products/sheets/template.xlsx").status_code == 200
+    token = csrf_token(client, "/my/business/edit")
+    values: MultiDict[str, Any] = MultiDict({"csrf_token": token})
+    values.add("sheet", FileStorage(io.BytesIO(b"Name (English)\r\nLamp\r\n"), filename="a.csv"))
+    boundary, body = encode_multipart(values)
+    posted = client.post(
+        "/my/products/sheets/", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert posted.status_code == 404
+
+
+def test_no_file_or_a_broken_one_gets_a_message(app: Flask, login_as: Any) -> None:
+    client = login_as(owner_of(app))
+    response = post_files(client, "/my/products/sheets/", files={"sheet": []})
+    assert response.status_code == 400
+    assert "Please choose a file." in response.get_data(as_text=True)
+    response = upload(client, b"PK\x03\x04 not a workbook", "products.xlsx")
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.get_data(as_text=True)
