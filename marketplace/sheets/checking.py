@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -199,20 +200,11 @@ def _check_one(
     if code:
         product = lists.products.get(code)
         if product is None:
-            check.problems.append(
-                Problem(
-                    CODE,
-                    str(
-                        _l(
-                            "None of your products has this code. Leave it empty to add a new "
-                            "product."
-                        )
-                    ),
-                )
-            )
+            message = _("None of your products has this code. Leave it empty to add a new product.")
+            check.problems.append(Problem(CODE, message))
         elif code in seen:
             check.problems.append(
-                Problem(CODE, str(_l("This code is in row %(row)s too.", row=seen[code])))
+                Problem(CODE, _("This code is in row %(row)s too.", row=seen[code]))
             )
         seen.setdefault(code, number)
     form = _form(values, lists)

@@ -4,6 +4,7 @@ that, read back, changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from html import unescape
@@ -188,6 +189,12 @@ def test_a_row_of_the_export_changed_in_the_file_changes_that_product(
     owner = owner_of(app)
     client = login_as(owner)
     confirm(client, preview_path(upload(client, csv_bytes(table(app, [product_row(2)])))))
+    with app.app_context():
+        from tests.factories import make_certification
+
+        (product,) = db.session.scalars(sa.select(Product)).all()
+        product.certifications.append(make_certification(product.business))
+        db.session.commit()
     exported = client.get("/my/products/sheets/export.csv").get_data(as_text=True)
     changed = exported.replace("150002", "175000").encode("utf-8")
     preview = preview_path(upload(client, changed))
@@ -199,6 +206,7 @@ def test_a_row_of_the_export_changed_in_the_file_changes_that_product(
         assert product.price_idr == 175_000
         assert product.status == ProductStatus.DRAFT
         assert product.translations[0].name == "Lampu bambu 2"
+        assert [c.certification_code for c in product.certifications] == ["halal"]
 
 
 def test_a_workbook_with_a_mistake_and_a_formula(app: Flask, login_as: Any) -> None:
@@ -329,3 +337,48 @@ def test_no_file_or_a_broken_one_gets_a_message(app: Flask, login_as: Any) -> No
     response = upload(client, b"PK\x03\x04 not a workbook", "products.xlsx")
     assert response.status_code == 400
     assert "could not be read as an Excel workbook" in response.get_data(as_text=True)
+
+
+def test_codes_that_name_no_product_of_yours_twice_or_an_archived_one(
+    app: Flask, login_as: Any
+) -> None:
+    owner, other = owner_of(app), owner_of(app, name="Batik Lain")
+    with app.app_context():
+        from marketplace.businesses.models import Business
+        from tests.factories import make_product
+
+        mine = db.session.scalar(sa.select(Business).where(Business.owner_id == owner.id))
+        theirs = db.session.scalar(sa.select(Business).where(Business.owner_id == other.id))
+        archived = make_product(mine, name="Old scarf", status=ProductStatus.ARCHIVED).slug
+        published = make_product(mine, name="Silk scarf").slug
+        foreign = make_product(theirs, name="Their scarf").slug
+        db.session.commit()
+    client = login_as(owner)
+    exported = client.get("/my/products/sheets/export.csv").get_data(as_text=True)
+    lines = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    header, rows = lines[0], {line[0]: line for line in lines[1:]}
+    name = header.index("Name (English)")
+    rows[archived][name] = "Old scarf, new name"
+    rows[published][name] = "Silk scarf, longer"
+    twice = list(rows[published])
+    strangers = list(rows[published])
+    strangers[0] = foreign
+    data = csv_bytes([header, rows[archived], rows[published], twice, strangers])
+    preview = preview_path(upload(client, data))
+    assert mistakes(client.get(preview).get_data(as_text=True)) == [
+        ("2", "—", "Restore the product before you change it."),
+        ("4", "Code", "This code is in row 3 too."),
+        ("5", "Code", "None of your products has this code. Leave it empty to add a new product."),
+    ]
+    html = client.get(preview).get_data(as_text=True)
+    assert "Published: changed texts go back to the trade office for review." in html
+    confirm(client, preview)
+    with app.app_context():
+        changed = db.session.scalar(sa.select(Product).where(Product.slug == published))
+        assert changed is not None and changed.name == "Silk scarf, longer"
+        assert changed.status == ProductStatus.PENDING_REVIEW
+        assert len(changed.images) == 1  # its photo stays
+        old = db.session.scalar(sa.select(Product).where(Product.slug == archived))
+        assert old is not None and old.name == "Old scarf"
+        theirs_now = db.session.scalar(sa.select(Product).where(Product.slug == foreign))
+        assert theirs_now is not None and theirs_now.name == "Their scarf"
