@@ -176,7 +176,8 @@ def test_exporting_and_importing_the_export_changes_nothing(
     html = client.get(again).get_data(as_text=True)
     assert mistakes(html) == []
     assert "7 sudah ada, tidak berubah" in html or "7 already there, unchanged" in html
-    assert "There is nothing to import from this file." in html
+    # The owner reads Indonesian.
+    assert "Tidak ada yang dapat diimpor dari berkas ini." in html
     confirm(client, again)
 
     assert products_of(app, owner) == before
