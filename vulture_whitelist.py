@@ -186,6 +186,12 @@ taken_at  # marketplace/interests/models.py (templates/office/escalation.html)
 _.taken_at  # marketplace/office/escalations.py
 closed_by  # marketplace/interests/models.py (templates/office/escalation.html)
 author_id  # marketplace/interests/models.py
+created_count  # marketplace/sheets/models.py (templates/sheets/imported.html)
+updated_count  # marketplace/sheets/models.py (templates/sheets/imported.html)
+imported_at  # marketplace/sheets/models.py (templates/sheets/imported.html)
+_.created_count  # marketplace/sheets/services.py
+_.updated_count  # marketplace/sheets/services.py
+_.imported_at  # marketplace/sheets/services.py
 # Actions of entries recorded before the stock ledger: the audit log still names them.
 NOMINATION_STAGE  # marketplace/ledger/audit.py
 NOMINATION_SALES  # marketplace/ledger/audit.py
@@ -285,6 +291,8 @@ og_type  # marketplace/sharing/meta.py
 description_lang  # marketplace/sharing/meta.py
 _.alternate_locales  # marketplace/sharing/meta.py
 _.twitter_card  # marketplace/sharing/meta.py
+named_like  # marketplace/sheets/checking.py (templates/sheets/preview.html)
+_.named_like  # marketplace/sheets/checking.py
 
 # Options other libraries read: fontTools subsetter, Jinja environment, cache control, flask.g
 _.login_failed  # marketplace/accounts/views.py
@@ -300,6 +308,9 @@ _.no_cache  # marketplace/media/views.py, marketplace/caching.py
 _.last_modified  # marketplace/sharing/views.py
 _.trim_blocks  # marketplace/templating.py
 _.lstrip_blocks  # marketplace/templating.py
+_.data_type  # marketplace/spreadsheets.py (openpyxl: a text cell, never a formula)
+_.freeze_panes  # marketplace/spreadsheets.py (openpyxl)
+_.number_format  # marketplace/spreadsheets.py (openpyxl)
 
 # Called from outside the package: wsgi.py and the tests (create_app), tests/media
 create_app  # marketplace/__init__.py

@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.rfq.answer_views import bp as request_answers_bp
     from marketplace.rfq.views import bp as buying_requests_bp
     from marketplace.sharing.views import bp as sharing_bp
+    from marketplace.sheets.views import bp as sheets_bp
     from marketplace.stand.lead_views import bp as stand_leads_bp
     from marketplace.stand.views import bp as stand_bp
     from marketplace.tokens.views import bp as api_tokens_bp
@@ -192,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
         matching_office_bp,
         api_reference_bp,
         embed_bp,
+        sheets_bp,
         api_tokens_bp,
     ):
         app.register_blueprint(bp)

@@ -19,7 +19,9 @@ guesses, following OWASP's advice on CSV injection:
 - every text cell is quoted. Plain numbers ("-12.5") are data and stay as they are, and
   numbers (int, Decimal) are written unquoted.
 
-Every CSV export goes through here: the office's, and the settlement statements MSMEs download.
+Every CSV export goes through here (by way of `spreadsheets.spreadsheet_response`, which writes
+the same table as an Excel workbook too): the office's, the settlement statements MSMEs download,
+and an owner's sheet of products.
 """
 
 from __future__ import annotations
@@ -29,8 +31,6 @@ import io
 import re
 from collections.abc import Iterable
 from typing import Any
-
-from flask import Response
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
@@ -55,10 +55,3 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Response:
-    response = Response(csv_text(header, rows).encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -27,6 +27,7 @@ from marketplace.office.models import InterestFact, ProductViewDay, ReportDay
 from marketplace.products.models import Product, ProductImage, ProductTranslation
 from marketplace.reference.models import Certification, PartnerCity, Subsector
 from marketplace.rfq.models import BuyingRequest, Quote, QuoteMessage, RequestRecipient
+from marketplace.sheets.models import SheetUpload
 from marketplace.stock.models import Sale, Settlement, Shipment, StockMovement
 from marketplace.tokens.models import ApiToken
 from marketplace.versions import DataVersion
@@ -74,6 +75,7 @@ __all__ = [
     "Scan",
     "Settlement",
     "Shipment",
+    "SheetUpload",
     "ShortlistEntry",
     "StandVisitor",
     "StockMovement",

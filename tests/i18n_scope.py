@@ -72,6 +72,8 @@ STAFF_ONLY = (
     "marketplace/matching/office_views.py",
     "marketplace/matching/office_forms.py",
     "marketplace/interests/escalation_labels.py",
+    "templates/sheets/*",
+    "marketplace/sheets/*",
 )
 
 

@@ -57,6 +57,8 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     "workspace": frozenset({Role.MSME}),
     "my_products": frozenset({Role.MSME}),
     "product_photos": frozenset({Role.MSME}),
+    # Products from and to a spreadsheet; another owner's upload is 404 (tests/sheets).
+    "sheets": frozenset({Role.MSME}),
     "nominations": frozenset({Role.MSME}),
     "buying_requests": frozenset({Role.BUYER}),
     "request_answers": frozenset({Role.MSME}),

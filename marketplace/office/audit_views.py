@@ -1,6 +1,6 @@
 """The audit log (/office/audit): every decision and change of status with who, when, what, the
 state before and after, and why; filtered by who, the record, the action and the dates; newest
-first, page by page; and downloadable as CSV with the same filters. Read only: no route
+first, page by page; and downloadable as CSV or XLSX with the same filters. Read only: no route
 changes or deletes an entry."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from flask import Response, render_template, request, url_for
 from flask_babel import get_locale
 from wtforms import SelectChoice
 
-from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.labels import label, status_label
 from marketplace.ledger.models import AuditEntry
@@ -26,6 +25,7 @@ from marketplace.office.blueprint import bp
 from marketplace.office.forms import AuditFilterForm
 from marketplace.office.review_views import PageResponse
 from marketplace.periods import bandung_time
+from marketplace.spreadsheets import Format, spreadsheet_response
 
 PER_PAGE = 50
 CSV_HEADER = [
@@ -133,14 +133,17 @@ def audit() -> PageResponse:
         queries.audit_entries(_filters(form, valid), before).limit(PER_PAGE + 1)
     ).all()
     entries = rows[:PER_PAGE]
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "before" and v}
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k not in ("before", "fmt") and v
+    }
     older = url_for(".audit", **args, before=entries[-1].id) if len(rows) > PER_PAGE else None
     html = render_template(
         "office/audit.html",
         form=form,
         entries=entries,
         older=older,
-        csv_url=url_for(".audit_csv", **args),
+        csv_url=url_for(".audit_csv", fmt="csv", **args),
+        xlsx_url=url_for(".audit_csv", fmt="xlsx", **args),
         subject_link=subject_link,
         compact=compact,
         local=bandung_time,
@@ -167,8 +170,9 @@ def _csv_rows(filters: queries.AuditFilters) -> Iterator[list[Any]]:
         ]
 
 
-@bp.get("/audit.csv")
-def audit_csv() -> Response | tuple[str, int]:
+@bp.get("/audit.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/audit.csv", defaults={"fmt": "csv"})
+def audit_csv(fmt: Format) -> Response | tuple[str, int]:
     form, valid = _form()
     if not valid:
         return render_template(
@@ -177,9 +181,10 @@ def audit_csv() -> Response | tuple[str, int]:
             entries=[],
             older=None,
             csv_url=None,
+            xlsx_url=None,
             subject_link=subject_link,
             compact=compact,
             local=bandung_time,
         ), 400
     filters = _filters(form, valid)
-    return csv_response("audit-log.csv", CSV_HEADER, _csv_rows(filters))
+    return spreadsheet_response("audit-log", CSV_HEADER, _csv_rows(filters), fmt)

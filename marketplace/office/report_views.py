@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 
 from marketplace.channels.queries import partner_cities
 from marketplace.counting.buffer import reads_counts
-from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.office import report_columns as columns
 from marketplace.office.blueprint import bp
@@ -28,6 +27,7 @@ from marketplace.office.reports_svg import Series, bar_chart, funnel, month_char
 from marketplace.periods import Period
 from marketplace.reference.models import PartnerCity
 from marketplace.rfq import queries as rfq_queries
+from marketplace.spreadsheets import Format, spreadsheet_response
 
 GROUPING_NAMES = {
     Grouping.PARTNER: "partner-city",
@@ -145,8 +145,10 @@ def reports() -> str | tuple[str, int]:
         beneath_labels=columns.BENEATH_LABELS,
         locale=_locale(),
         charts=charts(report, "report"),
-        csv_url=url_for(".reports_csv", **args),
-        months_csv_url=url_for(".months_csv", **_dates(period)),
+        csv_url=url_for(".reports_csv", fmt="csv", **args),
+        xlsx_url=url_for(".reports_csv", fmt="xlsx", **args),
+        months_csv_url=url_for(".months_csv", fmt="csv", **_dates(period)),
+        months_xlsx_url=url_for(".months_csv", fmt="xlsx", **_dates(period)),
         cities=cities,
         dates=_dates(period),
         buying=buying_requests_by_city(period, cities),
@@ -172,26 +174,28 @@ def _refused(form: ReportForm) -> tuple[str, int]:
     return render_template("office/reports/index.html", form=form, report=None, cities=[]), 400
 
 
-@bp.get("/reports.csv")
+@bp.get("/reports.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/reports.csv", defaults={"fmt": "csv"})
 @reads_counts
-def reports_csv() -> Response | tuple[str, int]:
+def reports_csv(fmt: Format) -> Response | tuple[str, int]:
     form, period, grouping = _read_form()
     if period is None:
         return _refused(form)
     report = build_report(period, grouping, _locale())
-    name = f"outcomes-by-{GROUPING_NAMES[grouping]}-{period.first}-{period.last}.csv"
-    return csv_response(name, columns.HEADER, columns.table_rows(report))
+    name = f"outcomes-by-{GROUPING_NAMES[grouping]}-{period.first}-{period.last}"
+    return spreadsheet_response(name, columns.HEADER, columns.table_rows(report), fmt)
 
 
-@bp.get("/reports/months.csv")
+@bp.get("/reports/months.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/reports/months.csv", defaults={"fmt": "csv"})
 @reads_counts
-def months_csv() -> Response | tuple[str, int]:
+def months_csv(fmt: Format) -> Response | tuple[str, int]:
     form, period, _grouping = _read_form()
     if period is None:
         return _refused(form)
     report_months = build_report(period, Grouping.CHANNEL, _locale()).months
-    name = f"outcomes-by-month-{period.first}-{period.last}.csv"
-    return csv_response(name, columns.MONTH_HEADER, columns.month_rows(report_months))
+    name = f"outcomes-by-month-{period.first}-{period.last}"
+    return spreadsheet_response(name, columns.MONTH_HEADER, columns.month_rows(report_months), fmt)
 
 
 def _partnership(city_id: int) -> tuple[ReportForm, Period | None, PartnerCity]:
@@ -217,17 +221,19 @@ def partner_summary(city_id: int) -> str | tuple[str, int]:
         beneath_labels=columns.BENEATH_LABELS,
         locale=_locale(),
         charts=charts(report, "summary"),
-        csv_url=url_for(".partner_summary_csv", city_id=city.id, **_dates(period)),
+        csv_url=url_for(".partner_summary_csv", city_id=city.id, fmt="csv", **_dates(period)),
+        xlsx_url=url_for(".partner_summary_csv", city_id=city.id, fmt="xlsx", **_dates(period)),
     )
 
 
-@bp.get("/reports/partners/<int:city_id>/summary.csv")
+@bp.get("/reports/partners/<int:city_id>/summary.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/reports/partners/<int:city_id>/summary.csv", defaults={"fmt": "csv"})
 @reads_counts
-def partner_summary_csv(city_id: int) -> Response | tuple[str, int]:
+def partner_summary_csv(city_id: int, fmt: Format) -> Response | tuple[str, int]:
     form, period, city = _partnership(city_id)
     if period is None:
         return _refused(form)
     report = build_partnership(period, city, _locale())
     slug = "".join(ch if ch.isalnum() else "-" for ch in city.name.lower())
-    name = f"partnership-{slug}-{period.first}-{period.last}.csv"
-    return csv_response(name, columns.HEADER, columns.table_rows(report))
+    name = f"partnership-{slug}-{period.first}-{period.last}"
+    return spreadsheet_response(name, columns.HEADER, columns.table_rows(report), fmt)

@@ -1,7 +1,7 @@
 """Settlement statements of a channel (/office/channels/<id>/settlements), on the
 `channel_admin` blueprint: each MSME's figures for a period, issued once the period has ended,
 then marked paid with the date and the transfer's reference; each statement as a page, a PDF
-and a CSV. The rules are in `stock.settlements`.
+and a CSV or XLSX. The rules are in `stock.settlements`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from marketplace.accounts.current import me
 from marketplace.businesses.models import Business
 from marketplace.channels.models import Channel
 from marketplace.channels.pages import pdf_response
-from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.notifications import decisions as tell
 from marketplace.office.channel_views import bp, get_channel
 from marketplace.office.forms import IssueForm, PaidForm
 from marketplace.periods import bandung_today
+from marketplace.spreadsheets import Format, spreadsheet_response
 from marketplace.stock import settlements
 from marketplace.stock.models import Settlement
 from marketplace.stock.periods import period_before, period_of
@@ -134,20 +134,22 @@ def settlement_paid(channel_id: int, settlement_id: int) -> PageResponse:
     return redirect(url_for(".settlement", channel_id=channel.id, settlement_id=settlement_id))
 
 
-def _filename(settlement: Settlement, suffix: str) -> str:
+def _filename(settlement: Settlement) -> str:
+    """The statement's file name, without its suffix."""
     period = f"{settlement.period_start:%Y-%m}"
-    return f"settlement-{settlement.channel.slug}-{period}-{settlement.id}.{suffix}"
+    return f"settlement-{settlement.channel.slug}-{period}-{settlement.id}"
 
 
 @bp.get("/<int:channel_id>/settlements/<int:settlement_id>.pdf")
 def settlement_pdf(channel_id: int, settlement_id: int) -> Response:
     found = _settlement(get_channel(channel_id), settlement_id)
     data = statement_pdf(settlements.statement_of(found), str(get_locale()))
-    return pdf_response(data, _filename(found, "pdf"), private=True)
+    return pdf_response(data, f"{_filename(found)}.pdf", private=True)
 
 
-@bp.get("/<int:channel_id>/settlements/<int:settlement_id>.csv")
-def settlement_csv(channel_id: int, settlement_id: int) -> Response:
+@bp.get("/<int:channel_id>/settlements/<int:settlement_id>.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/<int:channel_id>/settlements/<int:settlement_id>.csv", defaults={"fmt": "csv"})
+def settlement_csv(channel_id: int, settlement_id: int, fmt: Format) -> Response:
     found = _settlement(get_channel(channel_id), settlement_id)
     header, rows = statement_csv(settlements.statement_of(found))
-    return csv_response(_filename(found, "csv"), header, rows)
+    return spreadsheet_response(_filename(found), header, rows, fmt)

@@ -113,6 +113,13 @@ def _check(business: Business, data: ProductData) -> list[BusinessCertification]
     return certifications
 
 
+def check_product(business: Business, data: ProductData) -> None:
+    """Raise ProductError where `data` breaks a rule of a listing: what creating or updating
+    it would refuse (a sheet of products is checked row by row with this before it is
+    imported)."""
+    _check(business, data)
+
+
 def _apply(
     product: Product, data: ProductData, certifications: list[BusinessCertification]
 ) -> None:

@@ -25,11 +25,11 @@ from marketplace.channels.models import Channel, Nomination
 from marketplace.channels.pages import pdf_response
 from marketplace.channels.queries import accepted_channels
 from marketplace.counting.buffer import reads_counts
-from marketplace.csv_files import csv_response
 from marketplace.db import db
 from marketplace.interests.stats import responsiveness
 from marketplace.products.models import Product
 from marketplace.products.ownership import get_own_product
+from marketplace.spreadsheets import Format, spreadsheet_response
 from marketplace.stock.models import Settlement
 from marketplace.stock.settlements import statement_of
 from marketplace.stock.statement_files import statement_csv, statement_pdf, totals
@@ -114,19 +114,21 @@ def settlement(settlement_id: int) -> str:
     )
 
 
-def _filename(settlement: Settlement, suffix: str) -> str:
-    return f"settlement-{settlement.channel.slug}-{settlement.period_start:%Y-%m}.{suffix}"
+def _filename(settlement: Settlement) -> str:
+    """The statement's file name, without its suffix."""
+    return f"settlement-{settlement.channel.slug}-{settlement.period_start:%Y-%m}"
 
 
 @bp.get("/my/settlements/<int:settlement_id>.pdf")
 def settlement_pdf(settlement_id: int) -> Response:
     found = _own_settlement(settlement_id)
     data = statement_pdf(statement_of(found), str(get_locale()))
-    return pdf_response(data, _filename(found, "pdf"), private=True)
+    return pdf_response(data, f"{_filename(found)}.pdf", private=True)
 
 
-@bp.get("/my/settlements/<int:settlement_id>.csv")
-def settlement_csv(settlement_id: int) -> Response:
+@bp.get("/my/settlements/<int:settlement_id>.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/my/settlements/<int:settlement_id>.csv", defaults={"fmt": "csv"})
+def settlement_csv(settlement_id: int, fmt: Format) -> Response:
     found = _own_settlement(settlement_id)
     header, rows = statement_csv(statement_of(found))
-    return csv_response(_filename(found, "csv"), header, rows)
+    return spreadsheet_response(_filename(found), header, rows, fmt)

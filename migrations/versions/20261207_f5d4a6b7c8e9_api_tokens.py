@@ -3,7 +3,7 @@ SHA-256 of their secret, with a name, a scope (read or write), an expiry, the la
 moment of revocation.
 
 Revision ID: f5d4a6b7c8e9
-Revises: c8a7d9e0f1b2
+Revises: b7f6c8d9e0a1
 Create Date: 2026-12-07 12:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f5d4a6b7c8e9"
-down_revision = "c8a7d9e0f1b2"
+down_revision = "b7f6c8d9e0a1"
 branch_labels = None
 depends_on = None
 

@@ -54,7 +54,7 @@ class Sighting:
 def is_page(rule: Rule) -> bool:
     """Whether the route answers with a page that may hold forms (not a file, not JSON)."""
     files = rule.rule.startswith(("/api/", "/media/", "/static/"))
-    return not files and PurePosixPath(rule.rule).suffix not in (".pdf", ".csv", ".json")
+    return not files and PurePosixPath(rule.rule).suffix not in (".pdf", ".csv", ".xlsx", ".json")
 
 
 def posted_endpoint(adapter: MapAdapter, page: str, form: PageForm) -> tuple[str, str] | None:

@@ -52,6 +52,8 @@ from marketplace.media.images import (
 from marketplace.products.models import Product, ProductImage, ProductStatus
 from marketplace.rfq.models import RequestStatus
 from marketplace.rfq.services import ask
+from marketplace.sheets.reading import Sheet
+from marketplace.sheets.services import keep_upload
 from marketplace.stock.models import MovementKind
 from marketplace.stock.periods import period_before
 from marketplace.stock.sales import record_sale
@@ -228,6 +230,9 @@ def build_world() -> World:
     draft = create_announcement(officer, _announcement(Audience(districts=["Coblong"])))
     world.add("announcement_id", sent.id, draft.id)
     _matching(world, officer, owner, buyer)
+    # A sheet of products the owner uploaded: its preview shows the import button.
+    sheet = Sheet(["name"], [], [(2, {"name": "Bamboo lamp"}), (3, {"name": ""})])
+    world.add("token", keep_upload(business, owner, "products.csv", sheet).token)
     _tokens(world)
 
     db.session.commit()
