@@ -329,3 +329,4 @@ _.validate_unit_price_idr  # marketplace/rfq/forms.py
 _.screened_by_id  # marketplace/rfq/models.py
 _.submitted_by_id  # marketplace/rfq/models.py
 _.is_closed  # marketplace/rfq/models.py
+accounts_file  # marketplace/office/account_views.py (its route)

@@ -221,6 +221,10 @@ def accounts(
     return query.order_by(sa.func.lower(User.name), User.id)
 
 
+def business_names_by_owner() -> sa.Select[int, str]:
+    return sa.select(Business.owner_id, Business.name)
+
+
 def business_of_owner(owner_id: int) -> sa.Select[Business]:
     return sa.select(Business).where(Business.owner_id == owner_id)
 
