@@ -35,6 +35,7 @@ show  # marketplace/channels/nomination_views.py
 change_status  # marketplace/interests/thread_views.py
 home  # marketplace/main/views.py
 healthz  # marketplace/main/views.py
+readyz  # marketplace/main/views.py
 my_index  # marketplace/announcements/views.py
 my_show  # marketplace/announcements/views.py
 abuse_report  # marketplace/office/abuse_views.py

@@ -3,10 +3,22 @@ their channels produced, the language switch, health."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
+import redis
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -22,6 +34,7 @@ from marketplace.i18n import UI_LOCALES
 from marketplace.interests import queries as interest_queries
 from marketplace.link_preview import share_page
 from marketplace.main import queries
+from marketplace.media.backend import current_storage
 from marketplace.page_cache import public_page
 from marketplace.periods import bandung_today
 from marketplace.products.queries import newest_product_ids
@@ -130,6 +143,58 @@ def choose_language() -> BaseResponse:
 
 def _back(target: str) -> BaseResponse:
     return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+def _redis_urls() -> list[str]:
+    """The Redis servers the settings name (page cache, rate limits), each once."""
+    urls = [
+        current_app.config.get("PAGE_CACHE_URL") or "",
+        current_app.config.get("RATELIMIT_STORAGE_URI") or "",
+    ]
+    return list(dict.fromkeys(url for url in urls if url.startswith(("redis://", "rediss://"))))
+
+
+def _redis_state() -> str:
+    urls = _redis_urls()
+    if not urls:
+        return "not used"
+    for url in urls:
+        try:
+            client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            client.ping()
+        except (redis.RedisError, OSError, ValueError):
+            return "unreachable"
+    return "ok"
+
+
+def _storage_state() -> str:
+    """Whether the media store takes a file and gives it back."""
+    key = f"readyz-{uuid.uuid4().hex}"
+    storage = current_storage()
+    try:
+        storage.save(key, b"ok")
+        found = storage.open(key) == b"ok"
+        storage.delete(key)
+    except OSError:
+        return "unreachable"
+    return "ok" if found else "unreachable"
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Whether this host can serve: the database, Redis where a setting names it, and the media
+    store all answer (a load balancer sends no traffic to a host that says 503)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        database = "ok"
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        database = "unreachable"
+    checks = {"database": database, "redis": _redis_state(), "storage": _storage_state()}
+    ready = all(state in ("ok", "not used") for state in checks.values())
+    response = jsonify(status="ready" if ready else "not ready", **checks)
+    response.cache_control.no_store = True
+    return response, 200 if ready else 503
 
 
 @bp.get("/healthz")
