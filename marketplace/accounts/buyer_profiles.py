@@ -62,3 +62,15 @@ def update_buyer_profile(user: User, data: BuyerProfileData) -> BuyerProfile:
     profile.subsectors = list(subsectors)
     db.session.flush()
     return profile
+
+
+def usual_currency(buyer: User) -> str | None:
+    """The buyer's preferred currency, else the currency of their partner city (None without
+    either): what their forms start with."""
+    profile = buyer.buyer_profile
+    if profile is None:
+        return None
+    if profile.preferred_currency:
+        return profile.preferred_currency
+    city = profile.partner_city
+    return city.currency if city is not None and city.currency in currencies() else None

@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.buyer_profiles import usual_currency
 from marketplace.accounts.current import me
 from marketplace.accounts.forms import ChoosePasswordForm
 from marketplace.accounts.guards import check_role, restrict_blueprint
@@ -61,22 +62,11 @@ PageResponse = str | Response | tuple[str, int]
 # Expressing interest
 
 
-def _usual_currency(buyer: User) -> str | None:
-    """The buyer's preferred currency, else the currency of their partner city."""
-    profile = buyer.buyer_profile
-    if profile is None:
-        return None
-    if profile.preferred_currency:
-        return profile.preferred_currency
-    city = profile.partner_city
-    return city.currency if city is not None and city.currency in currencies() else None
-
-
 def _new_form(product: Product, buyer: User) -> InterestForm:
     form = InterestForm()
     if not form.is_submitted():
         form.unit.data = product.unit
-        form.currency.data = _usual_currency(buyer) or currencies()[0]
+        form.currency.data = usual_currency(buyer) or currencies()[0]
         form.submission_key.data = secrets.token_urlsafe(24)
     return form
 

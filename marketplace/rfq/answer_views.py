@@ -39,7 +39,7 @@ def _business() -> Business:
 
 def _sent_to(business: Business, request_id: int) -> tuple[BuyingRequest, RequestRecipient]:
     request = db.session.get(BuyingRequest, request_id)
-    recipient = db.session.get(RequestRecipient, (request_id, business.id))
+    recipient = services.recipient_of(request, business) if request is not None else None
     if request is None or recipient is None:
         abort(404)
     return request, recipient

@@ -10,9 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.buyer_profiles import usual_currency
 from marketplace.accounts.current import me
 from marketplace.accounts.guards import restrict_blueprint
-from marketplace.accounts.models import Role, User
+from marketplace.accounts.models import Role
 from marketplace.db import db
 from marketplace.errors import ServiceError
 from marketplace.extensions import limiter
@@ -52,16 +53,6 @@ def _own_quote(request: BuyingRequest, quote_id: int) -> Quote:
     return quote
 
 
-def _usual_currency(buyer: User) -> str:
-    profile = buyer.buyer_profile
-    if profile is not None and profile.preferred_currency in currencies():
-        return profile.preferred_currency
-    city = profile.partner_city if profile is not None else None
-    if city is not None and city.currency in currencies():
-        return city.currency
-    return currencies()[0]
-
-
 @bp.get("/")
 def index() -> str:
     requests = db.session.scalars(queries.buyer_requests(me().id)).all()
@@ -80,7 +71,7 @@ def new() -> PageResponse:
     buyer = me()
     form = RequestForm()
     if not form.is_submitted():
-        form.currency.data = _usual_currency(buyer)
+        form.currency.data = usual_currency(buyer) or currencies()[0]
         form.unit.data = "piece"
         form.submission_key.data = secrets.token_urlsafe(24)
     elif form.validate():
