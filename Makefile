@@ -14,7 +14,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # The suite runs in this many processes (pytest-xdist), each with a database of its own.
 TEST_WORKERS ?= 2
 
-.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load audit
+.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load audit multihost
 
 run: deps translations migrate seed
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -89,6 +89,12 @@ bench-load: dev-deps translations
 # Needs Chromium, Node's npm and Java; AUDIT_ARGS="--base-url http://127.0.0.1:8000" for a server.
 audit: dev-deps translations
 	$(BIN)/python scripts/audit_pages.py $(AUDIT_ARGS)
+
+# Several app hosts behind HAProxy on one machine (network namespaces), with their own
+# PostgreSQL, Redis and S3 (SeaweedFS): what one host does every host sees, and what breaks
+# under load; writes docs/multihost-run.md. Needs root: `sudo make multihost`.
+multihost: dev-deps translations
+	$(BIN)/python -m deploy.multihost.run $(MULTIHOST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

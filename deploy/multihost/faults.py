@@ -1,0 +1,184 @@
+"""Point 4 of issue 17: things break under load (a host killed, every host restarted in turn,
+Redis restarted) and the site keeps its promises: no accepted write lost, errors stop, a
+rolling restart fails nothing."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from deploy.multihost import infra
+from deploy.multihost.checks import Rehearsal, Result, timed
+from deploy.multihost.load import Load, describe
+
+BACKENDS = ("app", "app_alive")
+
+
+def lost_writes(r: Rehearsal, load: Load) -> tuple[int, int]:
+    """Accepted drafts missing from the database, and names found more than once."""
+    names = list(load.accepted)
+    rows = r.sql("SELECT name, count(*) FROM products WHERE name = ANY(%s) GROUP BY name", names)
+    found = {name: count for name, count in rows}
+    missing = sum(1 for name in names if name not in found)
+    doubled = sum(1 for count in found.values() if count > 1)
+    return missing, doubled
+
+
+def wait_status(r: Rehearsal, server: str, wanted: str, seconds: float) -> float:
+    return infra.wait_until(
+        f"HAProxy sees {server} {wanted}",
+        lambda: r.haproxy.status(server).startswith(wanted),
+        seconds,
+        0.05,
+    )
+
+
+def restart_web(r: Rehearsal, name: str) -> float:
+    """Start the host's gunicorn again; seconds until its /readyz answers 200."""
+    host = r.hosts[name]
+    host.start_web()
+    return infra.wait_until(
+        f"host {name} ready",
+        lambda: r.direct(name, timeout=2).get("/readyz").status == 200,
+        60,
+        0.1,
+    )
+
+
+@timed
+def kill_host(r: Rehearsal) -> Result:
+    load = Load(r.haproxy.port, r.token, "kill")
+    retried = _retries(r)
+    load.start()
+    time.sleep(3)
+    killed = time.monotonic()
+    r.hosts["b"].kill_web()
+    down_after = wait_status(r, "b", "DOWN", 15)
+    sent_at_down = int(r.haproxy.servers()["b"]["stot"])
+    time.sleep(6)
+    sent_later = int(r.haproxy.servers()["b"]["stot"])
+    load.stop()
+    ended = time.monotonic()
+    retries_now = _retries(r)
+    retried = (retries_now[0] - retried[0], retries_now[1] - retried[1])
+    failed = load.failures(killed)
+    last = max((s.ended for s in failed), default=killed)
+    errors_for = last - killed
+    missing, doubled = lost_writes(r, load)
+    before = load.between(0, killed)
+    after = load.between(killed, ended)
+    back = restart_web(r, "b")
+    wait_status(r, "b", "UP", 20)
+    passed = (
+        missing == 0
+        and doubled == 0
+        and sent_later == sent_at_down
+        and not load.failures(killed + 5)
+    )
+    figures = (
+        f"SIGKILL to host B's gunicorn (master and workers); HAProxy marked it DOWN after "
+        f"{down_after:.2f} s and sent it nothing more ({sent_at_down} → {sent_later} "
+        f"requests); {len(failed)} requests failed after the kill, the last "
+        f"N = {errors_for:.2f} s after it; HAProxy retried {retried[0]} connections and "
+        f"sent {retried[1]} requests to another host; "
+        f"before: {describe(before)}; after: {describe(after)}; writes accepted "
+        f"{len(load.accepted)}, lost {missing}, doubled {doubled}; B back in {back:.1f} s"
+    )
+    return Result("4", "one host killed under load", passed, figures)
+
+
+def _retries(r: Rehearsal) -> tuple[int, int]:
+    """Requests HAProxy's app backend retried, and those it sent to another server."""
+    row = r.haproxy.stats("app")["BACKEND"]
+    return int(row["wretr"] or 0), int(row["wredis"] or 0)
+
+
+def _set_state(r: Rehearsal, name: str, state: str) -> None:
+    for backend in BACKENDS:
+        r.haproxy.command(f"set server {backend}/{name} state {state}")
+
+
+@timed
+def rolling_restart(r: Rehearsal) -> Result:
+    """Each host in turn: drained at HAProxy, its requests in progress finished, stopped
+    gracefully (TERM), started again, back in HAProxy once /readyz says so."""
+    load = Load(r.haproxy.port, r.token, "rolling")
+    load.start()
+    time.sleep(2)
+    started = time.monotonic()
+    steps = []
+    for name, host in r.hosts.items():
+        _set_state(r, name, "drain")
+        drained = infra.wait_until(
+            f"{name} drained",
+            lambda name=name: all(  # type: ignore[misc]
+                int(r.haproxy.servers(b)[name]["scur"]) == 0 for b in BACKENDS
+            ),
+            10,
+            0.05,
+        )
+        _set_state(r, name, "maint")
+        assert host.web is not None
+        stopped = host.web.stop(signal.SIGTERM, seconds=25)
+        if host.worker is not None:
+            host.worker.stop(signal.SIGTERM, seconds=25)
+            host.start_worker()
+        ready = restart_web(r, name)
+        _set_state(r, name, "ready")
+        up = wait_status(r, name, "UP", 20)
+        steps.append(
+            f"{name.upper()}: drained {drained:.1f} s, stopped {stopped:.1f} s, "
+            f"ready {ready:.1f} s, UP {up:.1f} s"
+        )
+    time.sleep(1)
+    load.stop()
+    samples = load.between(started, time.monotonic())
+    missing, doubled = lost_writes(r, load)
+    passed = not load.failures() and missing == 0 and doubled == 0
+    figures = (
+        f"{'; '.join(steps)}; during the restart: {describe(samples)}; whole run: "
+        f"{describe(load.samples)}; writes accepted {len(load.accepted)}, lost {missing}, "
+        f"doubled {doubled}"
+    )
+    return Result("4", "rolling restart under load", passed, figures)
+
+
+@timed
+def redis_restart(r: Rehearsal) -> Result:
+    """Redis stopped for a few seconds under load, then started again, empty."""
+    load = Load(r.haproxy.port, r.token, "redis")
+    load.start()
+    time.sleep(2)
+    stopped = time.monotonic()
+    r.redis.stop(signal.SIGTERM, seconds=10)
+    time.sleep(1.5)
+    ready = {name: r.haproxy.status(name) for name in r.hosts}
+    time.sleep(2.0)
+    r.redis = infra.start_redis(r.stack)
+    restarted = time.monotonic()
+    back = wait_status_all(r, "UP", 20)
+    time.sleep(2)
+    load.stop()
+    during = load.between(stopped, restarted)
+    after = load.between(restarted, time.monotonic())
+    limits = r.redis_keys("LIMITS*")
+    kept = r.redis_keys("marketplace:*")
+    missing, doubled = lost_writes(r, load)
+    passed = not load.failures() and len(during) > 0 and missing == 0 and doubled == 0 and kept > 0
+    figures = (
+        f"Redis down {restarted - stopped:.1f} s; HAProxy's /readyz checks meanwhile: "
+        f"{', '.join(f'{k.upper()} {v}' for k, v in ready.items())} (HAProxy served from the hosts "
+        f"alive, /healthz); while down: {describe(during)}; after: {describe(after)}; hosts "
+        f"ready again {back:.1f} s after the restart; Redis again holds {kept} cached entries "
+        f"and {limits} limit counters; writes accepted {len(load.accepted)}, lost {missing}"
+    )
+    return Result("4", "Redis restarted under load", passed, figures)
+
+
+def wait_status_all(r: Rehearsal, wanted: str, seconds: float) -> float:
+    return infra.wait_until(
+        f"every host {wanted}",
+        lambda: all(s["status"].startswith(wanted) for s in r.haproxy.servers().values()),
+        seconds,
+        0.05,
+    )
