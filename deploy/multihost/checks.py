@@ -19,6 +19,7 @@ from PIL import Image
 
 from deploy.multihost import infra
 from deploy.multihost.client import Client, csrf_token
+from deploy.multihost.mailbox import Mailbox
 
 DEMO_OWNER = "bamboo@demo.example"  # README, "Demo logins"
 DEMO_PASSWORD = "bandung-demo-2026"
@@ -49,6 +50,7 @@ class Rehearsal:
     haproxy: infra.HAProxy
     database_url: str
     redis: infra.Process
+    mailbox: Mailbox | None = None
     token: str = ""
     slug: str = ""
     notes: list[str] = field(default_factory=list)
@@ -248,3 +250,63 @@ def photo(r: Rehearsal) -> Result:
         f"hosts' own disks: {on_disk}"
     )
     return Result("3", "photo across hosts", passed, figures)
+
+
+def request_reset(client: Client, email: str) -> int:
+    """The password-reset form (an action that writes an e-mail, delivered by a job)."""
+    page = client.get("/auth/reset")
+    return client.form("/auth/reset", {"csrf_token": csrf_token(page), "email": email}).status
+
+
+def wait_for_mail(r: Rehearsal, recipient: str, since: float, seconds: float) -> float | None:
+    """Seconds until the mailbox accepted a message to `recipient` sent after `since`; None
+    if it did not."""
+    assert r.mailbox is not None
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if r.mailbox.to(recipient, since):
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
+def mail_job(r: Rehearsal, recipient: str) -> tuple[str, int, str]:
+    """The last message to `recipient`'s send-email job: status, attempts, sent or not."""
+    rows = r.sql(
+        "SELECT j.status, j.attempts, e.sent_at IS NOT NULL FROM outbox_emails e "
+        "JOIN jobs j ON j.name = 'send-email' AND (j.payload->>'email_id')::int = e.id "
+        "WHERE e.to_address = %s ORDER BY e.id DESC LIMIT 1",
+        recipient,
+    )
+    if not rows:
+        return "no job", 0, "no message"
+    status, attempts, sent = rows[0]
+    return str(status), int(attempts), "marked sent" if sent else "not marked sent"
+
+
+@timed
+def job_once(r: Rehearsal) -> Result:
+    """A reset asked through host A: its e-mail is delivered once, by one of the three workers."""
+    assert r.mailbox is not None
+    recipient = "buyer@demo.example"
+    since = time.monotonic()
+    asked = request_reset(r.direct("a"), recipient)
+    delivered = wait_for_mail(r, recipient, since, 20)
+    time.sleep(3)  # time for a second worker to deliver it again, if it could
+    copies = r.mailbox.to(recipient, since)
+    status, attempts, sent = mail_job(r, recipient)
+    senders = sorted({host_of(d.client) for d in copies})
+    passed = (
+        asked == 302 and len(copies) == 1 and (status, attempts, sent) == ("done", 1, "marked sent")
+    )
+    after = "never" if delivered is None else f"{delivered:.2f} s"
+    figures = (
+        f"reset asked through A ({asked}); delivered {len(copies)} time(s), after {after}, "
+        f"by the worker on {', '.join(senders) or 'none'}; its job: {status}, {attempts} "
+        f"attempt(s); the message {sent}"
+    )
+    return Result("3", "job queued through one host runs once", passed, figures)
+
+
+def host_of(address: str) -> str:
+    return next((n.upper() for n, a in infra.HOSTS.items() if a == address), address)

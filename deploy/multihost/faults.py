@@ -8,10 +8,19 @@ import signal
 import time
 
 from deploy.multihost import infra
-from deploy.multihost.checks import Rehearsal, Result, timed
+from deploy.multihost.checks import (
+    Rehearsal,
+    Result,
+    host_of,
+    mail_job,
+    request_reset,
+    timed,
+    wait_for_mail,
+)
 from deploy.multihost.load import Load, describe
 
 BACKENDS = ("app", "app_alive")
+RUN_LEASE_SECONDS = 3  # JOB_LEASE_SECONDS for the run: a killed worker's job is claimed again soon
 
 
 def lost_writes(r: Rehearsal, load: Load) -> tuple[int, int]:
@@ -164,13 +173,31 @@ def redis_restart(r: Rehearsal) -> Result:
     limits = r.redis_keys("LIMITS*")
     kept = r.redis_keys("marketplace:*")
     missing, doubled = lost_writes(r, load)
-    passed = not load.failures() and len(during) > 0 and missing == 0 and doubled == 0 and kept > 0
+    queue = "not run (this code has no background jobs)"
+    queue_ok = True
+    if r.mailbox is not None:
+        since = time.monotonic()
+        asked = request_reset(r.balanced(), "officer@demo.example")
+        mailed = wait_for_mail(r, "officer@demo.example", since, 20)
+        queue_ok = asked == 302 and mailed is not None
+        queue = f"an e-mail queued after the restart ({asked}) delivered after " + (
+            "never" if mailed is None else f"{mailed:.1f} s"
+        )
+    passed = (
+        not load.failures()
+        and len(during) > 0
+        and missing == 0
+        and doubled == 0
+        and kept > 0
+        and queue_ok
+    )
     figures = (
         f"Redis down {restarted - stopped:.1f} s; HAProxy's /readyz checks meanwhile: "
         f"{', '.join(f'{k.upper()} {v}' for k, v in ready.items())} (HAProxy served from the hosts "
         f"alive, /healthz); while down: {describe(during)}; after: {describe(after)}; hosts "
         f"ready again {back:.1f} s after the restart; Redis again holds {kept} cached entries "
-        f"and {limits} limit counters; writes accepted {len(load.accepted)}, lost {missing}"
+        f"and {limits} limit counters; {queue}; writes accepted {len(load.accepted)}, lost "
+        f"{missing}"
     )
     return Result("4", "Redis restarted under load", passed, figures)
 
@@ -182,3 +209,42 @@ def wait_status_all(r: Rehearsal, wanted: str, seconds: float) -> float:
         seconds,
         0.05,
     )
+
+
+@timed
+def worker_kill(r: Rehearsal) -> Result:
+    """The mail server holds a reset message unanswered; the worker sending it is killed
+    (SIGKILL) mid-job. Its lease expires, another worker runs the job again, and the message
+    is delivered once."""
+    assert r.mailbox is not None
+    recipient = "batik@demo.example"
+    r.mailbox.hold_for = recipient
+    since = time.monotonic()
+    asked = request_reset(r.direct("b"), recipient)
+    infra.wait_until("a worker sending the held message", r.mailbox.holding.is_set, 20, 0.05)
+    victim = next(n for n, a in infra.HOSTS.items() if a == r.mailbox.held_from)
+    worker = r.hosts[victim].worker
+    assert worker is not None
+    worker.signal_group(signal.SIGKILL)
+    worker.popen.wait(10)
+    delivered = wait_for_mail(r, recipient, since, 30)
+    time.sleep(3)
+    copies = r.mailbox.to(recipient, since)
+    status, attempts, sent = mail_job(r, recipient)
+    r.hosts[victim].start_worker()
+    senders = sorted({host_of(d.client) for d in copies})
+    passed = (
+        asked == 302
+        and len(copies) == 1
+        and status == "done"
+        and attempts == 2
+        and sent == "marked sent"
+    )
+    after = "never" if delivered is None else f"{delivered:.1f} s"
+    figures = (
+        f"reset asked through B ({asked}); the worker on {victim.upper()} killed while sending; "
+        f"delivered {len(copies)} time(s), {after} after the kill (lease "
+        f"{RUN_LEASE_SECONDS} s), by {', '.join(senders) or 'none'}; its job: {status} after "
+        f"{attempts} attempts; the message {sent}"
+    )
+    return Result("4", "worker killed mid-job", passed, figures)

@@ -32,6 +32,7 @@ HOSTS = {"a": f"{SUBNET}.11", "b": f"{SUBNET}.12", "c": f"{SUBNET}.13"}
 APP_PORT = 8000
 PG_PORT = 55477
 REDIS_PORT = 56477
+SMTP_PORT = 25877
 WEED_PORTS = {"master": 21333, "volume": 21080, "filer": 21888, "s3": 21433}  # gRPC: +10000
 BUCKET = "marketplace-media"
 REGION = "us-east-1"
@@ -125,6 +126,7 @@ class Stack:
     processes: list[Process] = field(default_factory=list)
     namespaces: list[str] = field(default_factory=list)
     bridge: bool = False
+    on_teardown: list[Callable[[], None]] = field(default_factory=list)
 
     def start(
         self,
@@ -157,6 +159,8 @@ class Stack:
         return process
 
     def teardown(self) -> None:
+        for action in self.on_teardown:
+            action()
         for process in reversed(self.processes):
             if process.alive():
                 process.stop(signal.SIGTERM, seconds=10)

@@ -28,6 +28,7 @@ from types import FrameType
 
 from deploy.multihost import checks, faults, infra
 from deploy.multihost.checks import Rehearsal, Result
+from deploy.multihost.mailbox import Mailbox
 
 REPORT = infra.ROOT / "docs" / "multihost-run.md"
 RERUN = "sudo make multihost   # or, as root: .venv/bin/python -m deploy.multihost.run"
@@ -47,6 +48,13 @@ RUN_SETTINGS = {
     # The load comes from one address with one token: lift their limits for it.
     "API_RATE_LIMIT": "100000 per minute",
     "API_TOKEN_RATE_LIMIT": "100000 per minute",
+    # Mail goes to the rehearsal's own mail server, which counts what it accepted.
+    "MAIL_SERVER": infra.GATEWAY,
+    "MAIL_PORT": str(infra.SMTP_PORT),
+    "MAIL_USE_TLS": "false",
+    # A killed worker's job is claimed again after this lease (60 s by default).
+    "JOB_LEASE_SECONDS": str(faults.RUN_LEASE_SECONDS),
+    "JOB_POLL_SECONDS": "0.5",
 }
 
 
@@ -90,6 +98,9 @@ def build(stack: infra.Stack) -> tuple[Rehearsal, list[str]]:
     database_urls: list[str] = []
     step("PostgreSQL", lambda: database_urls.append(infra.start_postgres(stack)))
     redis_process = infra.start_redis(stack)
+    mailbox = Mailbox(infra.GATEWAY, infra.SMTP_PORT)
+    mailbox.start()
+    stack.on_teardown.append(mailbox.stop)
     port = infra.free_port()
     env = infra.app_env(stack, database_urls[0], s3, f"http://127.0.0.1:{port}", RUN_SETTINGS)
     setup_env = {**env, "INSTANCE_PATH": str(stack.folder / "setup"),
@@ -116,8 +127,17 @@ def build(stack: infra.Stack) -> tuple[Rehearsal, list[str]]:
     haproxy: list[infra.HAProxy] = []
     step("HAProxy", lambda: haproxy.append(infra.start_haproxy(stack, port, "127.0.0.1")))
     rehearsal = Rehearsal(stack, hosts, haproxy[0], database_urls[0], redis_process)
+    if have_jobs():
+        rehearsal.mailbox = mailbox
+        # The demo's own mail (announcements, conversations) goes first: the checks count theirs.
+        step("the demo's mail delivered", lambda: outbox_empty(rehearsal))
     step("HAProxy sees every host UP", lambda: faults.wait_status_all(rehearsal, "UP", 20))
     return rehearsal, steps
+
+
+def outbox_empty(r: Rehearsal) -> float:
+    pending = "SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL"
+    return infra.wait_until("the outbox sent", lambda: r.sql(pending)[0][0] == 0, 120, 0.5)
 
 
 def _ready(name: str) -> bool:
@@ -133,9 +153,11 @@ CHECKS: list[tuple[str, Callable[[Rehearsal], Result], str | None, str, str]] = 
     ("limit", checks.rate_limit, None, "3", ""),
     ("cache", checks.page_cache, None, "3", ""),
     ("photo", checks.photo, "s3", "3", "photo across hosts"),
+    ("job", checks.job_once, "jobs", "3", "job queued through one host runs once"),
     ("kill", faults.kill_host, None, "4", ""),
     ("rolling", faults.rolling_restart, None, "4", ""),
     ("redis", faults.redis_restart, None, "4", ""),
+    ("worker", faults.worker_kill, "jobs", "4", "worker killed mid-job"),
 ]
 NEEDS = {
     "s3": (have_s3, "this code keeps media on each host's disk (no MEDIA_S3_*)"),
