@@ -59,14 +59,16 @@ def kill_host(r: Rehearsal) -> Result:
     load = Load(r.haproxy.port, r.token, "kill")
     retried = _retries(r)
     load.start()
-    time.sleep(3)
-    killed = time.monotonic()
-    r.hosts["b"].kill_web()
-    down_after = wait_status(r, "b", "DOWN", 15)
-    sent_at_down = int(r.haproxy.servers()["b"]["stot"])
-    time.sleep(6)
-    sent_later = int(r.haproxy.servers()["b"]["stot"])
-    load.stop()
+    try:
+        time.sleep(3)
+        killed = time.monotonic()
+        r.hosts["b"].kill_web()
+        down_after = wait_status(r, "b", "DOWN", 15)
+        sent_at_down = int(r.haproxy.servers()["b"]["stot"])
+        time.sleep(6)
+        sent_later = int(r.haproxy.servers()["b"]["stot"])
+    finally:
+        load.stop()
     ended = time.monotonic()
     retries_now = _retries(r)
     retried = (retries_now[0] - retried[0], retries_now[1] - retried[1])
@@ -113,34 +115,36 @@ def rolling_restart(r: Rehearsal) -> Result:
     gracefully (TERM), started again, back in HAProxy once /readyz says so."""
     load = Load(r.haproxy.port, r.token, "rolling")
     load.start()
-    time.sleep(2)
-    started = time.monotonic()
-    steps = []
-    for name, host in r.hosts.items():
-        _set_state(r, name, "drain")
-        drained = infra.wait_until(
-            f"{name} drained",
-            lambda name=name: all(  # type: ignore[misc]
-                int(r.haproxy.servers(b)[name]["scur"]) == 0 for b in BACKENDS
-            ),
-            10,
-            0.05,
-        )
-        _set_state(r, name, "maint")
-        assert host.web is not None
-        stopped = host.web.stop(signal.SIGTERM, seconds=25)
-        if host.worker is not None:
-            host.worker.stop(signal.SIGTERM, seconds=25)
-            host.start_worker()
-        ready = restart_web(r, name)
-        _set_state(r, name, "ready")
-        up = wait_status(r, name, "UP", 20)
-        steps.append(
-            f"{name.upper()}: drained {drained:.1f} s, stopped {stopped:.1f} s, "
-            f"ready {ready:.1f} s, UP {up:.1f} s"
-        )
-    time.sleep(1)
-    load.stop()
+    try:
+        time.sleep(2)
+        started = time.monotonic()
+        steps = []
+        for name, host in r.hosts.items():
+            _set_state(r, name, "drain")
+            drained = infra.wait_until(
+                f"{name} drained",
+                lambda name=name: all(  # type: ignore[misc]
+                    int(r.haproxy.servers(b)[name]["scur"]) == 0 for b in BACKENDS
+                ),
+                10,
+                0.05,
+            )
+            _set_state(r, name, "maint")
+            assert host.web is not None
+            stopped = host.web.stop(signal.SIGTERM, seconds=25)
+            if host.worker is not None:
+                host.worker.stop(signal.SIGTERM, seconds=25)
+                host.start_worker()
+            ready = restart_web(r, name)
+            _set_state(r, name, "ready")
+            up = wait_status(r, name, "UP", 20)
+            steps.append(
+                f"{name.upper()}: drained {drained:.1f} s, stopped {stopped:.1f} s, "
+                f"ready {ready:.1f} s, UP {up:.1f} s"
+            )
+        time.sleep(1)
+    finally:
+        load.stop()
     samples = load.between(started, time.monotonic())
     missing, doubled = lost_writes(r, load)
     passed = not load.failures() and missing == 0 and doubled == 0
@@ -157,17 +161,19 @@ def redis_restart(r: Rehearsal) -> Result:
     """Redis stopped for a few seconds under load, then started again, empty."""
     load = Load(r.haproxy.port, r.token, "redis")
     load.start()
-    time.sleep(2)
-    stopped = time.monotonic()
-    r.redis.stop(signal.SIGTERM, seconds=10)
-    time.sleep(1.5)
-    ready = {name: r.haproxy.status(name) for name in r.hosts}
-    time.sleep(2.0)
-    r.redis = infra.start_redis(r.stack)
-    restarted = time.monotonic()
-    back = wait_status_all(r, "UP", 20)
-    time.sleep(2)
-    load.stop()
+    try:
+        time.sleep(2)
+        stopped = time.monotonic()
+        r.redis.stop(signal.SIGTERM, seconds=10)
+        time.sleep(1.5)
+        ready = {name: r.haproxy.status(name) for name in r.hosts}
+        time.sleep(2.0)
+        r.redis = infra.start_redis(r.stack)
+        restarted = time.monotonic()
+        back = wait_status_all(r, "UP", 20)
+        time.sleep(2)
+    finally:
+        load.stop()
     during = load.between(stopped, restarted)
     after = load.between(restarted, time.monotonic())
     limits = r.redis_keys("LIMITS*")

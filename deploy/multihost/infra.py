@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,8 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    # How it is asked to stop at the end (PostgreSQL: SIGINT, its fast shutdown).
+    stop_signal: signal.Signals = signal.SIGTERM
 
     @property
     def pid(self) -> int:
@@ -161,11 +164,13 @@ class Stack:
     def teardown(self) -> None:
         for action in self.on_teardown:
             action()
-        for process in reversed(self.processes):
-            if process.alive():
-                process.stop(signal.SIGTERM, seconds=10)
-            else:
-                process.signal_group(signal.SIGKILL)
+        for process in self.processes:  # all at once: no one waits for another
+            process.signal_group(process.stop_signal)
+        deadline = time.monotonic() + 10
+        for process in self.processes:
+            with suppress(subprocess.TimeoutExpired):
+                process.popen.wait(max(0.1, deadline - time.monotonic()))
+            process.signal_group(signal.SIGKILL)
         for namespace in self.namespaces:
             run("ip", "netns", "del", namespace, check=False)
         if self.bridge:
@@ -218,11 +223,12 @@ def start_postgres(stack: Stack) -> str:
         f"-c listen_addresses={GATEWAY} -p {PG_PORT} -k {data} -c fsync=off "
         "-c synchronous_commit=on -c max_connections=300"
     )
-    stack.start(
+    server = stack.start(
         "postgres",
         [str(PGBIN / "postgres"), "-D", str(data), *options.split()],
         user="postgres",
     )
+    server.stop_signal = signal.SIGINT
     wait_until("PostgreSQL", lambda: port_open(GATEWAY, PG_PORT), 30)
     ready = [str(PGBIN / "pg_isready"), "-h", GATEWAY, "-p", str(PG_PORT)]
     wait_until(

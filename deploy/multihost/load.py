@@ -56,6 +56,7 @@ class Load:
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop the threads (again: nothing happens)."""
         self._stop.set()
         for thread in self._threads:
             thread.join(30)

@@ -241,8 +241,8 @@ def main() -> int:
                 result = check(rehearsal)
             results.append(result)
             say(f"  {result.verdict} {result.name}: {result.figures} ({result.seconds:.0f} s)")
-    except (infra.StackError, SystemExit, KeyboardInterrupt) as failure:
-        error = str(failure) or type(failure).__name__
+    except BaseException as failure:  # reported, then the stack is torn down all the same
+        error = f"{type(failure).__name__}: {failure}"
         say(f"Stopped: {error}")
         for process in stack.processes:
             if not process.alive() or isinstance(failure, infra.StackError):
