@@ -14,7 +14,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # The suite runs in this many processes (pytest-xdist), each with a database of its own.
 TEST_WORKERS ?= 2
 
-.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load audit multihost
+.PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load bench-capacity audit multihost
 
 run: deps translations migrate seed
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -83,6 +83,12 @@ bench: dev-deps
 # e.g. LOAD_ARGS="--db postgresql --sizes 10000 --seconds 5 --rounds 2".
 bench-load: dev-deps translations
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# What one request of each main page costs on PostgreSQL at 50,000 products (app CPU, database
+# time and statements, cache cold and warm, against a bare Flask route): the figures of
+# docs/capacity.md. Needs PostgreSQL and wrk; CAPACITY_ARGS to vary, e.g. CAPACITY_ARGS="--reuse".
+bench-capacity: dev-deps translations
+	$(BIN)/python -m bench.capacity $(CAPACITY_ARGS)
 
 # Accessibility (axe-core) and HTML validity (Nu HTML Checker) of the buyer-facing pages in every
 # language, on a throwaway demo database; writes docs/accessibility.md and fails on any finding.
