@@ -387,11 +387,18 @@ class Host:
             f"host-{self.name}-web-{self.starts}",
             [
                 str(BIN / "gunicorn"),
-                *f"--workers 2 --threads 4 --bind {self.address}:{APP_PORT}".split(),
-                *"--graceful-timeout 20 --timeout 30 --no-control-socket".split(),
-                *"--access-logfile - wsgi:app".split(),
+                "--config",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "wsgi:app",
             ],
-            env=self.host_env(),
+            env={
+                **self.host_env(),
+                # deploy/gunicorn.conf.py, as an app host's unit runs it, on this host's address
+                # (no nginx of its own here: HAProxy is the one proxy, TRUSTED_PROXIES=1).
+                "GUNICORN_BIND": f"{self.address}:{APP_PORT}",
+                "WEB_CONCURRENCY": "2",
+                "GUNICORN_THREADS": "4",
+            },
             namespace=self.namespace,
         )
         return self.web
@@ -431,19 +438,27 @@ def flask(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 
 
 HAPROXY_CONFIG = """\
+# deploy/haproxy.cfg for the rehearsal: plain HTTP on 127.0.0.1, hosts checked every 500 ms, a
+# request that could not reach a host sent to another, and the hosts alive serving when none is
+# ready.
 global
-    maxconn 4000
+    maxconn 4096
     stats socket {socket} mode 600 level admin
 
 defaults
     mode http
     option httplog
+    option http-server-close
+    timeout http-request 15s
+    option http-buffer-request
     timeout connect 1s
     timeout client 30s
-    timeout server 30s
-    timeout queue 10s
+    timeout server 130s
+    timeout queue 30s
+    timeout check 2s
     # A request that could not reach a host (refused, reset, closed without an answer) is sent
-    # again, to another host (redispatch on every retry).
+    # again, to another host (redispatch on every retry). The request is buffered whole first
+    # (up to 16 KB), which is what lets it be sent again.
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response junk-response response-timeout
@@ -451,25 +466,27 @@ defaults
 
 frontend web
     bind 127.0.0.1:{port}
+    unique-id-format %[uuid()]
+    http-request set-header X-Request-ID %[unique-id]
     # When no host is ready (say Redis is down, which every host's /readyz reports), the hosts
     # that are alive still serve, degraded, rather than nobody.
     use_backend app if {{ nbsrv(app) gt 0 }}
     default_backend app_alive
 
 backend app
-    balance roundrobin
+    balance leastconn
     option httpchk
     http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host {host}
     http-check expect status 200
-    default-server inter 500ms fastinter 500ms downinter 500ms fall 2 rise 2
+    default-server inter 500ms fastinter 500ms downinter 500ms fall 2 rise 2 maxconn 40
 {servers}
 
 backend app_alive
-    balance roundrobin
+    balance leastconn
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host {host}
     http-check expect status 200
-    default-server inter 500ms fastinter 500ms downinter 500ms fall 2 rise 2
+    default-server inter 500ms fastinter 500ms downinter 500ms fall 2 rise 2 maxconn 40
 {servers}
 """
 
