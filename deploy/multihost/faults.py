@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import time
+from contextlib import suppress
 
 from deploy.multihost import infra
 from deploy.multihost.checks import (
@@ -61,6 +62,10 @@ def kill_host(r: Rehearsal) -> Result:
     load.start()
     try:
         time.sleep(3)
+        # Killed while it holds requests, so that some are cut off halfway.
+        with suppress(infra.StackError):
+            infra.wait_until("B busy", lambda: _under_way(r, "b") > 0, 3, 0.005)
+        under_way = _under_way(r, "b")
         killed = time.monotonic()
         r.hosts["b"].kill_web()
         down_after = wait_status(r, "b", "DOWN", 15)
@@ -87,7 +92,8 @@ def kill_host(r: Rehearsal) -> Result:
         and not load.failures(killed + 5)
     )
     figures = (
-        f"SIGKILL to host B's gunicorn (master and workers); HAProxy marked it DOWN after "
+        f"SIGKILL to host B's gunicorn (master and workers) with {under_way} request(s) under "
+        f"way on it; HAProxy marked it DOWN after "
         f"{down_after:.2f} s and sent it nothing more ({sent_at_down} → {sent_later} "
         f"requests); {len(failed)} requests failed after the kill, the last "
         f"N = {errors_for:.2f} s after it; HAProxy retried {retried[0]} connections and "
@@ -96,6 +102,10 @@ def kill_host(r: Rehearsal) -> Result:
         f"{len(load.accepted)}, lost {missing}, doubled {doubled}; B back in {back:.1f} s"
     )
     return Result("4", "one host killed under load", passed, figures)
+
+
+def _under_way(r: Rehearsal, name: str) -> int:
+    return int(r.haproxy.servers()[name]["scur"] or 0)
 
 
 def _retries(r: Rehearsal) -> tuple[int, int]:
