@@ -23,11 +23,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
 from deploy.multihost import checks, faults, infra
 from deploy.multihost.checks import Rehearsal, Result
+from deploy.multihost.client import Client
 from deploy.multihost.mailbox import Mailbox
 
 REPORT = infra.ROOT / "docs" / "multihost-run.md"
@@ -103,8 +105,8 @@ def build(stack: infra.Stack) -> tuple[Rehearsal, list[str]]:
     stack.on_teardown.append(mailbox.stop)
     port = infra.free_port()
     env = infra.app_env(stack, database_urls[0], s3, f"http://127.0.0.1:{port}", RUN_SETTINGS)
-    setup_env = {**env, "INSTANCE_PATH": str(stack.folder / "setup"),
-                 "MEDIA_ROOT": str(stack.folder / "setup" / "media")}  # fmt: skip
+    setup = stack.folder / "setup"
+    setup_env = {**env, "INSTANCE_PATH": str(setup), "MEDIA_ROOT": str(setup / "media")}
     step("migrations (flask db upgrade)", lambda: infra.flask(setup_env, "db", "upgrade"))
     step("SeaweedFS S3 and its bucket", lambda: infra.create_bucket(weed))
     step("demo data (flask seed-demo)", lambda: infra.flask(setup_env, "seed-demo"))
@@ -116,12 +118,7 @@ def build(stack: infra.Stack) -> tuple[Rehearsal, list[str]]:
             if have_jobs():
                 host.start_worker()
         for name in hosts:
-            infra.wait_until(
-                f"host {name} /readyz",
-                lambda name=name: _ready(name),  # type: ignore[misc]
-                90,
-                0.2,
-            )
+            infra.wait_until(f"host {name} /readyz", partial(_ready, name), 90, 0.2)
 
     step("three app hosts ready", start_hosts)
     haproxy: list[infra.HAProxy] = []
@@ -141,8 +138,6 @@ def outbox_empty(r: Rehearsal) -> float:
 
 
 def _ready(name: str) -> bool:
-    from deploy.multihost.client import Client
-
     return Client(infra.HOSTS[name], infra.APP_PORT, timeout=2).get("/readyz").status == 200
 
 
