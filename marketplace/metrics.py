@@ -118,7 +118,7 @@ class CountRequests:
             return NO_ENDPOINT
         try:  # answered before Flask (a kept page): match it as Flask would
             endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
-        except HTTPException:
+        except (HTTPException, ValueError):
             return NO_ENDPOINT
         return str(endpoint)
 

@@ -161,7 +161,12 @@ def test_the_log_level_leaves_out_what_is_below_it(
             db.engine.dispose()
 
 
-def test_text_lines_on_a_laptop(app: Flask, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_lines_on_a_laptop(
+    app: Flask, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An app built by an earlier test (a production one) may have left JSON lines in place.
+    monkeypatch.setitem(app.config, "LOG_FORMAT", "text")
+    init_logging(app)
     capsys.readouterr()
     with app.test_client().get("/healthz", headers={"X-Request-ID": "text-line-01"}) as response:
         assert response.status_code == 200
