@@ -17,6 +17,7 @@ their line and their id too.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import sys
@@ -42,6 +43,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(request_id)s"
 
 access_log = logging.getLogger("marketplace.access")
+# The id while the request is handled, for lines logged where Flask has made no request of it
+# yet (the page cache's work before Flask, in an app context of its own).
+_handled = contextvars.ContextVar[str | None]("request_id", default=None)
 
 
 def request_id_from(value: str | None) -> str:
@@ -59,7 +63,7 @@ def current_request_id() -> str | None:
             return str(found)
     if has_request_context():
         return cast(str | None, request.environ.get(ENVIRON_KEY))
-    return None
+    return _handled.get()
 
 
 class RequestIdFilter(logging.Filter):
@@ -143,7 +147,12 @@ class AccessLog:
                 },
             )
 
-        return ClosingIterator(self.wsgi_app(environ, start), done)
+        handling = _handled.set(request_id)
+        try:
+            body = self.wsgi_app(environ, start)
+        finally:
+            _handled.reset(handling)
+        return ClosingIterator(body, done)
 
 
 def init_request_ids(app: Flask) -> None:

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from flask import Flask, g
+from werkzeug.test import Client
 
 import config
 from marketplace import create_app
 from marketplace.db import db
-from marketplace.logs import init_logging
+from marketplace.logs import AccessLog, init_logging
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -193,3 +194,25 @@ def test_log_settings_and_their_defaults(tmp_path: Any) -> None:
         config.load_config({**base, "LOG_FORMAT": "xml"})
     with pytest.raises(config.ConfigError, match="LOG_LEVEL"):
         config.load_config({**base, "LOG_LEVEL": "chatty"})
+
+
+def test_lines_logged_before_flask_makes_a_request_carry_its_id(
+    json_app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page cache's work before Flask (an app context, no request) logs with the id too."""
+
+    def before_flask(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with json_app.app_context():
+            logging.getLogger("marketplace.page_cache").warning("looked up early")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    capsys.readouterr()
+    client = Client(AccessLog(before_flask))
+    with client.get("/", headers={"X-Request-ID": "early-line-42"}) as response:
+        assert response.headers["X-Request-ID"] == "early-line-42"
+    lines = _lines(capsys.readouterr().err)
+    assert [(line["logger"], line["request_id"]) for line in lines] == [
+        ("marketplace.page_cache", "early-line-42"),
+        ("marketplace.access", "early-line-42"),
+    ]
