@@ -16,10 +16,15 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load bench-capacity audit multihost
 
+# The workers' counts for /metrics, added up from this folder (emptied at each start); the
+# app writes its own access line per request.
+METRICS_DIR := $(CURDIR)/instance/prometheus
+
 run: deps translations migrate seed
-	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-		--no-control-socket \
-		--access-logfile - wsgi:app
+	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
+	BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) \
+		$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+		--no-control-socket wsgi:app
 
 test: dev-deps translations
 	@if [ ! -x "$(CHROMIUM)" ]; then \

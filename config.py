@@ -86,6 +86,39 @@ def _trusted_hosts(env: Mapping[str, str], base_url: str, app_env: str) -> list[
     return list(dict.fromkeys(hosts))
 
 
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_format(env: Mapping[str, str], app_env: str) -> str:
+    value = env.get("LOG_FORMAT", "").strip().lower()
+    if not value:
+        return "json" if app_env == "production" else "text"
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {value!r}")
+    return value
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if value not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return value
+
+
+def prometheus_multiproc_dir(env: Mapping[str, str] | None = None) -> str:
+    """The folder gunicorn's workers share their metrics in (empty: none); prometheus_client
+    reads the same variable when it is imported."""
+    env = os.environ if env is None else env
+    value = env.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if value and not Path(value).is_dir():
+        raise ConfigError(
+            f"PROMETHEUS_MULTIPROC_DIR must name an existing folder (emptied before the server "
+            f"starts), not {value!r}"
+        )
+    return value
+
+
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the settings dict from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -98,10 +131,22 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     base_url = _base_url(env)
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    # One Redis for everything shared between hosts; a setting of its own still wins.
+    redis_url = env.get("REDIS_URL", "").strip()
 
     return {
         "APP_ENV": app_env,
         "INSTANCE_PATH": str(instance),
+        "REDIS_URL": redis_url,
+        # Logs (marketplace/logs.py): one JSON object a line in production, text on a laptop.
+        "LOG_FORMAT": _log_format(env, app_env),
+        "LOG_LEVEL": _log_level(env),
+        # /metrics (marketplace/metrics.py): with a token, only a scraper that sends it; without,
+        # only clients on loopback or private addresses.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # Where gunicorn's workers keep their counts for one /metrics to add up (prometheus_client
+        # reads the same variable when it is imported); empty: each process counts alone.
+        "PROMETHEUS_MULTIPROC_DIR": prometheus_multiproc_dir(env),
         "SECRET_KEY": _secret_key(env, app_env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -149,6 +194,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Counters shared by every worker on this machine (marketplace/ratelimit_storage.py);
         # redis://... to share them between machines.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "")
+        or redis_url
         or f"sqlite:///{instance.resolve() / 'ratelimits.sqlite'}",
         # A storage that cannot be reached lets requests through rather than failing them.
         "RATELIMIT_SWALLOW_ERRORS": True,
@@ -188,7 +234,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Whole pages for visitors who are not signed in (marketplace/page_cache.py): kept in
         # each process, or in Redis (redis://...) shared by every worker and host.
         "PAGE_CACHE_ENABLED": env.get("PAGE_CACHE", "on").strip().lower() != "off",
-        "PAGE_CACHE_URL": env.get("PAGE_CACHE_URL", ""),
+        "PAGE_CACHE_URL": env.get("PAGE_CACHE_URL", "") or redis_url,
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 300),
         "PAGE_CACHE_ENTRIES": _int(env, "PAGE_CACHE_ENTRIES", 2000),
         # Pieces shared by many public pages, like product cards (marketplace/fragments.py).

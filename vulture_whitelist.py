@@ -331,3 +331,10 @@ _.screened_by_id  # marketplace/rfq/models.py
 _.submitted_by_id  # marketplace/rfq/models.py
 _.is_closed  # marketplace/rfq/models.py
 accounts_file  # marketplace/office/account_views.py (its route)
+
+# Observability: the /metrics route, the collectors prometheus_client calls at each scrape,
+# the hook gunicorn's configuration calls when a worker exits
+scrape  # marketplace/metrics.py (its route)
+_.collect  # marketplace/metrics.py (JobsCollector, _ThisProcess)
+child_exit  # marketplace/metrics.py (deploy/gunicorn.conf.py)
+_.converter  # marketplace/logs.py (logging.Formatter's clock: UTC)

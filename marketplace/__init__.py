@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from config import ROOT, load_config
+from marketplace.logs import init_logging
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -21,11 +22,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
 
+    init_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
     register_commands(app)
+    register_observers(app)
     return app
+
+
+def register_observers(app: Flask) -> None:
+    """Request counts and the access line with its request id: last, as the outermost
+    middlewares, so that they see every request, pages sent from the cache before Flask too."""
+    from marketplace.logs import init_request_ids
+    from marketplace.metrics import init_metrics
+
+    init_metrics(app)
+    init_request_ids(app)
 
 
 def track_stored_files() -> None:

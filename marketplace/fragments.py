@@ -29,6 +29,7 @@ from markupsafe import Markup
 from marketplace.cache_backends import cache_settings
 from marketplace.extensions import fragment_cache
 from marketplace.inputs import numbered_page
+from marketplace.metrics import cache_lookups
 from marketplace.page_cache import digest_key, visit_parts, visit_version
 
 ENABLED = "FRAGMENT_CACHE_ENABLED"
@@ -62,6 +63,7 @@ def kept_many(
     keys = [f"{prefix}:{i}" for i in ids]
     found = fragment_cache.get_many(*keys)
     missing = [i for i, html in zip(ids, found, strict=True) if html is None]
+    cache_lookups("fragment", hits=len(ids) - len(missing), misses=len(missing))
     made = render(missing) if missing else {}
     if made:
         fragment_cache.set_many(
@@ -89,6 +91,7 @@ def kept_value(kind: str, parts: Sequence[object], compute: Callable[[], V]) -> 
         return compute()
     key = digest_key("fragment", base)
     found = fragment_cache.get(key)
+    cache_lookups("fragment", hits=found is not None, misses=found is None)
     if found is not None:
         return cast(V, found)
     value = compute()

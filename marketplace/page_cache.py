@@ -48,6 +48,7 @@ from marketplace.caching import session_changed
 from marketplace.db import db
 from marketplace.extensions import cache
 from marketplace.i18n import babel_context
+from marketplace.metrics import cache_lookups
 
 PAGE_ATTR = "public_page"
 STATE_KEY = "page_cache"  # on `g`: the key of the page being made and what to repeat
@@ -216,6 +217,7 @@ def _look_up() -> Response | None:
         return None
     key = page_key(version)
     page: KeptPage | None = cache.get(key)
+    cache_lookups("page", hits=page is not None, misses=page is None)
     if page is None:
         g.setdefault(STATE_KEY, _Making(key, fast_key(request.environ, version)))
         return None
@@ -309,6 +311,7 @@ class FastPages:
         backend = self.app.extensions["cache"][cache] if key else None
         found: FastPage | None = backend.get(key) if backend is not None else None
         if found is not None:
+            cache_lookups("fast_page", hits=1)
             return self._send(found, environ, start_response)
         answer: dict[str, Any] = {}
 
@@ -328,6 +331,8 @@ class FastPages:
         ):
             own = tuple((n, v) for n, v in headers if n.lower() not in NOT_KEPT)
             backend.set(key, FastPage(kept[1], own))
+            # A miss only for a page that could be kept (any other GET is looked up too).
+            cache_lookups("fast_page", misses=1)
         return body
 
     def _repeat(self, page: KeptPage, environ: dict[str, Any]) -> None:

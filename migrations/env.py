@@ -10,7 +10,9 @@ from flask import current_app
 from marketplace.db import UTCDateTime
 
 config = context.config
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# The app configures logging itself (marketplace/logs.py); alembic.ini's is for a bare run.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db

@@ -8,7 +8,10 @@ releases a savepoint and what a test creates is visible to its requests and back
 Tests that need real commits (a live server in another thread, requests racing in threads or
 processes, backup and restore, a second connection) are marked `committing`: they commit for
 real and the tables are emptied afterwards.
-Set TEST_DATABASE_URL to run the suite on PostgreSQL.
+Set TEST_DATABASE_URL to run the suite on PostgreSQL, and TEST_REDIS_URL
+(redis://127.0.0.1:6379/<n>) to keep the app's page cache, pieces and rate limits in Redis, as
+several hosts do: each pytest-xdist worker then has a database of its own (n, n + 1, ...; 15 is
+the `redis_app` fixture's), emptied when the session starts and after every test.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import shutil
 import socket
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.testing import FlaskClient
@@ -42,6 +47,30 @@ CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 # every test worker (and by a second suite running at once), whose tests then reset one
 # another's counters. Each process keeps its counters in its own memory instead.
 os.environ.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+REDIS_APP_DB = 15  # the `redis_app` fixture's
+
+
+def _worker_redis_url() -> str:
+    """TEST_REDIS_URL with this worker's own database (gw0: the one named, gw1: the next...),
+    or "" when the suite runs without Redis."""
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw") or 0)
+    if number >= REDIS_APP_DB:
+        raise pytest.UsageError(
+            f"TEST_REDIS_URL: worker {worker} would use Redis database {number}; databases "
+            f"from {REDIS_APP_DB} on are not for it (name a lower one, or run fewer workers)"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+TEST_REDIS_URL = _worker_redis_url()
+if TEST_REDIS_URL:
+    # Every app a test builds counts its limits there too (they share one limiter).
+    os.environ["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +99,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
+    shared: dict[str, Any] = {}
+    if TEST_REDIS_URL:
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()  # what an earlier run left
+        shared = {"PAGE_CACHE_URL": TEST_REDIS_URL, "RATELIMIT_STORAGE_URI": TEST_REDIS_URL}
     app = create_app(
         {
             "APP_ENV": "test",
@@ -79,6 +112,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "MEDIA_ROOT": str(instance / "media"),
             "SECRET_KEY": "test-secret-key",
             "RATELIMIT_STORAGE_URI": "memory://",
+            **shared,
             "SERVER_NAME": None,
             "PASSWORD_HASH_FAST": True,
             "VERSIONS_CHECK_SECONDS": 0,

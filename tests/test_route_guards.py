@@ -46,6 +46,9 @@ BLUEPRINTS: dict[str, frozenset[Any]] = {
     # The notice, and a stand visitor's own page by its signed link (404 without one).
     "privacy": PUBLIC,
     "sharing": PUBLIC,
+    # /metrics: a scraper on a private address or with METRICS_TOKEN; the walk comes from
+    # loopback (the refusals: tests/test_metrics.py).
+    "metrics": PUBLIC,
     "buyer": frozenset({Role.BUYER}),
     "shortlist": frozenset({Role.BUYER}),
     "interests": SIGNED_IN,

@@ -39,6 +39,7 @@ DISALLOWED = (
     "/api/",
     "/language",
     "/matching",
+    "/metrics",
 )
 
 

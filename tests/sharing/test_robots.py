@@ -76,6 +76,7 @@ def test_public_pages_are_open_and_private_ones_closed(client: FlaskClient) -> N
         "/buyer/profile",
         "/buyers/4",
         "/api/v1/products",
+        "/metrics",
     ):
         assert not parser.can_fetch("*", path), path
         assert not google_allows(text, path), path
