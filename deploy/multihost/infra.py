@@ -383,6 +383,11 @@ class Host:
 
     def start_web(self) -> Process:
         self.starts += 1
+        # The workers' metrics, in a folder emptied before gunicorn starts (README, "Logs and
+        # metrics").
+        metrics = self.folder() / "prometheus"
+        shutil.rmtree(metrics, ignore_errors=True)
+        metrics.mkdir()
         self.web = self.stack.start(
             f"host-{self.name}-web-{self.starts}",
             [
@@ -398,6 +403,7 @@ class Host:
                 "GUNICORN_BIND": f"{self.address}:{APP_PORT}",
                 "WEB_CONCURRENCY": "2",
                 "GUNICORN_THREADS": "4",
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics),
             },
             namespace=self.namespace,
         )
