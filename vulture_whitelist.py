@@ -39,6 +39,9 @@ readyz  # marketplace/main/views.py
 my_index  # marketplace/announcements/views.py
 my_show  # marketplace/announcements/views.py
 abuse_report  # marketplace/office/abuse_views.py
+job_list  # marketplace/office/job_views.py
+run_job_again  # marketplace/office/job_views.py
+discard_job  # marketplace/office/job_views.py
 suspend_account  # marketplace/office/account_views.py
 reactivate_account  # marketplace/office/account_views.py
 audit  # marketplace/office/audit_views.py

@@ -14,6 +14,7 @@ from marketplace.interests.models import (
     ShortlistEntry,
     StandVisitor,
 )
+from marketplace.jobs.models import Job
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.mail.models import OutboxEmail
 from marketplace.matching.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "ExchangeRate",
     "Interest",
     "InterestFact",
+    "Job",
     "MatchingBooking",
     "MatchingEvent",
     "MatchingMeeting",
