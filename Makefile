@@ -16,7 +16,11 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test coverage setup deps dev-deps translations migrate seed lint messages clean bench bench-load audit
 
+# One background worker (flask worker: mail, reminders, nightly clean-ups) beside gunicorn; Ctrl-C
+# stops both (the worker finishes the job it is running first), as does gunicorn stopping.
 run: deps translations migrate seed
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	BASE_URL=$(BASE_URL) $(FLASK) worker & worker=$$!; \
 	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 		--no-control-socket \
 		--access-logfile - wsgi:app
