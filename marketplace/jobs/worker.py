@@ -132,7 +132,7 @@ class Worker:
                 beat.stopped.set()
                 beat.join()
             self.log.info(
-                "job %s #%d attempt %d/%d: %s in %.3f s",
+                "job %s #%d attempt %d/%d: %s (%.3f s)",
                 job.name,
                 job.id,
                 job.attempt,
