@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -53,25 +53,15 @@ def enqueue(
         "created_at": utcnow(),
     }
     session = db.session()
-    dialect = session.get_bind().dialect.name
+    table = cast(sa.Table, Job.__table__)
     statement: Any
     if dedupe_key is None:
-        statement = sa.insert(Job).values(values)
-    elif dialect == "postgresql":
-        statement = (
-            postgresql.insert(Job)
-            .values(values)
-            .on_conflict_do_nothing(
-                index_elements=[Job.dedupe_key], index_where=Job.dedupe_key.is_not(None)
-            )
-        )
+        statement = sa.insert(table)
     else:
-        statement = (
-            sqlite.insert(Job)
-            .values(values)
-            .on_conflict_do_nothing(
-                index_elements=[Job.dedupe_key], index_where=Job.dedupe_key.is_not(None)
-            )
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).on_conflict_do_nothing(
+            index_elements=[table.c.dedupe_key], index_where=table.c.dedupe_key.is_not(None)
         )
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING says whether a row went in (a rowcount may read -1 after ON CONFLICT).
+    inserted = session.execute(statement.values(values).returning(table.c.id)).scalar()
+    return inserted is not None
