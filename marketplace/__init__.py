@@ -31,13 +31,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def track_stored_files() -> None:
     """The columns that name stored files, so media knows when a file is no longer used."""
     from marketplace.businesses.models import Business, BusinessCertification
+    from marketplace.channels.models import CatalogFile
     from marketplace.media import references
     from marketplace.products.models import ProductImage
 
     references.track(
         digests=[ProductImage.digest],
         image_keys=[Business.logo_key],
-        file_keys=[BusinessCertification.scan_key],
+        file_keys=[BusinessCertification.scan_key, CatalogFile.file_key],
     )
 
 
@@ -72,6 +73,7 @@ def register_recorders() -> None:
 def register_tasks() -> None:
     """The features' background tasks, known to the worker by name (`marketplace.jobs`)."""
     from marketplace.businesses import tasks as businesses  # noqa: F401
+    from marketplace.channels import tasks as channels  # noqa: F401
     from marketplace.interests import tasks as interests  # noqa: F401
     from marketplace.jobs import tasks as jobs  # noqa: F401
     from marketplace.mail import tasks as mail  # noqa: F401

@@ -3,7 +3,14 @@
 from marketplace.accounts.models import BuyerProfile, User
 from marketplace.announcements.models import Announcement, AnnouncementRecipient
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.channels.models import Channel, ChannelView, Nomination, NominationScore, Scan
+from marketplace.channels.models import (
+    CatalogFile,
+    Channel,
+    ChannelView,
+    Nomination,
+    NominationScore,
+    Scan,
+)
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import (
     ConversationRead,
@@ -43,6 +50,7 @@ __all__ = [
     "BusinessCertification",
     "BuyingRequest",
     "BuyerProfile",
+    "CatalogFile",
     "Certification",
     "Channel",
     "ChannelView",

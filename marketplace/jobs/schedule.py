@@ -19,6 +19,8 @@ manual run of the same command): its writes and the job's "done" commit together
   again (visitors already erased have `erased_at`).
 - rebuild-reports: recounts the report tables from the interests and views, the same every time.
 - media-gc: deletes only files no committed row names; a file already deleted is not listed.
+- refresh-catalog-pdfs: builds a channel's catalog only when the stored one's version is not
+  current (the row locked); the file is named by its content.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Entry:
 SCHEDULE: tuple[Entry, ...] = (
     # A safety net: each message has a job of its own, queued with it (mail.tasks).
     Entry("send-outbox", MINUTE),
+    Entry("refresh-catalog-pdfs", MINUTE),
     Entry("remind-unanswered", HOUR),
     Entry("close-buying-requests", HOUR, timedelta(minutes=5)),
     Entry("purge-pending-interests", HOUR, timedelta(minutes=10)),

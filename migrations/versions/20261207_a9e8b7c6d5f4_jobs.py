@@ -1,5 +1,6 @@
 """jobs: the background jobs' queue (jobs), claimed by `flask worker` under a lease, retried
-with backoff, dead after their last attempt; one job per dedupe key.
+with backoff, dead after their last attempt; one job per dedupe key. The channels' printed
+catalogs as the worker built them ahead (catalog_files: the stored file and its version).
 
 Revision ID: a9e8b7c6d5f4
 Revises: f5d4a6b7c8e9
@@ -69,9 +70,24 @@ def upgrade():
             sqlite_where=HAS_DEDUPE_KEY,
             postgresql_where=HAS_DEDUPE_KEY,
         )
+    op.create_table(
+        "catalog_files",
+        sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.String(length=60), nullable=False),
+        sa.Column("file_key", sa.String(length=200), nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["channels.id"],
+            name=op.f("fk_catalog_files_channel_id_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_catalog_files")),
+    )
 
 
 def downgrade():
+    op.drop_table("catalog_files")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("uq_jobs_dedupe_key")
         batch_op.drop_index("ix_jobs_status_finished_at")
