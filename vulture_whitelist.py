@@ -334,3 +334,19 @@ _.screened_by_id  # marketplace/rfq/models.py
 _.submitted_by_id  # marketplace/rfq/models.py
 _.is_closed  # marketplace/rfq/models.py
 accounts_file  # marketplace/office/account_views.py (its route)
+
+# Background jobs: tasks registered by @task and run by the worker by name; a column kept for
+# the record; counts the office's page reads
+remind_certificates_task  # marketplace/businesses/tasks.py
+refresh_catalog_pdfs  # marketplace/channels/tasks.py
+remind_unanswered_task  # marketplace/interests/tasks.py
+purge_pending_task  # marketplace/interests/tasks.py
+purge_done_jobs  # marketplace/jobs/tasks.py
+send_email  # marketplace/mail/tasks.py
+media_gc_task  # marketplace/media/tasks.py
+rebuild_reports_task  # marketplace/office/tasks.py
+purge_stand_visitors_task  # marketplace/privacy/tasks.py
+close_buying_requests_task  # marketplace/rfq/tasks.py
+built_at  # marketplace/channels/models.py (CatalogFile)
+running  # marketplace/jobs/queries.py (NameCounts, templates/office/jobs.html)
+dead  # marketplace/jobs/queries.py (NameCounts, templates/office/jobs.html)

@@ -77,7 +77,7 @@ class Worker:
             # One line per job is the worker's output: make sure it is shown.
             self.log.setLevel(logging.INFO)
 
-    def stop(self, signum: int | None = None, _frame: FrameType | None = None) -> None:
+    def stop(self, _signum: int | None = None, _frame: FrameType | None = None) -> None:
         if not self.stopping.is_set():
             self.log.info("worker %s: stopping after the current job", self.name)
         self.stopping.set()
