@@ -20,11 +20,15 @@ TEST_WORKERS ?= 2
 # app writes its own access line per request.
 METRICS_DIR := $(CURDIR)/instance/prometheus
 
+# One background worker (flask worker: mail, reminders, nightly clean-ups) beside gunicorn; Ctrl-C
+# stops both (the worker finishes the job it is running first), as does gunicorn stopping.
 run: deps translations migrate seed
 	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
-	BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) \
-		$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-		--no-control-socket wsgi:app
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	export BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR); \
+	$(FLASK) worker & worker=$$!; \
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --workers $(WORKERS) --threads 4 \
+		--bind $(HOST):$(PORT) wsgi:app
 
 test: dev-deps translations
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -42,6 +42,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+    if not value > 0:
+        raise ConfigError(f"{name} must be more than 0, not {raw!r}")
+    return value
+
+
 def _secret_key(env: Mapping[str, str], app_env: str, instance: Path) -> str:
     """Production must be given a key; a laptop gets one generated once into `instance/`."""
     key = env.get("SECRET_KEY", "")
@@ -250,4 +263,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "COUNTS_FLUSH_SIZE": _int(env, "COUNTS_FLUSH_SIZE", 500),
         # While the database refuses them, at most so many wait; past it the oldest are dropped.
         "COUNTS_BUFFER_MAX": _int(env, "COUNTS_BUFFER_MAX", 50_000),
+        # Background jobs (marketplace/jobs, `flask worker`): seconds between looks at an empty
+        # queue; a running job's lease (a worker that died is replaced once it passes; the
+        # worker extends it every third of it); whether workers queue the schedule's ticks;
+        # how long done jobs are kept.
+        "JOB_POLL_SECONDS": _float(env, "JOB_POLL_SECONDS", 1.0),
+        "JOB_LEASE_SECONDS": _float(env, "JOB_LEASE_SECONDS", 60.0),
+        "JOB_SCHEDULE": _flag(env.get("JOB_SCHEDULE"), True),
+        "JOB_KEEP_DONE_DAYS": _int(env, "JOB_KEEP_DONE_DAYS", 7),
     }

@@ -39,6 +39,9 @@ readyz  # marketplace/main/views.py
 my_index  # marketplace/announcements/views.py
 my_show  # marketplace/announcements/views.py
 abuse_report  # marketplace/office/abuse_views.py
+job_list  # marketplace/office/job_views.py
+run_job_again  # marketplace/office/job_views.py
+discard_job  # marketplace/office/job_views.py
 suspend_account  # marketplace/office/account_views.py
 reactivate_account  # marketplace/office/account_views.py
 audit  # marketplace/office/audit_views.py
@@ -338,3 +341,18 @@ scrape  # marketplace/metrics.py (its route)
 _.collect  # marketplace/metrics.py (JobsCollector, _ThisProcess)
 child_exit  # marketplace/metrics.py (deploy/gunicorn.conf.py)
 _.converter  # marketplace/logs.py (logging.Formatter's clock: UTC)
+# Background jobs: tasks registered by @task and run by the worker by name; a column kept for
+# the record; counts the office's page reads
+remind_certificates_task  # marketplace/businesses/tasks.py
+refresh_catalog_pdfs  # marketplace/channels/tasks.py
+remind_unanswered_task  # marketplace/interests/tasks.py
+purge_pending_task  # marketplace/interests/tasks.py
+purge_done_jobs  # marketplace/jobs/tasks.py
+send_email  # marketplace/mail/tasks.py
+media_gc_task  # marketplace/media/tasks.py
+rebuild_reports_task  # marketplace/office/tasks.py
+purge_stand_visitors_task  # marketplace/privacy/tasks.py
+close_buying_requests_task  # marketplace/rfq/tasks.py
+built_at  # marketplace/channels/models.py (CatalogFile)
+running  # marketplace/jobs/queries.py (NameCounts, templates/office/jobs.html)
+dead  # marketplace/jobs/queries.py (NameCounts, templates/office/jobs.html)

@@ -44,13 +44,14 @@ def register_observers(app: Flask) -> None:
 def track_stored_files() -> None:
     """The columns that name stored files, so media knows when a file is no longer used."""
     from marketplace.businesses.models import Business, BusinessCertification
+    from marketplace.channels.models import CatalogFile
     from marketplace.media import references
     from marketplace.products.models import ProductImage
 
     references.track(
         digests=[ProductImage.digest],
         image_keys=[Business.logo_key],
-        file_keys=[BusinessCertification.scan_key],
+        file_keys=[BusinessCertification.scan_key, CatalogFile.file_key],
     )
 
 
@@ -82,6 +83,19 @@ def register_recorders() -> None:
     register_channel_recorders()
 
 
+def register_tasks() -> None:
+    """The features' background tasks, known to the worker by name (`marketplace.jobs`)."""
+    from marketplace.businesses import tasks as businesses  # noqa: F401
+    from marketplace.channels import tasks as channels  # noqa: F401
+    from marketplace.interests import tasks as interests  # noqa: F401
+    from marketplace.jobs import tasks as jobs  # noqa: F401
+    from marketplace.mail import tasks as mail  # noqa: F401
+    from marketplace.media import tasks as media  # noqa: F401
+    from marketplace.office import tasks as office  # noqa: F401
+    from marketplace.privacy import tasks as privacy  # noqa: F401
+    from marketplace.rfq import tasks as rfq  # noqa: F401
+
+
 def register_receivers() -> None:
     """Features tell the ones above them through named signals (see docs/architecture.md)."""
     from marketplace import versions
@@ -96,6 +110,7 @@ def register_receivers() -> None:
     watch_public_data()
     track_stored_files()
     register_recorders()
+    register_tasks()
     notifications.connect()
     office.connect()
     search.connect()
@@ -275,6 +290,7 @@ def register_commands(app: Flask) -> None:
     from marketplace.backup.cli import backup_command, restore_command
     from marketplace.businesses.cli import remind_certificates_command
     from marketplace.interests.cli import purge_pending_command, remind_unanswered_command
+    from marketplace.jobs.cli import worker_command
     from marketplace.mail.cli import outbox, send_outbox
     from marketplace.main.cli import seed_demo
     from marketplace.media.cli import media_gc
@@ -293,3 +309,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker_command)

@@ -114,6 +114,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     "matching_event": _l("Business-matching event"),
     "matching_meeting": _l("Business-matching meeting"),
     "api_token": _l("API token"),
+    "job": _l("Background job"),
 }
 # Every action the services record, in the words an officer reads in the log: the words are
 # the actions' own (`ledger.audit.AuditAction`).

@@ -3,7 +3,14 @@
 from marketplace.accounts.models import BuyerProfile, User
 from marketplace.announcements.models import Announcement, AnnouncementRecipient
 from marketplace.businesses.models import Business, BusinessCertification
-from marketplace.channels.models import Channel, ChannelView, Nomination, NominationScore, Scan
+from marketplace.channels.models import (
+    CatalogFile,
+    Channel,
+    ChannelView,
+    Nomination,
+    NominationScore,
+    Scan,
+)
 from marketplace.counting.models import CountedVisit
 from marketplace.interests.models import (
     ConversationRead,
@@ -14,6 +21,7 @@ from marketplace.interests.models import (
     ShortlistEntry,
     StandVisitor,
 )
+from marketplace.jobs.models import Job
 from marketplace.ledger.models import AbuseReport, AuditEntry, ExchangeRate
 from marketplace.mail.models import OutboxEmail
 from marketplace.matching.models import (
@@ -42,6 +50,7 @@ __all__ = [
     "BusinessCertification",
     "BuyingRequest",
     "BuyerProfile",
+    "CatalogFile",
     "Certification",
     "Channel",
     "ChannelView",
@@ -53,6 +62,7 @@ __all__ = [
     "ExchangeRate",
     "Interest",
     "InterestFact",
+    "Job",
     "MatchingBooking",
     "MatchingEvent",
     "MatchingMeeting",

@@ -100,6 +100,10 @@ ENDPOINTS: dict[str, frozenset[Any]] = {
     "interests.index": frozenset({Role.BUYER, Role.MSME}),
     # Officers see the coordinators; only admins open their accounts.
     "office.create_coordinator": frozenset({Role.ADMIN}),
+    # Background jobs and their dead-letter list: the office's, like its other queues.
+    "office.job_list": STAFF,
+    "office.run_job_again": STAFF,
+    "office.discard_job": STAFF,
     # A buyer's own data: download, and deleting the account.
     "privacy.my_data": frozenset({Role.BUYER}),
     "privacy.my_data_download": frozenset({Role.BUYER}),

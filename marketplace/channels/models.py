@@ -238,3 +238,17 @@ class ChannelView(Base):
     product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"), index=True)
     kind: Mapped[ViewKind] = mapped_column(str_enum(ViewKind, "kind"))
     viewed_at: Mapped[created_at]
+
+
+class CatalogFile(Base):
+    """A channel's printed catalog as last built by the worker (`channels.catalog_files`), for
+    the data version and Bandung day it was built from: served while both are still current."""
+
+    __tablename__ = "catalog_files"
+
+    channel_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(sa.String(60))
+    file_key: Mapped[str] = mapped_column(sa.String(200))
+    built_at: Mapped[created_at]

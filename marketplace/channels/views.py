@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace import fragments
 from marketplace.channels import queries, visits
-from marketplace.channels.catalog import catalog_pdf
+from marketplace.channels.catalog_files import build_catalog, kept_catalog
 from marketplace.channels.curation import (
     accepts_nominations,
     has_ended,
@@ -35,7 +35,6 @@ from marketplace.counting.visitors import count_visit, subject
 from marketplace.db import db, found_or_404
 from marketplace.i18n import use_channel_language
 from marketplace.inputs import LINEUP_PER_PAGE
-from marketplace.ledger.rates import rate_in_force
 from marketplace.link_preview import Share, share_page
 from marketplace.page_cache import public_page, repeat_on_hit
 from marketplace.periods import bandung_today
@@ -191,9 +190,8 @@ def show(slug: str) -> str:
 def catalog(slug: str) -> Response:
     channel = _channel(slug)
     today = bandung_today()
-    nominations = list(db.session.scalars(queries.lineup(channel.id)).unique())
-    rate = db.session.scalar(rate_in_force(channel.currency, today))
-    data = catalog_pdf(channel, nominations, rate, today)
+    # Built ahead by the worker (channels.catalog_files) while current, else here and now.
+    data = kept_catalog(channel, today) or build_catalog(channel, today)
     count_visit(subject("channel-catalog", channel.id), "channel-catalog", channel.id)
     response = pdf_response(data, f"{slug}-catalog.pdf")
     response.cache_control.public = True

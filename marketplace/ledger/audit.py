@@ -146,6 +146,9 @@ class AuditAction(enum.StrEnum):
     MATCHING_MEETING_MOVED = "matching_meeting.moved", _l("Meeting moved to another slot")
     MATCHING_MEETING_CANCELLED = "matching_meeting.cancelled", _l("Meeting cancelled by the office")
 
+    JOB_RUN_AGAIN = "job.run_again", _l("Failed background job run again")
+    JOB_DISCARDED = "job.discarded", _l("Failed background job discarded")
+
 
 class AuditLogIsAppendOnly(RuntimeError):
     """Something tried to change or delete what the audit log has recorded."""

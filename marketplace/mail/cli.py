@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from marketplace.db import begin_write, db
-from marketplace.mail.delivery import deliver
-from marketplace.mail.models import OutboxEmail
-from marketplace.mail.services import (
-    all_emails,
-    mark_failed,
-    mark_sent,
-    pending_emails,
-)
+from marketplace.db import db
+from marketplace.mail.sending import send_pending
+from marketplace.mail.services import all_emails, pending_emails
 
 
 @click.command("outbox")
@@ -58,29 +50,7 @@ def send_outbox(limit: int | None) -> None:
     if mail_log.level == logging.NOTSET:
         # Without a mail server the log is where the mail goes: make sure it is shown.
         mail_log.setLevel(logging.INFO)
-    ids = db.session.scalars(pending_emails().with_only_columns(OutboxEmail.id).limit(limit)).all()
-    db.session.rollback()
-    sent = failed = 0
-    for email_id in ids:
-        begin_write()
-        # Another worker may have taken or sent it meanwhile: lock it, skip it if so.
-        email = db.session.scalar(
-            sa.select(OutboxEmail)
-            .where(OutboxEmail.id == email_id, OutboxEmail.sent_at.is_(None))
-            .with_for_update(skip_locked=True)
-        )
-        if email is None:
-            db.session.rollback()
-            continue
-        try:
-            deliver(email)
-        except (OSError, smtplib.SMTPException) as error:
-            mark_failed(email, f"{type(error).__name__}: {error}")
-            failed += 1
-        else:
-            mark_sent(email)
-            sent += 1
-        db.session.commit()
-    click.echo(f"Sent {sent} message(s); {failed} failed.")
-    if failed:
+    sweep = send_pending(limit)
+    click.echo(f"Sent {sweep.sent} message(s); {sweep.failed} failed.")
+    if sweep.failed:
         raise click.exceptions.Exit(1)

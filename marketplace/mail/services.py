@@ -1,7 +1,9 @@
 """The outbox: e-mails are written in the same transaction as the change they report.
 
-Nothing here talks to a mail server; `flask send-outbox` delivers what the outbox holds (see
-`marketplace.mail.delivery`). A rolled-back change therefore never sends a message.
+Nothing here talks to a mail server: each message is queued with a job that delivers it
+(`mail.tasks`, run by `flask worker`), in the same transaction, and `flask send-outbox` delivers
+whatever is still pending (see `marketplace.mail.sending`). A rolled-back change therefore never
+sends a message, and a committed one always has its job.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from flask_babel.speaklater import LazyString
 
 from marketplace.dates import force_timezone
 from marketplace.db import db, utcnow
+from marketplace.jobs.queue import enqueue
 from marketplace.mail.models import OutboxEmail
 
 
 def queue_email(to: str, subject: str, body: str) -> OutboxEmail:
-    """Add a message to the outbox in the caller's transaction."""
+    """Add a message to the outbox, and the job that delivers it, in the caller's transaction."""
     email = OutboxEmail(to_address=to, subject=subject[:200], body=body)
     db.session.add(email)
     db.session.flush()
+    enqueue("send-email", {"email_id": email.id})
     return email
 
 

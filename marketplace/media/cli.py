@@ -9,6 +9,7 @@ before its transaction commits.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import click
 from flask.cli import with_appcontext
@@ -29,10 +30,38 @@ def _modified_after(storage: Storage, key: str, cutoff: float) -> bool:
         return True
 
 
+DEFAULT_MIN_AGE_MINUTES = 60
+
+
+@dataclass
+class Collected:
+    removed: list[str] = field(default_factory=list)
+    kept_young: int = 0
+
+
+def remove_orphans(min_age: int, dry_run: bool = False) -> Collected:
+    """Delete (or with `dry_run` only list) the stored files no row names, but those younger
+    than `min_age` minutes."""
+    storage = current_storage()
+    keep = referenced_keys()
+    cutoff = time.time() - min_age * 60
+    collected = Collected()
+    for key in list(storage.keys()):
+        if key in keep:
+            continue
+        if min_age and _modified_after(storage, key, cutoff):
+            collected.kept_young += 1
+            continue
+        if not dry_run:
+            storage.delete(key)
+        collected.removed.append(key)
+    return collected
+
+
 @click.command("media-gc")
 @click.option(
     "--min-age",
-    default=60,
+    default=DEFAULT_MIN_AGE_MINUTES,
     show_default=True,
     type=click.IntRange(min=0),
     help="Keep orphans younger than this many minutes (uploads in flight).",
@@ -41,20 +70,10 @@ def _modified_after(storage: Storage, key: str, cutoff: float) -> bool:
 @with_appcontext
 def media_gc(min_age: int, dry_run: bool) -> None:
     """Delete media files that no product photo, logo or certificate scan uses."""
-    storage = current_storage()
-    keep = referenced_keys()
-    cutoff = time.time() - min_age * 60
-    removed = kept_young = 0
-    for key in list(storage.keys()):
-        if key in keep:
-            continue
-        if min_age and _modified_after(storage, key, cutoff):
-            kept_young += 1
-            continue
-        if dry_run:
+    collected = remove_orphans(min_age, dry_run)
+    if dry_run:
+        for key in collected.removed:
             click.echo(f"would remove {key}")
-        else:
-            storage.delete(key)
-        removed += 1
+    removed, kept_young = len(collected.removed), collected.kept_young
     verb = "Would remove" if dry_run else "Removed"
     click.echo(f"{verb} {removed} orphaned file(s); kept {kept_young} younger than {min_age} min.")

@@ -10,6 +10,7 @@ from marketplace.office import (  # noqa: F401  (each module adds its routes to 
     audit_views,
     coordinator_views,
     escalation_views,
+    job_views,
     queue_views,
     rate_views,
     report_views,

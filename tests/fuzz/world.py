@@ -41,6 +41,7 @@ from marketplace.interests.services import post_message
 from marketplace.interests.shortlist import add_to_shortlist
 from marketplace.interests.stand_leads import LeadData, capture_lead, visitor_link_token
 from marketplace.interests.transitions import report_spam
+from marketplace.jobs.models import Job, JobStatus
 from marketplace.matching import services as matching
 from marketplace.media.backend import current_storage
 from marketplace.media.images import (
@@ -161,6 +162,17 @@ def build_world() -> World:
     forgotten = express(buyer, shelved)
     forgotten.escalated_at = utcnow()
     escalation = open_escalation(forgotten, forgotten.escalated_at)
+    # A background job that failed its last attempt: the office's dead-letter list.
+    failed_job = Job(
+        name="send-email",
+        payload={"email_id": 1},
+        status=JobStatus.DEAD,
+        attempts=8,
+        max_attempts=8,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        finished_at=utcnow(),
+    )
+    db.session.add(failed_job)
     add_to_shortlist(published, buyer)
     # A visitor's interest waiting for its mailed link: the link's page shows its button.
     waiting_interest = submit_pending_interest(
@@ -202,6 +214,8 @@ def build_world() -> World:
     world.add("image_id", *(image.id for p in (draft, published) for image in p.images))
     world.add("report_id", report.id)
     world.add("escalation_id", escalation.id)
+    db.session.flush()
+    world.add("job_id", failed_job.id)
     world.add("user_id", victim.id, newcomer.id, suspended_user.id, coordinator.id)
     world.add("shipment_id", shipment.id)
     world.add("sale_id", sale.id)

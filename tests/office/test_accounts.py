@@ -228,6 +228,9 @@ def test_officers_have_no_way_to_edit_an_owners_content(
         "office.note_escalation",
         "office.contacted_escalation",
         "office.close_escalation",
+        # A failed background job: run again or discarded, nothing of the owner's.
+        "office.run_job_again",
+        "office.discard_job",
     }
 
 
