@@ -99,6 +99,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
+    if bool(env.get("MEDIA_S3_ACCESS_KEY_ID")) != bool(env.get("MEDIA_S3_SECRET_ACCESS_KEY")):
+        raise ConfigError(
+            "MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY are set together, or neither "
+            "(then the object store's credentials come from the machine's AWS settings)."
+        )
+
     return {
         "APP_ENV": app_env,
         "INSTANCE_PATH": str(instance),

@@ -124,8 +124,12 @@ class LocalStorage:
             raise
 
     def open(self, key: str) -> bytes:
-        """Return the stored bytes; FileNotFoundError if the key is not stored."""
-        return self._file(key).read_bytes()
+        """Return the stored bytes; FileNotFoundError if the key is not stored (a folder is
+        not a stored file either, as in an object store)."""
+        try:
+            return self._file(key).read_bytes()
+        except IsADirectoryError as error:
+            raise FileNotFoundError(key) from error
 
     def exists(self, key: str) -> bool:
         return self._file(key).is_file()

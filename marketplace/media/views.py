@@ -41,6 +41,8 @@ def _send(key: str, mimetype: str, **options: object) -> Response:
         abort(503)
     if path is not None:
         return send_file(path, mimetype=mimetype, conditional=True, etag=True, **options)  # type: ignore[arg-type]
+    # Named as the file on disk is (send_file names it after its path).
+    options.setdefault("download_name", key.rsplit("/", 1)[-1])
     return send_file(
         io.BytesIO(data),
         mimetype=mimetype,
