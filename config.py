@@ -147,6 +147,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     # One Redis for everything shared between hosts; a setting of its own still wins.
     redis_url = env.get("REDIS_URL", "").strip()
 
+    if bool(env.get("MEDIA_S3_ACCESS_KEY_ID")) != bool(env.get("MEDIA_S3_SECRET_ACCESS_KEY")):
+        raise ConfigError(
+            "MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY are set together, or neither "
+            "(then the object store's credentials come from the machine's AWS settings)."
+        )
+
     return {
         "APP_ENV": app_env,
         "INSTANCE_PATH": str(instance),
@@ -171,6 +177,14 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Strict-Transport-Security max-age; sent only over HTTPS (production with secure cookies).
         "HSTS_SECONDS": _int(env, "HSTS_SECONDS", 31_536_000 if secure_cookies else 0),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", "") or str(instance / "media"),
+        # Media in an S3-compatible object store (several app hosts share it) when a bucket is
+        # named; else on the local disk under MEDIA_ROOT. The endpoint is AWS's when empty.
+        "MEDIA_S3_BUCKET": env.get("MEDIA_S3_BUCKET", "").strip(),
+        "MEDIA_S3_ENDPOINT_URL": env.get("MEDIA_S3_ENDPOINT_URL", "").strip(),
+        "MEDIA_S3_REGION": env.get("MEDIA_S3_REGION", "").strip() or "us-east-1",
+        "MEDIA_S3_ACCESS_KEY_ID": env.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+        "MEDIA_S3_SECRET_ACCESS_KEY": env.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+        "MEDIA_S3_PREFIX": env.get("MEDIA_S3_PREFIX", "").strip(),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 90) * 1024 * 1024,
         # Cookies: never readable from scripts, not sent on cross-site posts, HTTPS-only in prod.
         "SESSION_COOKIE_HTTPONLY": True,

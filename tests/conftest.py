@@ -12,6 +12,7 @@ Set TEST_DATABASE_URL to run the suite on PostgreSQL, and TEST_REDIS_URL
 (redis://127.0.0.1:6379/<n>) to keep the app's page cache, pieces and rate limits in Redis, as
 several hosts do: each pytest-xdist worker then has a database of its own (n, n + 1, ...; 15 is
 the `redis_app` fixture's), emptied when the session starts and after every test.
+TEST_MEDIA_STORAGE=s3 keeps the media in a real object store (SeaweedFS, `tests.objectstore`) instead of a local folder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import shutil
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +40,8 @@ from marketplace.db import db
 from marketplace.extensions import limiter
 from marketplace.main import demo
 from marketplace.media import images
+from marketplace.media.backend import current_storage
+from tests import objectstore
 from tests.factories import seed_reference
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -96,13 +100,52 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return own.render_as_string(hide_password=False)
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run shares (pytest-xdist's workers each have their own
+    temporary folder inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def media_in_s3() -> bool:
+    return os.environ.get("TEST_MEDIA_STORAGE", "") == "s3"
+
+
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def object_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[objectstore.ObjectStore]:
+    """The run's S3-compatible object store; skipped without one, unless
+    OBJECT_STORE_TESTS=required or TEST_MEDIA_STORAGE=s3, which make that a failure."""
+    root = _run_folder(tmp_path_factory) / "objectstore"
+    try:
+        store = objectstore.acquire(root)
+    except objectstore.ObjectStoreUnavailable as error:
+        if objectstore.required() or media_in_s3():
+            pytest.fail(f"an object store is required here, and none could be had: {error}")
+        pytest.skip(f"object store not available, test skipped: {error}")
+    yield store
+    objectstore.release(root)
+
+
+@pytest.fixture(scope="session")
+def bucket(object_store: objectstore.ObjectStore) -> str:
+    """This test process's own bucket (each pytest-xdist worker has one), empty to start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return object_store.make_bucket(f"media-{worker}")
+
+
+@pytest.fixture(scope="session")
+def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
     shared: dict[str, Any] = {}
     if TEST_REDIS_URL:
         redis.Redis.from_url(TEST_REDIS_URL).flushdb()  # what an earlier run left
         shared = {"PAGE_CACHE_URL": TEST_REDIS_URL, "RATELIMIT_STORAGE_URI": TEST_REDIS_URL}
+    media: dict[str, str] = {}
+    if media_in_s3():
+        store: objectstore.ObjectStore = request.getfixturevalue("object_store")
+        media = store.settings(request.getfixturevalue("bucket"))
     app = create_app(
         {
             "APP_ENV": "test",
@@ -118,6 +161,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "VERSIONS_CHECK_SECONDS": 0,
             # Counts written as each request ends: a test reads its figures right after.
             "COUNTS_FLUSH_SECONDS": 0,
+            **media,
         }
     )
     app.test_client_class = FlaskLoginClient
@@ -232,15 +276,54 @@ def redis_app(app: Flask) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def empty_media(app: Flask) -> None:
+    """Remove every stored file of `app`'s media store (the folder, or the bucket's keys)."""
+    if not app.config.get("MEDIA_S3_BUCKET"):
+        shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+        return
+    with app.app_context():
+        storage = current_storage()
+        for key in list(storage.keys()):
+            storage.delete(key)
+
+
+@pytest.fixture(params=["local", "s3"])
+def media_backend(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
+    """The test runs twice: with the app's media on the local disk, then in the object store
+    (its settings changed for the test, and put back after)."""
+    before = {name: app.config.get(name) for name in app.config if name.startswith("MEDIA_S3_")}
+    if request.param == "s3":
+        store: objectstore.ObjectStore = request.getfixturevalue("object_store")
+        app.config.update(store.settings(request.getfixturevalue("bucket")))
+    else:
+        app.config["MEDIA_S3_BUCKET"] = ""
+    empty_media(app)
+    yield request.param
+    empty_media(app)
+    app.config.update(before)
+
+
+@pytest.fixture
+def local_media(app: Flask) -> Iterator[None]:
+    """The app's media on the local disk for this test, whatever the run's setting (a test of
+    what only a disk does)."""
+    bucket = app.config.get("MEDIA_S3_BUCKET", "")
+    app.config["MEDIA_S3_BUCKET"] = ""
+    empty_media(app)
+    yield
+    empty_media(app)
+    app.config["MEDIA_S3_BUCKET"] = bucket
+
+
 @pytest.fixture
 def storefront(app: Flask) -> Iterator[None]:
-    """Reference data seeded and an empty media folder, for every storefront test."""
-    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+    """Reference data seeded and an empty media store, for every storefront test."""
+    empty_media(app)
     with app.app_context():
         seed_reference()
         db.session.commit()
     yield
-    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+    empty_media(app)
 
 
 _DEMO_PHOTOS: dict[tuple[Any, ...], bytes] = {}

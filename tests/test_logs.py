@@ -15,8 +15,12 @@ from werkzeug.test import Client
 
 import config
 from marketplace import create_app
+from marketplace.accounts.models import Role
 from marketplace.db import db
+from marketplace.jobs.worker import Worker
 from marketplace.logs import AccessLog, init_logging
+from tests.conftest import post_form
+from tests.factories import make_user
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -216,3 +220,28 @@ def test_lines_logged_before_flask_makes_a_request_carry_its_id(
         ("marketplace.page_cache", "early-line-42"),
         ("marketplace.access", "early-line-42"),
     ]
+
+
+def test_the_request_id_follows_a_mail_from_the_request_to_the_worker_that_sends_it(
+    json_app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A password reset asked through the load balancer (its X-Request-ID) queues the mail; the
+    worker's line for the job that delivers it carries the same id."""
+    with json_app.app_context():
+        make_user(Role.MSME, email="owner@example.org")
+        db.session.commit()
+    client = json_app.test_client()
+    response = post_form(
+        client,
+        "/auth/reset",
+        {"email": "owner@example.org"},
+        headers={"X-Request-ID": "balancer-reset-42"},
+    )
+    assert response.status_code == 302
+    capsys.readouterr()
+    assert Worker(json_app, burst=True, schedule=False).run() == 1
+    lines = _lines(capsys.readouterr().err)
+    jobs = [line for line in lines if line["message"].startswith("job send-email #")]
+    assert len(jobs) == 1
+    assert jobs[0]["request_id"] == "balancer-reset-42"
+    assert ": done (" in jobs[0]["message"]

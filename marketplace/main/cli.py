@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from marketplace.channels.seed import load_reference_data
@@ -14,7 +13,7 @@ from marketplace.main.demo import (
     DemoLogin,
     create_demo_content,
 )
-from marketplace.media.storage import LocalStorage
+from marketplace.media.backend import current_storage
 
 
 @click.command("seed-demo")
@@ -27,7 +26,7 @@ def seed_demo() -> None:
     begin_write()
     try:
         reference = load_reference_data()
-        report = create_demo_content(LocalStorage(current_app.config["MEDIA_ROOT"]))
+        report = create_demo_content(current_storage())
     except DemoContentError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

@@ -3,7 +3,8 @@
 A request's own files are settled when its transaction ends (`media.transaction_files`), so
 orphans appear only when a process dies between storing and committing, or a deletion failed.
 Files younger than --min-age minutes are kept, because an upload in flight stores its files
-before its transaction commits.
+before its transaction commits (a file's age is its time in the store's own listing: the
+file's mtime on disk, an object's LastModified).
 """
 
 from __future__ import annotations
@@ -16,18 +17,6 @@ from flask.cli import with_appcontext
 
 from marketplace.media.backend import current_storage
 from marketplace.media.references import referenced_keys
-from marketplace.media.storage import Storage
-
-
-def _modified_after(storage: Storage, key: str, cutoff: float) -> bool:
-    """Whether the file is too young to judge (remote backends: unknown, so kept)."""
-    path = storage.path(key)
-    if path is None:
-        return True
-    try:
-        return path.stat().st_mtime > cutoff
-    except FileNotFoundError:
-        return True
 
 
 DEFAULT_MIN_AGE_MINUTES = 60
@@ -46,10 +35,10 @@ def remove_orphans(min_age: int, dry_run: bool = False) -> Collected:
     keep = referenced_keys()
     cutoff = time.time() - min_age * 60
     collected = Collected()
-    for key in list(storage.keys()):
+    for key, modified in list(storage.entries()):
         if key in keep:
             continue
-        if min_age and _modified_after(storage, key, cutoff):
+        if min_age and modified > cutoff:
             collected.kept_young += 1
             continue
         if not dry_run:

@@ -1,8 +1,9 @@
 """One storage interface for uploaded files (product photos).
 
-Everything that writes or reads media goes through :class:`Storage`, so the deployment can
-move from the local disk (:class:`LocalStorage`, the default) to object storage by adding a
-backend, without touching the code that processes uploads or serves them.
+Everything that writes or reads media goes through :class:`Storage`: the local disk
+(:class:`LocalStorage`, the default) or an S3-compatible object store (:class:`S3Storage`,
+for several app hosts), chosen by a setting in `media.backend`; the code that processes
+uploads or serves them is the same for both.
 
 Keys are relative POSIX paths such as ``img/ab/abcdef...-800.webp``. They are validated
 strictly so that a key can never address a file outside the storage root.
@@ -14,7 +15,21 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+# What an object store answers for a key it does not hold (GET says NoSuchKey, HEAD only 404).
+MISSING = {"NoSuchKey", "404", "NotFound"}
+
+
+class StorageError(OSError):
+    """The store did not answer as it should (unreachable, refused, timed out)."""
+
+
+class Entry(NamedTuple):
+    key: str
+    modified: float  # last written, seconds since the epoch
 
 
 @runtime_checkable
@@ -39,6 +54,11 @@ class Storage(Protocol):
 
     def keys(self) -> Iterator[str]:
         """Yield every stored key (used to find orphaned files)."""
+        ...
+
+    def entries(self) -> Iterator[Entry]:
+        """Yield every stored key with the time it was last written (saving the same bytes
+        again counts as writing): `media-gc` spares young files."""
         ...
 
     def path(self, key: str) -> Path | None:
@@ -104,8 +124,12 @@ class LocalStorage:
             raise
 
     def open(self, key: str) -> bytes:
-        """Return the stored bytes; FileNotFoundError if the key is not stored."""
-        return self._file(key).read_bytes()
+        """Return the stored bytes; FileNotFoundError if the key is not stored (a folder is
+        not a stored file either, as in an object store)."""
+        try:
+            return self._file(key).read_bytes()
+        except IsADirectoryError as error:
+            raise FileNotFoundError(key) from error
 
     def exists(self, key: str) -> bool:
         return self._file(key).is_file()
@@ -126,6 +150,97 @@ class LocalStorage:
                 if not name.startswith("."):
                     yield (rel / name).as_posix()
 
+    def entries(self) -> Iterator[Entry]:
+        for key in self.keys():
+            try:
+                yield Entry(key, self._file(key).stat().st_mtime)
+            except FileNotFoundError:  # deleted since it was listed
+                continue
+
     def path(self, key: str) -> Path:
         """The file's path (it may not exist; check :meth:`exists` first)."""
         return self._file(key)
+
+
+class S3Storage:
+    """:class:`Storage` on an S3-compatible object store: one bucket, keys under an optional
+    prefix. A PUT is atomic by nature (readers see the old object or the new one); errors of
+    the store other than a missing key are raised as :class:`StorageError`."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client  # a boto3 S3 client (thread-safe, made once per app)
+        self.bucket = bucket
+        prefix = prefix.strip("/")
+        self.prefix = f"{prefix}/" if prefix else ""
+
+    def __repr__(self) -> str:
+        return f"S3Storage({self.bucket!r}, prefix={self.prefix!r})"
+
+    def _object(self, key: str) -> str:
+        return self.prefix + validate_key(key)
+
+    def save(self, key: str, data: bytes) -> None:
+        """Always written, also when the same bytes are stored: the object's time is renewed,
+        as `LocalStorage.save` touches its file, so `media-gc` spares a re-upload."""
+        name = self._object(key)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=name, Body=data)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"Could not store {key}: {error}") from error
+
+    def open(self, key: str) -> bytes:
+        name = self._object(key)
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=name)
+            return bytes(answer["Body"].read())
+        except ClientError as error:
+            if _code(error) in MISSING:
+                raise FileNotFoundError(key) from error
+            raise StorageError(f"Could not read {key}: {error}") from error
+        except BotoCoreError as error:
+            raise StorageError(f"Could not read {key}: {error}") from error
+
+    def exists(self, key: str) -> bool:
+        name = self._object(key)
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=name)
+        except ClientError as error:
+            if _code(error) in MISSING:
+                return False
+            raise StorageError(f"Could not look up {key}: {error}") from error
+        except BotoCoreError as error:
+            raise StorageError(f"Could not look up {key}: {error}") from error
+        return True
+
+    def delete(self, key: str) -> None:
+        """S3 answers a deletion of a missing key as a success, as this interface wants."""
+        name = self._object(key)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=name)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"Could not delete {key}: {error}") from error
+
+    def keys(self) -> Iterator[str]:
+        for entry in self.entries():
+            yield entry.key
+
+    def entries(self) -> Iterator[Entry]:
+        """The bucket's objects under the prefix, a page (up to 1,000) per request."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", ()):
+                    yield Entry(item["Key"][len(self.prefix) :], item["LastModified"].timestamp())
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"Could not list the bucket {self.bucket}: {error}") from error
+
+    def path(self, key: str) -> None:
+        """Objects have no local path: they are read with :meth:`open`."""
+        validate_key(key)
+        return None
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))

@@ -4,7 +4,6 @@ through the same checks), nominations, conversations and quotes."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from marketplace.db import db
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.ledger.audit import AuditAction
 from marketplace.ledger.models import AuditEntry
+from marketplace.media.backend import current_storage
 from marketplace.media.images import ORIGINAL, image_key
 from marketplace.products.models import Product, ProductImage
 from tests.api.tokens import TokenWorld, bearer, build_token_world, photo_upload
@@ -127,8 +127,8 @@ def test_a_draft_goes_from_creation_to_review(app: Flask, owner: Owner, world: T
         image = db.session.scalars(
             sa.select(ProductImage).where(ProductImage.product_id == product_id)
         ).one()
-        original = Path(app.config["MEDIA_ROOT"]) / image_key(image.digest, ORIGINAL)
-    assert original.is_file() and (image.width, image.height) == (1600, 1200)
+        assert current_storage().exists(image_key(image.digest, ORIGINAL))
+    assert (image.width, image.height) == (1600, 1200)
 
     edited = owner.call(
         "PATCH",

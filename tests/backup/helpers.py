@@ -82,7 +82,7 @@ def change_everything(app: Flask, world: World) -> None:
         db.session.execute(sa.text("UPDATE users SET name = 'Renamed' WHERE role = 'officer'"))
         store_image(current_storage(), jpeg((300, 300), seed=85))
         db.session.commit()
-    Path(app.config["MEDIA_ROOT"], world.photo_keys[0]).unlink()
+        current_storage().delete(world.photo_keys[0])
 
 
 def database_rows(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
@@ -120,8 +120,9 @@ def schema_objects(app: Flask) -> list[tuple[Any, ...]]:
 
 
 def media_bytes(app: Flask) -> dict[str, bytes]:
-    root = Path(app.config["MEDIA_ROOT"])
-    return {path.relative_to(root).as_posix(): path.read_bytes() for path in media_files(app)}
+    with app.app_context():
+        storage = current_storage()
+        return {key: storage.open(key) for key in media_files(app)}
 
 
 def backup(app: Flask, *args: str) -> Result:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,29 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from marketplace.db import db
+from marketplace.media.backend import current_storage
 from tests.conftest import csrf_token
 
 
-def media_files(app: Flask) -> list[Path]:
-    """Every file under MEDIA_ROOT (temporary files included: nothing may be left behind)."""
+def media_files(app: Flask) -> list[str]:
+    """The key of every stored file: every file under MEDIA_ROOT (temporary files included:
+    nothing may be left behind), or every object of the bucket (under the prefix)."""
+    if app.config.get("MEDIA_S3_BUCKET"):
+        with app.app_context():
+            return sorted(current_storage().keys())
     root = Path(app.config["MEDIA_ROOT"])
     if not root.exists():
         return []
-    return sorted(Path(d) / f for d, _dirs, files in os.walk(root) for f in files)
+    return sorted(
+        (Path(d) / f).relative_to(root).as_posix()
+        for d, _dirs, files in os.walk(root)
+        for f in files
+    )
 
 
-def empty_media(app: Flask) -> None:
-    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+def media_bytes(app: Flask, key: str) -> bytes:
+    with app.app_context():
+        return current_storage().open(key)
 
 
 def commit_and_detach(*objects: Any) -> None:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from marketplace.businesses.models import BusinessCertification, BusinessStatus
 from marketplace.db import db
-from tests.businesses.helpers import fetch, media_files
+from tests.businesses.helpers import fetch, media_bytes, media_files
 from tests.businesses.test_views import certification_form, owner_of
 from tests.media.pdfs import SCRIPT, SECRET, active_pdf, form_pdf, plain_pdf, protected_pdf
 
@@ -27,7 +27,7 @@ def test_a_pdf_with_scripts_and_attachments_is_stored_without_them(
     owner = login_as(user)
     assert certification_form(owner, NEW, (active_pdf(), "halal.pdf")).status_code == 302
     [stored] = media_files(app)
-    data = stored.read_bytes()
+    data = media_bytes(app, stored)
     assert SECRET not in data and SCRIPT.encode() not in data
     assert b"/JavaScript" not in data and b"/OpenAction" not in data
     assert len(PdfReader(io.BytesIO(data)).pages) == 2

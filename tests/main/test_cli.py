@@ -3,10 +3,8 @@ changes nothing at all (rows, their contents, media files)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,10 +24,12 @@ from marketplace.db import db
 from marketplace.interests.models import Escalation, Interest, InterestStatus
 from marketplace.ledger.models import ExchangeRate
 from marketplace.main.demo import DEMO_PASSWORD
+from marketplace.media.backend import current_storage
 from marketplace.media.images import image_key
 from marketplace.products.models import Product, ProductStatus
 from marketplace.reference.models import PartnerCity
 from marketplace.rfq.models import BuyingRequest, RequestStatus
+from tests.businesses.helpers import media_files as stored_keys
 from tests.factories import make_user
 
 DEMO_EMAILS = (
@@ -62,12 +62,7 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def media_files(app: Flask) -> set[str]:
-    root = Path(app.config["MEDIA_ROOT"])
-    return {
-        str(Path(folder, name).relative_to(root))
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-    }
+    return set(stored_keys(app))
 
 
 def test_prints_the_demo_logins(app: Flask) -> None:
@@ -149,7 +144,7 @@ def test_demo_businesses_are_verified_and_export_ready(app: Flask) -> None:
         assert set(certificates) == {"halal", "pirt"}
         assert all(c.number and c.expires_on for c in certificates.values())
 
-        storage_root = Path(app.config["MEDIA_ROOT"])
+        storage = current_storage()
         products = db.session.scalars(sa.select(Product)).all()
         for product in products:
             assert product.status == ProductStatus.PUBLISHED
@@ -158,7 +153,7 @@ def test_demo_businesses_are_verified_and_export_ready(app: Flask) -> None:
             assert "id" in {t.locale for t in product.translations}
             assert 1 <= len(product.images) <= 2
             for image in product.images:
-                assert (storage_root / image_key(image.digest, 0)).is_file()
+                assert storage.exists(image_key(image.digest, 0))
                 assert image.alt_text and image.width > 0
         assert sum("de" in {t.locale for t in p.translations} for p in products) >= 3
 

@@ -50,6 +50,7 @@ def test_a_redis_that_does_not_answer_makes_the_host_not_ready(
     assert client.get("/healthz").status_code == 200  # alive all the same
 
 
+@pytest.mark.usefixtures("local_media")  # the object store's case: tests/media/test_object_store.py
 def test_a_media_store_that_refuses_files_makes_the_host_not_ready(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:

@@ -16,7 +16,13 @@ from PIL import Image
 from marketplace.db import db
 from marketplace.media.images import image_keys
 from marketplace.products.models import Product, ProductImage, ProductStatus
-from tests.businesses.helpers import commit_and_detach, fetch, media_files, post_files
+from tests.businesses.helpers import (
+    commit_and_detach,
+    fetch,
+    media_bytes,
+    media_files,
+    post_files,
+)
 from tests.conftest import post_form
 from tests.factories import make_business, make_product
 from tests.products.images import (
@@ -62,9 +68,7 @@ def photos_of(app: Flask, product_id: int) -> list[ProductImage]:
 
 
 def stored_image(app: Flask, key: str) -> Image.Image:
-    path = app.config["MEDIA_ROOT"] + "/" + key
-    with open(path, "rb") as handle:
-        return Image.open(io.BytesIO(handle.read()))
+    return Image.open(io.BytesIO(media_bytes(app, key)))
 
 
 def test_several_photos_upload_at_once(app: Flask, owner_product: Any) -> None:
@@ -73,7 +77,7 @@ def test_several_photos_upload_at_once(app: Flask, owner_product: Any) -> None:
     assert "2 photos added." in html
     images = photos_of(app, product_id)
     assert [(i.position, i.width, i.height) for i in images] == [(0, 1200, 900), (1, 1200, 900)]
-    stored = {p.relative_to(app.config["MEDIA_ROOT"]).as_posix() for p in media_files(app)}
+    stored = set(media_files(app))
     expected = {key for i in images for key in image_keys(i.digest)[:3]}  # orig, 320, 800
     assert stored == expected
     page = client.get(f"/my/products/{product_id}/photos").get_data(as_text=True)
@@ -101,7 +105,7 @@ def test_gps_exif_is_gone_from_every_stored_and_served_file(app: Flask, owner_pr
 
 
 def stored_image_exists(app: Flask, key: str) -> bool:
-    return any(p.as_posix().endswith(key) for p in media_files(app))
+    return key in media_files(app)
 
 
 @pytest.mark.parametrize(
@@ -222,7 +226,7 @@ def test_reorder_cover_alt_text_and_delete(app: Flask, owner_product: Any) -> No
         digest = db.session.get_one(ProductImage, b).digest
     post_form(client, f"{base}/{b}/delete", page=page)
     assert [i.id for i in photos_of(app, product_id)] == [c, a]
-    assert not any(digest in p.name for p in media_files(app))
+    assert not any(digest in key for key in media_files(app))
 
 
 def test_deleting_a_photo_keeps_files_another_product_uses(app: Flask, owner_product: Any) -> None:
@@ -238,7 +242,7 @@ def test_deleting_a_photo_keeps_files_another_product_uses(app: Flask, owner_pro
     page = f"/my/products/{product_id}/photos"
     post_form(client, f"{page}/{image.id}/delete", page=page)
     assert photos_of(app, product_id) == []
-    assert any(image.digest in p.name for p in media_files(app))
+    assert any(image.digest in key for key in media_files(app))
 
 
 def test_changing_photos_of_a_published_product_sends_it_to_review(

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.db import db
-from tests.businesses.helpers import media_files, post_files
+from marketplace.media.backend import current_storage
+from tests.businesses.helpers import post_files
 from tests.products.images import jpeg
 from tests.products.test_races import _owner_with_product, _photo_count
 
@@ -54,7 +55,8 @@ def test_the_photo_is_processed_before_the_write_lock_is_taken(
     response = post_files(client, url, files={"photos": [(photo, "large.jpg")]}, page=url)
     assert response.status_code == 302
     assert _photo_count(app, product_id) == 1
-    files_written = max(path.stat().st_mtime for path in media_files(app))
+    with app.app_context():
+        files_written = max(entry.modified for entry in current_storage().entries())
     locks = [moment for moment, sql in statements if _takes_the_write_lock(sql)]
     assert locks, "the upload took no write lock at all"
     assert min(locks) >= files_written
