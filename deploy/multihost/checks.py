@@ -245,7 +245,7 @@ def photo(r: Rehearsal) -> Result:
     )
     passed = all(answer == ["200 image/webp"] for answer in served.values()) and on_disk == 0
     figures = (
-        f"uploaded through A ({len(upload.body)} bytes answered, {len(paths)} sizes); "
+        f"uploaded through A ({upload.status}, {len(paths)} sizes made); "
         f"served by B: {', '.join(served['b'])}; by C: {', '.join(served['c'])}; files on the "
         f"hosts' own disks: {on_disk}"
     )

@@ -44,6 +44,26 @@ requests on another host, and falling back to the hosts whose /healthz answers w
 ready. The load is Python threads through HAProxy (each pausing 20 ms between requests): public
 pages and the API read, drafts written through the private API with a personal access token,
 each with a unique name and submission key, then looked up in the database."""
+NOTES = """\
+How to read it:
+
+- A host killed: HAProxy sends a request whose connection was refused or cut off to another host
+  (`retry-on conn-failure empty-response ...`, `option redispatch`), so the requests that reach
+  the killed host before its health checks fail (2 x 500 ms) are answered elsewhere; N is the
+  time from the kill to the last failed request (0 when none failed). A write sent again this way
+  carries its submission key, so it is made once.
+- Redis down: every host's /readyz answers 503 while Redis does not answer, so a balancer that
+  sends only to ready hosts (deploy/haproxy.cfg) has no host at all for as long as Redis is
+  down, though the app itself serves without it (the caches miss, the limits let requests
+  through). The check measures that outage first, then the same one with the rehearsal's
+  fallback (`use_backend app if { nbsrv(app) gt 0 }`, else the hosts whose /healthz answers).
+- A rolling restart: each host is drained at HAProxy (`set server ... state drain`), stopped
+  with TERM once nothing is under way on it (gunicorn finishes what it holds), started again,
+  and put back once its /readyz answers; its worker is stopped with TERM (the job in hand
+  finishes) and started again.
+- A worker killed: the rehearsal's mail server leaves one message unanswered, the worker that
+  sends it is killed with SIGKILL; the job's lease (JOB_LEASE_SECONDS, 3 s for the run) passes
+  and another worker sends it. The mail server counts the messages it accepted."""
 RUN_SETTINGS = {
     # Low for the run, so a handful of failed logins shows the limit is shared.
     "LOGIN_LIMIT_PER_ADDRESS": f"{checks.LOGIN_LIMIT} per minute",
@@ -198,6 +218,7 @@ def write_report(
         )
     if error:
         lines += ["", f"The run stopped early: {error}"]
+    lines += ["", NOTES]
     path.write_text("\n".join(lines) + "\n")
 
 
