@@ -19,16 +19,16 @@ TEST_WORKERS ?= 2
 # The workers' counts for /metrics, added up from this folder (emptied at each start); the
 # app writes its own access line per request.
 METRICS_DIR := $(CURDIR)/instance/prometheus
+# Production's gunicorn settings (deploy/), with the laptop's workers and threads.
+GUNICORN_OPTS = --config deploy/gunicorn.conf.py --workers $(WORKERS) --threads 4
 
 # One background worker (flask worker: mail, reminders, nightly clean-ups) beside gunicorn; Ctrl-C
 # stops both (the worker finishes the job it is running first), as does gunicorn stopping.
 run: deps translations migrate seed
 	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
 	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	export BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR); \
-	$(FLASK) worker & worker=$$!; \
-	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --workers $(WORKERS) --threads 4 \
-		--bind $(HOST):$(PORT) wsgi:app
+	BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) $(FLASK) worker & worker=$$!; \
+	BASE_URL=$(BASE_URL) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) $(BIN)/gunicorn $(GUNICORN_OPTS) --bind $(HOST):$(PORT) wsgi:app
 
 test: dev-deps translations
 	@if [ ! -x "$(CHROMIUM)" ]; then \

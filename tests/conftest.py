@@ -12,7 +12,8 @@ Set TEST_DATABASE_URL to run the suite on PostgreSQL, and TEST_REDIS_URL
 (redis://127.0.0.1:6379/<n>) to keep the app's page cache, pieces and rate limits in Redis, as
 several hosts do: each pytest-xdist worker then has a database of its own (n, n + 1, ...; 15 is
 the `redis_app` fixture's), emptied when the session starts and after every test.
-TEST_MEDIA_STORAGE=s3 keeps the media in a real object store (SeaweedFS, `tests.objectstore`) instead of a local folder.
+TEST_MEDIA_STORAGE=s3 keeps the media in a real object store (SeaweedFS, `tests.objectstore`)
+instead of a local folder.
 """
 
 from __future__ import annotations

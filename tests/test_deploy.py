@@ -19,6 +19,7 @@ DEPLOY = ROOT / "deploy"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
 ENV_EXAMPLE = DEPLOY / "marketplace.env.example"
 
+
 class _Host(Application):
     """gunicorn's own loading of a configuration file, without a command line."""
 

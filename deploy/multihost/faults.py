@@ -216,7 +216,7 @@ def redis_restart(r: Rehearsal) -> Result:
             "never" if mailed is None else f"{mailed:.1f} s"
         )
     passed = (
-        not load.failures(between)
+        not load.failures(first[0])
         and len(during) > 0
         and missing == 0
         and doubled == 0

@@ -474,7 +474,8 @@ frontend web
     bind 127.0.0.1:{port}
     unique-id-format %[uuid()]
     http-request set-header X-Request-ID %[unique-id]
-    # When no host is ready (say Redis is down, which every host's /readyz reports), the hosts
+    http-request disable-l7-retry unless {{ method GET HEAD }}
+    # When no host is ready (the object store out of reach of all of them, say), the hosts
     # that are alive still serve, degraded, rather than nobody.
     use_backend app if {{ nbsrv(app) gt 0 }}
     default_backend app_alive

@@ -50,13 +50,15 @@ How to read it:
 - A host killed: HAProxy sends a request whose connection was refused or cut off to another host
   (`retry-on conn-failure empty-response ...`, `option redispatch`), so the requests that reach
   the killed host before its health checks fail (2 x 500 ms) are answered elsewhere; N is the
-  time from the kill to the last failed request (0 when none failed). A write sent again this way
-  carries its submission key, so it is made once.
-- Redis down: every host's /readyz answers 503 while Redis does not answer, so a balancer that
-  sends only to ready hosts (deploy/haproxy.cfg) has no host at all for as long as Redis is
-  down, though the app itself serves without it (the caches miss, the limits let requests
-  through). The check measures that outage first, then the same one with the rehearsal's
-  fallback (`use_backend app if { nbsrv(app) gt 0 }`, else the hosts whose /healthz answers).
+  time from the kill to the last failed request (0 when none failed).
+- Redis down: every host's /readyz still answers 200 ("degraded": Redis is shared by every
+  host, so no host is better off, and the app serves without it: the caches miss, the limits let
+  requests through), so HAProxy keeps sending to all of them. The check runs the outage twice:
+  with HAProxy sending only to ready hosts (deploy/haproxy.cfg), then with its fallback to the
+  hosts whose /healthz answers (`use_backend app if { nbsrv(app) gt 0 }`), kept for an outage
+  that does make every host unready (the object store, say). No request may fail in either.
+- A write cut off by a dying host is not sent again by HAProxy (`disable-l7-retry` unless GET or
+  HEAD): it may have been made. Reads are, to another host.
 - A rolling restart: each host is drained at HAProxy (`set server ... state drain`), stopped
   with TERM once nothing is under way on it (gunicorn finishes what it holds), started again,
   and put back once its /readyz answers; its worker is stopped with TERM (the job in hand

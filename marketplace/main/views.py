@@ -182,8 +182,12 @@ def _storage_state() -> str:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Whether this host can serve: the database, Redis where a setting names it, and the media
-    store all answer (a load balancer sends no traffic to a host that says 503)."""
+    """Whether this host can serve: 503 (a load balancer sends it nothing) unless the database
+    and the media store answer. Redis is checked and named too, but a Redis that does not
+    answer leaves the host ready, "degraded": every host shares the one Redis, so turning this
+    one away would send its visitors to hosts no better off, or, with all of them turned away,
+    to nobody; and without Redis the app still serves (pages and pieces are made afresh, rate
+    limits let requests through: RATELIMIT_SWALLOW_ERRORS)."""
     try:
         db.session.execute(sa.text("SELECT 1"))
         database = "ok"
@@ -191,8 +195,10 @@ def readyz() -> tuple[Response, int]:
         db.session.rollback()
         database = "unreachable"
     checks = {"database": database, "redis": _redis_state(), "storage": _storage_state()}
-    ready = all(state in ("ok", "not used") for state in checks.values())
-    response = jsonify(status="ready" if ready else "not ready", **checks)
+    ready = checks["database"] == "ok" and checks["storage"] == "ok"
+    degraded = checks["redis"] == "unreachable"
+    status = "not ready" if not ready else "degraded" if degraded else "ready"
+    response = jsonify(status=status, **checks)
     response.cache_control.no_store = True
     return response, 200 if ready else 503
 

@@ -18,7 +18,6 @@ from flask.cli import with_appcontext
 from marketplace.media.backend import current_storage
 from marketplace.media.references import referenced_keys
 
-
 DEFAULT_MIN_AGE_MINUTES = 60
 
 
