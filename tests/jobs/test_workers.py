@@ -60,17 +60,23 @@ def test_two_workers_racing_run_each_job_once(app: Flask, tmp_path: Path) -> Non
     assert "attempt 1/5: done (" in outputs[0] + outputs[1]
 
 
-def test_a_job_whose_worker_was_killed_runs_again_and_its_effect_happens_once(
-    app: Flask, tmp_path: Path
-) -> None:
+def _queue_held_welcome(app: Flask, tmp_path: Path, to: str) -> tuple[Path, Path]:
+    """Queue a welcome mail whose task waits while `hold` exists, and writes `started` once it
+    is inside the job."""
     hold, started = tmp_path / "hold", tmp_path / "started"
     hold.touch()
     with app.app_context():
         begin_write()
-        payload = {"to": "visitor@example.org", "hold": str(hold), "started": str(started)}
-        enqueue("tests.welcome-once", payload)
+        enqueue("tests.welcome-once", {"to": to, "hold": str(hold), "started": str(started)})
         db.session.commit()
         db.session.remove()
+    return hold, started
+
+
+def test_a_job_whose_worker_was_killed_runs_again_and_its_effect_happens_once(
+    app: Flask, tmp_path: Path
+) -> None:
+    hold, started = _queue_held_welcome(app, tmp_path, "visitor@example.org")
 
     lease = {"JOB_LEASE_SECONDS": "2"}
     first = start_worker(app, tmp_path / "one", **lease)
@@ -127,14 +133,7 @@ def test_two_workers_queue_each_scheduled_tick_once(app: Flask, tmp_path: Path) 
 def test_sigterm_lets_the_current_job_finish_then_the_worker_exits(
     app: Flask, tmp_path: Path
 ) -> None:
-    hold, started = tmp_path / "hold", tmp_path / "started"
-    hold.touch()
-    with app.app_context():
-        begin_write()
-        payload = {"to": "calm@example.org", "hold": str(hold), "started": str(started)}
-        enqueue("tests.welcome-once", payload)
-        db.session.commit()
-        db.session.remove()
+    hold, started = _queue_held_welcome(app, tmp_path, "calm@example.org")
     worker = start_worker(app, tmp_path / "one")
     _wait_for(started.exists, "the worker to be inside the job")
     os.kill(worker.pid, signal.SIGTERM)
