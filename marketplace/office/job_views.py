@@ -25,7 +25,6 @@ def _page(status: int = 200) -> tuple[str, int]:
         "office/jobs.html",
         counts=counts,
         dead=db.session.scalars(queries.dead_jobs().limit(DEAD_SHOWN)).all(),
-        form=DecisionForm(formdata=None),
         late_minutes=int(queries.LATE_AFTER.total_seconds() // 60),
     )
     return page, status

@@ -15,6 +15,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import db, utcnow
 from marketplace.jobs.models import Job, JobStatus
 from marketplace.ledger.models import AuditEntry
+from tests.conftest import csrf_token
 from tests.factories import make_user
 from tests.office.helpers import flashes, submit, submit_from
 
@@ -128,8 +129,7 @@ def test_only_a_dead_job_is_run_again_or_discarded(
 ) -> None:
     ids = _world(app)
     client = login_as(officer)
-    page = client.get(PAGE).get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(client, PAGE)
     for which in ("queued", "stalled", "done"):
         for verb in ("run-again", "discard"):
             response = client.post(
