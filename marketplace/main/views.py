@@ -3,7 +3,6 @@ their channels produced, the language switch, health."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import redis
@@ -168,16 +167,12 @@ def _redis_state() -> str:
 
 
 def _storage_state() -> str:
-    """Whether the media store takes a file and gives it back."""
-    key = f"readyz-{uuid.uuid4().hex}"
-    storage = current_storage()
+    """Whether the media store can be used now (see `Storage.probe`)."""
     try:
-        storage.save(key, b"ok")
-        found = storage.open(key) == b"ok"
-        storage.delete(key)
+        current_storage().probe()
     except OSError:
         return "unreachable"
-    return "ok" if found else "unreachable"
+    return "ok"
 
 
 @bp.get("/readyz")

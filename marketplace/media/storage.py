@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -63,6 +64,11 @@ class Storage(Protocol):
 
     def path(self, key: str) -> Path | None:
         """Local filesystem path of ``key`` (for ``send_file``), or None for remote backends."""
+        ...
+
+    def probe(self) -> None:
+        """Raise OSError unless the store can be used now (`/readyz`, checked every few
+        seconds by each load balancer: it must cost little and leave nothing behind)."""
         ...
 
 
@@ -161,6 +167,17 @@ class LocalStorage:
         """The file's path (it may not exist; check :meth:`exists` first)."""
         return self._file(key)
 
+    def probe(self) -> None:
+        """A file saved, read back and deleted: a full disk or a folder that cannot be written
+        is this host's own trouble, which only a write shows."""
+        key = f"readyz-{uuid.uuid4().hex}"
+        try:
+            self.save(key, b"ok")
+            if self.open(key) != b"ok":
+                raise StorageError(f"{self.root} gave back other bytes than it was given")
+        finally:
+            self.delete(key)
+
 
 class S3Storage:
     """:class:`Storage` on an S3-compatible object store: one bucket, keys under an optional
@@ -240,6 +257,15 @@ class S3Storage:
         """Objects have no local path: they are read with :meth:`open`."""
         validate_key(key)
         return None
+
+    def probe(self) -> None:
+        """The bucket answers these credentials (HEAD bucket). Nothing is written: a probe
+        every few seconds from every host would cost requests and, in a versioned bucket,
+        leave a version behind each time."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"The bucket {self.bucket} does not answer: {error}") from error
 
 
 def _code(error: ClientError) -> str:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from marketplace.businesses.models import BusinessCertification, BusinessStatus
 from marketplace.db import db
+from marketplace.media.backend import current_storage
 from marketplace.products.models import ProductStatus
 from tests.businesses.helpers import commit_and_detach, fetch, media_bytes, media_files
 from tests.businesses.test_views import certification_form, owner_of
@@ -140,3 +141,18 @@ def test_a_store_that_answers_is_ready(client: FlaskClient, use: Callable[[str],
     use("s3")
     response = client.get("/readyz")
     assert response.status_code == 200 and response.get_json()["storage"] == "ok"
+
+
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_readiness_checks_leave_nothing_in_the_store(
+    app: Flask, client: FlaskClient, use: Callable[[str], None], backend: str
+) -> None:
+    """A load balancer asks every few seconds: no probe file or object is left behind (and the
+    bucket, which may keep versions, is not written at all)."""
+    use(backend)
+    with app.app_context():
+        before = set(current_storage().entries())
+    for _ in range(3):
+        assert client.get("/readyz").get_json()["storage"] == "ok"
+    with app.app_context():
+        assert set(current_storage().entries()) == before
