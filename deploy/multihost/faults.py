@@ -78,7 +78,8 @@ def kill_host(r: Rehearsal) -> Result:
     ended = time.monotonic()
     retries_now = _retries(r)
     retried = (retries_now[0] - retried[0], retries_now[1] - retried[1])
-    failed = load.failures(killed)
+    # Counted by when they ended: a request under way on B when it died is one of them.
+    failed = load.failures_ending(killed)
     last = max((s.ended for s in failed), default=killed)
     errors_for = last - killed
     missing, doubled = lost_writes(r, load)
@@ -96,8 +97,9 @@ def kill_host(r: Rehearsal) -> Result:
         f"SIGKILL to host B's gunicorn (master and workers) with {under_way} request(s) under "
         f"way on it; HAProxy marked it DOWN after "
         f"{down_after:.2f} s and sent it nothing more ({sent_at_down} → {sent_later} "
-        f"requests); {len(failed)} requests failed after the kill, the last "
-        f"N = {errors_for:.2f} s after it; HAProxy retried {retried[0]} connections and "
+        f"requests); {len(failed)} requests failed from the kill on (a write under way on B "
+        f"is not sent again: it may have been made), the last N = {errors_for:.2f} s after "
+        f"it; HAProxy retried {retried[0]} connections and "
         f"sent {retried[1]} requests to another host; "
         f"before: {describe(before)}; after: {describe(after)}; writes accepted "
         f"{len(load.accepted)}, lost {missing}, doubled {doubled}; B back in {back:.1f} s"

@@ -102,6 +102,12 @@ class Load:
     def failures(self, start: float = 0.0, end: float = float("inf")) -> list[Sample]:
         return [s for s in self.between(start, end) if not s.ok]
 
+    def failures_ending(self, since: float) -> list[Sample]:
+        """Failed requests that ended at `since` or later, whenever they started (a request
+        under way when a host was killed, cut off by it)."""
+        with self._lock:
+            return [s for s in self.samples if not s.ok and s.ended >= since]
+
 
 def describe(samples: list[Sample]) -> str:
     """`1234 requests (370 writes), 0 failed` and the kinds of failure, if any."""

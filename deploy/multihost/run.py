@@ -40,10 +40,11 @@ namespaces joined to a bridge, each running the app (gunicorn, 2 workers x 4 thr
 background worker (`flask worker`); a throwaway PostgreSQL 15, a Redis without persistence and
 SeaweedFS's S3 gateway (with an access key) on the bridge's address; HAProxy in front on
 127.0.0.1, checking /readyz every 500 ms (fall 2, rise 2), sending a request that could not
-reach a host (and a read cut off halfway, never a write) to another host, and falling back to the hosts whose /healthz answers when no host is
-ready. The load is Python threads through HAProxy (each pausing 20 ms between requests): public
-pages and the API read, drafts written through the private API with a personal access token,
-each with a unique name and submission key, then looked up in the database."""
+reach a host (and a read cut off halfway, never a write) to another host, and falling back to
+the hosts whose /healthz answers when no host is ready. The load is Python threads through
+HAProxy (each pausing 20 ms between requests): public pages and the API read, drafts written
+through the private API with a personal access token, each with a unique name and submission
+key, then looked up in the database."""
 NOTES = """\
 How to read it:
 
