@@ -19,6 +19,7 @@ from marketplace.api import buyer_schemas as schemas
 from marketplace.api import private_payloads as payloads
 from marketplace.api import private_schemas as shared
 from marketplace.api.auth import TokenBlueprint, account_key, perform, refuse, went_through
+from marketplace.api.conversations import conversation_out, own_conversation
 from marketplace.api.owner_views import next_url, paged
 from marketplace.api.schemas import SLUG
 from marketplace.db import db
@@ -26,8 +27,7 @@ from marketplace.extensions import limiter
 from marketplace.interests import limits, transitions
 from marketplace.interests import queries as interest_queries
 from marketplace.interests import services as interest_services
-from marketplace.interests.access import Side, get_interest
-from marketplace.interests.models import Interest
+from marketplace.interests.access import Side
 from marketplace.interests.shortlist import add_to_shortlist, remove_from_shortlist
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
@@ -51,19 +51,6 @@ bp = TokenBlueprint(
 # Interests
 
 
-def _own_conversation(interest_id: int) -> Interest:
-    interest, side = get_interest(interest_id)
-    if side != Side.BUYER:
-        refuse(404)
-    return interest
-
-
-def _conversation(interest_id: int) -> dict[str, Any]:
-    return payloads.interest_out(
-        _own_conversation(interest_id), me(), owner_side=False, messages=True
-    )
-
-
 @bp.get("/interests")
 @bp.arguments(shared.ListPageArgs, location="query")
 @bp.response(200, shared.InterestList)
@@ -83,7 +70,7 @@ def interests(args: dict[str, Any]) -> dict[str, Any]:
 def interest(interest_id: int) -> dict[str, Any]:
     """One conversation with its messages, and the business's contact once it has answered
     you (reading it here does not mark it read)."""
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 def _public_product(slug: str) -> Product:
@@ -116,7 +103,7 @@ def express_interest(given: dict[str, Any]) -> dict[str, Any]:
     made = perform(
         lambda: interest_services.express_interest(product, buyer, data, submission_key=key)
     )
-    return {**_conversation(made.interest.id), "joined": made.joined}
+    return {**conversation_out(made.interest.id, Side.BUYER), "joined": made.joined}
 
 
 @bp.post("/interests/<int:interest_id>/messages")
@@ -125,18 +112,18 @@ def express_interest(given: dict[str, Any]) -> dict[str, Any]:
 @bp.response(201, shared.InterestOut)
 def post_message(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Write to the business in one of your conversations."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.BUYER)
     perform(lambda: interest_services.post_message(found, me(), given["body"]))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 @bp.post("/interests/<int:interest_id>/withdraw")
 @bp.response(200, shared.InterestOut)
 def withdraw_interest(interest_id: int) -> dict[str, Any]:
     """End an open conversation; the business is told."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.BUYER)
     perform(lambda: transitions.withdraw(found, me()))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +257,7 @@ def pick(given: dict[str, Any], request_id: int) -> dict[str, Any]:
     if chosen is None or chosen.request_id != found.id:
         refuse(404)
     made = perform(lambda: rfq.pick(found, chosen, me()))
-    return _conversation(made.id)
+    return conversation_out(made.id, Side.BUYER)
 
 
 @bp.post("/requests/<int:request_id>/withdraw")

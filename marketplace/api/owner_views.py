@@ -23,6 +23,7 @@ from marketplace.api import owner_schemas as schemas
 from marketplace.api import private_payloads as payloads
 from marketplace.api import private_schemas as shared
 from marketplace.api.auth import TokenBlueprint, account_key, english, perform, refuse, went_through
+from marketplace.api.conversations import conversation_out, own_conversation
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.identity import identity_of, pending_change
 from marketplace.businesses.models import Business, ExportExperience
@@ -38,7 +39,7 @@ from marketplace.extensions import limiter
 from marketplace.interests import limits, transitions
 from marketplace.interests import queries as interest_queries
 from marketplace.interests import services as interest_services
-from marketplace.interests.access import Side, get_interest
+from marketplace.interests.access import Side
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image
@@ -386,19 +387,6 @@ def withdraw_nomination(nomination_id: int) -> dict[str, Any]:
 # Interests in the business's products
 
 
-def _own_conversation(interest_id: int) -> Interest:
-    interest, side = get_interest(interest_id)
-    if side != Side.OWNER:
-        refuse(404)
-    return interest
-
-
-def _conversation(interest_id: int) -> dict[str, Any]:
-    return payloads.interest_out(
-        _own_conversation(interest_id), me(), owner_side=True, messages=True
-    )
-
-
 @bp.get("/interests")
 @bp.arguments(schemas.InboxArgs, location="query")
 @bp.response(200, shared.InterestList)
@@ -421,7 +409,7 @@ def interests(args: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, shared.InterestOut)
 def interest(interest_id: int) -> dict[str, Any]:
     """One conversation with its messages (reading it here does not mark it read)."""
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 @bp.post("/interests/<int:interest_id>/messages")
@@ -430,9 +418,9 @@ def interest(interest_id: int) -> dict[str, Any]:
 @bp.response(201, shared.InterestOut)
 def post_message(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Write to the buyer; the first answer makes a new interest "replied"."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.OWNER)
     perform(lambda: interest_services.post_message(found, me(), given["body"]))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 def _step(interest_: Interest, given: dict[str, Any]) -> None:
@@ -461,9 +449,9 @@ def _step(interest_: Interest, given: dict[str, Any]) -> None:
 def change_status(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Move the interest on, as the conversation page's buttons do (`next_steps` lists the
     statuses it may move to now); the buyer is told."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.OWNER)
     perform(lambda: _step(found, given))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 # ---------------------------------------------------------------------------------------------
