@@ -243,7 +243,8 @@ _._register_error_handlers  # marketplace/api/base.py
 DEFAULT_VALIDATION_STATUS  # marketplace/api/base.py
 ARGUMENTS_PARSER  # marketplace/api/base.py
 _._price_range  # marketplace/api/schemas.py
-# marshmallow: validators by decorator, and answer fields the schemas dump (private_schemas.py)
+# marshmallow: validators by decorator, and answer fields the schemas dump (private_schemas.py and
+# owner_schemas.py, buyer_schemas.py, office_schemas.py)
 _._not_in_future
 _._what_each_step_needs
 _._in_order

@@ -15,9 +15,11 @@ import sqlalchemy as sa
 
 from marketplace.accounts.current import me
 from marketplace.accounts.models import Role
+from marketplace.api import buyer_schemas as schemas
 from marketplace.api import private_payloads as payloads
-from marketplace.api import private_schemas as schemas
+from marketplace.api import private_schemas as shared
 from marketplace.api.auth import TokenBlueprint, account_key, perform, refuse, went_through
+from marketplace.api.conversations import conversation_out, own_conversation
 from marketplace.api.owner_views import next_url, paged
 from marketplace.api.schemas import SLUG
 from marketplace.db import db
@@ -25,8 +27,7 @@ from marketplace.extensions import limiter
 from marketplace.interests import limits, transitions
 from marketplace.interests import queries as interest_queries
 from marketplace.interests import services as interest_services
-from marketplace.interests.access import Side, get_interest
-from marketplace.interests.models import Interest
+from marketplace.interests.access import Side
 from marketplace.interests.shortlist import add_to_shortlist, remove_from_shortlist
 from marketplace.products import queries as product_queries
 from marketplace.products.models import Product
@@ -50,22 +51,9 @@ bp = TokenBlueprint(
 # Interests
 
 
-def _own_conversation(interest_id: int) -> Interest:
-    interest, side = get_interest(interest_id)
-    if side != Side.BUYER:
-        refuse(404)
-    return interest
-
-
-def _conversation(interest_id: int) -> dict[str, Any]:
-    return payloads.interest_out(
-        _own_conversation(interest_id), me(), owner_side=False, messages=True
-    )
-
-
 @bp.get("/interests")
-@bp.arguments(schemas.ListPageArgs, location="query")
-@bp.response(200, schemas.InterestList)
+@bp.arguments(shared.ListPageArgs, location="query")
+@bp.response(200, shared.InterestList)
 def interests(args: dict[str, Any]) -> dict[str, Any]:
     """Your interests, the most recently active first, each with its unread flag."""
     buyer = me()
@@ -78,11 +66,11 @@ def interests(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/interests/<int:interest_id>")
-@bp.response(200, schemas.InterestOut)
+@bp.response(200, shared.InterestOut)
 def interest(interest_id: int) -> dict[str, Any]:
     """One conversation with its messages, and the business's contact once it has answered
     you (reading it here does not mark it read)."""
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 def _public_product(slug: str) -> Product:
@@ -115,27 +103,27 @@ def express_interest(given: dict[str, Any]) -> dict[str, Any]:
     made = perform(
         lambda: interest_services.express_interest(product, buyer, data, submission_key=key)
     )
-    return {**_conversation(made.interest.id), "joined": made.joined}
+    return {**conversation_out(made.interest.id, Side.BUYER), "joined": made.joined}
 
 
 @bp.post("/interests/<int:interest_id>/messages")
 @limiter.limit(limits.MESSAGE_LIMIT, key_func=account_key, deduct_when=went_through)
-@bp.arguments(schemas.MessageCreate)
-@bp.response(201, schemas.InterestOut)
+@bp.arguments(shared.MessageCreate)
+@bp.response(201, shared.InterestOut)
 def post_message(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Write to the business in one of your conversations."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.BUYER)
     perform(lambda: interest_services.post_message(found, me(), given["body"]))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 @bp.post("/interests/<int:interest_id>/withdraw")
-@bp.response(200, schemas.InterestOut)
+@bp.response(200, shared.InterestOut)
 def withdraw_interest(interest_id: int) -> dict[str, Any]:
     """End an open conversation; the business is told."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.BUYER)
     perform(lambda: transitions.withdraw(found, me()))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.BUYER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +204,7 @@ def _request(request_id: int) -> dict[str, Any]:
 
 
 @bp.get("/requests")
-@bp.response(200, schemas.RequestList)
+@bp.response(200, shared.RequestList)
 def requests() -> dict[str, Any]:
     """Your buying requests, the newest first (without their quotes: read one for those)."""
     found = db.session.scalars(rfq_queries.buyer_requests(me().id)).all()
@@ -224,7 +212,7 @@ def requests() -> dict[str, Any]:
 
 
 @bp.get("/requests/<int:request_id>")
-@bp.response(200, schemas.RequestOut)
+@bp.response(200, shared.RequestOut)
 def buying_request(request_id: int) -> dict[str, Any]:
     """One request with every quote, the cheapest first, and their questions and answers."""
     return _request(request_id)
@@ -233,7 +221,7 @@ def buying_request(request_id: int) -> dict[str, Any]:
 @bp.post("/requests")
 @limiter.limit(REQUEST_LIMIT, key_func=account_key, deduct_when=went_through)
 @bp.arguments(schemas.RequestCreate)
-@bp.response(201, schemas.RequestOut)
+@bp.response(201, shared.RequestOut)
 def post_request(given: dict[str, Any]) -> dict[str, Any]:
     """Post a buying request: it goes to the matching MSMEs (or first to the office, where the
     office screens requests). Sent again with the same `submission_key`, it answers with the
@@ -260,7 +248,7 @@ def post_request(given: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post("/requests/<int:request_id>/pick")
 @bp.arguments(schemas.PickQuote)
-@bp.response(200, schemas.InterestOut)
+@bp.response(200, shared.InterestOut)
 def pick(given: dict[str, Any], request_id: int) -> dict[str, Any]:
     """Pick a quote: it becomes a conversation with its business (answered with it), and the
     other quotes are told they were not picked."""
@@ -269,11 +257,11 @@ def pick(given: dict[str, Any], request_id: int) -> dict[str, Any]:
     if chosen is None or chosen.request_id != found.id:
         refuse(404)
     made = perform(lambda: rfq.pick(found, chosen, me()))
-    return _conversation(made.id)
+    return conversation_out(made.id, Side.BUYER)
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
-@bp.response(200, schemas.RequestOut)
+@bp.response(200, shared.RequestOut)
 def withdraw_request(request_id: int) -> dict[str, Any]:
     """Withdraw a request still open or waiting for the office; its quotes are told."""
     found = _own_request(request_id)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.current import me
 from marketplace.accounts.models import Role, User
+from marketplace.api import office_schemas as schemas
 from marketplace.api import private_payloads as payloads
-from marketplace.api import private_schemas as schemas
 from marketplace.api.auth import TokenBlueprint, perform, refuse
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.models import Business

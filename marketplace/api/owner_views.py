@@ -19,9 +19,11 @@ from flask_sqlalchemy.pagination import Pagination
 
 from marketplace.accounts.current import me
 from marketplace.accounts.models import Role
+from marketplace.api import owner_schemas as schemas
 from marketplace.api import private_payloads as payloads
-from marketplace.api import private_schemas as schemas
+from marketplace.api import private_schemas as shared
 from marketplace.api.auth import TokenBlueprint, account_key, english, perform, refuse, went_through
+from marketplace.api.conversations import conversation_out, own_conversation
 from marketplace.businesses import queries as business_queries
 from marketplace.businesses.identity import identity_of, pending_change
 from marketplace.businesses.models import Business, ExportExperience
@@ -37,7 +39,7 @@ from marketplace.extensions import limiter
 from marketplace.interests import limits, transitions
 from marketplace.interests import queries as interest_queries
 from marketplace.interests import services as interest_services
-from marketplace.interests.access import Side, get_interest
+from marketplace.interests.access import Side
 from marketplace.interests.models import Interest, InterestStatus
 from marketplace.media.backend import current_storage
 from marketplace.media.images import ImageError, ProcessedImage, image_keys, store_image
@@ -385,22 +387,9 @@ def withdraw_nomination(nomination_id: int) -> dict[str, Any]:
 # Interests in the business's products
 
 
-def _own_conversation(interest_id: int) -> Interest:
-    interest, side = get_interest(interest_id)
-    if side != Side.OWNER:
-        refuse(404)
-    return interest
-
-
-def _conversation(interest_id: int) -> dict[str, Any]:
-    return payloads.interest_out(
-        _own_conversation(interest_id), me(), owner_side=True, messages=True
-    )
-
-
 @bp.get("/interests")
 @bp.arguments(schemas.InboxArgs, location="query")
-@bp.response(200, schemas.InterestList)
+@bp.response(200, shared.InterestList)
 def interests(args: dict[str, Any]) -> dict[str, Any]:
     """Buyers' interests in your products, the most recently active first."""
     business = own_business_or_none()
@@ -417,21 +406,21 @@ def interests(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/interests/<int:interest_id>")
-@bp.response(200, schemas.InterestOut)
+@bp.response(200, shared.InterestOut)
 def interest(interest_id: int) -> dict[str, Any]:
     """One conversation with its messages (reading it here does not mark it read)."""
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 @bp.post("/interests/<int:interest_id>/messages")
 @limiter.limit(limits.MESSAGE_LIMIT, key_func=account_key, deduct_when=went_through)
-@bp.arguments(schemas.MessageCreate)
-@bp.response(201, schemas.InterestOut)
+@bp.arguments(shared.MessageCreate)
+@bp.response(201, shared.InterestOut)
 def post_message(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Write to the buyer; the first answer makes a new interest "replied"."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.OWNER)
     perform(lambda: interest_services.post_message(found, me(), given["body"]))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 def _step(interest_: Interest, given: dict[str, Any]) -> None:
@@ -456,13 +445,13 @@ def _step(interest_: Interest, given: dict[str, Any]) -> None:
 
 @bp.post("/interests/<int:interest_id>/status")
 @bp.arguments(schemas.StatusChange)
-@bp.response(200, schemas.InterestOut)
+@bp.response(200, shared.InterestOut)
 def change_status(given: dict[str, Any], interest_id: int) -> dict[str, Any]:
     """Move the interest on, as the conversation page's buttons do (`next_steps` lists the
     statuses it may move to now); the buyer is told."""
-    found = _own_conversation(interest_id)
+    found = own_conversation(interest_id, Side.OWNER)
     perform(lambda: _step(found, given))
-    return _conversation(interest_id)
+    return conversation_out(interest_id, Side.OWNER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,7 +473,7 @@ def _request_answer(business: Business, request_id: int) -> dict[str, Any]:
 
 
 @bp.get("/requests")
-@bp.response(200, schemas.RequestList)
+@bp.response(200, shared.RequestList)
 def requests() -> dict[str, Any]:
     """The buying requests sent to your business, open ones first, each with your quote."""
     business = own_business_or_none()
@@ -499,7 +488,7 @@ def requests() -> dict[str, Any]:
 
 
 @bp.get("/requests/<int:request_id>")
-@bp.response(200, schemas.RequestOut)
+@bp.response(200, shared.RequestOut)
 def buying_request(request_id: int) -> dict[str, Any]:
     """A request sent to your business, with your quote and the buyer's questions."""
     return _request_answer(get_own_business(), request_id)
@@ -507,7 +496,7 @@ def buying_request(request_id: int) -> dict[str, Any]:
 
 @bp.post("/requests/<int:request_id>/quote")
 @bp.arguments(schemas.QuoteCreate)
-@bp.response(200, schemas.RequestOut)
+@bp.response(200, shared.RequestOut)
 def quote(given: dict[str, Any], request_id: int) -> dict[str, Any]:
     """Send your quote, or change its terms while the request takes quotes."""
     business = get_own_business()

@@ -1,6 +1,7 @@
 """The private operations' answers built from loaded models: plain dicts the schemas of
-`private_schemas` dump. Words a service or a rule gives (what is missing for review) are in
-English, as the API's errors are. Addresses are absolute, under `BASE_URL`."""
+`owner_schemas`, `buyer_schemas`, `office_schemas` and `private_schemas` dump. Words a service
+or a rule gives (what is missing for review) are in English, as the API's errors are. Addresses
+are absolute, under `BASE_URL`."""
 
 from __future__ import annotations
 
