@@ -339,7 +339,7 @@ accounts_file  # marketplace/office/account_views.py (its route)
 # Observability: the /metrics route, the collectors prometheus_client calls at each scrape,
 # the hook gunicorn's configuration calls when a worker exits
 scrape  # marketplace/metrics.py (its route)
-_.collect  # marketplace/metrics.py (JobsCollector, _ThisProcess)
+_.collect  # marketplace/metrics.py (_ThisProcess), marketplace/jobs/metrics.py (JobsCollector)
 child_exit  # marketplace/metrics.py (deploy/gunicorn.conf.py)
 _.converter  # marketplace/logs.py (logging.Formatter's clock: UTC)
 # Background jobs: tasks registered by @task and run by the worker by name; a column kept for

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
 
 from config import ROOT, load_config
 from marketplace.logs import init_logging
+
+# The features with background tasks (a `tasks` module each; see register_tasks).
+TASK_FEATURES = (
+    "businesses",
+    "channels",
+    "interests",
+    "jobs",
+    "mail",
+    "media",
+    "office",
+    "privacy",
+    "rfq",
+)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -34,10 +48,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_observers(app: Flask) -> None:
     """Request counts and the access line with its request id: last, as the outermost
     middlewares, so that they see every request, pages sent from the cache before Flask too."""
+    from marketplace.jobs.metrics import JobsCollector
     from marketplace.logs import init_request_ids
     from marketplace.metrics import init_metrics
 
-    init_metrics(app)
+    init_metrics(app, [JobsCollector()])
     init_request_ids(app)
 
 
@@ -84,16 +99,10 @@ def register_recorders() -> None:
 
 
 def register_tasks() -> None:
-    """The features' background tasks, known to the worker by name (`marketplace.jobs`)."""
-    from marketplace.businesses import tasks as businesses  # noqa: F401
-    from marketplace.channels import tasks as channels  # noqa: F401
-    from marketplace.interests import tasks as interests  # noqa: F401
-    from marketplace.jobs import tasks as jobs  # noqa: F401
-    from marketplace.mail import tasks as mail  # noqa: F401
-    from marketplace.media import tasks as media  # noqa: F401
-    from marketplace.office import tasks as office  # noqa: F401
-    from marketplace.privacy import tasks as privacy  # noqa: F401
-    from marketplace.rfq import tasks as rfq  # noqa: F401
+    """The features' background tasks, known to the worker by name (`marketplace.jobs`): each
+    `tasks` module registers its own with `@task` when imported."""
+    for feature in TASK_FEATURES:
+        import_module(f"marketplace.{feature}.tasks")
 
 
 def register_receivers() -> None:

@@ -10,8 +10,8 @@ What is counted:
   (`page`: in Flask; `fast_page`: before Flask, for requests without a cookie) and of the pieces
   (`fragment`); a hit rate is `hit / (hit + miss)` per cache.
 - `marketplace_rate_limit_refusals_total{endpoint}`: requests refused with 429.
-- `marketplace_jobs{status}` and `marketplace_jobs_oldest_queued_age_seconds`, read from the
-  `jobs` table at each scrape (nothing while the table does not exist).
+- what the features above add at each scrape (`init_metrics(app, collectors)`): the jobs by
+  status and the oldest due job's age (`jobs/metrics.py`).
 
 Several gunicorn workers each count on their own: with `PROMETHEUS_MULTIPROC_DIR` set to an
 empty folder before the server starts, they write their counts there and `/metrics` adds them
@@ -29,10 +29,8 @@ import hmac
 import ipaddress
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -44,12 +42,12 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import ClosingIterator
 
 from config import prometheus_multiproc_dir
-from marketplace.db import UTCDateTime, db
 from marketplace.extensions import limiter
 
 if TYPE_CHECKING:
@@ -57,7 +55,6 @@ if TYPE_CHECKING:
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 NO_ENDPOINT = "none"
-JOB_STATUSES = ("queued", "running", "done", "dead")
 # Private networks (RFC 1918, IPv6 unique local). Not `is_private`, which also admits the
 # documentation ranges and other reserved blocks.
 PRIVATE_NETWORKS = tuple(
@@ -149,41 +146,6 @@ class CountRequests:
         return ClosingIterator(body, done)
 
 
-class JobsCollector:
-    """The background jobs by status, and how long the oldest due job has waited, read at each
-    scrape. Nothing while the `jobs` table does not exist."""
-
-    def collect(self) -> Iterator[Metric]:
-        counts = GaugeMetricFamily("marketplace_jobs", "Jobs by status.", labels=["status"])
-        oldest = GaugeMetricFamily(
-            "marketplace_jobs_oldest_queued_age_seconds",
-            "How long the oldest queued job that is due has waited (0: none).",
-        )
-        now = datetime.now(UTC)
-        try:
-            with db.session.begin_nested():
-                rows = db.session.execute(
-                    sa.text("SELECT status, count(*) FROM jobs GROUP BY status")
-                ).all()
-                first = db.session.execute(
-                    sa.text(
-                        "SELECT min(run_at) AS run_at FROM jobs"
-                        " WHERE status = 'queued' AND run_at <= :now"
-                    )
-                    .bindparams(sa.bindparam("now", type_=UTCDateTime()))
-                    .columns(run_at=UTCDateTime()),
-                    {"now": now},
-                ).scalar()
-        except sa.exc.SQLAlchemyError:
-            return  # no jobs table (yet)
-        found = {str(status): int(count) for status, count in rows}
-        for status in dict.fromkeys([*JOB_STATUSES, *found]):
-            counts.add_metric([status], found.get(status, 0))
-        oldest.add_metric([], max(0.0, (now - first).total_seconds()) if first else 0.0)
-        yield counts
-        yield oldest
-
-
 class _ThisProcess:
     """What this process counted (the default registry), when it counts alone."""
 
@@ -218,7 +180,8 @@ def scrape() -> Response:
         multiprocess.MultiProcessCollector(registry, path=folder)
     else:
         registry.register(_ThisProcess())
-    registry.register(JobsCollector())
+    for collector in current_app.extensions["metrics_collectors"]:
+        registry.register(collector)
     response = Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     response.cache_control.no_store = True
     return response
@@ -232,8 +195,9 @@ def child_exit(_server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid, folder)
 
 
-def init_metrics(app: Flask) -> None:
-    """The /metrics page and the request counts (call before `logs.init_request_ids`, whose
-    middleware goes around this one)."""
+def init_metrics(app: Flask, collectors: Iterable[Collector] = ()) -> None:
+    """The /metrics page, with `collectors` read at each scrape, and the request counts (call
+    before `logs.init_request_ids`, whose middleware goes around this one)."""
+    app.extensions["metrics_collectors"] = list(collectors)
     app.register_blueprint(bp)
     app.wsgi_app = CountRequests(app, app.wsgi_app)  # type: ignore[method-assign]
