@@ -159,8 +159,10 @@ def _redis_state() -> str:
         return "not used"
     for url in urls:
         try:
-            client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-            client.ping()
+            with redis.Redis.from_url(
+                url, socket_timeout=0.5, socket_connect_timeout=0.5
+            ) as client:  # closed at once: a balancer asks every few seconds
+                client.ping()
         except (redis.RedisError, OSError, ValueError):
             return "unreachable"
     return "ok"
