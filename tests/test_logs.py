@@ -222,6 +222,8 @@ def test_lines_logged_before_flask_makes_a_request_carry_its_id(
     ]
 
 
+# The JSON app has an engine of its own: its user, mail and job are committed for real.
+@pytest.mark.committing
 def test_the_request_id_follows_a_mail_from_the_request_to_the_worker_that_sends_it(
     json_app: Flask, capsys: pytest.CaptureFixture[str]
 ) -> None:
